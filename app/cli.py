@@ -1,0 +1,330 @@
+"""The ``gongkai`` command line (CONTRACT.md). No Qt here: ``gui`` is started by ui.launch.
+
+Exit codes: 0 done; 1 input refused (one Chinese line on stderr, nothing
+changed); 2 wrong usage (argparse's own exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__, catalog, domains, search, workdays
+from app.catalog_import import export_catalog, import_catalog
+from app.desk import open_desk
+from app.errors import UserError
+from app.store import Store
+from app.timelimits import describe_rule
+from app.township import get_township, set_township
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Store, argparse.Namespace], int]
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_init(store: Store, args: argparse.Namespace) -> int:
+    """``gongkai init``: name the township and its county."""
+    info = set_township(store, args.township, args.county, args.phone)
+    phone = f"，监督电话 {info.phone}" if info.phone else ""
+    print(f"已设置：{info.county}{info.township}{phone}")
+    return 0
+
+
+def cmd_domains(store: Store, args: argparse.Namespace) -> int:
+    """``catalog domains``: the domains with their item counts."""
+    rows = domains.list_domains(store, include_hidden=args.all)
+    if args.json:
+        _print_json([d.to_json() for d in rows])
+    else:
+        for d in rows:
+            print(f"{d.name}\t{d.items} 项" + ("（已隐藏）" if d.hidden else ""))
+        print(f"共 {len(rows)} 个领域，{sum(d.items for d in rows)} 项")
+    return 0
+
+
+def _print_items(items: list[catalog.CatalogItem], as_json: bool) -> None:
+    if as_json:
+        _print_json([i.to_json() for i in items])
+        return
+    for i in items:
+        print(f"{i.id}\t{i.domain}\t{i.title()}\t{i.time_limit}")
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    """``catalog list``: items of one domain or all."""
+    name = None
+    if args.domain:
+        name = domains.resolve_domain(store, args.domain)
+        if name is None:
+            raise UserError(f"目录里没有「{args.domain}」这个领域。")
+    _print_items(catalog.list_items(store, name), args.json)
+    return 0
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    """``catalog show``: one item, any revision."""
+    item = catalog.get_item(store, args.id, args.rev)
+    if args.json:
+        _print_json(item.to_json() | {"revisions": catalog.item_revisions(store, item.id)})
+        return 0
+    print(f"{item.id}  {item.domain}  {item.title()}")
+    print("公开内容（要素）：" + "；".join(item.elements))
+    print(f"公开依据：{item.basis}")
+    print(f"公开时限：{item.time_limit}（{describe_rule(item.rule)}）")
+    print(f"公开主体：{item.subject}")
+    print("公开渠道和载体：" + "、".join(item.channels))
+    print("公开对象：" + "、".join(item.audience) + "  公开方式：" + "、".join(item.mode)
+          + "  公开层级：" + "、".join(item.levels))
+    return 0
+
+
+def cmd_search(store: Store, args: argparse.Namespace) -> int:
+    """``catalog search``: best match first."""
+    hits = search.search(store, args.text, limit=args.limit)
+    if args.json:
+        _print_json([h.item.to_json() | {"score": round(h.score, 2)} for h in hits])
+    elif not hits:
+        print(f"没有找到与「{args.text}」相关的事项。")
+    else:
+        _print_items([h.item for h in hits], False)
+    return 0
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    """``catalog import``: a county table, previewed with --dry-run, written in one transaction."""
+    mapping = {}
+    for pair in args.map or []:
+        label, sep, target = pair.partition("=")
+        if not sep:
+            raise UserError(f"「{pair}」应写成 表中领域名=本乡镇领域名。")
+        mapping[label] = target
+    domain = None
+    if args.domain:
+        domain = domains.resolve_domain(store, args.domain) or args.domain
+    report = import_catalog(store, Path(args.file), domain=domain, replace=args.replace,
+                            dry_run=args.dry_run, add_domains=set(args.add_domain or []),
+                            mapping=mapping)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.summary())
+        for name in report.new_domains():
+            print(f"表中有新领域「{name}」" + ("，已新增。" if not args.dry_run else
+                                          "：确认新增请加 --add-domain " + name))
+        for warning in report.warnings:
+            print("提示：" + warning)
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    """``catalog export``: .xlsx, .docx or .json by extension."""
+    info = get_township(store)
+    count = export_catalog(store, Path(args.file), title_prefix=info.township)
+    print(f"已导出 {count} 项到 {args.file}")
+    return 0
+
+
+def cmd_domain_add(store: Store, args: argparse.Namespace) -> int:
+    """``catalog domain-add``: a domain the township's county uses."""
+    d = domains.add_domain(store, args.name)
+    print(f"已新增领域「{d.name}」")
+    return 0
+
+
+def cmd_domain_alias(store: Store, args: argparse.Namespace) -> int:
+    """``catalog domain-alias``: another county's word for one of our domains."""
+    domains.add_alias(store, args.alias, args.domain)
+    print(f"「{args.alias}」今后视为「{args.domain}」")
+    return 0
+
+
+def cmd_domain_hide(store: Store, args: argparse.Namespace) -> int:
+    """``catalog domain-hide`` / ``--show``."""
+    domains.set_hidden(store, args.name, not args.show)
+    print(("已恢复显示" if args.show else "已隐藏") + f"领域「{args.name}」")
+    return 0
+
+
+def cmd_workdays_add(store: Store, args: argparse.Namespace) -> int:
+    """``workdays add DATE N``."""
+    cal = workdays.Calendar.from_store(store)
+    result = cal.add_workdays(workdays.parse_date(args.date), args.n)
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    data = result.to_json()
+    print(f"{data['date']}（{data['weekday']}）")
+    if not result.calendar_known:
+        years = "、".join(str(y) for y in result.unknown_years)
+        print(f"注意：{years}年的节假日安排尚未载入，已按周一至周五计算。", file=sys.stderr)
+    return 0
+
+
+def cmd_workdays_load(store: Store, args: argparse.Namespace) -> int:
+    """``workdays load FILE.json``."""
+    a = workdays.load_arrangement_file(store, Path(args.file))
+    print(f"已载入{a.year}年节假日安排：放假 {len(a.holidays)} 天，调休上班 {len(a.workdays)} 天")
+    return 0
+
+
+def cmd_workdays_show(store: Store, args: argparse.Namespace) -> int:
+    """``workdays show YEAR``: what the program knows of a year."""
+    cal = workdays.Calendar.from_store(store)
+    data = workdays.arrangement_json(cal, args.year) | {"status": cal.year_status(args.year)}
+    _print_json(data)
+    return 0
+
+
+def cmd_backup(store: Store, args: argparse.Namespace) -> int:
+    """``backup [--out FILE]``."""
+    path = store.backup(Path(args.out) if args.out else None)
+    print(f"已备份到 {path}")
+    return 0
+
+
+def cmd_check(store: Store, args: argparse.Namespace) -> int:
+    """``check``: SQLite's integrity and foreign-key checks."""
+    integrity = store.scalar("PRAGMA integrity_check")
+    broken = store.query("PRAGMA foreign_key_check")
+    if integrity != "ok" or broken:
+        raise UserError("数据文件检查未通过，请从最近的备份恢复，并联系技术人员。",
+                        f"{integrity}; {len(broken)} foreign key problems")
+    print("数据文件完好。")
+    return 0
+
+
+# -- parser --------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every ``gongkai`` command of this version."""
+    parser = argparse.ArgumentParser(prog="gongkai", description="乡镇政务公开工作台")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser.add_argument("--data-dir", help="数据文件夹（默认：GONGKAI_HOME 或用户数据目录）")
+    sub = parser.add_subparsers(dest="command")
+
+    gui = sub.add_parser("gui", help="打开工作台窗口")
+    gui.add_argument("--smoke", action="store_true", help="打开主窗口，数据就绪后报告用时并退出")
+
+    p = sub.add_parser("init", help="设置乡镇和县名称")
+    p.add_argument("--township", required=True)
+    p.add_argument("--county", required=True)
+    p.add_argument("--phone")
+    p.set_defaults(handler=cmd_init)
+
+    cat = sub.add_parser("catalog", help="公开目录").add_subparsers(dest="action", required=True)
+    p = cat.add_parser("domains", help="各领域及事项数")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="包括已隐藏的领域")
+    p.set_defaults(handler=cmd_domains)
+    p = cat.add_parser("list", help="列出事项")
+    p.add_argument("--domain")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+    p = cat.add_parser("show", help="查看一个事项")
+    p.add_argument("id")
+    p.add_argument("--rev", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+    p = cat.add_parser("search", help="搜索事项")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+    p = cat.add_parser("import", help="导入县里下发的目录表格（.xlsx/.docx/.json）")
+    p.add_argument("file")
+    p.add_argument("--domain", help="整个文件都属于这个领域")
+    p.add_argument("--replace", action="store_true", help="表中没有的本领域事项停用")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--add-domain", action="append", metavar="名称", help="确认新增表中的领域")
+    p.add_argument("--map", action="append", metavar="表中名=领域", help="把表中领域对应到已有领域")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+    p = cat.add_parser("export", help="导出目录（.xlsx/.docx/.json）")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_export)
+    p = cat.add_parser("domain-add", help="新增领域")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_domain_add)
+    p = cat.add_parser("domain-alias", help="领域别名")
+    p.add_argument("alias")
+    p.add_argument("domain")
+    p.set_defaults(handler=cmd_domain_alias)
+    p = cat.add_parser("domain-hide", help="隐藏（或 --show 恢复）领域")
+    p.add_argument("name")
+    p.add_argument("--show", action="store_true")
+    p.set_defaults(handler=cmd_domain_hide)
+
+    wd = sub.add_parser("workdays", help="工作日").add_subparsers(dest="action", required=True)
+    p = wd.add_parser("add", help="某日之后第 N 个工作日")
+    p.add_argument("date")
+    p.add_argument("n", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_workdays_add)
+    p = wd.add_parser("load", help="载入一年的节假日安排（JSON）")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_workdays_load)
+    p = wd.add_parser("show", help="查看一年的节假日安排")
+    p.add_argument("year", type=int)
+    p.set_defaults(handler=cmd_workdays_show)
+
+    p = sub.add_parser("backup", help="备份数据")
+    p.add_argument("--out")
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("check", help="检查数据文件")
+    p.set_defaults(handler=cmd_check)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], int] | None = None
+        ) -> int:
+    """Run one command and return its exit code; ``gui`` starts the window when asked for."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        if gui is None:
+            print("图形界面需要通过 gongkai 命令启动。", file=sys.stderr)
+            return 2
+        args.smoke = getattr(args, "smoke", False)
+        return gui(args)
+    try:
+        store = open_desk(args.data_dir)
+    except UserError as err:
+        log.warning("open refused: %s (%s)", err, err.detail)
+        print(str(err), file=sys.stderr)
+        return 1
+    try:
+        return int(args.handler(store, args))
+    except UserError as err:
+        log.warning("%s refused: %s (%s)", args.command, err, err.detail)
+        print(str(err), file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as err:
+        log.exception("database error")
+        msg = "数据文件正被占用或磁盘已满，操作未完成，请稍后再试。"
+        print(msg if "locked" in str(err) or "full" in str(err) else
+              "数据文件出错，操作未完成，详情已写入日志。", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry for the command line without the GUI."""
+    sys.exit(run(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""The one kind of error a clerk is shown."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Input the program refuses: ``str(err)`` is one plain Chinese sentence.
+
+    Raised before anything is written (or inside a transaction that is then
+    rolled back), so that catching it means nothing changed. The CLI turns it
+    into exit code 1 and the GUI into a message box; details for the log go in
+    ``detail``.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail

@@ -1,0 +1,216 @@
+"""The fixed vocabulary of township disclosure, defined once.
+
+Domains here are only the *default* set: the township's real list lives in
+the database (counties add and rename domains), so nothing else should treat
+this tuple as the whole truth. Channels, audiences, modes and levels are the
+columns of the standard catalog table and do not vary between counties.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: The 13 township domains of the 基层政务公开标准目录, in the order counties print them.
+#: Each has a short ASCII code used to build stable item ids (``shjz-005``).
+DEFAULT_DOMAINS: tuple[tuple[str, str], ...] = (
+    ("公共资源交易", "ggzy"),
+    ("财政预决算", "czyjs"),
+    ("安全生产", "aqsc"),
+    ("救灾", "jz"),
+    ("社会救助", "shjz"),
+    ("养老服务", "ylfw"),
+    ("涉农补贴", "snbt"),
+    ("农村危房改造", "wfgz"),
+    ("扶贫", "fp"),
+    ("就业", "jy"),
+    ("社会保险", "shbx"),
+    ("公共文化服务", "ggwh"),
+    ("公共法律服务", "ggfl"),
+)
+
+DEFAULT_DOMAIN_NAMES: tuple[str, ...] = tuple(name for name, _ in DEFAULT_DOMAINS)
+
+#: Names that mean the same domain. Whichever member the township actually has is
+#: the canonical one; the others resolve to it. Counties rename domains over the
+#: years (扶贫 became 乡村振兴 in many places), so both directions must work.
+DOMAIN_ALIAS_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"救灾", "救灾生产", "防灾减灾救灾", "自然灾害救助"}),
+    frozenset({"扶贫", "乡村振兴", "巩固拓展脱贫攻坚成果", "脱贫攻坚", "精准扶贫"}),
+    frozenset({"医疗卫生", "卫生健康"}),
+    frozenset({"财政预决算", "财政预算决算", "预决算"}),
+    frozenset({"农村危房改造", "危房改造"}),
+    frozenset({"公共文化服务", "公共文化"}),
+    frozenset({"公共法律服务", "法律服务"}),
+    frozenset({"就业", "就业创业"}),
+    frozenset({"养老服务", "养老"}),
+    frozenset({"涉农补贴", "惠农补贴"}),
+    frozenset({"户籍管理", "户籍"}),
+)
+
+#: The 公开渠道和载体 checkbox list, in the order of the standard table.
+CHANNELS: tuple[str, ...] = (
+    "政府网站",
+    "政府公报",
+    "两微一端",
+    "发布会/听证会",
+    "广播电视",
+    "纸质媒体",
+    "公开查阅点",
+    "政务服务中心",
+    "便民服务站",
+    "入户/现场",
+    "社区/企事业单位/村公示栏（电子屏）",
+    "精准推送",
+    "其他",
+)
+
+#: Other spellings of the standard channels met in county tables (keys are
+#: already normalised: no spaces, full-width brackets).
+CHANNEL_ALIASES: dict[str, str] = {
+    "社区/企事业单位/村公示栏": "社区/企事业单位/村公示栏（电子屏）",
+    "社区/企事业单位/村公示栏电子屏": "社区/企事业单位/村公示栏（电子屏）",
+    "村公示栏（电子屏）": "社区/企事业单位/村公示栏（电子屏）",
+    "村公示栏": "社区/企事业单位/村公示栏（电子屏）",
+    "公示栏": "社区/企事业单位/村公示栏（电子屏）",
+    "公开栏": "社区/企事业单位/村公示栏（电子屏）",
+    "村务公开栏": "社区/企事业单位/村公示栏（电子屏）",
+    "村（居）务公开栏": "社区/企事业单位/村公示栏（电子屏）",
+    "政务公开栏": "社区/企事业单位/村公示栏（电子屏）",
+    "电子屏": "社区/企事业单位/村公示栏（电子屏）",
+    "发布会听证会": "发布会/听证会",
+    "新闻发布会": "发布会/听证会",
+    "发布会": "发布会/听证会",
+    "听证会": "发布会/听证会",
+    "入户现场": "入户/现场",
+    "入户": "入户/现场",
+    "现场": "入户/现场",
+    "广播": "广播电视",
+    "电视": "广播电视",
+    "报刊": "纸质媒体",
+    "纸媒": "纸质媒体",
+    "政务新媒体": "两微一端",
+    "政府门户网站": "政府网站",
+    "门户网站": "政府网站",
+    "政务服务大厅": "政务服务中心",
+    "为民服务中心": "政务服务中心",
+    "便民服务点": "便民服务站",
+    "公开查阅场所": "公开查阅点",
+    "信息公开查阅点": "公开查阅点",
+}
+
+#: 公开对象
+AUDIENCES: tuple[str, ...] = ("全社会", "特定群体")
+AUDIENCE_ALIASES: dict[str, str] = {
+    "社会": "全社会",
+    "特定群众": "特定群体",
+    "特定对象": "特定群体",
+}
+
+#: 公开方式
+MODES: tuple[str, ...] = ("主动", "依申请")
+MODE_ALIASES: dict[str, str] = {
+    "主动公开": "主动",
+    "依申请公开": "依申请",
+    "申请": "依申请",
+    "申请公开": "依申请",
+}
+
+#: 公开层级. A township catalog's "乡级" column is printed under many names.
+LEVELS: tuple[str, ...] = ("县级", "乡级")
+LEVEL_ALIASES: dict[str, str] = {
+    "县": "县级",
+    "县（市、区）级": "县级",
+    "县（区）级": "县级",
+    "区县级": "县级",
+    "乡": "乡级",
+    "镇": "乡级",
+    "乡、村级": "乡级",
+    "乡村级": "乡级",
+    "镇级": "乡级",
+    "镇（街）级": "乡级",
+    "乡镇级": "乡级",
+    "乡（镇）级": "乡级",
+    "乡镇（街道）级": "乡级",
+    "街道级": "乡级",
+}
+
+#: ``rule.kind`` values of CONTRACT.md and what the clerk reads for each.
+RULE_KINDS: dict[str, str] = {
+    "workdays": "工作日",
+    "days": "自然日",
+    "immediate": "及时",
+    "continuous": "长期",
+    "periodic": "定期",
+    "unknown": "未能识别",
+}
+PERIODS: dict[str, str] = {"year": "每年", "quarter": "每季度", "month": "每月"}
+PUBLICITY_UNITS: dict[str, str] = {"workdays": "个工作日", "days": "天"}
+
+
+_SPACE_RE = re.compile(r"\s+")
+_CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def squash(text: str) -> str:
+    """Remove every space (county tables put spaces inside words: ``政 府 网 站``)."""
+    return _SPACE_RE.sub("", text or "")
+
+
+def tidy(text: str) -> str:
+    """Normalise free text: NFKC-safe brackets, no spaces next to Chinese characters.
+
+    Spaces between two Latin words are kept (``GB/T 9704``); spaces touching a
+    Chinese character are typing accidents and go.
+    """
+    text = (text or "").replace("\u3000", " ").replace("\xa0", " ")
+    text = _CJK_SPACE_RE.sub("", text.strip())
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
+def fullwidth_brackets(text: str) -> str:
+    """Write half-width parentheses as the full-width ones the standard uses."""
+    return text.replace("(", "（").replace(")", "）")
+
+
+def _lookup(value: str, canon: tuple[str, ...], aliases: dict[str, str]) -> str | None:
+    key = fullwidth_brackets(squash(unicodedata.normalize("NFKC", value)))
+    key = key.replace("(", "（").replace(")", "）")
+    for name in canon:
+        if key == fullwidth_brackets(name):
+            return name
+    return aliases.get(key)
+
+
+def standard_channel(value: str) -> str | None:
+    """The standard channel name for ``value``, or None if it is not one."""
+    return _lookup(value, CHANNELS, CHANNEL_ALIASES)
+
+
+def standard_audience(value: str) -> str | None:
+    """``全社会`` / ``特定群体`` for any of their spellings, else None."""
+    return _lookup(value, AUDIENCES, AUDIENCE_ALIASES)
+
+
+def standard_mode(value: str) -> str | None:
+    """``主动`` / ``依申请`` for any of their spellings, else None."""
+    return _lookup(value, MODES, MODE_ALIASES)
+
+
+def standard_level(value: str) -> str | None:
+    """``县级`` / ``乡级`` for any of their spellings, else None."""
+    return _lookup(value, LEVELS, LEVEL_ALIASES)
+
+
+def alias_group(name: str) -> frozenset[str]:
+    """All names known to mean the same domain as ``name`` (itself included)."""
+    for group in DOMAIN_ALIAS_GROUPS:
+        if name in group:
+            return group
+    return frozenset({name})
+
+
+def order_like(values: list[str], canon: tuple[str, ...]) -> list[str]:
+    """Sort ``values`` in the order of ``canon``; unknown values keep their order, last."""
+    known = [v for v in canon if v in values]
+    return known + [v for v in values if v not in canon]

@@ -1,0 +1,91 @@
+"""The numbered schema migrations. Append only: a released step is never edited.
+
+``PRAGMA user_version`` holds the number of the last step applied. Each step
+runs inside the same transaction as the version bump, so a crash leaves the
+database at the old version, never between two.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "settings, audit log, domains and the versioned catalog",
+        """
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id      INTEGER PRIMARY KEY,
+            at      TEXT NOT NULL,
+            actor   TEXT NOT NULL,
+            action  TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail  TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE domains (
+            id         INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE,
+            code       TEXT NOT NULL UNIQUE,
+            position   INTEGER NOT NULL,
+            hidden     INTEGER NOT NULL DEFAULT 0,
+            builtin    INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE domain_aliases (
+            alias     TEXT PRIMARY KEY,
+            domain_id INTEGER NOT NULL REFERENCES domains(id)
+        );
+        CREATE TABLE catalog_versions (
+            id        INTEGER PRIMARY KEY,
+            label     TEXT NOT NULL,
+            source    TEXT NOT NULL,
+            loaded_at TEXT NOT NULL,
+            summary   TEXT NOT NULL DEFAULT '{}'
+        );
+        -- One row per revision of an item. The active revision is what the
+        -- catalog shows; older ones stay for the notices that cite them.
+        CREATE TABLE catalog_items (
+            pk                 INTEGER PRIMARY KEY,
+            item_id            TEXT NOT NULL,
+            rev                INTEGER NOT NULL,
+            version_id         INTEGER NOT NULL REFERENCES catalog_versions(id),
+            domain_id          INTEGER NOT NULL REFERENCES domains(id),
+            seq                INTEGER NOT NULL,
+            level1             TEXT NOT NULL,
+            level2             TEXT NOT NULL DEFAULT '',
+            level3             TEXT NOT NULL DEFAULT '',
+            elements           TEXT NOT NULL DEFAULT '[]',
+            basis              TEXT NOT NULL DEFAULT '',
+            time_limit         TEXT NOT NULL DEFAULT '',
+            rule               TEXT NOT NULL,
+            subject            TEXT NOT NULL DEFAULT '',
+            channels           TEXT NOT NULL DEFAULT '[]',
+            audience           TEXT NOT NULL DEFAULT '[]',
+            mode               TEXT NOT NULL DEFAULT '[]',
+            levels             TEXT NOT NULL DEFAULT '[]',
+            active             INTEGER NOT NULL DEFAULT 1,
+            retired_version_id INTEGER REFERENCES catalog_versions(id),
+            UNIQUE (item_id, rev)
+        );
+        CREATE UNIQUE INDEX catalog_items_one_active ON catalog_items(item_id) WHERE active = 1;
+        CREATE INDEX catalog_items_by_domain ON catalog_items(domain_id, active, seq);
+        """,
+    ),
+    (
+        2,
+        "holiday arrangements loaded by the clerk or the county",
+        """
+        CREATE TABLE calendar_years (
+            year      INTEGER PRIMARY KEY,
+            holidays  TEXT NOT NULL,
+            workdays  TEXT NOT NULL,
+            source    TEXT NOT NULL,
+            loaded_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+LATEST: int = MIGRATIONS[-1][0]

@@ -1,0 +1,189 @@
+"""The SQLite file: connection, migrations, transactions, backups and the audit log.
+
+One file per data folder. WAL so the GUI's reader threads never block on a
+writer; foreign keys on so nothing a notice cites can vanish; ``BEGIN
+IMMEDIATE`` transactions so a write either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app import paths
+from app.errors import UserError
+from app.migrations import LATEST, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+
+def now_iso() -> str:
+    """Local time, to the second, as stored in every ``*_at`` column."""
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    """An open connection to one data folder's database.
+
+    A Store belongs to the thread that opened it (sqlite3's rule); GUI workers
+    open their own with :meth:`open`, which is cheap once the schema is current.
+    """
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection) -> None:
+        self.folder = folder
+        self.conn = conn
+        self._depth = 0
+
+    @classmethod
+    def open(cls, folder: Path, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) the database in ``folder`` and bring its schema up to date.
+
+        Refuses, with a plain sentence and without touching the file, a
+        database written by a newer version of the program.
+        """
+        path = paths.db_path(folder)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        except sqlite3.Error as exc:
+            raise UserError("无法打开数据文件，请检查数据文件夹是否可写。", str(exc)) from exc
+        conn.row_factory = sqlite3.Row
+        store = cls(folder, conn)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            version = store.schema_version()
+            if version > LATEST:
+                raise UserError(
+                    "这份数据由更新版本的工作台创建，请先升级本程序再打开；数据未作任何改动。",
+                    f"schema {version} > supported {LATEST}",
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate and version < LATEST:
+                store._migrate(version)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise UserError("数据文件已损坏或不是工作台的数据文件，请从备份恢复。",
+                            str(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied (0 for a new file)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, version: int) -> None:
+        if version > 0:
+            self.backup(reason=f"before-v{LATEST}")
+        for number, title, sql in MIGRATIONS:
+            if number <= version:
+                continue
+            log.info("migrating %s to schema %d: %s", self.folder, number, title)
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise UserError(
+                    "升级数据文件没有成功，数据保持原样（升级前已备份），请联系技术人员。",
+                    f"migration {number} failed: {exc}",
+                ) from exc
+
+    # -- transactions ---------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write. Nested uses join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read query."""
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # -- audit and settings ---------------------------------------------------
+
+    def audit(self, action: str, subject: str, detail: dict[str, Any] | None = None,
+              actor: str = "") -> None:
+        """Record a change in the audit log (inside the caller's transaction)."""
+        self.conn.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (now_iso(), actor or self.get_setting("clerk", "") or "本机",
+             action, subject, json.dumps(detail or {}, ensure_ascii=False)),
+        )
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A value from the settings table."""
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else value
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        """Write several settings in one transaction, audited."""
+        with self.transaction():
+            for key, value in values.items():
+                self.conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+            self.audit("settings", ",".join(sorted(values)), values)
+
+    # -- backups --------------------------------------------------------------
+
+    def backup(self, out: Path | None = None, reason: str = "manual") -> Path:
+        """Write a consistent copy of the database (SQLite's online backup) and return its path."""
+        if out is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            out = paths.backups_dir(self.folder) / f"gongkai-{stamp}-{reason}.sqlite3"
+        tmp = out.with_name(out.name + ".part")
+        target = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        tmp.replace(out)
+        log.info("backup written: %s", out)
+        return out

@@ -1,0 +1,28 @@
+"""The ``gongkai`` console script: the GUI when asked for, the plain CLI otherwise.
+
+Qt is imported only when a window is wanted, so scripts that call the command
+line never pay for it (and app/ never imports Qt at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.cli import run
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from ui.main import run_gui
+
+    return run_gui(data_dir=args.data_dir, smoke=args.smoke)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``gongkai``."""
+    sys.exit(run(argv, gui=_gui))
+
+
+if __name__ == "__main__":
+    main()
