@@ -14,7 +14,8 @@ def open_desk(explicit: str | os.PathLike[str] | None = None) -> Store:
     logs.setup(folder)
     store = Store.open(folder)
     try:
-        catalog.ensure_default_catalog(store)
+        if not catalog.ensure_default_catalog(store):
+            store.daily_backup()
     except BaseException:
         store.close()
         raise

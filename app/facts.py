@@ -78,6 +78,12 @@ CHANNEL_ALIASES: dict[str, str] = {
     "村（居）务公开栏": "社区/企事业单位/村公示栏（电子屏）",
     "政务公开栏": "社区/企事业单位/村公示栏（电子屏）",
     "电子屏": "社区/企事业单位/村公示栏（电子屏）",
+    "触摸屏": "社区/企事业单位/村公示栏（电子屏）",
+    "公告栏": "社区/企事业单位/村公示栏（电子屏）",
+    "宣传栏": "社区/企事业单位/村公示栏（电子屏）",
+    "微信公众号": "两微一端",
+    "政务微博": "两微一端",
+    "政务微信": "两微一端",
     "发布会听证会": "发布会/听证会",
     "新闻发布会": "发布会/听证会",
     "发布会": "发布会/听证会",
@@ -105,6 +111,9 @@ AUDIENCE_ALIASES: dict[str, str] = {
     "社会": "全社会",
     "特定群众": "特定群体",
     "特定对象": "特定群体",
+    "社会公众": "全社会",
+    "公众": "全社会",
+    "不特定对象": "全社会",
 }
 
 #: 公开方式
@@ -133,6 +142,9 @@ LEVEL_ALIASES: dict[str, str] = {
     "乡（镇）级": "乡级",
     "乡镇（街道）级": "乡级",
     "街道级": "乡级",
+    "街道": "乡级",
+    "乡镇": "乡级",
+    "镇（街道）级": "乡级",
 }
 
 #: ``rule.kind`` values of CONTRACT.md and what the clerk reads for each.
@@ -149,7 +161,7 @@ PUBLICITY_UNITS: dict[str, str] = {"workdays": "个工作日", "days": "天"}
 
 
 _SPACE_RE = re.compile(r"\s+")
-_CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+_CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
 
 
 def squash(text: str) -> str:
@@ -161,11 +173,12 @@ def tidy(text: str) -> str:
     """Normalise free text: NFKC-safe brackets, no spaces next to Chinese characters.
 
     Spaces between two Latin words are kept (``GB/T 9704``); spaces touching a
-    Chinese character are typing accidents and go.
+    Chinese character are typing accidents and go. Line breaks are kept (one law
+    per line in 公开依据), but blank lines and trailing spaces are not.
     """
-    text = (text or "").replace("\u3000", " ").replace("\xa0", " ")
-    text = _CJK_SPACE_RE.sub("", text.strip())
-    return re.sub(r"[ \t]{2,}", " ", text)
+    text = (text or "").replace("\u3000", " ").replace("\xa0", " ").replace("\r\n", "\n")
+    lines = (_CJK_SPACE_RE.sub("", line.strip()) for line in text.split("\n"))
+    return "\n".join(re.sub(r"[ \t]{2,}", " ", line) for line in lines if line)
 
 
 def fullwidth_brackets(text: str) -> str:

@@ -187,3 +187,15 @@ class Store:
         tmp.replace(out)
         log.info("backup written: %s", out)
         return out
+
+    def daily_backup(self, keep: int = 30) -> Path | None:
+        """Back up once a day (the first open of the day), keeping the last ``keep`` dailies."""
+        folder = paths.backups_dir(self.folder)
+        today = datetime.now().strftime("%Y%m%d")
+        dailies = sorted(folder.glob("gongkai-*-daily.sqlite3"))
+        if any(p.name.startswith(f"gongkai-{today}-") for p in dailies):
+            return None
+        out = self.backup(reason="daily")
+        for old in dailies[: max(0, len(dailies) + 1 - keep)]:
+            old.unlink(missing_ok=True)
+        return out

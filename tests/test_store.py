@@ -123,3 +123,14 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("GONGKAI_HOME")
     monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(tmp_path / "user"))
     assert paths.data_dir(None) == (tmp_path / "user").resolve()
+
+
+def test_daily_backup_once_a_day(store) -> None:
+    from app.desk import open_desk
+
+    with open_desk(store.folder):
+        pass
+    with open_desk(store.folder):
+        pass
+    dailies = list((store.folder / "backups").glob("*-daily.sqlite3"))
+    assert len(dailies) == 1
