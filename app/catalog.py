@@ -90,9 +90,12 @@ def new_version(store: Store, label: str, source: str, summary: dict[str, Any]) 
     return int(cur.lastrowid or 0)
 
 
-def insert_revision(store: Store, item: CatalogItem, version_id: int) -> None:
+def insert_revision(store: Store, item: CatalogItem, version_id: int,
+                    domain_row: int | None = None) -> None:
     """Make ``item`` the active revision of its id (inside the caller's transaction)."""
     conn = store.conn
+    if domain_row is None:
+        domain_row = domains.domain_id(store, item.domain)
     previous = conn.execute(
         "SELECT max(rev) FROM catalog_items WHERE item_id = ?", (item.id,)
     ).fetchone()[0]
@@ -102,7 +105,7 @@ def insert_revision(store: Store, item: CatalogItem, version_id: int) -> None:
         "INSERT INTO catalog_items (item_id, rev, version_id, domain_id, seq, level1, level2,"
         " level3, elements, basis, time_limit, rule, subject, channels, audience, mode, levels)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item.id, (previous or 0) + 1, version_id, domains.domain_id(store, item.domain),
+        (item.id, (previous or 0) + 1, version_id, domain_row,
          item.seq, item.level1, item.level2, item.level3, _j(item.elements), item.basis,
          item.time_limit, _j(item.rule), item.subject, _j(item.channels), _j(item.audience),
          _j(item.mode), _j(item.levels)),
@@ -167,10 +170,25 @@ def ensure_default_catalog(store: Store) -> bool:
 _SUFFIX = re.compile(r"-(\d+)$")
 
 
-def next_item_id(store: Store, code: str, taken: set[str]) -> str:
-    """A new id ``code-NNN`` not used by any revision of any item, nor in ``taken``."""
-    rows = store.query("SELECT item_id FROM catalog_items WHERE item_id LIKE ?", (code + "-%",))
-    numbers = [int(m.group(1)) for r in rows if (m := _SUFFIX.search(r["item_id"]))]
-    numbers += [int(m.group(1)) for t in taken if t.startswith(code + "-")
-                and (m := _SUFFIX.search(t))]
-    return f"{code}-{max(numbers, default=0) + 1:03d}"
+class IdAllocator:
+    """Hands out new item ids ``code-NNN`` never used by any revision of any item."""
+
+    def __init__(self, store: Store, code: str) -> None:
+        rows = store.query("SELECT DISTINCT item_id FROM catalog_items WHERE item_id LIKE ?",
+                           (code + "-%",))
+        self.code = code
+        self.used = {r["item_id"] for r in rows}
+        numbers = [int(m.group(1)) for i in self.used if (m := _SUFFIX.search(i))]
+        self.last = max(numbers, default=0)
+
+    def free(self, item_id: str) -> bool:
+        """Whether ``item_id`` may be given to a new item (it was never used here)."""
+        return bool(item_id) and item_id not in self.used
+
+    def take(self, item_id: str = "") -> str:
+        """Reserve ``item_id`` if it is free, else the next ``code-NNN``."""
+        if not self.free(item_id):
+            self.last += 1
+            item_id = f"{self.code}-{self.last:03d}"
+        self.used.add(item_id)
+        return item_id

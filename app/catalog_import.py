@@ -203,8 +203,11 @@ def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
     for old in current:
         by_key.setdefault(_match_key(old), []).append(old)
     matched: set[str] = set()
-    taken: set[str] = set()
-    code = domains.domain_code(store, section.domain) if version is not None else ""
+    writing = version is not None
+    ids = row = None
+    if writing:
+        ids = catalog.IdAllocator(store, domains.domain_code(store, section.domain))
+        row = domains.domain_id(store, section.domain)
     for item in items:
         # The 目录编号 column of our own export wins; a county's table has none,
         # so its rows are matched by 事项 names.
@@ -217,15 +220,15 @@ def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
             matched.add(old.id)
             same = old.content_key() == item.content_key() and old.seq == item.seq
             (section.unchanged if same else section.changed).append(item)
-            if not same and version is not None:
-                catalog.insert_revision(store, item, version)
+            if not same and writing:
+                catalog.insert_revision(store, item, version, row)
             continue
-        if version is not None:
-            if not item.id or item.id in taken or \
-                    store.scalar("SELECT 1 FROM catalog_items WHERE item_id = ?", (item.id,)):
-                item.id = catalog.next_item_id(store, code, taken)
-            taken.add(item.id)
-            catalog.insert_revision(store, item, version)
+        if writing:
+            # A 目录编号 from another township's export is kept if this one never used it.
+            known = item.id and store.scalar(
+                "SELECT 1 FROM catalog_items WHERE item_id = ?", (item.id,))
+            item.id = ids.take("" if known else item.id)  # type: ignore[union-attr]
+            catalog.insert_revision(store, item, version, row)
         section.added.append(item)
     if replace:
         for old in current:
