@@ -159,6 +159,8 @@ def ensure_default_catalog(store: Store) -> bool:
         return False
     label, _order, items = read_catalog_json(DEFAULT_CATALOG)
     with store.transaction():
+        if store.scalar("SELECT count(*) FROM catalog_versions"):
+            return False  # another process loaded it while we waited for the write lock
         domains.seed_default_domains(store)
         version = new_version(store, label, "内置默认目录", {"items": len(items)})
         for item in items:

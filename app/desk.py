@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import os
+import threading
+from pathlib import Path
 
 from app import catalog, logs, paths
 from app.store import Store
 
+_prepared: set[Path] = set()
+_lock = threading.Lock()
+
 
 def open_desk(explicit: str | os.PathLike[str] | None = None) -> Store:
-    """Open the data folder's database, creating it and loading the default catalog if new."""
+    """Open the data folder's database, creating it and loading the default catalog if new.
+
+    The first open in a process also takes the daily backup. GUI workers open
+    the folder from several threads at once, so the preparation is serialised.
+    """
     folder = paths.data_dir(explicit)
     logs.setup(folder)
-    store = Store.open(folder)
-    try:
-        if not catalog.ensure_default_catalog(store):
-            store.daily_backup()
-    except BaseException:
-        store.close()
-        raise
+    with _lock:
+        store = Store.open(folder)
+        if folder in _prepared:
+            return store
+        try:
+            if not catalog.ensure_default_catalog(store):
+                store.daily_backup()
+        except BaseException:
+            store.close()
+            raise
+        _prepared.add(folder)
     return store

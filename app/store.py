@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,19 @@ from app.errors import UserError
 from app.migrations import LATEST, MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit mid-way)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
 
 
 def now_iso() -> str:
@@ -98,14 +112,16 @@ class Store:
         for number, title, sql in MIGRATIONS:
             if number <= version:
                 continue
-            log.info("migrating %s to schema %d: %s", self.folder, number, title)
             try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
+                with self.transaction() as conn:
+                    # Another process may have migrated while we waited for the lock.
+                    if self.schema_version() >= number:
+                        continue
+                    log.info("migrating %s to schema %d: %s", self.folder, number, title)
+                    for statement in _statements(sql):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
             except sqlite3.Error as exc:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
                 raise UserError(
                     "升级数据文件没有成功，数据保持原样（升级前已备份），请联系技术人员。",
                     f"migration {number} failed: {exc}",
@@ -192,10 +208,17 @@ class Store:
         """Back up once a day (the first open of the day), keeping the last ``keep`` dailies."""
         folder = paths.backups_dir(self.folder)
         today = datetime.now().strftime("%Y%m%d")
-        dailies = sorted(folder.glob("gongkai-*-daily.sqlite3"))
-        if any(p.name.startswith(f"gongkai-{today}-") for p in dailies):
+        marker = folder / f".daily-{today}"
+        try:
+            # O_EXCL: of two processes opening the folder at once, one takes the backup.
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
             return None
+        for old in folder.glob(".daily-*"):
+            if old != marker:
+                old.unlink(missing_ok=True)
         out = self.backup(reason="daily")
-        for old in dailies[: max(0, len(dailies) + 1 - keep)]:
+        dailies = sorted(folder.glob("gongkai-*-daily.sqlite3"))
+        for old in dailies[: max(0, len(dailies) - keep)]:
             old.unlink(missing_ok=True)
         return out

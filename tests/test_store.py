@@ -126,11 +126,7 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_daily_backup_once_a_day(store) -> None:
-    from app.desk import open_desk
-
-    with open_desk(store.folder):
-        pass
-    with open_desk(store.folder):
-        pass
-    dailies = list((store.folder / "backups").glob("*-daily.sqlite3"))
-    assert len(dailies) == 1
+    first = store.daily_backup()
+    assert first is not None and first.exists()
+    assert store.daily_backup() is None
+    assert len(list((store.folder / "backups").glob("*-daily.sqlite3"))) == 1

@@ -1,0 +1,34 @@
+"""What the first screen (工作台) shows, gathered in one call for a background worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app import domains
+from app.store import Store
+from app.township import Township, get_township
+from app.workdays import Calendar
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The township, its catalog in numbers, and the calendar years it depends on."""
+
+    township: Township
+    domains: list[domains.Domain]
+    items: int
+    years: list[tuple[int, str]]
+
+    def unknown_years(self) -> list[int]:
+        """Years whose holiday arrangement is not known (deadlines count Mon–Fri there)."""
+        return [y for y, status in self.years if status == "未知"]
+
+
+def overview(store: Store, today: date | None = None) -> Overview:
+    """Everything the 工作台 needs, read in one go."""
+    today = today or date.today()
+    cal = Calendar.from_store(store)
+    rows = domains.list_domains(store)
+    years = [(y, cal.year_status(y)) for y in (today.year, today.year + 1)]
+    return Overview(get_township(store), rows, sum(d.items for d in rows), years)

@@ -1,0 +1,266 @@
+"""公开目录: the domains, their items, one item in full, search, import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import catalog, domains, search
+from app.catalog_import import export_catalog
+from app.township import get_township
+from ui.catalog_model import ItemTableModel
+from ui.import_dialog import ImportDialog
+from ui.item_detail import item_html
+from ui.tasks import Runner
+
+SEARCH_DELAY_MS = 200
+
+
+class CatalogPage(QWidget):
+    """The township's standard disclosure catalog."""
+
+    changed = Signal()
+    items_shown = Signal()
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self._request = 0
+        self.current_domain: str | None = None
+
+        title = QLabel("公开目录")
+        title.setObjectName("pageTitle")
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("搜索事项、要素、依据……（如：低保、危房、补贴）")
+        self.search_box.setClearButtonEnabled(True)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._search)
+        self.search_box.textChanged.connect(lambda _t: self._timer.start())
+        self.import_button = QPushButton("导入目录…")
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button = QPushButton("导出目录…")
+        self.export_button.clicked.connect(self.export_file)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
+
+        self.domain_list = QListWidget()
+        self.domain_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.domain_list.customContextMenuRequested.connect(self._domain_menu)
+        self.domain_list.currentItemChanged.connect(self._domain_chosen)
+        self.show_hidden = QCheckBox("显示已隐藏的领域")
+        self.show_hidden.toggled.connect(lambda _c: self.refresh())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.domain_list, 1)
+        left_layout.addWidget(self.show_hidden)
+
+        self.model = ItemTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._item_chosen)
+        self.status = QLabel()
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.table, 1)
+        middle_layout.addWidget(self.status)
+
+        self.detail = QTextBrowser()
+        self.detail.setOpenExternalLinks(False)
+        self.detail.setHtml("<p style='color:#777'>选择一个事项查看全部内容。</p>")
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([170, 620, 420])
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    # -- loading ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the domain list (keeping the chosen domain) in the background."""
+        include_hidden = self.show_hidden.isChecked()
+        self.runner.run(lambda s: domains.list_domains(s, include_hidden), self._domains_loaded)
+
+    def _domains_loaded(self, rows: list[domains.Domain]) -> None:
+        keep = self.current_domain
+        self.domain_list.blockSignals(True)
+        self.domain_list.clear()
+        for d in rows:
+            entry = QListWidgetItem(f"{d.name}（{d.items}）" + ("　已隐藏" if d.hidden else ""))
+            entry.setData(Qt.ItemDataRole.UserRole, d.name)
+            if d.hidden:
+                entry.setForeground(Qt.GlobalColor.gray)
+            self.domain_list.addItem(entry)
+        self.domain_list.blockSignals(False)
+        names = [d.name for d in rows]
+        row = names.index(keep) if keep in names else 0
+        if rows:
+            self.domain_list.setCurrentRow(row)
+            if self.search_box.text().strip():
+                self._search()
+            else:
+                self._load_domain(names[row])
+
+    def _domain_chosen(self, current: QListWidgetItem | None, _prev: object) -> None:
+        if current is None:
+            return
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._load_domain(current.data(Qt.ItemDataRole.UserRole))
+
+    def select_domain(self, name: str) -> None:
+        """Choose a domain in the list by name."""
+        for row in range(self.domain_list.count()):
+            if self.domain_list.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.domain_list.setCurrentRow(row)
+                return
+
+    def _load_domain(self, name: str) -> None:
+        self.current_domain = name
+        self._request += 1
+        token = self._request
+        def loaded(items: list[catalog.CatalogItem]) -> None:
+            self._show(token, items, False, f"「{name}」共 {len(items)} 项")
+
+        self.runner.run(lambda s: catalog.list_items(s, name), loaded)
+
+    def _search(self) -> None:
+        query = self.search_box.text().strip()
+        if not query:
+            if self.current_domain:
+                self._load_domain(self.current_domain)
+            return
+        self._request += 1
+        token = self._request
+
+        def found(hits: list[search.Hit]) -> None:
+            text = (f"搜索「{query}」：找到 {len(hits)} 项" if hits
+                    else f"没有找到与「{query}」相关的事项")
+            self._show(token, [h.item for h in hits], True, text)
+
+        self.runner.run(lambda s: search.search(s, query), found)
+
+    def _show(self, token: int, items: list[catalog.CatalogItem], with_domain: bool,
+              status: str) -> None:
+        if token != self._request:
+            return  # an older answer arriving after a newer question
+        self.model.set_items(items, with_domain)
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        for col in range(self.model.columnCount()):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 240))
+        self.status.setText(status)
+        if items:
+            self.table.selectRow(0)
+        else:
+            self.detail.setHtml("<p style='color:#777'>没有事项。</p>")
+        self.items_shown.emit()
+
+    def _item_chosen(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = selected.indexes()
+        item = self.model.item(rows[0].row()) if rows else None
+        if item is None:
+            return
+        self.detail.setHtml(item_html(item))
+        self.runner.run(lambda s: catalog.item_revisions(s, item.id),
+                        lambda revs: self._revisions(item, revs))
+
+    def _revisions(self, item: catalog.CatalogItem, revisions: list[dict]) -> None:
+        current = self.model.item(self.table.currentIndex().row())
+        if current is item and len(revisions) > 1:
+            self.detail.setHtml(item_html(item, len(revisions)))
+
+    # -- domains ----------------------------------------------------------------
+
+    def _domain_menu(self, pos: object) -> None:
+        entry = self.domain_list.itemAt(pos)
+        if entry is None:
+            return
+        name = entry.data(Qt.ItemDataRole.UserRole)
+        hidden = "已隐藏" in entry.text()
+        menu = QMenu(self)
+        action = menu.addAction("恢复显示该领域" if hidden else "隐藏该领域")
+        if menu.exec(self.domain_list.mapToGlobal(pos)) is action:
+            self.set_hidden(name, not hidden)
+
+    def set_hidden(self, name: str, hidden: bool) -> None:
+        """Hide (or show again) a domain; its items and notices stay."""
+        self.runner.run(lambda s: domains.set_hidden(s, name, hidden),
+                        lambda _r: (self.refresh(), self.changed.emit()))
+
+    # -- files ------------------------------------------------------------------
+
+    def import_file(self, path: str | None = None) -> ImportDialog | None:
+        """Choose a county table and open the import preview."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "导入县里下发的目录", "", "目录表格 (*.xlsx *.docx *.json)")
+        if not path:
+            return None
+        dialog = ImportDialog(self.runner, Path(path), self)
+        dialog.imported.connect(lambda: (self.refresh(), self.changed.emit()))
+        dialog.open()
+        return dialog
+
+    def export_file(self, path: str | None = None) -> None:
+        """Write the catalog as .xlsx, .docx or .json."""
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "导出公开目录", "基层政务公开标准目录.xlsx",
+                "Excel 表格 (*.xlsx);;Word 文档 (*.docx);;JSON (*.json)")
+        if not path:
+            return
+        self.export_button.setEnabled(False)
+
+        def work(store: object) -> int:
+            return export_catalog(store, Path(path), get_township(store).township)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.status.setText(f"已导出 {count} 项到 {path}")
+
+        def failed(message: str) -> None:
+            self.export_button.setEnabled(True)
+            QMessageBox.warning(self, "导出未完成", message)
+
+        self.runner.run(work, done, failed)

@@ -1,0 +1,53 @@
+"""The first-run questions: which township this desk belongs to."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class FirstRunDialog(QDialog):
+    """Asks the township and county names (and the 监督电话) once."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("欢迎使用乡镇政务公开工作台")
+        self.township = QLineEdit()
+        self.township.setPlaceholderText("例如：青石镇")
+        self.county = QLineEdit()
+        self.county.setPlaceholderText("例如：东山县")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("公告上印的监督电话，可稍后在设置中填写")
+        form = QFormLayout()
+        form.addRow("乡镇名称", self.township)
+        form.addRow("所属县（市、区）", self.county)
+        form.addRow("监督电话", self.phone)
+        self.hint = QLabel("这些信息会印在公告和明白纸上，以后可在“设置”中修改。")
+        self.hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("以后再说")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.township.text().strip() or not self.county.text().strip():
+            self.hint.setText("请填写乡镇名称和所属县（市、区）名称。")
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, str]:
+        """Township, county and phone as typed."""
+        return self.township.text().strip(), self.county.text().strip(), self.phone.text().strip()

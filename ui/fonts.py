@@ -1,0 +1,40 @@
+"""Chinese on any PC: the system's faces where installed, the bundled one otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from resources import RESOURCES
+
+log = logging.getLogger(__name__)
+
+BUNDLED = RESOURCES / "fonts" / "wqy-microhei.ttc"
+
+#: Screen faces in order of preference; Windows and domestic Linux desktops
+#: ship one of the first few, a bare machine has only the bundled one.
+PREFERRED = ("Microsoft YaHei", "微软雅黑", "SimHei", "黑体", "Noto Sans CJK SC",
+             "Source Han Sans SC", "WenQuanYi Micro Hei", "文泉驿微米黑")
+
+
+def install_fonts(app: QApplication, point_size: int = 10) -> str:
+    """Register the bundled CJK font and make the best available face the application font.
+
+    Returns the family chosen, so the caller can log it.
+    """
+    bundled: list[str] = []
+    font_id = QFontDatabase.addApplicationFont(str(BUNDLED))
+    if font_id >= 0:
+        bundled = QFontDatabase.applicationFontFamilies(font_id)
+    else:
+        log.warning("bundled font could not be loaded: %s", BUNDLED)
+    available = set(QFontDatabase.families())
+    family = next((f for f in PREFERRED if f in available), bundled[0] if bundled else "")
+    font = QFont(family, point_size)
+    # Latin text keeps the platform's face; CJK falls back to ours through the family list.
+    font.setFamilies([family, *bundled])
+    app.setFont(font)
+    log.info("application font: %s", family)
+    return family

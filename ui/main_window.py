@@ -1,0 +1,145 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.overview import Overview, overview
+from app.township import set_township
+from ui.catalog_page import CatalogPage
+from ui.dashboard_page import DashboardPage
+from ui.first_run import FirstRunDialog
+from ui.settings_page import SettingsPage
+from ui.tasks import Runner
+
+#: The parts of the desk, in the clerk's order; pages not built yet say what they will hold.
+COMING = {
+    "公开信息": "起草公告、公示、通知和明白纸，检查要素与个人信息，逐级审核。",
+    "公开栏": "记录每张公告贴在哪个公开栏、何时张贴和撤下，保存现场照片。",
+    "同步": "把审核通过的公开信息分批报送县级平台，没有网络时导出到U盘。",
+    "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
+}
+NAV = ("工作台", "公开目录", "公开信息", "公开栏", "同步", "台账", "设置")
+
+
+class ComingPage(QWidget):
+    """An honest placeholder for a part of the desk that a later version fills."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        body = QLabel(f"此功能将在后续版本提供：{text}")
+        body.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    """乡镇政务公开工作台's window."""
+
+    first_screen_ready = Signal()
+    first_screen_failed = Signal(str)
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.runner = Runner(folder, self)
+        self.runner.error.connect(self.show_error)
+        self.overview: Overview | None = None
+        self.setWindowTitle("乡镇政务公开工作台")
+        self.resize(1280, 760)
+
+        self.nav = QListWidget()
+        self.nav.addItems(list(NAV))
+        self.nav.setFixedWidth(120)
+        self.nav.setObjectName("nav")
+        self.pages = QStackedWidget()
+        self.dashboard = DashboardPage(self.runner)
+        self.catalog = CatalogPage(self.runner)
+        self.settings = SettingsPage(self.runner)
+        for name in NAV:
+            if name == "工作台":
+                self.pages.addWidget(self.dashboard)
+            elif name == "公开目录":
+                self.pages.addWidget(self.catalog)
+            elif name == "设置":
+                self.pages.addWidget(self.settings)
+            else:
+                self.pages.addWidget(ComingPage(name, COMING[name]))
+        self.nav.currentRowChanged.connect(self._switch)
+        self.dashboard.go_settings.connect(lambda: self.show_page("设置"))
+        self.dashboard.go_catalog.connect(lambda: self.show_page("公开目录"))
+        self.settings.changed.connect(self.refresh)
+        self.catalog.changed.connect(self.dashboard.refresh)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(f"数据文件夹：{folder}")
+        self.setStyleSheet(
+            "#nav { font-size: 15px; background: #f3f5f8; border: none; }"
+            "#nav::item { padding: 10px 14px; }"
+            "#nav::item:selected { background: #c8102e; color: white; }"
+            "#pageTitle { font-size: 20px; font-weight: bold; margin: 4px 0 8px 0; }"
+        )
+        self.nav.setCurrentRow(0)
+
+    def load(self) -> None:
+        """Open the data folder in the background and fill the first screen."""
+        self.runner.run(overview, self._loaded, self.first_screen_failed.emit)
+
+    def refresh(self) -> None:
+        """Re-read the overview after settings or the catalog changed."""
+        self.runner.run(overview, self._shown)
+
+    def _loaded(self, data: Overview) -> None:
+        self._shown(data)
+        self.first_screen_ready.emit()
+        self.catalog.refresh()
+        self.settings.refresh()
+
+    def _shown(self, data: Overview) -> None:
+        self.overview = data
+        name = f"{data.township.county}{data.township.township}"
+        self.setWindowTitle("乡镇政务公开工作台" + (f" — {name}" if name else ""))
+        self.dashboard.show_overview(data)
+
+    def _switch(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+
+    def show_page(self, name: str) -> None:
+        """Bring one page to the front by its navigation name."""
+        self.nav.setCurrentRow(NAV.index(name))
+
+    def show_error(self, message: str) -> None:
+        """One plain sentence for the clerk."""
+        QMessageBox.warning(self, "操作未完成", message)
+
+    def ask_township(self) -> None:
+        """The first-run questions: township, county, 监督电话."""
+        dialog = FirstRunDialog(self)
+        if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+            return
+        township, county, phone = dialog.values()
+        self.runner.run(lambda s: set_township(s, township, county, phone),
+                        lambda _info: (self.refresh(), self.settings.refresh()))
+
+

@@ -1,0 +1,152 @@
+"""设置: who the township is, and the holiday arrangements the deadlines rest on."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import workdays
+from app.township import Township, get_township, set_township
+from ui.holiday_dialog import HolidayDialog
+from ui.tasks import Runner
+
+
+class SettingsPage(QWidget):
+    """The township's settings."""
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        title = QLabel("设置")
+        title.setObjectName("pageTitle")
+
+        self.township = QLineEdit()
+        self.county = QLineEdit()
+        self.phone = QLineEdit()
+        self.save_button = QPushButton("保存")
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        form_box = QGroupBox("乡镇信息（印在公告和明白纸上）")
+        form = QFormLayout(form_box)
+        form.addRow("乡镇名称", self.township)
+        form.addRow("所属县（市、区）", self.county)
+        form.addRow("监督电话", self.phone)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.message, 1)
+        form.addRow(buttons)
+
+        calendar_box = QGroupBox("节假日安排（计算工作日期限用）")
+        self.years = QListWidget()
+        self.years.setMaximumHeight(120)
+        self.edit_button = QPushButton("查看 / 编辑所选年份…")
+        self.edit_button.clicked.connect(self.edit_year)
+        self.load_button = QPushButton("从文件载入…")
+        self.load_button.clicked.connect(lambda: self.load_file())
+        calendar_row = QHBoxLayout()
+        calendar_row.addWidget(self.edit_button)
+        calendar_row.addWidget(self.load_button)
+        calendar_row.addStretch(1)
+        calendar_layout = QVBoxLayout(calendar_box)
+        hint = QLabel("“内置”为程序自带的国务院安排；新的一年公布后，请载入或录入当年安排，"
+                      "否则涉及该年的期限只按周一至周五计算。")
+        hint.setWordWrap(True)
+        calendar_layout.addWidget(hint)
+        calendar_layout.addWidget(self.years)
+        calendar_layout.addLayout(calendar_row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(form_box)
+        layout.addWidget(calendar_box)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        """Read the settings and the calendar years in the background."""
+        this_year = date.today().year
+        years = range(this_year - 1, this_year + 3)
+
+        def work(store: object) -> tuple[Township, list[tuple[int, str]]]:
+            cal = workdays.Calendar.from_store(store)
+            return get_township(store), [(y, cal.year_status(y)) for y in years]
+
+        self.runner.run(work, self._show)
+
+    def _show(self, data: tuple[Township, list[tuple[int, str]]]) -> None:
+        info, years = data
+        self.township.setText(info.township)
+        self.county.setText(info.county)
+        self.phone.setText(info.phone)
+        current = self.years.currentRow()
+        self.years.clear()
+        for year, status in years:
+            entry = QListWidgetItem(f"{year}年　{status}")
+            entry.setData(256, year)
+            self.years.addItem(entry)
+        self.years.setCurrentRow(current if current >= 0 else 1)
+        self.loaded.emit()
+
+    def save(self) -> None:
+        """Save the township fields (refused whole with one sentence if incomplete)."""
+        township, county, phone = (self.township.text(), self.county.text(), self.phone.text())
+        self.save_button.setEnabled(False)
+
+        def done(_info: Township) -> None:
+            self.save_button.setEnabled(True)
+            self.message.setText("已保存。")
+            self.changed.emit()
+
+        def failed(message: str) -> None:
+            self.save_button.setEnabled(True)
+            self.message.setText(message)
+
+        self.runner.run(lambda s: set_township(s, township, county, phone), done, failed)
+
+    def selected_year(self) -> int:
+        """The year chosen in the list (next year by default)."""
+        entry = self.years.currentItem()
+        return int(entry.data(256)) if entry else date.today().year + 1
+
+    def edit_year(self) -> HolidayDialog:
+        """Open the editor for the chosen year, prefilled with what the program knows."""
+        year = self.selected_year()
+        dialog = HolidayDialog(self.runner, year, self)
+        dialog.saved.connect(self._calendar_changed)
+        dialog.open()
+        return dialog
+
+    def load_file(self, path: str | None = None) -> None:
+        """Load a year's arrangement from a JSON file."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "载入节假日安排", "", "JSON (*.json)")
+        if not path:
+            return
+
+        def done(arrangement: workdays.Arrangement) -> None:
+            self.message.setText(f"已载入{arrangement.year}年节假日安排。")
+            self._calendar_changed()
+
+        self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done,
+                        self.message.setText)
+
+    def _calendar_changed(self) -> None:
+        self.refresh()
+        self.changed.emit()

@@ -1,0 +1,103 @@
+"""Background work for the GUI: small operations that run off the UI thread and report back.
+
+Like Anki's ``CollectionOp``: the operation is a plain function of a store,
+run in Qt's thread pool on its own SQLite connection (connections belong to
+the thread that opened them), and its result or its one-sentence error comes
+back to the main thread by a queued signal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.desk import open_desk
+from app.errors import UserError
+from app.store import Store
+
+log = logging.getLogger(__name__)
+UNEXPECTED = "操作未完成，详情已写入日志。"
+
+Work = Callable[..., Any]
+
+
+class _Signals(QObject):
+    finished = Signal(int, bool, object)
+    progress = Signal(int, int, int)
+
+
+class _Task(QRunnable):
+    def __init__(self, number: int, folder: Path, work: Work, signals: _Signals,
+                 wants_progress: bool) -> None:
+        super().__init__()
+        self.number, self.folder, self.work = number, folder, work
+        self.signals, self.wants_progress = signals, wants_progress
+
+    def run(self) -> None:
+        def report(done: int, total: int) -> None:
+            self.signals.progress.emit(self.number, done, total)
+
+        try:
+            with open_desk(self.folder) as store:
+                result = self.work(store, report) if self.wants_progress else self.work(store)
+        except UserError as err:
+            log.warning("refused: %s (%s)", err, err.detail)
+            self.signals.finished.emit(self.number, False, str(err))
+        except Exception:
+            log.exception("background task failed")
+            self.signals.finished.emit(self.number, False, UNEXPECTED)
+        else:
+            self.signals.finished.emit(self.number, True, result)
+
+
+class Runner(QObject):
+    """Runs operations on a data folder in the background, one callback each on the main thread."""
+
+    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.pool = QThreadPool.globalInstance()
+        self._signals = _Signals()
+        # Bound slots of this QObject make the connections queued: callbacks run here.
+        self._signals.finished.connect(self._finished)
+        self._signals.progress.connect(self._progress)
+        self._numbers = itertools.count(1)
+        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None,
+                                       Callable[[int, int], None] | None]] = {}
+
+    def run(self, work: Callable[[Store], Any], done: Callable[[Any], None],
+            failed: Callable[[str], None] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> int:
+        """Start ``work(store)`` (or ``work(store, report)`` when ``progress`` is given)."""
+        number = next(self._numbers)
+        self._pending[number] = (done, failed, progress)
+        self.pool.start(_Task(number, self.folder, work, self._signals, progress is not None))
+        return number
+
+    def busy(self) -> bool:
+        """Whether any operation is still running."""
+        return bool(self._pending)
+
+    @Slot(int, bool, object)
+    def _finished(self, number: int, ok: bool, payload: object) -> None:
+        done, failed, _ = self._pending.pop(number, (None, None, None))
+        if ok and done:
+            done(payload)
+        elif not ok:
+            if failed:
+                failed(str(payload))
+            else:
+                self.error.emit(str(payload))
+
+    @Slot(int, int, int)
+    def _progress(self, number: int, done_: int, total: int) -> None:
+        entry = self._pending.get(number)
+        if entry and entry[2]:
+            entry[2](done_, total)
+
+    error = Signal(str)
