@@ -189,7 +189,7 @@ class IdAllocator:
 
     def take(self, item_id: str = "") -> str:
         """Reserve ``item_id`` if it is free, else the next ``code-NNN``."""
-        if not self.free(item_id):
+        while not self.free(item_id):
             self.last += 1
             item_id = f"{self.code}-{self.last:03d}"
         self.used.add(item_id)

@@ -128,3 +128,15 @@ def test_json_export_round_trip(gk, tmp_path) -> None:
     report = gk.json("catalog", "import", str(out))
     assert sum(d["changed"] + d["added"] for d in report["domains"]) == 0
     assert gk.json("catalog", "list") == before
+
+
+def test_file_ids_and_new_ids_never_collide(store, tmp_path) -> None:
+    code = "shjz"
+    taken = {i.id for i in catalog.list_items(store, "社会救助")}
+    fresh = [new_domain_item("社会救助") | {"id": "", "level1": f"新事项{k}"} for k in range(3)]
+    own = new_domain_item("社会救助") | {"id": f"{code}-900", "level1": "带编号的事项"}
+    import_catalog(store, write_catalog(tmp_path / "ids.json", [own, *fresh]))
+    items = catalog.list_items(store, "社会救助")
+    ids = [i.id for i in items]
+    assert len(ids) == len(set(ids)) == len(taken) + 4
+    assert f"{code}-900" in ids
