@@ -20,6 +20,7 @@ from app.catalog_item import CatalogItem
 from app.errors import UserError
 from app.facts import squash
 from app.store import Store
+from app.timelimits import parse_time_limit
 
 Progress = Callable[[int, int], None]
 
@@ -98,6 +99,8 @@ def read_sections(path: Path) -> tuple[list[tuple[str | None, str, list[CatalogI
         _label, _order, items = catalog.read_catalog_json(path)
         by_domain: dict[str, list[CatalogItem]] = {}
         for item in items:
+            # The rule follows the wording; a stale rule in the file must not win.
+            item.rule = parse_time_limit(item.time_limit)
             by_domain.setdefault(item.domain, []).append(item)
         return [(d, path.name, its) for d, its in by_domain.items()], []
     if suffix in (".xlsx", ".docx"):

@@ -177,8 +177,31 @@ def tidy(text: str) -> str:
     per line in 公开依据), but blank lines and trailing spaces are not.
     """
     text = (text or "").replace("\u3000", " ").replace("\xa0", " ").replace("\r\n", "\n")
-    lines = (_CJK_SPACE_RE.sub("", line.strip()) for line in text.split("\n"))
-    return "\n".join(re.sub(r"[ \t]{2,}", " ", line) for line in lines if line)
+    lines = (_tidy_line(line.strip()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+#: Bodies that issue documents jointly. Their titles keep one space between the
+#: issuers (《财政部 农业部关于…》); any other space inside a title is a typo.
+ISSUERS: tuple[str, ...] = (
+    "中共中央", "国务院", "中共中央办公厅", "国务院办公厅", "全国人大常委会", "财政部", "农业部",
+    "农业农村部", "民政部", "住房和城乡建设部", "住房城乡建设部", "国务院扶贫办", "国家乡村振兴局",
+    "人力资源社会保障部", "人力资源和社会保障部", "国家发展改革委", "国家卫生健康委", "应急管理部",
+    "司法部", "文化和旅游部", "教育部", "自然资源部", "国家医保局", "中国人民银行", "银保监会",
+    "国家林业和草原局", "交通运输部", "水利部", "生态环境部", "国家税务总局", "市场监管总局",
+    "全国老龄办", "中国残联", "退役军人事务部", "公安部", "审计署", "国家统计局", "国家体育总局",
+)
+_JOINT_RE = re.compile(
+    "(" + "|".join(sorted(ISSUERS, key=len, reverse=True)) + r")\s+(?=" +
+    "|".join(sorted(ISSUERS, key=len, reverse=True)) + ")"
+)
+
+
+def _tidy_line(line: str) -> str:
+    # Mark the spaces between joint issuers so the typo rule below leaves them.
+    line = _JOINT_RE.sub(lambda m: m.group(1) + "\x00", line)
+    line = re.sub(r"[ \t]{2,}", " ", _CJK_SPACE_RE.sub("", line))
+    return line.replace("\x00", " ")
 
 
 def fullwidth_brackets(text: str) -> str:

@@ -47,6 +47,7 @@ def test_replace_retires_missing_items_but_keeps_them_readable(store, tmp_path) 
 
 def test_dry_run_writes_nothing(store, data_dir, tmp_path) -> None:
     item = catalog.list_items(store, "就业")[0].to_json() | {"basis": "《新依据》"}
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = db_digest(data_dir)
     report = import_catalog(store, write_catalog(tmp_path / "d.json", [item]), dry_run=True)
     assert report.dry_run and len(report.sections[0].changed) == 1

@@ -25,7 +25,7 @@ def test_all_words_must_match_and_scores_descend(store) -> None:
         text = "".join(hit.item.to_json()[k] if isinstance(hit.item.to_json()[k], str) else
                        "".join(hit.item.to_json()[k]) for k in
                        ("level1", "level2", "level3", "domain", "elements", "basis",
-                        "time_limit", "subject"))
+                        "time_limit", "subject", "channels"))
         assert "公示" in text
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
