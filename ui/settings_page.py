@@ -101,7 +101,7 @@ class SettingsPage(QWidget):
             entry = QListWidgetItem(f"{year}年　{status}")
             entry.setData(256, year)
             self.years.addItem(entry)
-        self.years.setCurrentRow(current if current >= 0 else 1)
+        self.years.setCurrentRow(current if current >= 0 else 2)  # next year first
         self.loaded.emit()
 
     def save(self) -> None:

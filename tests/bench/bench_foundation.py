@@ -21,11 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.catalog_tables import write_catalog_docx, write_catalog_xlsx  # noqa: E402
-
 from app import catalog, search  # noqa: E402
 from app.catalog_import import import_catalog  # noqa: E402
 from app.catalog_item import CatalogItem  # noqa: E402
+from app.catalog_tables import write_catalog_docx, write_catalog_xlsx  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 
 QUERIES = ("低保", "危房", "补贴", "预算 公示", "临时救助", "养老服务补贴", "shjz-005", "火星")
