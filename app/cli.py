@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -201,7 +202,9 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
     if integrity != "ok" or broken:
         raise UserError("数据文件检查未通过，请从最近的备份恢复，并联系技术人员。",
                         f"{integrity}; {len(broken)} foreign key problems")
-    print("数据文件完好。")
+    counts = store.table_counts()
+    print("数据文件完好。" + "，".join(f"{name} {n} 行" for name, n in counts.items()
+                                if name in ("catalog_items", "domains", "catalog_versions")))
     return 0
 
 
@@ -321,9 +324,19 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
         store.close()
 
 
+def guarded(code: Callable[[], int]) -> int:
+    """Run a command; a reader that stops early (``| head``) is not an error."""
+    try:
+        return code()
+    except BrokenPipeError:
+        # Python would complain again while flushing stdout at exit; point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry for the command line without the GUI."""
-    sys.exit(run(argv))
+    sys.exit(guarded(lambda: run(argv)))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
 from app import paths
 from app.errors import UserError
 from app.migrations import LATEST, MIGRATIONS
@@ -89,6 +91,11 @@ class Store:
             conn.close()
             raise
         return store
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table, for ``gongkai check`` and support calls."""
+        db = sqlite_utils.Database(self.conn)
+        return {table.name: table.count for table in db.tables}
 
     def close(self) -> None:
         """Close the connection."""

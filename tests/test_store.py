@@ -130,3 +130,8 @@ def test_daily_backup_once_a_day(store) -> None:
     assert first is not None and first.exists()
     assert store.daily_backup() is None
     assert len(list((store.folder / "backups").glob("*-daily.sqlite3"))) == 1
+
+
+def test_check_command_reports_a_sound_file(gk) -> None:
+    out = gk("check").stdout
+    assert "数据文件完好" in out and "catalog_items" in out

@@ -181,3 +181,17 @@ def test_smoke_command_reports_ready(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     ms = int(proc.stdout.split("ready in ")[1].split(" ms")[0])
     assert 0 < ms < 5000
+
+
+def test_first_run_dialog_insists_on_names(qtbot) -> None:
+    from ui.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.township.setText("青石镇")
+    dialog._accept()
+    assert "请填写" in dialog.hint.text() and dialog.result() == 0
+    dialog.county.setText(" 东山县 ")
+    dialog._accept()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    assert dialog.values() == ("青石镇", "东山县", "")

@@ -14,7 +14,7 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
-from app.cli import run  # noqa: E402
+from app.cli import guarded, run  # noqa: E402
 
 
 def _gui(args: argparse.Namespace) -> int:
@@ -25,7 +25,7 @@ def _gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``gongkai``."""
-    sys.exit(run(argv, gui=_gui))
+    sys.exit(guarded(lambda: run(argv, gui=_gui)))
 
 
 if __name__ == "__main__":
