@@ -32,6 +32,7 @@ from ui.catalog_model import ItemTableModel
 from ui.import_dialog import ImportDialog
 from ui.item_detail import item_html
 from ui.tasks import Runner
+from ui.widgets import stacked
 
 SEARCH_DELAY_MS = 200
 
@@ -72,11 +73,7 @@ class CatalogPage(QWidget):
         self.domain_list.currentItemChanged.connect(self._domain_chosen)
         self.show_hidden = QCheckBox("显示已隐藏的领域")
         self.show_hidden.toggled.connect(lambda _c: self.refresh())
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.domain_list, 1)
-        left_layout.addWidget(self.show_hidden)
+        left = stacked(self.domain_list, self.show_hidden, margins=False, stretch_first=True)
 
         self.model = ItemTableModel()
         self.table = QTableView()
@@ -90,11 +87,7 @@ class CatalogPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._item_chosen)
         self.status = QLabel()
 
-        middle = QWidget()
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.addWidget(self.table, 1)
-        middle_layout.addWidget(self.status)
+        middle = stacked(self.table, self.status, margins=False, stretch_first=True)
 
         self.detail = QTextBrowser()
         self.detail.setOpenExternalLinks(False)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from ui.widgets import dialog_buttons
 
 
 class FirstRunDialog(QDialog):
@@ -31,12 +32,7 @@ class FirstRunDialog(QDialog):
         form.addRow("监督电话", self.phone)
         self.hint = QLabel("这些信息会印在公告和明白纸上，以后可在“设置”中修改。")
         self.hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("以后再说")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = dialog_buttons(self, "开始使用", "以后再说", self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addLayout(form)

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import workdays
 from ui.tasks import Runner
+from ui.widgets import dialog_buttons
 
 
 class HolidayDialog(QDialog):
@@ -40,12 +40,7 @@ class HolidayDialog(QDialog):
             column.addWidget(QLabel(title))
             column.addWidget(box)
             columns.addLayout(column)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = dialog_buttons(self, "保存", "取消", self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addLayout(columns)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from app import domains
 from app.catalog_import import ImportReport, import_catalog
 from ui.tasks import Runner
+from ui.widgets import dialog_buttons
 
 ACTIONS = {"added": "新增", "changed": "更新", "unchanged": "不变", "retired": "停用"}
 NEW = "新增为新领域"
@@ -57,14 +57,8 @@ class ImportDialog(QDialog):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a4b00;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                        QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("确认导入")
+        self.buttons, self.ok = dialog_buttons(self, "确认导入", "取消", self.confirm)
         self.ok.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.confirm)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
