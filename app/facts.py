@@ -160,6 +160,36 @@ PERIODS: dict[str, str] = {"year": "每年", "quarter": "每季度", "month": "�
 PUBLICITY_UNITS: dict[str, str] = {"workdays": "个工作日", "days": "天"}
 
 
+#: Notice kinds, and the word each uses for "announce" in its title and body.
+NOTICE_KINDS: dict[str, str] = {"公告": "公告", "公示": "公示", "通知": "通知", "明白纸": "告知"}
+
+#: Notice statuses (CONTRACT.md) and what the clerk reads.
+STATUSES: dict[str, str] = {
+    "draft": "草稿",
+    "approved": "已审核",
+    "published": "已公开",
+    "withdrawn": "已撤回",
+}
+
+#: County sync states of a notice (CONTRACT.md).
+SYNC_STATES: dict[str, str] = {
+    "none": "未报送",
+    "queued": "待报送",
+    "sent": "已报送",
+    "accepted": "县级已接收",
+    "returned": "县级退回",
+}
+
+#: The review steps of 先审后发, in order; a township uses the first one to three.
+REVIEW_STEPS: tuple[str, ...] = ("初审", "审核", "审发")
+
+#: The checklist every review step records.
+REVIEW_CHECKLIST: tuple[str, ...] = ("不涉密", "不含个人隐私", "要素齐全", "表述准确", "公开属性")
+
+#: Boards: the township's own, and one per village.
+BOARD_KINDS: dict[str, str] = {"township": "镇政务公开栏", "village": "村务公开栏"}
+
+
 _SPACE_RE = re.compile(r"\s+")
 _CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
 

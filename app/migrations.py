@@ -86,6 +86,79 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        "notices with revisions, review steps, boards, postings and photos",
+        """
+        CREATE TABLE notices (
+            id           TEXT PRIMARY KEY,
+            item_pk      INTEGER NOT NULL REFERENCES catalog_items(pk),
+            kind         TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            formed       TEXT NOT NULL,
+            due          TEXT,
+            due_known    INTEGER NOT NULL DEFAULT 1,
+            current_rev  INTEGER NOT NULL,
+            approved_rev INTEGER,
+            review_round INTEGER NOT NULL DEFAULT 1,
+            sync         TEXT NOT NULL DEFAULT 'none',
+            created_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL
+        );
+        CREATE INDEX notices_by_status ON notices(status, due);
+        CREATE TABLE notice_revisions (
+            notice_id TEXT NOT NULL REFERENCES notices(id),
+            rev       INTEGER NOT NULL,
+            title     TEXT NOT NULL,
+            body      TEXT NOT NULL,
+            issuer    TEXT NOT NULL,
+            phone     TEXT NOT NULL,
+            author    TEXT NOT NULL,
+            at        TEXT NOT NULL,
+            change    TEXT NOT NULL,
+            PRIMARY KEY (notice_id, rev)
+        );
+        CREATE TABLE review_steps (
+            id        INTEGER PRIMARY KEY,
+            notice_id TEXT NOT NULL REFERENCES notices(id),
+            round     INTEGER NOT NULL,
+            step      INTEGER NOT NULL,
+            step_name TEXT NOT NULL,
+            rev       INTEGER NOT NULL,
+            reviewer  TEXT NOT NULL,
+            at        TEXT NOT NULL,
+            opinion   TEXT NOT NULL DEFAULT '',
+            checklist TEXT NOT NULL DEFAULT '{}',
+            outcome   TEXT NOT NULL,
+            reason    TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE boards (
+            id         INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE,
+            kind       TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            active     INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE photos (
+            sha256   TEXT PRIMARY KEY,
+            path     TEXT NOT NULL,
+            size     INTEGER NOT NULL,
+            mime     TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE postings (
+            id         INTEGER PRIMARY KEY,
+            notice_id  TEXT NOT NULL REFERENCES notices(id),
+            board_id   INTEGER NOT NULL REFERENCES boards(id),
+            posted     TEXT NOT NULL,
+            taken_down TEXT,
+            photo      TEXT REFERENCES photos(sha256),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX postings_open ON postings(notice_id, board_id) WHERE taken_down IS NULL;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app import domains
+from app import clock, domains
 from app.store import Store
 from app.township import Township, get_township
 from app.workdays import Calendar
@@ -27,7 +27,7 @@ class Overview:
 
 def overview(store: Store, today: date | None = None) -> Overview:
     """Everything the 工作台 needs, read in one go."""
-    today = today or date.today()
+    today = today or clock.today()
     cal = Calendar.from_store(store)
     rows = domains.list_domains(store)
     years = [(y, cal.year_status(y)) for y in (today.year, today.year + 1)]

@@ -32,6 +32,9 @@ def build_at_version(folder: Path, version: int) -> Path:
         )
     if version >= 2:
         conn.execute("INSERT INTO calendar_years VALUES (2027, '[]', '[]', 'test', 'now')")
+    if version >= 3:
+        conn.execute("INSERT INTO boards (name, kind, position, created_at)"
+                     " VALUES ('镇政务公开栏', 'township', 1, 'now')")
     conn.commit()
     conn.close()
     return db
@@ -46,7 +49,8 @@ def test_upgrade_from_every_earlier_version(tmp_path: Path, version: int) -> Non
             assert store.get_setting("township") == "青石镇"
             assert store.scalar("SELECT level1 FROM catalog_items") == "最低生活保障"
         tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"settings", "domains", "catalog_items", "calendar_years"} <= tables
+        assert {"settings", "domains", "catalog_items", "calendar_years", "notices",
+                "notice_revisions", "review_steps", "boards", "postings", "photos"} <= tables
     backups = list((tmp_path / "backups").glob("*.sqlite3")) if version else []
     if version:
         assert len(backups) == 1
