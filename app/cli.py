@@ -339,6 +339,13 @@ def cmd_notice_takedown(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
+    """``notice withdraw``: kept with its history, never deleted."""
+    notices.withdraw(store, notices.resolve_id(store, args.id), args.reason, args.author or "")
+    print("已撤回。")
+    return 0
+
+
 def cmd_due(store: Store, args: argparse.Namespace) -> int:
     """``due``: overdue and due-soon work."""
     lines = due.due_lines(store)
@@ -498,6 +505,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--board", required=True)
     p.add_argument("--date")
     p.set_defaults(handler=cmd_notice_takedown)
+
+    p = nt.add_parser("withdraw", help="撤回（保留记录）")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_withdraw)
 
     p = sub.add_parser("due", help="逾期和临近期限的工作")
     p.add_argument("--json", action="store_true")

@@ -271,3 +271,19 @@ def mask_notice(store: Store, notice_id: str, author: str = "") -> tuple[Notice,
                          mask(notice.body, body_findings), author,
                          change=f"遮盖个人信息 {count} 处")
     return masked, count
+
+
+def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Notice:
+    """Withdraw a notice (kept, with its history, never deleted)."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError("撤回时请写明理由。")
+    notice = get_notice(store, notice_id)
+    if notice.status == "withdrawn":
+        raise UserError("这条公开信息已经撤回了。")
+    with store.transaction() as conn:
+        conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+                     (now_iso(), notice_id))
+        store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
+                    actor=author)
+    return get_notice(store, notice_id)

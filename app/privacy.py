@@ -9,6 +9,7 @@ are not personal data here, and the township's own published phone numbers
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -120,12 +121,16 @@ def find_personal_data(text: str, published_phones: tuple[str, ...] = ()) -> lis
     """
     allowed = {_digits(p)[-11:] for p in published_phones if _digits(p)}
     found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # sorted, with ``ends`` alongside: spans never overlap
+    ends: list[int] = []
 
     def add(kind: str, start: int, end: int, masked: str) -> None:
-        if any(start < e and s < end for s, e in taken):
+        # Earlier kinds win a contested span (an ID is not also a card number).
+        at = bisect.bisect_left(starts, start)
+        if at > 0 and ends[at - 1] > start or at < len(starts) and starts[at] < end:
             return
-        taken.append((start, end))
+        starts.insert(at, start)
+        ends.insert(at, end)
         found.append(Finding(kind, start, end, text[start:end], masked))
 
     for m in _ID18.finditer(text):

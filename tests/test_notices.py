@@ -170,3 +170,14 @@ def test_cli_notice_flow(gk, tmp_path, monkeypatch) -> None:
     assert [d["kind"] for d in due] == ["unsent"]
     missing = gk("notice", "show", "deadbeef", check=False)
     assert missing.returncode == 1 and "没有编号" in missing.stderr
+
+
+def test_withdraw_keeps_the_notice_and_leaves_due(township) -> None:
+    n = notices.create_notice(township, "shjz-002", formed="2026-11-02")
+    with pytest.raises(UserError, match="理由"):
+        notices.withdraw(township, n.id, " ")
+    notices.withdraw(township, n.id, "重复起草")
+    assert notices.get_notice(township, n.id).status == "withdrawn"
+    assert not [line for line in due_lines(township) if line.notice_id == n.id]
+    with pytest.raises(UserError, match="已撤回"):
+        notices.edit_notice(township, n.id, body="x")
