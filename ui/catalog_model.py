@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from app.catalog_item import CatalogItem
+from app.timelimits import describe_rule
+
+UNREAD = QBrush(QColor("#b00020"))
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,8 +56,14 @@ class ItemTableModel(QAbstractTableModel):
             value = f"{item.level2} › {item.level3}"
         if role == Qt.ItemDataRole.DisplayRole:
             return str(value).replace("\n", " ")
+        unread = key == "time_limit" and (not item.rule or item.rule.get("kind") == "unknown")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "time_limit":
+            return f"{value}\n（程序理解为：{describe_rule(item.rule)}）"
         if role == Qt.ItemDataRole.ToolTipRole and key != "seq":
             return str(value)
+        if role == Qt.ItemDataRole.ForegroundRole and unread:
+            # The program cannot count this deadline: the clerk must read the wording.
+            return UNREAD
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "seq":
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import catalog, domains, search
 from app.catalog_import import export_catalog
+from app.store import Store
 from app.township import get_township
 from ui.catalog_model import ItemTableModel
 from ui.import_dialog import ImportDialog
@@ -35,6 +37,11 @@ from ui.tasks import Runner
 from ui.widgets import stacked
 
 SEARCH_DELAY_MS = 200
+NAME_ROLE = Qt.ItemDataRole.UserRole
+HIDDEN_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Widest a text column may start out; the full text is in the tooltip and the detail.
+MAX_COLUMN = 220
+PLACEHOLDER = "<p style='color:#777'>选择一个事项查看全部内容。</p>"
 
 
 class CatalogPage(QWidget):
@@ -42,6 +49,7 @@ class CatalogPage(QWidget):
 
     changed = Signal()
     items_shown = Signal()
+    detail_shown = Signal()
 
     def __init__(self, runner: Runner) -> None:
         super().__init__()
@@ -58,9 +66,12 @@ class CatalogPage(QWidget):
         self._timer.timeout.connect(self._search)
         self.search_box.textChanged.connect(lambda _t: self._timer.start())
         self.import_button = QPushButton("导入目录…")
-        self.import_button.clicked.connect(self.import_file)
+        self.import_button.setToolTip("读入县里下发的标准目录表格（Excel、Word）"
+                                      "或工作台导出的 JSON")
+        self.import_button.clicked.connect(lambda: self.import_file())
         self.export_button = QPushButton("导出目录…")
-        self.export_button.clicked.connect(self.export_file)
+        self.export_button.setToolTip("把本乡镇的公开目录存为 Excel、Word 或 JSON")
+        self.export_button.clicked.connect(lambda: self.export_file())
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(self.search_box, 1)
@@ -68,10 +79,12 @@ class CatalogPage(QWidget):
         top.addWidget(self.export_button)
 
         self.domain_list = QListWidget()
+        self.domain_list.setObjectName("domains")
+        self.domain_list.setToolTip("右键可隐藏不适用于本乡镇的领域")
         self.domain_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.domain_list.customContextMenuRequested.connect(self._domain_menu)
         self.domain_list.currentItemChanged.connect(self._domain_chosen)
-        self.show_hidden = QCheckBox("显示已隐藏的领域")
+        self.show_hidden = QCheckBox("显示已隐藏领域")
         self.show_hidden.toggled.connect(lambda _c: self.refresh())
         left = stacked(self.domain_list, self.show_hidden, margins=False, stretch_first=True)
 
@@ -82,23 +95,24 @@ class CatalogPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.selectionModel().selectionChanged.connect(self._item_chosen)
         self.status = QLabel()
-
         middle = stacked(self.table, self.status, margins=False, stretch_first=True)
 
         self.detail = QTextBrowser()
         self.detail.setOpenExternalLinks(False)
-        self.detail.setHtml("<p style='color:#777'>选择一个事项查看全部内容。</p>")
+        self.detail.setHtml(PLACEHOLDER)
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(middle)
         splitter.addWidget(self.detail)
-        splitter.setSizes([170, 620, 420])
+        splitter.setSizes([170, 640, 420])
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -117,39 +131,53 @@ class CatalogPage(QWidget):
         self.domain_list.clear()
         for d in rows:
             entry = QListWidgetItem(f"{d.name}（{d.items}）" + ("　已隐藏" if d.hidden else ""))
-            entry.setData(Qt.ItemDataRole.UserRole, d.name)
+            entry.setData(NAME_ROLE, d.name)
+            entry.setData(HIDDEN_ROLE, d.hidden)
             if d.hidden:
                 entry.setForeground(Qt.GlobalColor.gray)
             self.domain_list.addItem(entry)
-        self.domain_list.blockSignals(False)
         names = [d.name for d in rows]
         row = names.index(keep) if keep in names else 0
         if rows:
             self.domain_list.setCurrentRow(row)
-            if self.search_box.text().strip():
-                self._search()
-            else:
-                self._load_domain(names[row])
+        self.domain_list.blockSignals(False)
+        if not rows:
+            self.current_domain = None
+            self.model.set_items([])
+            self.status.setText("没有可显示的领域。")
+            return
+        if self.search_box.text().strip():
+            self._search()
+        else:
+            self._load_domain(names[row])
 
     def _domain_chosen(self, current: QListWidgetItem | None, _prev: object) -> None:
         if current is None:
             return
+        # Choosing a domain leaves the search: the table shows one thing at a time.
+        self._timer.stop()
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
-        self._load_domain(current.data(Qt.ItemDataRole.UserRole))
+        self._load_domain(current.data(NAME_ROLE))
 
-    def select_domain(self, name: str) -> None:
-        """Choose a domain in the list by name."""
+    def select_domain(self, name: str) -> bool:
+        """Choose a domain in the list by name; False if it is not listed."""
         for row in range(self.domain_list.count()):
-            if self.domain_list.item(row).data(Qt.ItemDataRole.UserRole) == name:
-                self.domain_list.setCurrentRow(row)
-                return
+            entry = self.domain_list.item(row)
+            if entry.data(NAME_ROLE) == name:
+                if self.domain_list.currentRow() == row:
+                    self._domain_chosen(entry, None)
+                else:
+                    self.domain_list.setCurrentRow(row)
+                return True
+        return False
 
     def _load_domain(self, name: str) -> None:
         self.current_domain = name
         self._request += 1
         token = self._request
+
         def loaded(items: list[catalog.CatalogItem]) -> None:
             self._show(token, items, False, f"「{name}」共 {len(items)} 项")
 
@@ -158,6 +186,9 @@ class CatalogPage(QWidget):
     def _search(self) -> None:
         query = self.search_box.text().strip()
         if not query:
+            current = self.domain_list.currentItem()
+            if current is not None:
+                current.setSelected(True)
             if self.current_domain:
                 self._load_domain(self.current_domain)
             return
@@ -165,9 +196,11 @@ class CatalogPage(QWidget):
         token = self._request
 
         def found(hits: list[search.Hit]) -> None:
-            text = (f"搜索「{query}」：找到 {len(hits)} 项" if hits
-                    else f"没有找到与「{query}」相关的事项")
+            text = (f"搜索「{query}」：找到 {len(hits)} 项，最相关的在前；清空搜索框回到领域"
+                    if hits else f"没有找到与「{query}」相关的事项")
             self._show(token, [h.item for h in hits], True, text)
+            # The results span domains: the list should not claim one of them.
+            self.domain_list.clearSelection()
 
         self.runner.run(lambda s: search.search(s, query), found)
 
@@ -176,18 +209,25 @@ class CatalogPage(QWidget):
         if token != self._request:
             return  # an older answer arriving after a newer question
         self.model.set_items(items, with_domain)
-        header = self.table.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        self.table.resizeColumnsToContents()
-        for col in range(self.model.columnCount()):
-            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 240))
+        self._fit_columns()
         self.status.setText(status)
         if items:
             self.table.selectRow(0)
         else:
             self.detail.setHtml("<p style='color:#777'>没有事项。</p>")
         self.items_shown.emit()
+
+    def _fit_columns(self) -> None:
+        """Short columns fit their text; 公开时限, the longest, takes the rest of the width."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        self.table.resizeColumnsToContents()
+        for col, (_title, key) in enumerate(self.model.columns):
+            if key == "time_limit":
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(col, min(self.table.columnWidth(col) + 8, MAX_COLUMN))
 
     def _item_chosen(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = selected.indexes()
@@ -198,28 +238,34 @@ class CatalogPage(QWidget):
         self.runner.run(lambda s: catalog.item_revisions(s, item.id),
                         lambda revs: self._revisions(item, revs))
 
-    def _revisions(self, item: catalog.CatalogItem, revisions: list[dict]) -> None:
+    def _revisions(self, item: catalog.CatalogItem, revisions: list[dict[str, Any]]) -> None:
         current = self.model.item(self.table.currentIndex().row())
-        if current is item and len(revisions) > 1:
-            self.detail.setHtml(item_html(item, len(revisions)))
+        if current is item:
+            self.detail.setHtml(item_html(item, revisions))
+            self.detail_shown.emit()
 
     # -- domains ----------------------------------------------------------------
 
-    def _domain_menu(self, pos: object) -> None:
+    def _domain_menu(self, pos: QPoint) -> None:
         entry = self.domain_list.itemAt(pos)
         if entry is None:
             return
-        name = entry.data(Qt.ItemDataRole.UserRole)
-        hidden = "已隐藏" in entry.text()
+        name = entry.data(NAME_ROLE)
+        hidden = bool(entry.data(HIDDEN_ROLE))
         menu = QMenu(self)
-        action = menu.addAction("恢复显示该领域" if hidden else "隐藏该领域")
+        action = menu.addAction(f"恢复显示领域「{name}」" if hidden else f"隐藏领域「{name}」")
         if menu.exec(self.domain_list.mapToGlobal(pos)) is action:
             self.set_hidden(name, not hidden)
 
     def set_hidden(self, name: str, hidden: bool) -> None:
         """Hide (or show again) a domain; its items and notices stay."""
-        self.runner.run(lambda s: domains.set_hidden(s, name, hidden),
-                        lambda _r: (self.refresh(), self.changed.emit()))
+        def done(_result: object) -> None:
+            self.status.setText(f"已隐藏领域「{name}」，勾选“显示已隐藏领域”可恢复。" if hidden
+                                else f"已恢复显示领域「{name}」。")
+            self.refresh()
+            self.changed.emit()
+
+        self.runner.run(lambda s: domains.set_hidden(s, name, hidden), done)
 
     # -- files ------------------------------------------------------------------
 
@@ -236,24 +282,30 @@ class CatalogPage(QWidget):
         return dialog
 
     def export_file(self, path: str | None = None) -> None:
-        """Write the catalog as .xlsx, .docx or .json."""
+        """Write the catalog as .xlsx, .docx or .json (by the name's ending)."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, chosen = QFileDialog.getSaveFileName(
                 self, "导出公开目录", "基层政务公开标准目录.xlsx",
                 "Excel 表格 (*.xlsx);;Word 文档 (*.docx);;JSON (*.json)")
+            if path and Path(path).suffix.lower() not in (".xlsx", ".docx", ".json"):
+                # A name typed without its ending takes the one of the chosen filter.
+                path += "." + chosen.split("*.")[-1].rstrip(")")
         if not path:
             return
+        target = Path(path)
         self.export_button.setEnabled(False)
+        self.status.setText(f"正在导出到 {target.name} ……")
 
-        def work(store: object) -> int:
-            return export_catalog(store, Path(path), get_township(store).township)
+        def work(store: Store) -> int:
+            return export_catalog(store, target, get_township(store).township)
 
         def done(count: int) -> None:
             self.export_button.setEnabled(True)
-            self.status.setText(f"已导出 {count} 项到 {path}")
+            self.status.setText(f"已导出 {count} 项到 {target}")
 
         def failed(message: str) -> None:
             self.export_button.setEnabled(True)
+            self.status.setText(message)
             QMessageBox.warning(self, "导出未完成", message)
 
         self.runner.run(work, done, failed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -16,6 +18,18 @@ from PySide6.QtWidgets import (
 from app.overview import Overview, overview
 from ui.tasks import Runner
 
+YEAR_NOTES = {
+    "内置": "程序自带国务院安排",
+    "已载入": "已载入当年安排",
+    "未知": "尚未载入，按周一至周五计算",
+}
+
+
+def unknown_year_warning(years: list[int]) -> str:
+    """The warning for years whose official arrangement the program does not know."""
+    names = "、".join(str(y) for y in years)
+    return f"{names}年节假日安排尚未载入，涉及该年的期限按周一至周五计算，可能与官方安排不符。"
+
 
 class DashboardPage(QWidget):
     """The first screen the clerk sees."""
@@ -29,41 +43,52 @@ class DashboardPage(QWidget):
         self.title = QLabel("工作台")
         self.title.setObjectName("pageTitle")
         self.township = QLabel("正在打开数据……")
-        self.township.setStyleSheet("font-size: 16px;")
+        self.township.setStyleSheet("font-size: 17px;")
+        self.township.setWordWrap(True)
 
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff4e5; color: #8a4b00; padding: 8px;"
                                    " border: 1px solid #f0c27b;")
-        self.warning.hide()
         self.warning_button = QPushButton("去设置节假日安排")
         self.warning_button.clicked.connect(self.go_settings.emit)
-        self.warning_button.hide()
-        warn_row = QHBoxLayout()
-        warn_row.addWidget(self.warning, 1)
-        warn_row.addWidget(self.warning_button)
+        self.warning_row = QWidget()
+        warn_layout = QHBoxLayout(self.warning_row)
+        warn_layout.setContentsMargins(0, 0, 0, 0)
+        warn_layout.addWidget(self.warning, 1)
+        warn_layout.addWidget(self.warning_button)
+        self.warning_row.hide()
 
         self.catalog_box = QGroupBox("公开目录")
-        self.catalog_grid = QGridLayout(self.catalog_box)
+        self.catalog_grid = QGridLayout()
+        self.catalog_grid.setHorizontalSpacing(24)
         self.catalog_total = QLabel()
         open_catalog = QPushButton("打开公开目录")
         open_catalog.clicked.connect(self.go_catalog.emit)
+        catalog_bottom = QHBoxLayout()
+        catalog_bottom.addWidget(self.catalog_total, 1)
+        catalog_bottom.addWidget(open_catalog)
+        catalog_layout = QVBoxLayout(self.catalog_box)
+        catalog_layout.addLayout(self.catalog_grid)
+        catalog_layout.addLayout(catalog_bottom)
 
         self.calendar = QLabel()
-        calendar_box = QGroupBox("节假日安排")
+        self.calendar.setWordWrap(True)
+        calendar_box = QGroupBox("节假日安排（计算工作日期限用）")
         QVBoxLayout(calendar_box).addWidget(self.calendar)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.township)
-        layout.addLayout(warn_row)
+        layout.addWidget(self.warning_row)
         layout.addWidget(self.catalog_box)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.catalog_total, 1)
-        bottom.addWidget(open_catalog)
-        layout.addLayout(bottom)
         layout.addWidget(calendar_box)
         layout.addStretch(1)
+
+    @property
+    def warning_shown(self) -> bool:
+        """Whether the unknown-year warning is on the page (whether or not it is on screen)."""
+        return not self.warning_row.isHidden()
 
     def refresh(self) -> None:
         """Re-read the overview in the background."""
@@ -73,23 +98,22 @@ class DashboardPage(QWidget):
         """Fill the page from an overview."""
         info = data.township
         if info.configured:
-            phone = f"　监督电话：{info.phone}" if info.phone else ""
-            self.township.setText(f"{info.county}{info.township}{phone}")
+            phone = f"　　监督电话：{escape(info.phone)}" if info.phone else ""
+            self.township.setText(f"<b>{escape(info.county + info.township)}</b>{phone}")
         else:
             self.township.setText("尚未设置乡镇名称，请在“设置”中填写。")
         while self.catalog_grid.count():
             item = self.catalog_grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
+        columns = 4
         for n, domain in enumerate(data.domains):
-            label = QLabel(f"{domain.name}　<b>{domain.items}</b> 项")
-            self.catalog_grid.addWidget(label, n // 4, n % 4)
+            label = QLabel(f"{escape(domain.name)}　<b>{domain.items}</b> 项")
+            self.catalog_grid.addWidget(label, n // columns, n % columns)
         self.catalog_total.setText(f"共 {len(data.domains)} 个领域、{data.items} 个公开事项")
-        self.calendar.setText("　".join(f"{year}年：{status}" for year, status in data.years))
+        self.calendar.setText("　　".join(f"{year}年：{status}（{YEAR_NOTES.get(status, '')}）"
+                                         for year, status in data.years))
         unknown = data.unknown_years()
         if unknown:
-            years = "、".join(str(y) for y in unknown)
-            self.warning.setText(f"{years}年节假日安排尚未载入，涉及该年的期限按周一至周五计算，"
-                                 "可能与官方安排不符。")
-        self.warning.setVisible(bool(unknown))
-        self.warning_button.setVisible(bool(unknown))
+            self.warning.setText(unknown_year_warning(unknown))
+        self.warning_row.setVisible(bool(unknown))

@@ -20,6 +20,7 @@ class FirstRunDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("欢迎使用乡镇政务公开工作台")
+        self.setMinimumWidth(460)  # room for the hints inside the fields
         self.township = QLineEdit()
         self.township.setPlaceholderText("例如：青石镇")
         self.county = QLineEdit()
@@ -30,7 +31,8 @@ class FirstRunDialog(QDialog):
         form.addRow("乡镇名称", self.township)
         form.addRow("所属县（市、区）", self.county)
         form.addRow("监督电话", self.phone)
-        self.hint = QLabel("这些信息会印在公告和明白纸上，以后可在“设置”中修改。")
+        self.hint = QLabel("请先填写本工作台所属的乡镇。这些信息会印在公告和明白纸上，"
+                           "以后可在“设置”中修改。")
         self.hint.setWordWrap(True)
         buttons, _ok = dialog_buttons(self, "开始使用", "以后再说", self._accept)
         layout = QVBoxLayout(self)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QTreeWidget,
@@ -22,11 +26,15 @@ from PySide6.QtWidgets import (
 
 from app import domains
 from app.catalog_import import ImportReport, import_catalog
+from app.store import Store
 from ui.tasks import Runner
 from ui.widgets import dialog_buttons
 
 ACTIONS = {"added": "新增", "changed": "更新", "unchanged": "不变", "retired": "停用"}
+COLOURS = {"added": "#1b7f3b", "changed": "#1d5fa8", "unchanged": "#777777",
+           "retired": "#b00020"}
 NEW = "新增为新领域"
+BY_TITLE = ""
 
 
 class ImportDialog(QDialog):
@@ -34,41 +42,70 @@ class ImportDialog(QDialog):
 
     imported = Signal()
     previewed = Signal()
+    failed = Signal(str)
 
     def __init__(self, runner: Runner, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.path = runner, path
         self.report: ImportReport | None = None
+        self.error = ""
         self.choices: dict[str, QComboBox] = {}
+        self.domain_names: list[str] = []
+        self._token = 0
         self.setWindowTitle(f"导入目录：{path.name}")
-        self.resize(820, 560)
+        self.resize(860, 600)
 
-        self.info = QLabel(f"正在读取 {path.name} ……")
+        self.info = QLabel(f"正在读取 {path.name} ……（先预览，确认后才写入）")
         self.info.setWordWrap(True)
         self.progress = QProgressBar()
-        self.replace = QCheckBox("本表各领域中表里没有的事项改为停用（旧内容仍可查阅）")
+        self.progress.setFormat("%v / %m 行")
+        self.replace = QCheckBox("替换（停用表中没有的事项）：本表所涉领域里，"
+                                 "表中没有的旧事项改为停用，旧内容仍可查阅")
         self.replace.toggled.connect(lambda _c: self.preview())
+        self.target = QComboBox()
+        self.target.addItem("按表格标题识别", BY_TITLE)
+        self.target.setToolTip("表格没有“××领域”标题时，在这里指定全部事项归入哪个领域")
+        self.target.currentIndexChanged.connect(lambda _i: self.preview())
+        target_row = QHBoxLayout()
+        target_row.addWidget(QLabel("所属领域"))
+        target_row.addWidget(self.target)
+        target_row.addStretch(1)
+
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["领域 / 事项", "处理", "编号"])
-        self.tree.setColumnWidth(0, 520)
-        self.domain_box = QGroupBox("表中有目录里没有的领域，请选择如何处理")
+        self.tree.setColumnWidth(0, 500)
+        self.tree.setColumnWidth(1, 180)
+        self.domain_box = QGroupBox("表中有目录里没有的领域：请确认新增，或对应到已有领域")
         self.domain_form = QFormLayout(self.domain_box)
         self.domain_box.hide()
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a4b00;")
         self.buttons, self.ok = dialog_buttons(self, "确认导入", "取消", self.confirm)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.ok.setEnabled(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.progress)
+        layout.addLayout(target_row)
         layout.addWidget(self.replace)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.domain_box)
         layout.addWidget(self.warnings)
         layout.addWidget(self.buttons)
+        self.runner.run(lambda s: [d.name for d in domains.list_domains(s, True)],
+                        self._names_loaded)
         self.preview()
+
+    def _names_loaded(self, names: list[str]) -> None:
+        self.domain_names = names
+        self.target.blockSignals(True)
+        for name in names:
+            self.target.addItem(f"全部归入「{name}」", name)
+        self.target.blockSignals(False)
+        for combo in self.choices.values():
+            self._add_mappings(combo)
 
     def _options(self) -> dict[str, Any]:
         add, mapping = set(), {}
@@ -78,63 +115,112 @@ class ImportDialog(QDialog):
                 add.add(label)
             elif choice:
                 mapping[label] = choice
-        return {"replace": self.replace.isChecked(), "add_domains": add, "mapping": mapping}
+        return {"replace": self.replace.isChecked(), "add_domains": add, "mapping": mapping,
+                "domain": self.target.currentData() or None}
+
+    def _busy(self) -> None:
+        # The file is read before rows are counted: until then, a moving bar.
+        self.progress.setRange(0, 0)
+
+    def _start(self, dry_run: bool, done: Callable[[Any], None]) -> None:
+        """Run the import (or its dry run) in the background; only the newest answer counts."""
+        self._token += 1
+        token = self._token
+        options = self._options()
+        path = self.path
+
+        def work(store: Store, report: Callable[[int, int], None]) -> ImportReport:
+            return import_catalog(store, path, dry_run=dry_run, progress=report, **options)
+
+        def finished(result: ImportReport) -> None:
+            if token == self._token:
+                done(result)
+
+        def refused(message: str) -> None:
+            if token == self._token:
+                self._failed(message)
+
+        def progress(n: int, total: int) -> None:
+            if token == self._token:
+                self._progress(n, total)
+
+        self._busy()
+        self.runner.run(work, finished, refused, progress)
 
     def preview(self) -> None:
         """Run the import as a dry run (nothing is written) and show what it would do."""
         self.ok.setEnabled(False)
-        self.progress.setValue(0)
-        options = self._options()
-
-        def work(store: object, report: Any) -> tuple[ImportReport, list[str]]:
-            result = import_catalog(store, self.path, dry_run=True, progress=report, **options)
-            return result, [d.name for d in domains.list_domains(store, include_hidden=True)]
-
-        self.runner.run(work, self._previewed, self._failed, self._progress)
+        self.report = None
+        self._start(True, self._previewed)
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
+        self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
     def _failed(self, message: str) -> None:
+        self.error = message
         self.info.setText(message)
         self.info.setStyleSheet("color: #b00020;")
+        self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.replace.setEnabled(True)
+        self.cancel.setEnabled(True)
         self.ok.setEnabled(False)
+        self.failed.emit(message)
 
-    def _previewed(self, result: tuple[ImportReport, list[str]]) -> None:
-        report, names = result
+    def _previewed(self, report: ImportReport) -> None:
         self.report = report
-        self.progress.setValue(self.progress.maximum())
-        self.info.setText(report.summary())
+        self.error = ""
+        self.progress.setRange(0, max(report.rows, 1))
+        self.progress.setValue(report.rows)
+        self.info.setStyleSheet("")
+        self.info.setText("预览（尚未写入）：" + report.summary())
         self.tree.clear()
         for section in report.to_json()["domains"]:
             counts = "，".join(f"{ACTIONS[k]} {section[k]}" for k in ACTIONS if section[k])
-            label = section["domain"] + ("（新领域）" if section["new_domain"] else "")
-            top = QTreeWidgetItem([f"{label}　{section['rows']} 行", counts, ""])
+            label = section["domain"]
+            if section["new_domain"]:
+                label += "（新领域）"
+            elif section["label"] != section["domain"]:
+                label += f"（表中称“{section['label']}”）"
+            top = QTreeWidgetItem([f"{label}　表中 {section['rows']} 行", counts, ""])
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
             for row in section["items"]:
-                top.addChild(QTreeWidgetItem([f"{row['seq']}. {row['title']}",
-                                              ACTIONS[row["action"]], row["id"]]))
+                child = QTreeWidgetItem([f"{row['seq']}. {row['title']}",
+                                         ACTIONS[row["action"]], row["id"]])
+                child.setForeground(1, QBrush(QColor(COLOURS[row["action"]])))
+                top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(len(report.sections) == 1)
-        self._domain_choices(report.new_domains(), names)
+        self._domain_choices(report.new_domains())
         self.warnings.setText("\n".join("提示：" + w for w in report.warnings))
         self._update_ok()
         self.previewed.emit()
 
-    def _domain_choices(self, labels: list[str], names: list[str]) -> None:
+    def _domain_choices(self, labels: list[str]) -> None:
         for label in labels:
             if label in self.choices:
                 continue
             combo = QComboBox()
             combo.addItem("（请选择）", "")
-            combo.addItem(f"新增领域「{label}」", NEW)
-            for name in names:
-                combo.addItem(f"对应到已有领域「{name}」", name)
-            combo.currentIndexChanged.connect(lambda _i: self._update_ok())
+            combo.addItem(f"确认新增领域「{label}」", NEW)
+            self._add_mappings(combo)
+            # A new choice changes what the import does: show it before it is confirmed.
+            combo.currentIndexChanged.connect(lambda _i: self.preview())
             self.choices[label] = combo
             self.domain_form.addRow(label, combo)
         self.domain_box.setVisible(bool(self.choices))
+
+    def _add_mappings(self, combo: QComboBox) -> None:
+        # The names may arrive after the first preview: add them once, whenever they come.
+        if combo.count() > 2:
+            return
+        combo.blockSignals(True)
+        for name in self.domain_names:
+            combo.addItem(f"对应到已有领域「{name}」", name)
+        combo.blockSignals(False)
 
     def _update_ok(self) -> None:
         ready = self.report is not None and all(c.currentData() for c in self.choices.values())
@@ -142,12 +228,13 @@ class ImportDialog(QDialog):
 
     def confirm(self) -> None:
         """Write the import (one transaction), then close."""
+        if self.report is None or not self.ok.isEnabled():
+            return
         self.ok.setEnabled(False)
+        # The import is one transaction that cannot be stopped half-way; nothing to cancel.
+        self.cancel.setEnabled(False)
         self.replace.setEnabled(False)
-        options = self._options()
-
-        def work(store: object, report: Any) -> ImportReport:
-            return import_catalog(store, self.path, progress=report, **options)
+        self.info.setText("正在导入……")
 
         def done(report: ImportReport) -> None:
             self.report = report
@@ -155,4 +242,4 @@ class ImportDialog(QDialog):
             self.imported.emit()
             self.accept()
 
-        self.runner.run(work, done, self._failed, self._progress)
+        self._start(False, done)

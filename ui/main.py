@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
-from PySide6.QtCore import QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+#: When this module was first imported: the earliest moment ``run_gui`` can count
+#: from when called directly (``gongkai gui`` passes the console script's own start).
+IMPORTED = time.perf_counter()
 
-from app import logs, paths
+import os  # noqa: E402
+import sys  # noqa: E402
 
+from PySide6.QtCore import QThreadPool, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from app import logs, paths  # noqa: E402
+
+APP_NAME = "乡镇政务公开工作台"
+#: A watchdog only: a healthy start takes a few hundred milliseconds.
 SMOKE_LIMIT_MS = 20_000
 
 
@@ -22,36 +29,51 @@ def _has_screen() -> bool:
 
 def run_gui(data_dir: str | None = None, smoke: bool = False,
             started: float | None = None) -> int:
-    """Open the main window on a data folder; with ``smoke``, report readiness and exit."""
-    started = started if started is not None else time.perf_counter()
+    """Open the main window on a data folder and run until it closes; return the exit code.
+
+    With ``smoke`` the window opens, waits until the first screen has its data
+    (read by a background worker), prints ``ready in N ms`` and exits 0; on any
+    failure it prints one Chinese sentence to stderr and returns 1. ``started``
+    is a ``time.perf_counter()`` reading taken as early as the caller could.
+    """
+    started = started if started is not None else IMPORTED
     if not _has_screen():
         print("没有可用的图形显示，无法打开窗口；命令行功能请用 gongkai --help。", file=sys.stderr)
         return 1
     try:
         folder = paths.data_dir(data_dir)
     except OSError as exc:
-        print(f"无法使用数据文件夹：{exc.strerror}。", file=sys.stderr)
+        # No data folder means no log file either: the reason goes to stderr in full.
+        print(f"无法使用数据文件夹，请确认它是一个可以写入的文件夹。（{exc}）", file=sys.stderr)
         return 1
     logs.setup(folder)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("乡镇政务公开工作台")
+    app.setApplicationName(APP_NAME)
 
+    # Imported here so that the QApplication exists before any widget module runs.
     from ui.fonts import install_fonts
     from ui.main_window import MainWindow
 
     install_fonts(app)
     window = MainWindow(folder)
-    outcome = {"code": 0}
+    outcome = {"code": 0, "settled": False}
 
     def ready() -> None:
+        if outcome["settled"]:
+            return
+        outcome["settled"] = True
         if smoke:
             print(f"ready in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
             app.exit(0)
         elif not window.overview or not window.overview.township.configured:
-            window.ask_township()
+            # Queued, so the window is painted with its data behind the question.
+            QTimer.singleShot(0, window.ask_township)
 
     def failed(message: str) -> None:
         if smoke:
+            if outcome["settled"]:
+                return
+            outcome["settled"] = True
             print(message, file=sys.stderr, flush=True)
             outcome["code"] = 1
             app.exit(1)
@@ -61,8 +83,11 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
     window.first_screen_ready.connect(ready)
     window.first_screen_failed.connect(failed)
     if smoke:
-        QTimer.singleShot(SMOKE_LIMIT_MS, lambda: (failed("工作台在规定时间内没有就绪。")))
-    window.show()
+        QTimer.singleShot(SMOKE_LIMIT_MS, lambda: failed("工作台在规定时间内没有就绪。"))
+    if smoke or not window.small_screen():
+        window.show()
+    else:
+        window.showMaximized()
     window.load()
     code = app.exec()
     # Let running operations finish (each is one transaction) before the window goes.

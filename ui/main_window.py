@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self.runner.error.connect(self.show_error)
         self.overview: Overview | None = None
         self.setWindowTitle("乡镇政务公开工作台")
-        self.resize(1280, 760)
+        self._fit_to_screen()
 
         self.nav = QListWidget()
         self.nav.addItems(list(NAV))
@@ -99,8 +100,23 @@ class MainWindow(QMainWindow):
             "#nav::item { padding: 10px 14px; }"
             "#nav::item:selected { background: #c8102e; color: white; }"
             "#pageTitle { font-size: 20px; font-weight: bold; margin: 4px 0 8px 0; }"
+            "#domains::item { padding: 3px 4px; }"
         )
         self.nav.setCurrentRow(0)
+
+    def _fit_to_screen(self) -> None:
+        # Office PCs are often 1366×768 with a taskbar: never open taller than the screen.
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 760)
+            return
+        room = screen.availableGeometry()
+        self.resize(min(1280, room.width()), min(760, room.height() - 32))
+
+    def small_screen(self) -> bool:
+        """Whether the screen is small enough that the window should open maximised."""
+        screen = QGuiApplication.primaryScreen()
+        return screen is not None and screen.availableGeometry().width() <= 1440
 
     def load(self) -> None:
         """Open the data folder in the background and fill the first screen."""

@@ -1,72 +1,139 @@
 """Screenshots of the main pages, to look at the desk as a clerk would.
 
-``python -m ui.screenshot OUTDIR [--data-dir DIR]`` — run it under Xvfb (or with
-QT_QPA_PLATFORM=offscreen) and open the PNGs it writes.
+``python -m ui.screenshot OUTDIR [--data-dir DIR]`` writes gongkai-dashboard.png,
+gongkai-catalog.png, gongkai-search.png, gongkai-import.png,
+gongkai-settings.png, gongkai-holiday.png and gongkai-first-run.png. Run it under Xvfb
+(``xvfb-run -a -s "-screen 0 1366x768x24"``) or with ``QT_QPA_PLATFORM=offscreen``.
+Without ``--data-dir`` it works on a fresh temporary folder with a sample
+township, never on the clerk's own data.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import paths
+from app.catalog_import import export_catalog
+from app.township import set_township
+
+#: The screen the county's office PCs most often have.
+WIDTH, HEIGHT = 1366, 740  # 768 less a taskbar
 
 
-def _wait(signal: object, ms: int = 10_000) -> None:
+def _wait(signal: Any, ms: int = 10_000) -> None:
+    """Spin the event loop until ``signal`` fires (or ``ms`` pass)."""
     loop = QEventLoop()
-    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    signal.connect(loop.quit)
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
 
 
 def _settle(ms: int = 300) -> None:
+    """Let layouts and repaints finish before a grab."""
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
 
 
+def _run(window: Any, work: Any) -> Any:
+    """Run one operation through the window's worker and wait for its answer."""
+
+
+    box: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def done(result: Any) -> None:
+        box["result"] = result
+        loop.quit()
+
+    def failed(message: str) -> None:
+        box["error"] = message
+        loop.quit()
+
+    window.runner.run(work, done, failed)
+    loop.exec()
+    if "error" in box:
+        raise SystemExit(box["error"])
+    return box.get("result")
+
+
+def _save(widget: QWidget, path: Path) -> None:
+    _settle()
+    widget.grab().save(str(path))
+    print("written:", path)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write dashboard.png, catalog.png, search.png and settings.png into OUTDIR."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out")
-    parser.add_argument("--data-dir")
+    """Open the main window on each page in turn and save a PNG of it."""
+    parser = argparse.ArgumentParser(description="工作台界面截图")
+    parser.add_argument("out", help="截图保存到的文件夹")
+    parser.add_argument("--data-dir", help="使用的数据文件夹（默认：新建的临时文件夹）")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    sample = args.data_dir is None
+    folder = paths.data_dir(args.data_dir or tempfile.mkdtemp(prefix="gongkai-shot-"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("乡镇政务公开工作台")
 
     from ui.fonts import install_fonts
+    from ui.import_dialog import ImportDialog
     from ui.main_window import MainWindow
 
     print("font:", install_fonts(app))
-    window = MainWindow(paths.data_dir(args.data_dir))
-    window.resize(1366, 740)
+    window = MainWindow(folder)
+    window.resize(WIDTH, HEIGHT)
     window.show()
+    if sample:
+        _run(window, lambda s: set_township(s, "青石镇", "东山县", "0551-12345678"))
     window.load()
     _wait(window.first_screen_ready)
-    _settle()
-    window.grab().save(str(out / "dashboard.png"))
+    _save(window, out / "gongkai-dashboard.png")
 
     window.show_page("公开目录")
-    window.catalog.select_domain("社会救助")
-    _wait(window.catalog.items_shown)
-    window.catalog.table.selectRow(min(2, window.catalog.model.rowCount() - 1))
-    _settle()
-    window.grab().save(str(out / "catalog.png"))
+    page = window.catalog
+    if not page.model.rowCount():
+        _wait(page.items_shown)
+    page.select_domain("社会救助")
+    _wait(page.items_shown)
+    page.table.selectRow(min(2, page.model.rowCount() - 1))
+    _wait(page.detail_shown)
+    _save(window, out / "gongkai-catalog.png")
 
-    window.catalog.search_box.setText("低保")
-    _wait(window.catalog.items_shown)
-    _settle()
-    window.grab().save(str(out / "search.png"))
+    page.search_box.setText("低保")
+    _wait(page.items_shown)
+    _save(window, out / "gongkai-search.png")
+
+    # The import preview, on the township's own catalog written out as a county table.
+    table = Path(tempfile.mkdtemp(prefix="gongkai-shot-")) / "青石镇基层政务公开标准目录.xlsx"
+    _run(window, lambda s: export_catalog(s, table, "青石镇"))
+    dialog = ImportDialog(window.runner, table, window)
+    dialog.show()
+    _wait(dialog.previewed)
+    _save(dialog, out / "gongkai-import.png")
+    dialog.reject()
 
     window.show_page("设置")
-    _settle()
-    window.grab().save(str(out / "settings.png"))
-    print("written:", ", ".join(p.name for p in sorted(out.glob("*.png"))))
+    _save(window, out / "gongkai-settings.png")
+    editor = window.settings.edit_year()
+    _wait(editor.ready)
+    _save(editor, out / "gongkai-holiday.png")
+    editor.reject()
+
+    from ui.first_run import FirstRunDialog
+
+    first = FirstRunDialog(window)
+    first.show()
+    _save(first, out / "gongkai-first-run.png")
+    first.reject()
+    window.runner.pool.waitForDone(10_000)
     return 0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -21,9 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import workdays
+from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.holiday_dialog import HolidayDialog
 from ui.tasks import Runner
+
+YEAR_ROLE = Qt.ItemDataRole.UserRole
+STATUS_NOTES = {
+    "内置": "程序自带的国务院安排",
+    "已载入": "已载入或录入",
+    "未知": "尚未载入，期限按周一至周五计算",
+}
 
 
 class SettingsPage(QWidget):
@@ -44,6 +53,9 @@ class SettingsPage(QWidget):
         self.save_button = QPushButton("保存")
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()
+        for field in (self.township, self.county, self.phone):
+            field.setMaximumWidth(360)
+        self.phone.setPlaceholderText("如 0551-12345678，印在公告的监督电话处")
         form_box = QGroupBox("乡镇信息（印在公告和明白纸上）")
         form = QFormLayout(form_box)
         form.addRow("乡镇名称", self.township)
@@ -57,9 +69,12 @@ class SettingsPage(QWidget):
         calendar_box = QGroupBox("节假日安排（计算工作日期限用）")
         self.years = QListWidget()
         self.years.setMaximumHeight(120)
+        self.years.setMaximumWidth(480)
+        self.years.itemDoubleClicked.connect(lambda _e: self.edit_year())
         self.edit_button = QPushButton("查看 / 编辑所选年份…")
         self.edit_button.clicked.connect(self.edit_year)
-        self.load_button = QPushButton("从文件载入…")
+        self.load_button = QPushButton("载入文件…")
+        self.load_button.setToolTip("载入县里或国务院发布的当年安排（JSON 文件）")
         self.load_button.clicked.connect(lambda: self.load_file())
         calendar_row = QHBoxLayout()
         calendar_row.addWidget(self.edit_button)
@@ -72,6 +87,9 @@ class SettingsPage(QWidget):
         calendar_layout.addWidget(hint)
         calendar_layout.addWidget(self.years)
         calendar_layout.addLayout(calendar_row)
+        self.calendar_message = QLabel()
+        self.calendar_message.setWordWrap(True)
+        calendar_layout.addWidget(self.calendar_message)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -79,27 +97,35 @@ class SettingsPage(QWidget):
         layout.addWidget(calendar_box)
         layout.addStretch(1)
 
-    def refresh(self) -> None:
-        """Read the settings and the calendar years in the background."""
+    def refresh(self, fields: bool = True) -> None:
+        """Read the settings and the calendar years in the background.
+
+        ``fields=False`` leaves the township fields alone, so that loading a
+        calendar does not wipe what the clerk is typing there.
+        """
         this_year = date.today().year
         years = range(this_year - 1, this_year + 3)
 
-        def work(store: object) -> tuple[Township, list[tuple[int, str]]]:
+        def work(store: Store) -> tuple[Township, list[tuple[int, str]]]:
             cal = workdays.Calendar.from_store(store)
             return get_township(store), [(y, cal.year_status(y)) for y in years]
 
-        self.runner.run(work, self._show)
+        self.runner.run(work, lambda data: self._show(data, fields))
 
-    def _show(self, data: tuple[Township, list[tuple[int, str]]]) -> None:
+    def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data
-        self.township.setText(info.township)
-        self.county.setText(info.county)
-        self.phone.setText(info.phone)
+        if fields:
+            self.township.setText(info.township)
+            self.county.setText(info.county)
+            self.phone.setText(info.phone)
         current = self.years.currentRow()
         self.years.clear()
         for year, status in years:
             entry = QListWidgetItem(f"{year}年　{status}")
-            entry.setData(256, year)
+            entry.setData(YEAR_ROLE, year)
+            entry.setToolTip(STATUS_NOTES.get(status, status))
+            if status == "未知":
+                entry.setForeground(QBrush(QColor("#b35900")))
             self.years.addItem(entry)
         self.years.setCurrentRow(current if current >= 0 else 2)  # next year first
         self.loaded.emit()
@@ -111,19 +137,19 @@ class SettingsPage(QWidget):
 
         def done(_info: Township) -> None:
             self.save_button.setEnabled(True)
-            self.message.setText("已保存。")
+            _say(self.message, "已保存。")
             self.changed.emit()
 
         def failed(message: str) -> None:
             self.save_button.setEnabled(True)
-            self.message.setText(message)
+            _say(self.message, message, error=True)
 
         self.runner.run(lambda s: set_township(s, township, county, phone), done, failed)
 
     def selected_year(self) -> int:
         """The year chosen in the list (next year by default)."""
         entry = self.years.currentItem()
-        return int(entry.data(256)) if entry else date.today().year + 1
+        return int(entry.data(YEAR_ROLE)) if entry else date.today().year + 1
 
     def edit_year(self) -> HolidayDialog:
         """Open the editor for the chosen year, prefilled with what the program knows."""
@@ -141,12 +167,20 @@ class SettingsPage(QWidget):
             return
 
         def done(arrangement: workdays.Arrangement) -> None:
-            self.message.setText(f"已载入{arrangement.year}年节假日安排。")
+            _say(self.calendar_message, f"已载入{arrangement.year}年节假日安排。")
             self._calendar_changed()
 
-        self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done,
-                        self.message.setText)
+        def failed(message: str) -> None:
+            _say(self.calendar_message, message, error=True)
+
+        self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done, failed)
 
     def _calendar_changed(self) -> None:
-        self.refresh()
+        self.refresh(fields=False)
         self.changed.emit()
+
+
+def _say(label: QLabel, text: str, error: bool = False) -> None:
+    """A one-line answer under a form: red when something was refused."""
+    label.setStyleSheet("color: #b00020;" if error else "color: #1b7f3b;")
+    label.setText(text)

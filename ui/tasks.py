@@ -39,6 +39,8 @@ class _Task(QRunnable):
         self.signals, self.wants_progress = signals, wants_progress
 
     def run(self) -> None:
+        """In a pool thread: open the folder's own store, do the work, report once."""
+
         def report(done: int, total: int) -> None:
             self.signals.progress.emit(self.number, done, total)
 
