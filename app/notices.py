@@ -253,9 +253,7 @@ def check_notice(store: Store, notice_id: str) -> CheckResult:
     """The 要素 the text does not cover yet, and the personal data it holds."""
     notice = get_notice(store, notice_id)
     item = catalog.get_item(store, notice.item_id, notice.item_rev)
-    text = notice.title + "\n" + notice.body
-    return CheckResult(missing_elements(item.elements, notice.body),
-                       find_personal_data(text, published_phones(store)))
+    return check_text(notice.title, notice.body, item.elements, published_phones(store))
 
 
 def mask_notice(store: Store, notice_id: str, author: str = "") -> tuple[Notice, int]:
@@ -287,3 +285,33 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
         store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
                     actor=author)
     return get_notice(store, notice_id)
+
+
+def list_notices(store: Store, status: str | None = None) -> list[Notice]:
+    """Every notice (of one status), newest first."""
+    return [get_notice(store, i) for i in list_ids(store, status)]
+
+
+@dataclass(frozen=True)
+class EditorState:
+    """Everything the editor needs about one notice, read in one go."""
+
+    notice: Notice
+    elements: list[str]
+    phones: tuple[str, ...]
+    revisions: list[dict[str, Any]]
+
+
+def editor_state(store: Store, notice_id: str) -> EditorState:
+    """The notice, its item's 要素, the numbers never to mask, and its revisions."""
+    notice = get_notice(store, notice_id)
+    item = catalog.get_item(store, notice.item_id, notice.item_rev)
+    return EditorState(notice, item.elements, published_phones(store),
+                       revisions(store, notice_id))
+
+
+def check_text(title: str, body: str, elements: list[str],
+               phones: tuple[str, ...]) -> CheckResult:
+    """The same check as :func:`check_notice`, on text not saved yet (the editor, as it types)."""
+    return CheckResult(missing_elements(elements, body),
+                       find_personal_data(title + "\n" + body, phones))

@@ -49,6 +49,7 @@ class CatalogPage(QWidget):
 
     changed = Signal()
     items_shown = Signal()
+    draft_requested = Signal(str, str)
     detail_shown = Signal()
 
     def __init__(self, runner: Runner) -> None:
@@ -73,8 +74,12 @@ class CatalogPage(QWidget):
         self.export_button.setToolTip("把本乡镇的公开目录存为 Excel、Word 或 JSON")
         self.export_button.clicked.connect(lambda: self.export_file())
         top = QHBoxLayout()
+        self.draft_button = QPushButton("依此事项起草…")
+        self.draft_button.setToolTip("用选中的目录事项起草公告、公示、通知或明白纸")
+        self.draft_button.clicked.connect(self._request_draft)
         top.addWidget(title)
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.draft_button)
         top.addWidget(self.import_button)
         top.addWidget(self.export_button)
 
@@ -309,3 +314,15 @@ class CatalogPage(QWidget):
             QMessageBox.warning(self, "导出未完成", message)
 
         self.runner.run(work, done, failed)
+
+    def selected_item(self) -> catalog.CatalogItem | None:
+        """The catalog item chosen in the table, if any."""
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _request_draft(self) -> None:
+        item = self.selected_item()
+        if item is None:
+            QMessageBox.information(self, "起草公开信息", "请先在表格中选中一个目录事项。")
+            return
+        self.draft_requested.emit(item.id, item.title())

@@ -1,16 +1,19 @@
-"""工作台: the first screen. For now: who we are, the catalog in numbers, calendar warnings."""
+"""工作台: the first screen: the work that is due, the catalog in numbers, calendar warnings."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +39,7 @@ class DashboardPage(QWidget):
 
     go_settings = Signal()
     go_catalog = Signal()
+    open_notice = Signal(str)
 
     def __init__(self, runner: Runner) -> None:
         super().__init__()
@@ -59,6 +63,20 @@ class DashboardPage(QWidget):
         warn_layout.addWidget(self.warning_button)
         self.warning_row.hide()
 
+        self.due_box = QGroupBox("待办")
+        self.due_list = QTreeWidget()
+        self.due_list.setHeaderLabels(["类别", "公开信息", "日期", "说明"])
+        self.due_list.setRootIsDecorated(False)
+        self.due_list.setColumnWidth(0, 130)
+        self.due_list.setColumnWidth(1, 420)
+        self.due_list.setColumnWidth(2, 100)
+        self.due_list.itemActivated.connect(
+            lambda item, _col: self.open_notice.emit(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.due_empty = QLabel("没有逾期或临近期限的工作。")
+        due_layout = QVBoxLayout(self.due_box)
+        due_layout.addWidget(self.due_empty)
+        due_layout.addWidget(self.due_list)
+
         self.catalog_box = QGroupBox("公开目录")
         self.catalog_grid = QGridLayout()
         self.catalog_grid.setHorizontalSpacing(24)
@@ -81,9 +99,9 @@ class DashboardPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.township)
         layout.addWidget(self.warning_row)
+        layout.addWidget(self.due_box, 1)
         layout.addWidget(self.catalog_box)
         layout.addWidget(calendar_box)
-        layout.addStretch(1)
 
     @property
     def warning_shown(self) -> bool:
@@ -113,7 +131,21 @@ class DashboardPage(QWidget):
         self.catalog_total.setText(f"共 {len(data.domains)} 个领域、{data.items} 个公开事项")
         self.calendar.setText("　　".join(f"{year}年：{status}（{YEAR_NOTES.get(status, '')}）"
                                          for year, status in data.years))
+        self._show_due(data)
         unknown = data.unknown_years()
         if unknown:
             self.warning.setText(unknown_year_warning(unknown))
         self.warning_row.setVisible(bool(unknown))
+
+    def _show_due(self, data: Overview) -> None:
+        self.due_list.clear()
+        for line in data.due:
+            when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
+            row = QTreeWidgetItem([line.label, line.title, when, line.detail])
+            row.setData(0, Qt.ItemDataRole.UserRole, line.notice_id)
+            if line.kind in ("overdue", "takedown"):
+                row.setForeground(0, QBrush(QColor("#b00020")))
+            self.due_list.addTopLevelItem(row)
+        self.due_empty.setVisible(not data.due)
+        self.due_list.setVisible(bool(data.due))
+        self.due_box.setTitle(f"待办（{len(data.due)}）" if data.due else "待办")

@@ -22,12 +22,12 @@ from app.township import set_township
 from ui.catalog_page import CatalogPage
 from ui.dashboard_page import DashboardPage
 from ui.first_run import FirstRunDialog
+from ui.notices_page import NoticesPage
 from ui.settings_page import SettingsPage
 from ui.tasks import Runner
 
 #: The parts of the desk, in the clerk's order; pages not built yet say what they will hold.
 COMING = {
-    "公开信息": "起草公告、公示、通知和明白纸，检查要素与个人信息，逐级审核。",
     "公开栏": "记录每张公告贴在哪个公开栏、何时张贴和撤下，保存现场照片。",
     "同步": "把审核通过的公开信息分批报送县级平台，没有网络时导出到U盘。",
     "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(self.runner)
         self.catalog = CatalogPage(self.runner)
         self.settings = SettingsPage(self.runner)
+        self.notices = NoticesPage(self.runner)
         for name in NAV:
             if name == "工作台":
                 self.pages.addWidget(self.dashboard)
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
                 self.pages.addWidget(self.catalog)
             elif name == "设置":
                 self.pages.addWidget(self.settings)
+            elif name == "公开信息":
+                self.pages.addWidget(self.notices)
             else:
                 self.pages.addWidget(ComingPage(name, COMING[name]))
         self.nav.currentRowChanged.connect(self._switch)
@@ -87,6 +90,9 @@ class MainWindow(QMainWindow):
         self.dashboard.go_catalog.connect(lambda: self.show_page("公开目录"))
         self.settings.changed.connect(self.refresh)
         self.catalog.changed.connect(self.dashboard.refresh)
+        self.catalog.draft_requested.connect(self._draft)
+        self.notices.changed.connect(self.dashboard.refresh)
+        self.dashboard.open_notice.connect(self.open_notice)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -131,6 +137,7 @@ class MainWindow(QMainWindow):
         self.first_screen_ready.emit()
         self.catalog.refresh()
         self.settings.refresh()
+        self.notices.refresh()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data
@@ -140,6 +147,15 @@ class MainWindow(QMainWindow):
 
     def _switch(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
+
+    def _draft(self, item_id: str, title: str) -> None:
+        self.show_page("公开信息")
+        self.notices.start_from_item(item_id, title)
+
+    def open_notice(self, notice_id: str) -> None:
+        """Show one notice on the 公开信息 page."""
+        self.show_page("公开信息")
+        self.notices.open_notice(notice_id)
 
     def show_page(self, name: str) -> None:
         """Bring one page to the front by its navigation name."""

@@ -57,6 +57,23 @@ class _Task(QRunnable):
             self.signals.finished.emit(self.number, True, result)
 
 
+class _Compute(QRunnable):
+    """Pure work (no database): checking text as the clerk types."""
+
+    def __init__(self, number: int, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.number, self.work, self.signals = number, work, signals
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception:
+            log.exception("background computation failed")
+            self.signals.finished.emit(self.number, False, UNEXPECTED)
+        else:
+            self.signals.finished.emit(self.number, True, result)
+
+
 class Runner(QObject):
     """Runs operations on a data folder in the background, one callback each on the main thread."""
 
@@ -79,6 +96,13 @@ class Runner(QObject):
         number = next(self._numbers)
         self._pending[number] = (done, failed, progress)
         self.pool.start(_Task(number, self.folder, work, self._signals, progress is not None))
+        return number
+
+    def compute(self, work: Callable[[], Any], done: Callable[[Any], None]) -> int:
+        """Start ``work()`` (no database) off the UI thread; ``done(result)`` on the main thread."""
+        number = next(self._numbers)
+        self._pending[number] = (done, None, None)
+        self.pool.start(_Compute(number, work, self._signals))
         return number
 
     def busy(self) -> bool:

@@ -1,0 +1,104 @@
+"""公开信息 and the 工作台's due list, driven offscreen on a real data folder."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from tests_support import body_with_personal_data, make_id  # noqa: E402
+
+import app.notices  # noqa: E402
+from app import notices, review  # noqa: E402
+from app.desk import open_desk  # noqa: E402
+
+pytest_plugins = ["conftest_ui"]
+WAIT = 10_000
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+def open_new_notice(window, qtbot, formed: str = "2026-11-20"):
+    page = window.notices
+    window.show_page("公开信息")
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        page.create("shjz-002", "公示", formed)
+    return page
+
+
+def test_draft_from_catalog_shows_checklist_and_findings(configured_window, qtbot) -> None:
+    page = open_new_notice(configured_window, qtbot)
+    assert page.state.notice.due == "2026-12-04"
+    assert page.title_edit.text() == "青石镇关于最低生活保障审核信息的公示"
+    marks = [page.elements.item(i).text() for i in range(page.elements.count())]
+    assert marks == ["✗ 初审对象名单", "✗ 家庭人口", "✗ 拟保障金额"]
+    body, secrets = body_with_personal_data()
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        page.body_edit.setPlainText(body)
+    found = [page.findings.item(i).text() for i in range(page.findings.count())]
+    assert len(found) == len(secrets) and all(any(s in f for f in found) for s in secrets)
+    assert "0551-12345678" not in "".join(found)
+
+
+def test_mask_then_review_then_post(configured_window, qtbot, monkeypatch) -> None:
+    page = open_new_notice(configured_window, qtbot)
+    body, secrets = body_with_personal_data()
+    page.body_edit.setPlainText(body)
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.save()
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.mask()
+    qtbot.waitUntil(lambda: page.state.notice.rev == 3 and
+                    page.findings.item(0).text() == "未发现个人信息", timeout=WAIT)
+    assert all(s not in page.body_edit.toPlainText() for s in secrets)
+    with open_desk(configured_window.folder) as store:
+        for reviewer in ("王明", "李华", "赵强"):
+            review.approve(store, page.state.notice.id, reviewer)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.state.notice.status == "approved", timeout=WAIT)
+    assert page.post_button.isEnabled() and not page.approve_button.isEnabled()
+
+
+def test_dashboard_lists_due_work_and_opens_it(configured_window, qtbot) -> None:
+    with open_desk(configured_window.folder) as store:
+        late = notices.create_notice(store, "shjz-002", formed="2026-11-02")
+    configured_window.refresh()
+    dash = configured_window.dashboard
+    qtbot.waitUntil(lambda: dash.due_list.topLevelItemCount() >= 2, timeout=WAIT)
+    first = dash.due_list.topLevelItem(0)
+    assert first.text(0) == "已超期未公开" and first.text(2) == "2026-11-16"
+    with qtbot.waitSignal(configured_window.notices.opened, timeout=WAIT):
+        dash.due_list.itemActivated.emit(first, 0)
+    assert configured_window.notices.state.notice.id == late.id
+
+
+def test_editor_stays_responsive_while_a_long_roster_is_checked(configured_window, qtbot,
+                                                                monkeypatch) -> None:
+    page = open_new_notice(configured_window, qtbot)
+    threads: list[int] = []
+    real = app.notices.check_text
+
+    def spy(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("ui.notices_page.check_text", spy)
+    roster = "\n".join(f"{k}\t村民{k}\t{make_id(f'3401021980010{k % 1000:03d}1'[:17])}\t"
+                       f"138 {k % 9000 + 1000:04d} {k % 9000 + 1000:04d}" for k in range(3000))
+    ticks: list[float] = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        page.body_edit.setPlainText(roster)
+    timer.stop()
+    assert threads and threading.get_ident() not in threads  # checked off the UI thread
+    assert page.findings.count() >= 3000
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert ticks and max(gaps, default=0) < 0.25, max(gaps)

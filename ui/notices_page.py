@@ -1,0 +1,331 @@
+"""公开信息: the notices, and the editor with its 要素 checklist and privacy findings."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import boards, clock, notices, review
+from app.facts import STATUSES
+from app.notices import CheckResult, EditorState, check_text
+from app.privacy import line_and_column
+from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
+from ui.notice_model import NoticeTableModel
+from ui.tasks import Runner
+from ui.widgets import stacked
+
+CHECK_DELAY_MS = 300
+
+
+class NoticesPage(QWidget):
+    """The list of notices and the editor of the chosen one."""
+
+    changed = Signal()
+    loaded = Signal()
+    checked = Signal()
+    opened = Signal(str)
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.state: EditorState | None = None
+        self._check_number = 0
+        self._want: str | None = None
+
+        title = QLabel("公开信息")
+        title.setObjectName("pageTitle")
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("全部状态", "")
+        for key, name in STATUSES.items():
+            self.status_filter.addItem(name, key)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.filter_box = QLineEdit()
+        self.filter_box.setPlaceholderText("按标题或领域筛选")
+        self.filter_box.textChanged.connect(lambda _t: self._apply_filter())
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.status_filter)
+        top.addWidget(self.filter_box, 1)
+
+        self.model = NoticeTableModel()
+        self._all: list[notices.Notice] = []
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._chosen(cur))
+        self.empty = QLabel("还没有公开信息。在“公开目录”中选中事项，点“依此事项起草”。")
+        self.empty.setWordWrap(True)
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.title_edit = QLineEdit()
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setPlaceholderText("正文")
+        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._timer.timeout.connect(self.run_check)
+        self.title_edit.textEdited.connect(lambda _t: self._timer.start())
+        self.body_edit.textChanged.connect(self._timer.start)
+
+        self.elements = QListWidget()
+        self.findings = QListWidget()
+        self.findings.itemActivated.connect(self._go_to_finding)
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        side = stacked(QLabel("要素（目录要求写到的内容）"), self.elements,
+                       QLabel("个人信息（双击定位）"), self.findings, self.history,
+                       margins=False)
+
+        self.save_button = QPushButton("保存")
+        self.mask_button = QPushButton("遮盖个人信息")
+        self.approve_button = QPushButton("审核通过…")
+        self.return_button = QPushButton("退回…")
+        self.post_button = QPushButton("记录张贴…")
+        self.save_button.clicked.connect(self.save)
+        self.mask_button.clicked.connect(self.mask)
+        self.approve_button.clicked.connect(lambda: self.review_step(returning=False))
+        self.return_button.clicked.connect(lambda: self.review_step(returning=True))
+        self.post_button.clicked.connect(self.post)
+        buttons = QHBoxLayout()
+        for b in (self.save_button, self.mask_button, self.approve_button, self.return_button,
+                  self.post_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        editor_split = QSplitter()
+        editor_split.addWidget(stacked(self.heading, self.title_edit, self.body_edit,
+                                       margins=False))
+        editor_split.addWidget(side)
+        editor_split.setSizes([560, 300])
+        self.editor = stacked(editor_split, buttons, self.message, margins=False,
+                              stretch_first=True)
+        self.editor.setEnabled(False)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(stacked(self.table, self.empty, margins=False, stretch_first=True))
+        splitter.addWidget(self.editor)
+        splitter.setSizes([220, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    # -- list -------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        """Reload the list in the background (and open ``select`` when it is there)."""
+        self._want = select or (self.state.notice.id if self.state else None)
+        status = self.status_filter.currentData() or None
+        self.runner.run(lambda s: notices.list_notices(s, status), self._listed)
+
+    def _listed(self, rows: list[notices.Notice]) -> None:
+        self._all = rows
+        self._apply_filter()
+        self.empty.setVisible(not rows)
+        if self._want and self.model.row_of(self._want) >= 0:
+            self.table.selectRow(self.model.row_of(self._want))
+        self.loaded.emit()
+
+    def _apply_filter(self) -> None:
+        text = self.filter_box.text().strip()
+        rows = [n for n in self._all if not text or text in n.title or text in n.domain]
+        self.model.set_notices(rows)
+
+    def open_notice(self, notice_id: str) -> None:
+        """Show one notice (from the 工作台, or after creating it)."""
+        if self.model.row_of(notice_id) >= 0:
+            self.table.selectRow(self.model.row_of(notice_id))
+        else:
+            self.status_filter.setCurrentIndex(0)
+            self.refresh(select=notice_id)
+
+    def _chosen(self, current: object) -> None:
+        notice = self.model.notice(current.row()) if current is not None else None
+        if notice is None:
+            return
+        self.runner.run(lambda s: notices.editor_state(s, notice.id), self._show_state)
+
+    # -- editor -----------------------------------------------------------------
+
+    def _show_state(self, state: EditorState) -> None:
+        self.state = state
+        n = state.notice
+        self.editor.setEnabled(True)
+        due = f"　应于{n.due}前公开" if n.due else ""
+        self.heading.setText(f"<b>{escape(n.kind)}</b>　{escape(STATUSES[n.status])}　"
+                             f"第{n.rev}版　{escape(n.domain)}　目录事项 {escape(n.item_id)}{due}")
+        self.title_edit.blockSignals(True)
+        self.body_edit.blockSignals(True)
+        self.title_edit.setText(n.title)
+        self.body_edit.setPlainText(n.body)
+        self.title_edit.blockSignals(False)
+        self.body_edit.blockSignals(False)
+        self.history.setText("修改记录：" + "；".join(
+            f"第{r['rev']}版 {r['at'][:16].replace('T', ' ')} {r['author']} {r['change']}"
+            for r in state.revisions[:5]))
+        editable = n.status in ("draft", "approved")
+        self.title_edit.setReadOnly(not editable)
+        self.body_edit.setReadOnly(not editable)
+        self.save_button.setEnabled(editable)
+        self.mask_button.setEnabled(editable)
+        self.approve_button.setEnabled(n.status == "draft")
+        self.return_button.setEnabled(n.status in ("draft", "approved"))
+        self.post_button.setEnabled(n.status in ("approved", "published"))
+        self.message.clear()
+        self.opened.emit(n.id)
+        self.run_check()
+
+    def run_check(self) -> None:
+        """Check the text as it stands, off the UI thread; only the newest answer is shown."""
+        if self.state is None:
+            return
+        self._check_number += 1
+        number = self._check_number
+        title, body = self.title_edit.text(), self.body_edit.toPlainText()
+        elements, phones = self.state.elements, self.state.phones
+        self.runner.compute(lambda: check_text(title, body, elements, phones),
+                            lambda result: self._checked(number, title + "\n" + body, result))
+
+    def _checked(self, number: int, text: str, result: CheckResult) -> None:
+        if number != self._check_number or self.state is None:
+            return
+        self.elements.clear()
+        for element in self.state.elements:
+            self.elements.addItem(("✗ " if element in result.missing else "✓ ") + element)
+        self.findings.clear()
+        for f in result.findings:
+            line, col = line_and_column(text, f.start)
+            self.findings.addItem(f"第{line}行第{col}字　{f.label}　{f.text} → {f.masked}")
+            self.findings.item(self.findings.count() - 1).setData(Qt.ItemDataRole.UserRole,
+                                                                  f.start)
+        if not result.findings:
+            self.findings.addItem("未发现个人信息")
+        self.last_check = result
+        self.checked.emit()
+
+    def _go_to_finding(self, item: object) -> None:
+        offset = item.data(Qt.ItemDataRole.UserRole)
+        if offset is None:
+            return
+        body_offset = offset - len(self.title_edit.text()) - 1
+        if body_offset >= 0:
+            cursor = self.body_edit.textCursor()
+            cursor.setPosition(body_offset)
+            self.body_edit.setTextCursor(cursor)
+            self.body_edit.setFocus()
+
+    def _after(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+        self.changed.emit()
+
+    def _failed(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #b00020;")
+
+    def save(self) -> None:
+        """Save the text as a new revision."""
+        if self.state is None:
+            return
+        notice_id, title = self.state.notice.id, self.title_edit.text()
+        body = self.body_edit.toPlainText()
+        self.message.setStyleSheet("")
+        self.runner.run(lambda s: notices.edit_notice(s, notice_id, title, body),
+                        lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed)
+
+    def mask(self) -> None:
+        """Save, then mask every finding in a new revision."""
+        if self.state is None:
+            return
+        notice_id, title = self.state.notice.id, self.title_edit.text()
+        body = self.body_edit.toPlainText()
+
+        def work(store: object) -> int:
+            notices.edit_notice(store, notice_id, title, body)
+            return notices.mask_notice(store, notice_id)[1]
+
+        self.runner.run(work, lambda count: self._after(f"已遮盖 {count} 处个人信息。"),
+                        self._failed)
+
+    def review_step(self, returning: bool) -> None:
+        """Record one review step (or send the notice back)."""
+        if self.state is None:
+            return
+        notice_id = self.state.notice.id
+
+        def ask(steps: tuple[str, ...]) -> None:
+            dialog = ReviewDialog(" → ".join(steps), returning, self)
+            if dialog.exec() != ReviewDialog.DialogCode.Accepted:
+                return
+            reviewer, opinion, marks = dialog.values()
+            if returning:
+                self.runner.run(lambda s: review.send_back(s, notice_id, reviewer, opinion),
+                                lambda _r: self._after("已退回修改。"), self._failed)
+            else:
+                self.runner.run(
+                    lambda s: review.approve(s, notice_id, reviewer, opinion, marks),
+                    lambda r: self._after(f"{r.step}通过。" + ("审核完成。" if r.approved else
+                                                              f"下一步：{'、'.join(r.remaining)}。")),
+                    self._failed)
+
+        self.runner.run(review.review_steps, ask)
+
+    def post(self) -> None:
+        """Record that the notice went up on a board."""
+        if self.state is None:
+            return
+        notice_id = self.state.notice.id
+
+        def ask(names: list[str]) -> None:
+            dialog = PostDialog(names, clock.today(), self)
+            if dialog.exec() != PostDialog.DialogCode.Accepted:
+                return
+            board, day, photo = dialog.values()
+            self.runner.run(
+                lambda s: boards.post(s, notice_id, board, day, Path(photo) if photo else None),
+                lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed)
+
+        self.runner.run(lambda s: [b.name for b in boards.list_boards(s)], ask)
+
+    def start_from_item(self, item_id: str, title: str) -> NewNoticeDialog | None:
+        """Ask kind and formed date, then draft a notice from a catalog item."""
+        dialog = NewNoticeDialog(title, clock.today(), self)
+        if dialog.exec() != NewNoticeDialog.DialogCode.Accepted:
+            return None
+        kind, formed = dialog.values()
+        self.create(item_id, kind, formed)
+        return dialog
+
+    def create(self, item_id: str, kind: str, formed: str) -> None:
+        """Draft a notice in the background and open it."""
+        def done(n: notices.Notice) -> None:
+            self.changed.emit()
+            self.refresh(select=n.id)
+
+        self.runner.run(lambda s: notices.create_notice(s, item_id, kind=kind, formed=formed),
+                        done, lambda m: QMessageBox.warning(self, "未能起草", m))
+
+
+
