@@ -50,6 +50,22 @@ def list_boards(store: Store, include_inactive: bool = False) -> list[Board]:
             if include_inactive or r["active"]]
 
 
+def board_name(village: str) -> str:
+    """东山村 → 东山村务公开栏, 南岭 → 南岭村务公开栏, 幸福社区 → 幸福社区居务公开栏."""
+    if village.endswith("公开栏"):
+        return village
+    if village.endswith("社区"):
+        return f"{village}居务公开栏"
+    return f"{village.removesuffix('村')}村务公开栏"
+
+
+def village_name(board: str) -> str:
+    """The village (or community) a 村务/居务公开栏 belongs to."""
+    if board.endswith("居务公开栏"):
+        return board.removesuffix("居务公开栏")
+    return board.removesuffix("务公开栏")
+
+
 def set_villages(store: Store, villages: list[str]) -> list[Board]:
     """One 村务公开栏 per village; villages left out are retired, never deleted."""
     names = []
@@ -59,8 +75,7 @@ def set_villages(store: Store, villages: list[str]) -> list[Board]:
             continue
         if len(name) > 20:
             raise UserError(f"村名「{name}」太长了。")
-        names.append(name if name.endswith("公开栏") else f"{name}村务公开栏"
-                     .replace("村村务", "村务"))
+        names.append(board_name(name))
     list_boards(store)
     with store.transaction() as conn:
         conn.execute("UPDATE boards SET active = 0 WHERE kind = 'village'")
@@ -76,7 +91,8 @@ def set_villages(store: Store, villages: list[str]) -> list[Board]:
 def _board(store: Store, name: str) -> Board:
     key = squash(name)
     for board in list_boards(store, include_inactive=True):
-        if board.name == key or board.name.removesuffix("村务公开栏") == key.removesuffix("村"):
+        # The clerk may type the board's name or just the village's.
+        if board.name in (key, board_name(key)):
             return board
     raise UserError(f"没有名为「{name}」的公开栏，请先在设置中添加。")
 

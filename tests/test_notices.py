@@ -181,3 +181,17 @@ def test_withdraw_keeps_the_notice_and_leaves_due(township) -> None:
     assert not [line for line in due_lines(township) if line.notice_id == n.id]
     with pytest.raises(UserError, match="已撤回"):
         notices.edit_notice(township, n.id, body="x")
+
+
+def test_workflow_settings_are_saved_together(township) -> None:
+    from app.workflow import get_workflow, set_workflow
+
+    flow = set_workflow(township, 2, "东山村\n西河村，南岭", "0551-62345000，12345")
+    assert set_workflow(township, 2, "幸福社区", "").villages == ["幸福社区"]
+    flow = set_workflow(township, 2, "东山村\n西河村，南岭", "0551-62345000，12345")
+    assert flow.review_steps == 2 and flow.villages == ["东山村", "西河村", "南岭村"]
+    assert flow.office_phones == ["0551-62345000", "12345"]
+    assert "0551-62345000" in notices.published_phones(township)
+    with pytest.raises(UserError, match="格式不对"):
+        set_workflow(township, 3, "北坡村", "电话号码")
+    assert get_workflow(township) == flow  # refused whole: nothing changed

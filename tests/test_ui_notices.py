@@ -102,3 +102,19 @@ def test_editor_stays_responsive_while_a_long_roster_is_checked(configured_windo
     assert page.findings.count() >= 3000
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert ticks and max(gaps, default=0) < 0.25, max(gaps)
+
+
+def test_settings_workflow_box_saves(configured_window, qtbot) -> None:
+    configured_window.show_page("设置")
+    box = configured_window.settings.workflow
+    qtbot.waitUntil(lambda: box.steps.count() == 3 and box.steps.currentIndex() == 2,
+                    timeout=WAIT)
+    box.steps.setCurrentIndex(0)
+    box.villages.setPlainText("东山村\n西河村")
+    with qtbot.waitSignal(box.saved, timeout=WAIT):
+        box.save()
+    with open_desk(configured_window.folder) as store:
+        assert review.review_steps(store) == ("初审",)
+        from app.boards import list_boards
+        assert [b.name for b in list_boards(store)] == ["镇政务公开栏", "东山村务公开栏",
+                                                         "西河村务公开栏"]

@@ -26,6 +26,7 @@ from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.holiday_dialog import HolidayDialog
 from ui.tasks import Runner
+from ui.workflow_box import WorkflowBox
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
 STATUS_NOTES = {
@@ -95,6 +96,9 @@ class SettingsPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(form_box)
         layout.addWidget(calendar_box)
+        self.workflow = WorkflowBox(runner)
+        self.workflow.saved.connect(self.changed.emit)
+        layout.addWidget(self.workflow)
         layout.addStretch(1)
 
     def refresh(self, fields: bool = True) -> None:
@@ -111,6 +115,8 @@ class SettingsPage(QWidget):
             return get_township(store), [(y, cal.year_status(y)) for y in years]
 
         self.runner.run(work, lambda data: self._show(data, fields))
+        if fields:
+            self.workflow.refresh()
 
     def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data
