@@ -178,3 +178,35 @@ def take_down(store: Store, notice_id: str, board: str, on: str | None = None,
                      (day.isoformat(), posting["id"]))
         store.audit("notice.takedown", notice_id, {"board": target.name,
                                                    "date": day.isoformat()})
+
+
+@dataclass(frozen=True)
+class Hanging:
+    """A notice on a board: what, since when, until when, and the proof."""
+
+    board: str
+    notice_id: str
+    title: str
+    posted: str
+    taken_down: str | None
+    publicity_end: str | None
+    photo: str | None
+    overdue: bool
+
+
+def hanging(store: Store, board: str | None = None, include_down: bool = False,
+            today: date | None = None) -> list[Hanging]:
+    """What hangs on one board (or every board); ``overdue`` marks 待撤栏."""
+    now = (today or clock.today()).isoformat()
+    sql = ("SELECT p.*, b.name FROM postings p JOIN boards b ON b.id = p.board_id"
+           + ("" if include_down else " WHERE p.taken_down IS NULL")
+           + " ORDER BY b.position, p.posted DESC")
+    rows = [r for r in store.query(sql) if board is None or r["name"] == board]
+    out = []
+    for r in rows:
+        n = get_notice(store, r["notice_id"])
+        end = (n.publicity or {}).get("end")
+        photo = str(photo_path(store, r["photo"])) if r["photo"] else None
+        out.append(Hanging(r["name"], n.id, n.title, r["posted"], r["taken_down"], end, photo,
+                           bool(end and end < now and not r["taken_down"])))
+    return out

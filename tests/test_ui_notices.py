@@ -118,3 +118,32 @@ def test_settings_workflow_box_saves(configured_window, qtbot) -> None:
         from app.boards import list_boards
         assert [b.name for b in list_boards(store)] == ["镇政务公开栏", "东山村务公开栏",
                                                          "西河村务公开栏"]
+
+
+def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot,
+                                                        tmp_path) -> None:
+    from test_notices import png
+
+    from app import boards
+
+    with open_desk(configured_window.folder) as store:
+        boards.set_villages(store, ["东山村"])
+        review.set_review_steps(store, 1)
+        n = notices.create_notice(store, "shjz-002", formed="2026-11-02")
+        review.approve(store, n.id, "王明")
+        boards.post(store, n.id, "东山村", "2026-11-05", png(tmp_path / "p.png"))
+    configured_window.show_page("公开栏")
+    page = configured_window.boards
+    page.refresh()
+
+    def labels() -> list[str]:
+        return [page.board_list.item(i).text() for i in range(page.board_list.count())]
+
+    qtbot.waitUntil(lambda: "东山村务公开栏（1）　待撤栏 1" in labels(), timeout=WAIT)
+    row = page.tree.topLevelItem(0)
+    assert row.text(4) == "待撤栏" and row.text(3) == "2026-11-13"
+    qtbot.waitUntil(lambda: not page.tree.topLevelItem(0).icon(0).isNull(), timeout=WAIT)
+    page.tree.setCurrentItem(row)
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.take_down_selected()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 0, timeout=WAIT)

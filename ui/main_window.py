@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.overview import Overview, overview
 from app.township import set_township
+from ui.boards_page import BoardsPage
 from ui.catalog_page import CatalogPage
 from ui.dashboard_page import DashboardPage
 from ui.first_run import FirstRunDialog
@@ -28,7 +29,6 @@ from ui.tasks import Runner
 
 #: The parts of the desk, in the clerk's order; pages not built yet say what they will hold.
 COMING = {
-    "公开栏": "记录每张公告贴在哪个公开栏、何时张贴和撤下，保存现场照片。",
     "同步": "把审核通过的公开信息分批报送县级平台，没有网络时导出到U盘。",
     "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
 }
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.catalog = CatalogPage(self.runner)
         self.settings = SettingsPage(self.runner)
         self.notices = NoticesPage(self.runner)
+        self.boards = BoardsPage(self.runner)
         for name in NAV:
             if name == "工作台":
                 self.pages.addWidget(self.dashboard)
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
                 self.pages.addWidget(self.settings)
             elif name == "公开信息":
                 self.pages.addWidget(self.notices)
+            elif name == "公开栏":
+                self.pages.addWidget(self.boards)
             else:
                 self.pages.addWidget(ComingPage(name, COMING[name]))
         self.nav.currentRowChanged.connect(self._switch)
@@ -93,6 +96,10 @@ class MainWindow(QMainWindow):
         self.catalog.draft_requested.connect(self._draft)
         self.notices.changed.connect(self.dashboard.refresh)
         self.dashboard.open_notice.connect(self.open_notice)
+        self.boards.open_notice.connect(self.open_notice)
+        self.boards.changed.connect(self.dashboard.refresh)
+        self.notices.changed.connect(self.boards.refresh)
+        self.settings.changed.connect(self.boards.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -138,6 +145,7 @@ class MainWindow(QMainWindow):
         self.catalog.refresh()
         self.settings.refresh()
         self.notices.refresh()
+        self.boards.refresh()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data
