@@ -24,11 +24,11 @@ def test_window_has_navigation_pages_and_data_folder(window) -> None:
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(NAV)
     assert NAV == ("工作台", "公开目录", "公开信息", "公开栏", "同步", "台账", "设置")
     assert window.pages.currentWidget() is window.dashboard
-    window.show_page("公开栏")
+    window.show_page("同步")
     page = window.pages.currentWidget()
     assert isinstance(page, ComingPage)
     text = " ".join(label.text() for label in page.findChildren(type(window.dashboard.title)))
-    assert "此功能将在后续版本提供：" in text and "公开栏" in text
+    assert "此功能将在后续版本提供：" in text and "县级平台" in text
     assert str(window.folder) in window.statusBar().currentMessage()
 
 
@@ -107,3 +107,19 @@ def test_smoke_fails_with_a_chinese_sentence(tmp_path: Path) -> None:
     not_a_folder.write_text("x")
     proc = _smoke(["-m", "ui.launch", "gui", "--smoke"], not_a_folder)
     assert proc.returncode == 1 and "无法使用数据文件夹" in proc.stderr
+
+
+def test_signals_do_not_leak_references_to_true() -> None:
+    """PySide6 6.12.0 lost a reference to True per emit and crashed at exit; never again."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        fired = Signal(int, object)
+
+    emitter = Emitter()
+    before = sys.getrefcount(True)
+    for n in range(1000):
+        emitter.fired.emit(n, None)
+    assert sys.getrefcount(True) - before > -10

@@ -27,7 +27,9 @@ Work = Callable[..., Any]
 
 
 class _Signals(QObject):
-    finished = Signal(int, bool, object)
+    # ``ok`` travels as an int: queued bool arguments have been seen to drop
+    # references to True/False in PySide6 and crash the interpreter at exit.
+    finished = Signal(int, int, object)
     progress = Signal(int, int, int)
 
 
@@ -49,12 +51,12 @@ class _Task(QRunnable):
                 result = self.work(store, report) if self.wants_progress else self.work(store)
         except UserError as err:
             log.warning("refused: %s (%s)", err, err.detail)
-            self.signals.finished.emit(self.number, False, str(err))
+            self.signals.finished.emit(self.number, 0, str(err))
         except Exception:
             log.exception("background task failed")
-            self.signals.finished.emit(self.number, False, UNEXPECTED)
+            self.signals.finished.emit(self.number, 0, UNEXPECTED)
         else:
-            self.signals.finished.emit(self.number, True, result)
+            self.signals.finished.emit(self.number, 1, result)
 
 
 class _Compute(QRunnable):
@@ -69,9 +71,9 @@ class _Compute(QRunnable):
             result = self.work()
         except Exception:
             log.exception("background computation failed")
-            self.signals.finished.emit(self.number, False, UNEXPECTED)
+            self.signals.finished.emit(self.number, 0, UNEXPECTED)
         else:
-            self.signals.finished.emit(self.number, True, result)
+            self.signals.finished.emit(self.number, 1, result)
 
 
 class Runner(QObject):
@@ -109,8 +111,8 @@ class Runner(QObject):
         """Whether any operation is still running."""
         return bool(self._pending)
 
-    @Slot(int, bool, object)
-    def _finished(self, number: int, ok: bool, payload: object) -> None:
+    @Slot(int, int, object)
+    def _finished(self, number: int, ok: int, payload: object) -> None:
         done, failed, _ = self._pending.pop(number, (None, None, None))
         if ok and done:
             done(payload)
