@@ -147,3 +147,37 @@ def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot
     with qtbot.waitSignal(page.changed, timeout=WAIT):
         page.take_down_selected()
     qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 0, timeout=WAIT)
+
+
+def test_filters_history_and_due_match_the_command_line(configured_window, qtbot, gk) -> None:
+    with open_desk(configured_window.folder) as store:
+        a = notices.create_notice(store, "shjz-002", formed="2026-11-02")
+        notices.create_notice(store, "jy-002", kind="公告", formed="2026-11-20")
+        notices.edit_notice(store, a.id, body="改过的正文")
+    page = configured_window.notices
+    configured_window.show_page("公开信息")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.domain_filter.count() == 3,
+                    timeout=WAIT)
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("公告"))
+    assert [n.kind for n in page.model.notices] == ["公告"]
+    page.kind_filter.setCurrentIndex(0)
+    page.domain_filter.setCurrentIndex(page.domain_filter.findData("社会救助"))
+    assert [n.id for n in page.model.notices] == [a.id]
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        page.table.selectRow(0)
+    dialog = page.show_history()
+    assert dialog.history_list.count() == 2
+    dialog.history_list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: "一、初审对象名单" in dialog.history_text.toPlainText(),
+                    timeout=WAIT)
+    dialog.close()
+    cli = [(d["kind"], d["notice_id"]) for d in gk.json("due")]
+    configured_window.refresh()
+    dash = configured_window.dashboard
+    qtbot.waitUntil(lambda: dash.due_list.topLevelItemCount() == len(cli), timeout=WAIT)
+    from app.due import DUE_KINDS
+    labels = {v: k for k, v in DUE_KINDS.items()}
+    shown = [(labels[dash.due_list.topLevelItem(i).text(0)],
+              dash.due_list.topLevelItem(i).data(0, 256)) for i in range(len(cli))]
+    assert shown == cli

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import boards, clock, notices, review
-from app.facts import STATUSES
+from app.facts import NOTICE_KINDS, STATUSES
 from app.notices import CheckResult, EditorState, check_text
 from app.privacy import line_and_column
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
@@ -57,12 +58,26 @@ class NoticesPage(QWidget):
         for key, name in STATUSES.items():
             self.status_filter.addItem(name, key)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("全部类型", "")
+        for kind in NOTICE_KINDS:
+            self.kind_filter.addItem(kind, kind)
+        self.domain_filter = QComboBox()
+        self.domain_filter.addItem("全部领域", "")
+        self.year_filter = QComboBox()
+        self.year_filter.addItem("全部年份", "")
+        for combo in (self.kind_filter, self.domain_filter, self.year_filter):
+            combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.filter_box = QLineEdit()
-        self.filter_box.setPlaceholderText("按标题或领域筛选")
+        self.filter_box.setPlaceholderText("按标题筛选")
         self.filter_box.textChanged.connect(lambda _t: self._apply_filter())
+        self.history_button = QPushButton("修改记录…")
+        self.history_button.clicked.connect(self.show_history)
         top = QHBoxLayout()
         top.addWidget(title)
-        top.addWidget(self.status_filter)
+        for combo in (self.status_filter, self.kind_filter, self.domain_filter,
+                      self.year_filter):
+            top.addWidget(combo)
         top.addWidget(self.filter_box, 1)
 
         self.model = NoticeTableModel()
@@ -109,7 +124,7 @@ class NoticesPage(QWidget):
         self.post_button.clicked.connect(self.post)
         buttons = QHBoxLayout()
         for b in (self.save_button, self.mask_button, self.approve_button, self.return_button,
-                  self.post_button):
+                  self.post_button, self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.message = QLabel()
@@ -142,6 +157,17 @@ class NoticesPage(QWidget):
 
     def _listed(self, rows: list[notices.Notice]) -> None:
         self._all = rows
+        for combo, values in ((self.domain_filter, sorted({n.domain for n in rows})),
+                              (self.year_filter, sorted({n.formed[:4] for n in rows},
+                                                        reverse=True))):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(value + ("年" if combo is self.year_filter else ""), value)
+            combo.setCurrentIndex(max(0, combo.findData(keep)))
+            combo.blockSignals(False)
         self._apply_filter()
         self.empty.setVisible(not rows)
         if self._want and self.model.row_of(self._want) >= 0:
@@ -150,7 +176,11 @@ class NoticesPage(QWidget):
 
     def _apply_filter(self) -> None:
         text = self.filter_box.text().strip()
-        rows = [n for n in self._all if not text or text in n.title or text in n.domain]
+        kind, domain = self.kind_filter.currentData(), self.domain_filter.currentData()
+        year = self.year_filter.currentData()
+        rows = [n for n in self._all
+                if (not text or text in n.title) and (not kind or n.kind == kind)
+                and (not domain or n.domain == domain) and (not year or n.formed[:4] == year)]
         self.model.set_notices(rows)
 
     def open_notice(self, notice_id: str) -> None:
@@ -308,6 +338,39 @@ class NoticesPage(QWidget):
                 lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed)
 
         self.runner.run(lambda s: [b.name for b in boards.list_boards(s)], ask)
+
+    def show_history(self) -> QDialog | None:
+        """Every revision of the open notice: pick one to read its text as it was."""
+        if self.state is None:
+            return None
+        notice_id = self.state.notice.id
+        dialog = QDialog(self)
+        dialog.setWindowTitle("修改记录")
+        listing = QListWidget()
+        text = QPlainTextEdit()
+        text.setReadOnly(True)
+        for r in self.state.revisions:
+            when = r["at"][:16].replace("T", " ")
+            listing.addItem(f"第{r['rev']}版　{when}　{r['author']}　{r['change']}")
+            listing.item(listing.count() - 1).setData(Qt.ItemDataRole.UserRole, r["rev"])
+
+        def show(row: int) -> None:
+            item = listing.item(row)
+            if item is None:
+                return
+            rev = item.data(Qt.ItemDataRole.UserRole)
+            self.runner.run(lambda s: notices.get_notice(s, notice_id, rev),
+                            lambda n: text.setPlainText(f"{n.title}\n\n{n.body}"))
+
+        listing.currentRowChanged.connect(show)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(listing)
+        layout.addWidget(text, 1)
+        dialog.resize(640, 520)
+        dialog.history_list, dialog.history_text = listing, text  # for tests
+        listing.setCurrentRow(0)
+        dialog.open()
+        return dialog
 
     def start_from_item(self, item_id: str, title: str) -> NewNoticeDialog | None:
         """Ask kind and formed date, then draft a notice from a catalog item."""
