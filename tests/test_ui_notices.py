@@ -181,3 +181,57 @@ def test_filters_history_and_due_match_the_command_line(configured_window, qtbot
     shown = [(labels[dash.due_list.topLevelItem(i).text(0)],
               dash.due_list.topLevelItem(i).data(0, 256)) for i in range(len(cli))]
     assert shown == cli
+
+
+def test_review_and_post_dialogs_drive_the_workflow(configured_window, qtbot, monkeypatch,
+                                                    tmp_path) -> None:
+    from test_notices import png
+
+    from ui import notices_page
+
+    page = open_new_notice(configured_window, qtbot)
+    answers = iter(["王明", "李华", "赵强"])
+
+    def accept_review(dialog) -> int:
+        dialog.reviewer.setText(next(answers))
+        dialog.opinion.setText("同意公开")
+        assert not dialog.problem()
+        return notices_page.ReviewDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(notices_page.ReviewDialog, "exec", accept_review)
+    for _step in range(3):
+        with qtbot.waitSignal(page.changed, timeout=WAIT):
+            page.review_step(returning=False)
+    qtbot.waitUntil(lambda: page.state.notice.status == "approved", timeout=WAIT)
+    assert "审核完成" in page.message.text()
+
+    photo = png(tmp_path / "photo.png")
+
+    def accept_post(dialog) -> int:
+        dialog.board.setCurrentText("镇政务公开栏")
+        dialog.photo.setText(str(photo))
+        return notices_page.PostDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(notices_page.PostDialog, "exec", accept_post)
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.post()
+    qtbot.waitUntil(lambda: page.state.notice.status == "published", timeout=WAIT)
+    assert page.state.notice.publicity == {"start": "2026-11-23", "end": "2026-12-01"}
+    with open_desk(configured_window.folder) as store:
+        steps = review.review_history(store, page.state.notice.id)
+    assert [s["reviewer"] for s in steps] == ["王明", "李华", "赵强"]
+    assert all(s["checklist"]["不含个人隐私"] for s in steps)
+
+
+def test_review_dialog_refuses_unchecked_items(qtbot) -> None:
+    from ui.notice_dialogs import ReviewDialog
+
+    dialog = ReviewDialog("初审", returning=False)
+    qtbot.addWidget(dialog)
+    dialog.reviewer.setText("王明")
+    dialog.checks["不涉密"].setChecked(False)
+    assert "不涉密" in dialog.problem()
+    back = ReviewDialog("审核", returning=True)
+    qtbot.addWidget(back)
+    back.reviewer.setText("李华")
+    assert "退回理由" in back.problem()

@@ -200,6 +200,7 @@ class NoticesPage(QWidget):
     # -- editor -----------------------------------------------------------------
 
     def _show_state(self, state: EditorState) -> None:
+        same = self.state is not None and self.state.notice.id == state.notice.id
         self.state = state
         n = state.notice
         self.editor.setEnabled(True)
@@ -223,7 +224,9 @@ class NoticesPage(QWidget):
         self.approve_button.setEnabled(n.status == "draft")
         self.return_button.setEnabled(n.status in ("draft", "approved"))
         self.post_button.setEnabled(n.status in ("approved", "published"))
-        self.message.clear()
+        if not same:  # what the last action said stays until another notice is opened
+            self.message.clear()
+            self.message.setStyleSheet("")
         self.opened.emit(n.id)
         self.run_check()
 
@@ -267,6 +270,7 @@ class NoticesPage(QWidget):
             self.body_edit.setFocus()
 
     def _after(self, text: str) -> None:
+        self.message.setStyleSheet("")
         self.message.setText(text)
         self.refresh()
         self.changed.emit()
