@@ -6,6 +6,7 @@ printed and sent, and editing an approved notice sends it back to draft.
 
 from __future__ import annotations
 
+import difflib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -210,8 +211,21 @@ def revisions(store: Store, notice_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def describe_change(old_title: str, old_body: str, title: str, body: str) -> str:
+    """What an edit changed, in a few words: ``改标题；正文增加12字、删去3字``."""
+    parts = []
+    if title != old_title:
+        parts.append("改标题")
+    if body != old_body:
+        matcher = difflib.SequenceMatcher(None, old_body, body, autojunk=False)
+        added = sum(j2 - j1 for op, _i1, _i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+        removed = sum(i2 - i1 for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal")
+        parts.append(f"正文增加{added}字、删去{removed}字")
+    return "；".join(parts) or "无改动"
+
+
 def edit_notice(store: Store, notice_id: str, title: str | None = None,
-                body: str | None = None, author: str = "", change: str = "修改") -> Notice:
+                body: str | None = None, author: str = "", change: str = "") -> Notice:
     """Save a new revision; an approved notice goes back to draft and review starts again."""
     current = get_notice(store, notice_id)
     if current.status == "withdrawn":
@@ -224,6 +238,7 @@ def edit_notice(store: Store, notice_id: str, title: str | None = None,
         return current
     with store.transaction() as conn:
         rev = current.rev + 1
+        change = change or describe_change(current.title, current.body, new_title, new_body)
         _add_revision(store, notice_id, rev, new_title, new_body, current.issuer,
                       current.phone, author, change)
         back = current.status == "approved"

@@ -195,3 +195,11 @@ def test_workflow_settings_are_saved_together(township) -> None:
     with pytest.raises(UserError, match="格式不对"):
         set_workflow(township, 3, "北坡村", "电话号码")
     assert get_workflow(township) == flow  # refused whole: nothing changed
+
+
+def test_revisions_say_what_changed(township) -> None:
+    n = notices.create_notice(township, "shjz-001", kind="公告")
+    notices.edit_notice(township, n.id, title="新标题", body=n.body + "补充说明。")
+    history = notices.revisions(township, n.id)
+    assert history[0]["change"] == "改标题；正文增加5字、删去0字"
+    assert history[1]["change"] == "新建"
