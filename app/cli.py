@@ -346,6 +346,20 @@ def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
+    """``notice render``: the board sheet as PDF (DOCX arrives with the printing issue)."""
+    from app.render_pdf import render_sheet_pdf
+    from app.sheet import build_sheet
+
+    if args.format != "pdf":
+        raise UserError("这一版只能输出 PDF；Word 格式将在后续版本提供。")
+    sheet = build_sheet(store, notices.resolve_id(store, args.id))
+    pages = render_sheet_pdf(sheet, Path(args.out), args.paper)
+    draft = "（未经审核，带“草稿”水印）" if sheet.draft else ""
+    print(f"已生成 {args.out}，共 {pages} 页{draft}。")
+    return 0
+
+
 def cmd_due(store: Store, args: argparse.Namespace) -> int:
     """``due``: overdue and due-soon work."""
     lines = due.due_lines(store)
@@ -506,6 +520,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date")
     p.set_defaults(handler=cmd_notice_takedown)
 
+    p = nt.add_parser("render", help="生成公告张贴稿（PDF）")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+    p.add_argument("--out", required=True)
+    p.add_argument("--paper", choices=["A4", "A3"], default="A4")
+    p.add_argument("--copies-per-sheet", type=int, choices=[1, 2], default=1)
+    p.set_defaults(handler=cmd_notice_render)
     p = nt.add_parser("withdraw", help="撤回（保留记录）")
     p.add_argument("id")
     p.add_argument("--reason", required=True)

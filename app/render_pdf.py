@@ -1,0 +1,163 @@
+"""Board sheets as PDF (reportlab), laid out after GB/T 9704 and readable from a step back.
+
+Every face is embedded as a subset, so the sheet prints the same on any PC.
+Long 名单 tables break across pages with the header row repeated and no row
+split; an unapproved sheet carries a diagonal 草稿 未经审核 on every page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.pagesizes import A3, A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from app.errors import UserError
+from app.fonts import Face, choose_faces
+from app.sheet import DRAFT_MARK, Sheet
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size with the type sizes that read well on it from a step back."""
+
+    name: str
+    size: tuple[float, float]
+    title_pt: float
+    body_pt: float
+    table_pt: float
+
+
+PAPERS = {
+    "A4": Paper("A4", A4, 22, 16, 12),
+    "A3": Paper("A3", A3, 30, 22, 16),
+}
+
+_registered: dict[tuple[str, int], str] = {}
+
+
+def _font(face: Face) -> str:
+    """Register a face with reportlab once and return its name."""
+    key = (str(face.path), face.subfont)
+    if key not in _registered:
+        name = f"gk{len(_registered)}"
+        pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont))
+        _registered[key] = name
+    return _registered[key]
+
+
+def _styles(paper: Paper, faces: dict[str, Face]) -> dict[str, ParagraphStyle]:
+    title, body, heading, sign = (_font(faces[r]) for r in ("title", "body", "heading", "sign"))
+    b = paper.body_pt
+    return {
+        "title": ParagraphStyle("title", fontName=title, fontSize=paper.title_pt,
+                                leading=paper.title_pt * 1.5, alignment=TA_CENTER,
+                                spaceAfter=b),
+        "body": ParagraphStyle("body", fontName=body, fontSize=b, leading=b * 1.75,
+                               firstLineIndent=2 * b, alignment=TA_JUSTIFY,
+                               wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=body, fontSize=paper.table_pt,
+                               leading=paper.table_pt * 1.3, wordWrap="CJK"),
+        "head": ParagraphStyle("head", fontName=heading, fontSize=paper.table_pt,
+                               leading=paper.table_pt * 1.3, alignment=TA_CENTER,
+                               wordWrap="CJK"),
+        "right": ParagraphStyle("right", fontName=sign, fontSize=b, leading=b * 1.75,
+                                alignment=TA_RIGHT),
+        "footer": ParagraphStyle("footer", fontName=body, fontSize=b * 0.8),
+    }
+
+
+def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], width: float) -> LongTable:
+    # Columns get width by how much they hold, so 序号 stays narrow and 姓名 readable.
+    weights = [max(2, max(len(r[c]) for r in rows[:200])) for c in range(len(rows[0]))]
+    total = sum(weights)
+    widths = [width * w / total for w in weights]
+    data = [[Paragraph(escape(c), styles["head"]) for c in rows[0]]]
+    data += [[Paragraph(escape(c), styles["cell"]) for c in r] for r in rows[1:]]
+    table = LongTable(data, colWidths=widths, repeatRows=1, splitByRow=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return table
+
+
+def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
+                     faces: dict[str, Face] | None = None) -> int:
+    """Write the sheet to ``out`` (atomically) and return the number of pages.
+
+    ``faces`` overrides the system's choice (tests pin the bundled face so that
+    reference images do not depend on the machine's fonts).
+    """
+    if paper not in PAPERS:
+        raise UserError("纸张只能选 A4 或 A3。")
+    spec = PAPERS[paper]
+    styles = _styles(spec, faces or choose_faces())
+    width, height = spec.size
+    margins = dict(leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
+                   bottomMargin=28 * mm)
+    flow: list = [Paragraph(escape(sheet.title), styles["title"])]
+    text_width = width - margins["leftMargin"] - margins["rightMargin"]
+    for block in sheet.blocks:
+        if block.rows:
+            flow += [Spacer(1, spec.body_pt * 0.4), _table(block.rows, styles, text_width),
+                     Spacer(1, spec.body_pt * 0.6)]
+        else:
+            flow.append(Paragraph(escape(block.text), styles["body"]))
+    closing = [Spacer(1, spec.body_pt)]
+    if sheet.publicity:
+        closing.append(Paragraph(escape(sheet.publicity), styles["body"]))
+    if sheet.phone:
+        closing.append(Paragraph(escape(f"监督电话：{sheet.phone}"), styles["body"]))
+    # Room for the seal above the issuing unit, as on any official paper.
+    closing += [Spacer(1, spec.body_pt * 3), Paragraph(escape(sheet.issuer), styles["right"]),
+                Paragraph(escape(sheet.dated), styles["right"])]
+    flow.append(KeepTogether(closing))
+
+    def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(styles["footer"].fontName, styles["footer"].fontSize)
+        canvas.drawCentredString(width / 2, 14 * mm, f"— {doc.page} —")
+        if sheet.draft:
+            canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
+            canvas.setFont(styles["title"].fontName, width / 9)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, 0, DRAFT_MARK)
+        canvas.restoreState()
+
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
+    os.close(fd)
+    try:
+        # The canvas starts in Helvetica unless told otherwise, and that face
+        # would be listed unembedded in the PDF.
+        doc = SimpleDocTemplate(tmp, pagesize=spec.size, title=sheet.title,
+                                author=sheet.issuer, initialFontName=styles["body"].fontName,
+                                **margins)
+        doc.build(flow, onFirstPage=decorate, onLaterPages=decorate)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UserError("无法写入文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return doc.page

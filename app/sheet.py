@@ -1,0 +1,96 @@
+"""What goes on a board sheet, independent of the file format that prints it.
+
+A notice's body is plain text: paragraphs, and (for 名单) runs of
+tab-separated lines that are tables, the first line being the header. The
+sheet adds what the wall needs: the 公示期 from … to …, the 监督电话, the issuing
+unit and date with room for the seal, and the draft mark until it is approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app import catalog, clock
+from app.notices import Notice, get_notice, publicity_end
+from app.store import Store
+from app.workdays import Calendar
+
+DRAFT_MARK = "草稿 未经审核"
+
+
+@dataclass
+class Block:
+    """A paragraph (``rows`` empty) or a table (``rows[0]`` is its header)."""
+
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    """Everything printed on a board sheet."""
+
+    title: str
+    blocks: list[Block]
+    publicity: str
+    phone: str
+    issuer: str
+    dated: str
+    draft: bool
+    calendar_known: bool = True
+
+
+def chinese_date(day: date) -> str:
+    """2026年11月23日, as official papers write dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def split_body(body: str) -> list[Block]:
+    """Paragraphs and tables of a body; a table is two or more tab-separated lines."""
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+
+    def close_table() -> None:
+        if len(table) >= 2:
+            width = max(len(r) for r in table)
+            blocks.append(Block(rows=[r + [""] * (width - len(r)) for r in table]))
+        elif table:
+            blocks.append(Block(text="  ".join(table[0])))
+        table.clear()
+
+    for line in body.splitlines():
+        if "\t" in line:
+            table.append([cell.strip() for cell in line.split("\t")])
+            continue
+        close_table()
+        if line.strip():
+            blocks.append(Block(text=line.strip()))
+    close_table()
+    return blocks
+
+
+def build_sheet(store: Store, notice_id: str, on: date | None = None) -> Sheet:
+    """The sheet of a notice: its approved revision if it has one, else the draft."""
+    notice = get_notice(store, notice_id)
+    if notice.approved_rev:
+        notice = get_notice(store, notice_id, notice.approved_rev)
+    on = on or clock.today()
+    publicity, known = _publicity_line(store, notice, on)
+    blocks = split_body(notice.body)
+    phone = "" if "监督电话" in notice.body else notice.phone
+    return Sheet(notice.title, blocks, publicity, phone, notice.issuer, chinese_date(on),
+                 draft=notice.status not in ("approved", "published"), calendar_known=known)
+
+
+def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
+    """公示期 from the first posting, or from the printing day if it is not up yet."""
+    item = catalog.get_item(store, notice.item_id, notice.item_rev)
+    if not (item.rule or {}).get("publicity") or notice.kind == "明白纸":
+        return "", True
+    start = date.fromisoformat(notice.publicity["start"]) if notice.publicity and \
+        notice.publicity.get("start") else on
+    end = publicity_end(Calendar.from_store(store), item.rule, start)
+    if end is None:
+        return "", True
+    return f"公示期：{chinese_date(start)}至{chinese_date(end.date)}", end.calendar_known

@@ -1,0 +1,159 @@
+"""Board sheets as PDF, read back with poppler's tools as a person would see them."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app import notices, review
+from app.fonts import bundled_faces
+from app.render_pdf import render_sheet_pdf
+from app.sheet import build_sheet, split_body
+from app.township import set_township
+
+REFERENCE = Path(__file__).parent / "reference"
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils is installed by scripts/setup-system")
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+@pytest.fixture
+def township(store):
+    set_township(store, "青石镇", "东山县", "0551-62345678")
+    return store
+
+
+def text_of(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def fonts_of(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                         text=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def approved(store, body: str | None = None) -> str:
+    n = notices.create_notice(store, "shjz-002", formed="2026-11-20", body=body)
+    for reviewer in ("王明", "李华", "赵强"):
+        review.approve(store, n.id, reviewer)
+    return n.id
+
+
+def roster(rows: int) -> str:
+    lines = ["序号\t姓名\t所在村\t家庭人口\t拟保障金额"]
+    lines += [f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元" for k in range(1, rows + 1)]
+    return "现将初审对象名单公示如下：\n" + "\n".join(lines) + "\n公示期间如有异议，请实名反映。"
+
+
+def test_one_page_sheet_has_everything_and_embeds_every_font(township, tmp_path) -> None:
+    out = tmp_path / "sheet.pdf"
+    assert render_sheet_pdf(build_sheet(township, approved(township)), out) == 1
+    fonts = fonts_of(out)
+    assert fonts and all(row[-5] == "yes" and row[-4] == "yes" for row in fonts), fonts
+    text = re.sub(r"\s+", "", text_of(out))
+    for part in ("青石镇关于最低生活保障审核信息的公示", "公示期：2026年11月23日至2026年12月1日",
+                 "监督电话：0551-62345678", "青石镇人民政府", "2026年11月23日"):
+        assert part in text
+
+
+def reddish_pixels(pdf: Path, page: int, tmp: Path) -> int:
+    """Pixels of the watermark's red tint on a page (the mark is drawn, not text to extract)."""
+    stem = tmp / f"p{page}"
+    subprocess.run(["pdftoppm", "-r", "20", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(stem)], check=True)
+    _magic, _w, _h, _max, data = stem.with_suffix(".ppm").read_bytes().split(maxsplit=4)
+    return sum(1 for i in range(0, len(data) - 2, 3)
+               if data[i] > data[i + 1] + 25 and data[i] > data[i + 2] + 25)
+
+
+def test_draft_carries_the_watermark_on_every_page(township, tmp_path) -> None:
+    n = notices.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(120))
+    out = tmp_path / "draft.pdf"
+    pages = render_sheet_pdf(build_sheet(township, n.id), out)
+    assert pages > 1
+    for page in range(1, pages + 1):
+        assert reddish_pixels(out, page, tmp_path) > 200, page
+    for reviewer in ("王明", "李华", "赵强"):
+        review.approve(township, n.id, reviewer)
+    clean = tmp_path / "approved.pdf"
+    render_sheet_pdf(build_sheet(township, n.id), clean)
+    assert reddish_pixels(clean, 1, tmp_path) == 0
+
+
+def test_long_roster_breaks_with_header_on_each_page(township, tmp_path) -> None:
+    out = tmp_path / "roster.pdf"
+    pages = render_sheet_pdf(build_sheet(township, approved(township, roster(500))), out)
+    assert pages >= 10
+    text = text_of(out)
+    assert all(f"村民{k:03d}" in text for k in range(1, 501))
+    for page in range(1, pages + 1):
+        page_text = text_of(out, page)
+        if "村民" in page_text:
+            assert "拟保障金额" in page_text, page  # header repeated
+    rows = [line for line in text.splitlines() if "村民" in line]
+    assert len(rows) == 500  # no row split across pages
+
+
+def test_a3_is_larger(township, tmp_path) -> None:
+    out = tmp_path / "a3.pdf"
+    render_sheet_pdf(build_sheet(township, approved(township)), out, "A3")
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "841.89 x 1190.55" in info
+
+
+def test_cli_render_and_refusals(gk, tmp_path) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县", "--phone", "0551-62345678")
+    n = gk.json("notice", "new", "--item", "shjz-002", "--formed", "2026-11-20")
+    out = tmp_path / "n.pdf"
+    done = gk("notice", "render", n["id"], "--format", "pdf", "--out", str(out))
+    assert "草稿" in done.stdout and out.exists()
+    word = gk("notice", "render", n["id"], "--format", "docx", "--out", str(tmp_path / "n.docx"),
+              check=False)
+    assert word.returncode == 1 and not (tmp_path / "n.docx").exists()
+
+
+def test_split_body_finds_tables() -> None:
+    blocks = split_body("说明\n甲\t乙\n1\t2\n\n结尾\n单行\t无表")
+    assert [b.text for b in blocks if not b.rows] == ["说明", "结尾", "单行  无表"]
+    assert [b.rows for b in blocks if b.rows] == [[["甲", "乙"], ["1", "2"]]]
+
+
+def pgm(pdf: Path, out: Path) -> tuple[int, int, bytes]:
+    """Page 1 as an 8-bit grey PGM at 30 dpi, read without any image library."""
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(out)], check=True)
+    data = out.with_suffix(".pgm").read_bytes()
+    magic, width, height, maxval, pixels = data.split(maxsplit=4)
+    assert magic == b"P5" and maxval == b"255"
+    return int(width), int(height), pixels
+
+
+@pytest.mark.parametrize("case", ["approved-a4", "draft-roster-a4"])
+def test_pages_match_reference_images(township, tmp_path, case) -> None:
+    if case == "approved-a4":
+        sheet = build_sheet(township, approved(township))
+    else:
+        n = notices.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(30))
+        sheet = build_sheet(township, n.id)
+    pdf = tmp_path / f"{case}.pdf"
+    render_sheet_pdf(sheet, pdf, "A4", faces=bundled_faces())
+    width, height, pixels = pgm(pdf, tmp_path / case)
+    reference = REFERENCE / f"{case}.pgm"
+    if os.environ.get("GONGKAI_UPDATE_REFERENCE") or not reference.exists():
+        reference.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
+        pytest.fail(f"reference image {reference.name} written; check it and run again")
+    _magic, ref_w, ref_h, _max, ref = reference.read_bytes().split(maxsplit=4)
+    assert (int(ref_w), int(ref_h)) == (width, height)
+    differing = sum(1 for a, b in zip(pixels, ref, strict=True) if abs(a - b) > 64)
+    assert differing / len(ref) < 0.005, f"{differing} of {len(ref)} pixels moved"
