@@ -347,15 +347,20 @@ def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
-    """``notice render``: the board sheet as PDF (DOCX arrives with the printing issue)."""
+    """``notice render``: the board sheet as PDF or DOCX."""
+    from app.render_docx import render_sheet_docx
     from app.render_pdf import render_sheet_pdf
     from app.sheet import build_sheet
 
-    if args.format != "pdf":
-        raise UserError("这一版只能输出 PDF；Word 格式将在后续版本提供。")
+    if args.copies_per_sheet != 1:
+        raise UserError("一张两份只用于明白纸，这一版尚未提供明白纸版式。")
     sheet = build_sheet(store, notices.resolve_id(store, args.id))
+    draft = "（未经审核，带“草稿”标记）" if sheet.draft else ""
+    if args.format == "docx":
+        render_sheet_docx(sheet, Path(args.out), args.paper)
+        print(f"已生成 {args.out}{draft}。")
+        return 0
     pages = render_sheet_pdf(sheet, Path(args.out), args.paper)
-    draft = "（未经审核，带“草稿”水印）" if sheet.draft else ""
     print(f"已生成 {args.out}，共 {pages} 页{draft}。")
     return 0
 
@@ -520,7 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date")
     p.set_defaults(handler=cmd_notice_takedown)
 
-    p = nt.add_parser("render", help="生成公告张贴稿（PDF）")
+    p = nt.add_parser("render", help="生成公告张贴稿（PDF 或 Word）")
     p.add_argument("id")
     p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p.add_argument("--out", required=True)

@@ -6,7 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
 from app import notices, review
 from app.fonts import bundled_faces
@@ -118,9 +120,27 @@ def test_cli_render_and_refusals(gk, tmp_path) -> None:
     out = tmp_path / "n.pdf"
     done = gk("notice", "render", n["id"], "--format", "pdf", "--out", str(out))
     assert "草稿" in done.stdout and out.exists()
-    word = gk("notice", "render", n["id"], "--format", "docx", "--out", str(tmp_path / "n.docx"),
-              check=False)
-    assert word.returncode == 1 and not (tmp_path / "n.docx").exists()
+    word = tmp_path / "n.docx"
+    gk("notice", "render", n["id"], "--format", "docx", "--out", str(word))
+    document = docx.Document(str(word))
+    texts = [p.text for p in document.paragraphs]
+    assert "青石镇关于最低生活保障审核信息的公示" in texts and "青石镇人民政府" in texts
+    assert "草稿 未经审核" in document.sections[0].header.paragraphs[0].text
+    runs = [r for p in document.paragraphs for r in p.runs]
+    assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in runs)
+    two_up = gk("notice", "render", n["id"], "--out", str(tmp_path / "x.pdf"),
+                "--copies-per-sheet", "2", check=False)
+    assert two_up.returncode == 1 and not (tmp_path / "x.pdf").exists()
+
+
+def test_docx_table_repeats_its_header(township, tmp_path) -> None:
+    from app.render_docx import render_sheet_docx
+
+    out = tmp_path / "roster.docx"
+    render_sheet_docx(build_sheet(township, approved(township, roster(40))), out)
+    table = docx.Document(str(out)).tables[0]
+    assert len(table.rows) == 41 and table.rows[0].cells[1].text == "姓名"
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_split_body_finds_tables() -> None:
