@@ -352,10 +352,19 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     from app.render_pdf import render_sheet_pdf
     from app.sheet import build_sheet
 
-    if args.copies_per_sheet != 1:
-        raise UserError("一张两份只用于明白纸，这一版尚未提供明白纸版式。")
-    sheet = build_sheet(store, notices.resolve_id(store, args.id))
+    notice_id = notices.resolve_id(store, args.id)
+    sheet = build_sheet(store, notice_id)
     draft = "（未经审核，带“草稿”标记）" if sheet.draft else ""
+    handout = notices.get_notice(store, notice_id).kind == "明白纸"
+    if args.copies_per_sheet != 1 and not handout:
+        raise UserError("一张印两份只用于明白纸；公告、公示、通知请一张一份。")
+    if handout and args.format == "pdf":
+        from app.render_handout import render_handout_pdf
+
+        pages = render_handout_pdf(sheet, Path(args.out), args.copies_per_sheet,
+                                   args.qr_url or "")
+        print(f"已生成明白纸 {args.out}，共 {pages} 页{draft}。")
+        return 0
     if args.format == "docx":
         render_sheet_docx(sheet, Path(args.out), args.paper)
         print(f"已生成 {args.out}{draft}。")
@@ -531,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--paper", choices=["A4", "A3"], default="A4")
     p.add_argument("--copies-per-sheet", type=int, choices=[1, 2], default=1)
+    p.add_argument("--qr-url", help="明白纸上二维码指向的网上版本地址")
     p.set_defaults(handler=cmd_notice_render)
     p = nt.add_parser("withdraw", help="撤回（保留记录）")
     p.add_argument("id")

@@ -6,8 +6,6 @@ the Chinese face from that attribute and ignore the Latin one.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from docx import Document
@@ -19,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from app.atomic import atomic_path
 from app.errors import UserError
 from app.render_pdf import PAPERS
 from app.sheet import DRAFT_MARK, Sheet
@@ -96,13 +95,5 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _run(paragraph, line, FACES["sign"], b)
 
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         doc.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise UserError("无法写入文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)

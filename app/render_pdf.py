@@ -7,8 +7,6 @@ split; an unapproved sheet carries a diagonal 草稿 未经审核 on every page.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -30,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.atomic import atomic_path
 from app.errors import UserError
 from app.fonts import Face, choose_faces
 from app.sheet import DRAFT_MARK, Sheet
@@ -64,7 +63,8 @@ def _font(face: Face) -> str:
     return _registered[key]
 
 
-def _styles(paper: Paper, faces: dict[str, Face]) -> dict[str, ParagraphStyle]:
+def paragraph_styles(paper: Paper, faces: dict[str, Face]) -> dict[str, ParagraphStyle]:
+    """The paragraph styles of a sheet on ``paper`` in the given faces."""
     title, body, heading, sign = (_font(faces[r]) for r in ("title", "body", "heading", "sign"))
     b = paper.body_pt
     return {
@@ -111,7 +111,7 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
     if paper not in PAPERS:
         raise UserError("纸张只能选 A4 或 A3。")
     spec = PAPERS[paper]
-    styles = _styles(spec, faces or choose_faces())
+    styles = paragraph_styles(spec, faces or choose_faces())
     width, height = spec.size
     margins = dict(leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
                    bottomMargin=28 * mm)
@@ -145,19 +145,11 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
             canvas.drawCentredString(0, 0, DRAFT_MARK)
         canvas.restoreState()
 
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         # The canvas starts in Helvetica unless told otherwise, and that face
         # would be listed unembedded in the PDF.
         doc = SimpleDocTemplate(tmp, pagesize=spec.size, title=sheet.title,
                                 author=sheet.issuer, initialFontName=styles["body"].fontName,
                                 **margins)
         doc.build(flow, onFirstPage=decorate, onLaterPages=decorate)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise UserError("无法写入文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return doc.page

@@ -1,0 +1,83 @@
+"""明白纸 handouts: large type, a scannable QR code, two A5 copies on one A4 sheet."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app import notices, review
+from app.render_handout import render_handout_pdf
+from app.sheet import build_sheet
+from app.township import set_township
+
+pytestmark = pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
+                                is None, reason="scripts/setup-system installs the tools")
+URL = "https://www.example.gov.cn/qingshi/dibao-2026.html"
+BODY = """一、政策是什么：最低生活保障是对家庭人均收入低于当地标准的困难家庭按月发放的救助。
+二、谁能享受：本镇户籍、共同生活的家庭成员人均收入低于每月700元且财产符合规定的家庭。
+三、标准是多少：按家庭人均收入与保障标准的差额发放。
+四、怎么办理：向户籍所在地镇人民政府或村（居）民委员会提出申请。
+五、要带什么材料：户口簿、身份证、家庭收入和财产情况说明。
+六、找谁咨询：镇社会事务办公室。"""
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+@pytest.fixture
+def handout(store) -> str:
+    set_township(store, "青石镇", "东山县", "0551-62345678")
+    n = notices.create_notice(store, "shjz-004", kind="明白纸", body=BODY)
+    for reviewer in ("王明", "李华", "赵强"):
+        review.approve(store, n.id, reviewer)
+    return n.id
+
+
+def page_text(pdf: Path) -> str:
+    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                             capture_output=True, text=True).stdout)
+
+
+def scan(pdf: Path, tmp: Path) -> str:
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(tmp / "page")], check=True)
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp / "page.png")],
+                         capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def test_one_up_handout_with_scannable_qr(store, handout, tmp_path) -> None:
+    out = tmp_path / "handout.pdf"
+    assert render_handout_pdf(build_sheet(store, handout), out, 1, URL) == 1
+    text = page_text(out)
+    for part in ("政策是什么", "谁能享受", "标准是多少", "怎么办理", "要带什么材料", "找谁咨询",
+                 "监督电话：0551-62345678", "扫码查看网上版本"):
+        assert part in text
+    assert scan(out, tmp_path) == URL
+
+
+def test_two_a5_copies_on_one_a4(store, handout, tmp_path) -> None:
+    out = tmp_path / "two.pdf"
+    assert render_handout_pdf(build_sheet(store, handout), out, 2, URL) == 1
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "841.89 x 595.2" in info  # A4 landscape, cut into two A5
+    assert page_text(out).count("政策是什么") == 2
+    assert scan(out, tmp_path).splitlines() == [URL, URL]  # one code on each copy
+
+
+def test_cli_handout_two_up(gk, tmp_path) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县")
+    body = tmp_path / "body.txt"
+    body.write_text(BODY, encoding="utf-8")
+    n = gk.json("notice", "new", "--item", "shjz-004", "--kind", "明白纸", "--body-file",
+                str(body))
+    out = tmp_path / "h.pdf"
+    said = gk("notice", "render", n["id"], "--out", str(out), "--copies-per-sheet", "2",
+              "--qr-url", URL)
+    assert "明白纸" in said.stdout and "草稿" in said.stdout
+    assert scan(out, tmp_path).splitlines() == [URL, URL]
