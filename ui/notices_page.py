@@ -358,13 +358,18 @@ class NoticesPage(QWidget):
             listing.addItem(f"第{r['rev']}版　{when}　{r['author']}　{r['change']}")
             listing.item(listing.count() - 1).setData(Qt.ItemDataRole.UserRole, r["rev"])
 
+        wanted = {"rev": None}
+
+        def shown(n: notices.Notice) -> None:
+            if n.rev == wanted["rev"]:  # an older answer must not overwrite the newer choice
+                text.setPlainText(f"{n.title}\n\n{n.body}")
+
         def show(row: int) -> None:
             item = listing.item(row)
             if item is None:
                 return
-            rev = item.data(Qt.ItemDataRole.UserRole)
-            self.runner.run(lambda s: notices.get_notice(s, notice_id, rev),
-                            lambda n: text.setPlainText(f"{n.title}\n\n{n.body}"))
+            rev = wanted["rev"] = item.data(Qt.ItemDataRole.UserRole)
+            self.runner.run(lambda s: notices.get_notice(s, notice_id, rev), shown)
 
         listing.currentRowChanged.connect(show)
         layout = QVBoxLayout(dialog)
