@@ -3,27 +3,47 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from app.errors import UserError
 
+NO_FOLDER = "无法保存文件：保存位置不存在或不可写，请重新选择保存位置。"
+LOCKED = "无法保存文件：目标文件可能正在Excel、Word、WPS或其他程序中打开，请关闭后重试。"
+
 
 @contextmanager
 def atomic_path(out: Path) -> Iterator[str]:
-    """A temporary path beside ``out``; it replaces ``out`` only if the block succeeds."""
+    """A temporary path beside ``out``; it replaces ``out`` only if the block succeeds.
+
+    A missing folder or a file held open by another program is refused with a
+    plain sentence; any other OSError (a full disk) propagates, and the CLI and
+    the GUI turn it into one sentence for the clerk.
+    """
     out = Path(out)
+    tmp = str(out.with_name(f".~{uuid.uuid4().hex}{out.suffix}"))
     try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
+        # os.open, not mkstemp: mkstemp's 0600 would leave the file unreadable to
+        # the other users of a shared office PC.
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     except OSError as exc:
-        raise UserError("无法写入文件，请检查文件夹是否存在、是否可写。", str(exc)) from exc
-    os.close(fd)
+        raise UserError(NO_FOLDER, repr(exc)) from exc
     try:
+        if out.exists():
+            shutil.copymode(out, tmp)
         yield tmp
         os.replace(tmp, out)
-    except OSError as exc:
-        raise UserError("无法写入文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
+    except PermissionError as exc:  # Windows refuses to replace a file open in Excel/WPS
+        raise UserError(LOCKED, repr(exc)) from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_bytes(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` whole or not at all."""
+    with atomic_path(out) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from app import clock
+from app.atomic import write_bytes
 from app.errors import UserError
 from app.facts import BOARD_KINDS, squash
 from app.notices import get_notice
@@ -115,10 +114,7 @@ def store_photo(store: Store, path: Path) -> str:
     target = store.folder / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
+        write_bytes(target, data)
     with store.transaction() as conn:
         conn.execute("INSERT OR IGNORE INTO photos (sha256, path, size, mime, added_at)"
                      " VALUES (?, ?, ?, ?, ?)", (digest, relative.as_posix(), len(data),

@@ -8,14 +8,13 @@ was shown is what is written, and a failure half-way writes nothing.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app import catalog, domains
+from app.atomic import write_bytes
 from app.catalog_item import CatalogItem
 from app.errors import UserError
 from app.facts import squash
@@ -250,7 +249,7 @@ def export_catalog(store: Store, path: Path, title_prefix: str = "") -> int:
     try:
         if suffix == ".json":
             data = catalog.catalog_json(store)
-            _atomic_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+            write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
         elif suffix == ".xlsx":
             from app.catalog_tables import write_catalog_xlsx
 
@@ -264,14 +263,3 @@ def export_catalog(store: Store, path: Path, title_prefix: str = "") -> int:
     except OSError as exc:
         raise UserError("无法写入导出文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
     return len(items)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -7,10 +7,6 @@ loss: the 目录编号 column carries each item's id through the round trip.
 
 from __future__ import annotations
 
-import os
-import shutil
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -29,14 +25,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.atomic import atomic_path
 from app.catalog_item import CatalogItem
 from app.errors import UserError
 from app.facts import AUDIENCES, CHANNELS, LEVELS, MODES
 
 MARK = "√"
 _NOTHING = "没有可导出的目录事项，请先导入或添加目录后再导出。"
-_LOCKED = "无法保存文件：目标文件可能正在Excel、Word或WPS中打开，请关闭后重试。"
-_NO_FOLDER = "无法保存文件：保存位置不存在或不可写，请重新选择保存位置。"
 
 # (group header, sub header, relative width); group == sub means one cell merged down.
 _Column = tuple[str, str, float]
@@ -100,27 +95,6 @@ def _title(title_prefix: str, domain: str) -> str:
     return f"{title_prefix}{domain}领域基层政务公开标准目录"
 
 
-def _atomic_save(path: Path, save: Callable[[str], None]) -> None:
-    """Save through a temp file in the same folder, so a failed save never leaves half a file."""
-    path = Path(path)
-    tmp = str(path.with_name(f".~{uuid.uuid4().hex}{path.suffix}"))
-    try:
-        # os.open, not mkstemp: mkstemp's 0600 would make the export unreadable to others.
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    except OSError as exc:
-        raise UserError(_NO_FOLDER, detail=repr(exc)) from exc
-    try:
-        if path.exists():
-            shutil.copymode(path, tmp)
-        save(tmp)
-        os.replace(tmp, path)
-    except PermissionError as exc:  # Windows refuses to replace a file open in Excel/WPS
-        raise UserError(_LOCKED, detail=repr(exc)) from exc
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def _clean(value: str | int) -> str | int:
     # Control characters pasted from other programs make both formats unreadable.
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
@@ -144,7 +118,8 @@ def write_catalog_xlsx(
     for domain, domain_items in _groups(items, domains):
         sheet = book.create_sheet(_sheet_name(domain, used))
         _fill_sheet(sheet, domain_items, _title(title_prefix, domain))
-    _atomic_save(path, book.save)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
 
 
 def _sheet_name(domain: str, used: set[str]) -> str:
@@ -221,7 +196,8 @@ def write_catalog_docx(
         heading.paragraph_format.page_break_before = number > 0
         _font(heading.add_run(_title(title_prefix, domain)), _HEAD_FONT, 16, bold=True)
         _add_table(document, domain_items, usable)
-    _atomic_save(path, document.save)
+    with atomic_path(path) as tmp:
+        document.save(tmp)
 
 
 def _font(run: Run, east_asian: str, size: float | None = None, bold: bool = False) -> None:

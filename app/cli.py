@@ -19,7 +19,7 @@ from typing import Any
 from app import __version__, boards, catalog, domains, due, notices, review, search, workdays
 from app.catalog_import import export_catalog, import_catalog
 from app.desk import open_desk
-from app.errors import UserError
+from app.errors import FILE_ERROR, UserError
 from app.facts import NOTICE_KINDS, STATUSES
 from app.privacy import line_and_column
 from app.store import Store
@@ -588,6 +588,12 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
     except UserError as err:
         log.warning("%s refused: %s (%s)", args.command, err, err.detail)
         print(str(err), file=sys.stderr)
+        return 1
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):
+            raise  # a reader that stopped early: guarded() handles it quietly
+        log.exception("file error")
+        print(FILE_ERROR, file=sys.stderr)
         return 1
     except sqlite3.OperationalError as err:
         log.exception("database error")

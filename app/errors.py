@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+#: What the clerk reads when a file could not be read or written for a reason we
+#: did not foresee (a full disk, a vanished USB stick); the details go to the log.
+FILE_ERROR = "读写文件时出错（磁盘已满、文件夹不可写或文件被占用），操作未完成。"
+
 
 class UserError(Exception):
     """Input the program refuses: ``str(err)`` is one plain Chinese sentence.

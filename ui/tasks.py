@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.desk import open_desk
-from app.errors import UserError
+from app.errors import FILE_ERROR, UserError
 from app.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ class _Signals(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, number: int, folder: Path, work: Work, signals: _Signals,
+    # ``folder`` None: pure work with no database (checking text as the clerk types).
+    def __init__(self, number: int, folder: Path | None, work: Work, signals: _Signals,
                  wants_progress: bool) -> None:
         super().__init__()
         self.number, self.folder, self.work = number, folder, work
@@ -47,30 +48,20 @@ class _Task(QRunnable):
             self.signals.progress.emit(self.number, done, total)
 
         try:
-            with open_desk(self.folder) as store:
-                result = self.work(store, report) if self.wants_progress else self.work(store)
+            if self.folder is None:
+                result = self.work()
+            else:
+                with open_desk(self.folder) as store:
+                    result = (self.work(store, report) if self.wants_progress
+                              else self.work(store))
         except UserError as err:
             log.warning("refused: %s (%s)", err, err.detail)
             self.signals.finished.emit(self.number, 0, str(err))
+        except OSError:
+            log.exception("background task failed on a file")
+            self.signals.finished.emit(self.number, 0, FILE_ERROR)
         except Exception:
             log.exception("background task failed")
-            self.signals.finished.emit(self.number, 0, UNEXPECTED)
-        else:
-            self.signals.finished.emit(self.number, 1, result)
-
-
-class _Compute(QRunnable):
-    """Pure work (no database): checking text as the clerk types."""
-
-    def __init__(self, number: int, work: Callable[[], Any], signals: _Signals) -> None:
-        super().__init__()
-        self.number, self.work, self.signals = number, work, signals
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except Exception:
-            log.exception("background computation failed")
             self.signals.finished.emit(self.number, 0, UNEXPECTED)
         else:
             self.signals.finished.emit(self.number, 1, result)
@@ -104,7 +95,7 @@ class Runner(QObject):
         """Start ``work()`` (no database) off the UI thread; ``done(result)`` on the main thread."""
         number = next(self._numbers)
         self._pending[number] = (done, None, None)
-        self.pool.start(_Compute(number, work, self._signals))
+        self.pool.start(_Task(number, None, work, self._signals, False))
         return number
 
     def busy(self) -> bool:
