@@ -347,30 +347,12 @@ def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
-    """``notice render``: the board sheet as PDF or DOCX."""
-    from app.render_docx import render_sheet_docx
-    from app.render_pdf import render_sheet_pdf
-    from app.sheet import build_sheet
+    """``notice render``: the board sheet or 明白纸 as PDF or DOCX."""
+    from app.printing import PrintOptions, render_notice
 
-    notice_id = notices.resolve_id(store, args.id)
-    sheet = build_sheet(store, notice_id)
-    draft = "（未经审核，带“草稿”标记）" if sheet.draft else ""
-    handout = notices.get_notice(store, notice_id).kind == "明白纸"
-    if args.copies_per_sheet != 1 and not handout:
-        raise UserError("一张印两份只用于明白纸；公告、公示、通知请一张一份。")
-    if handout and args.format == "pdf":
-        from app.render_handout import render_handout_pdf
-
-        pages = render_handout_pdf(sheet, Path(args.out), args.copies_per_sheet,
-                                   args.qr_url or "")
-        print(f"已生成明白纸 {args.out}，共 {pages} 页{draft}。")
-        return 0
-    if args.format == "docx":
-        render_sheet_docx(sheet, Path(args.out), args.paper)
-        print(f"已生成 {args.out}{draft}。")
-        return 0
-    pages = render_sheet_pdf(sheet, Path(args.out), args.paper)
-    print(f"已生成 {args.out}，共 {pages} 页{draft}。")
+    options = PrintOptions(args.format, args.paper, args.copies_per_sheet, args.qr_url or "")
+    done = render_notice(store, notices.resolve_id(store, args.id), Path(args.out), options)
+    print(done.summary())
     return 0
 
 

@@ -6,11 +6,9 @@ itself, locally: no network and no extra library.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -28,18 +26,18 @@ from reportlab.platypus import (
 from app.atomic import atomic_path
 from app.errors import UserError
 from app.fonts import Face, choose_faces
+from app.qr import qr_widget
 from app.render_pdf import Paper, paragraph_styles
-from app.sheet import DRAFT_MARK, Sheet
+from app.sheet import DRAFT_MARK, Sheet, handout_parts
 
 #: Type sizes for a handout: larger than a notice, because it is read in the hand by
 #: people of every age; the A5 half-sheet keeps them readable.
 HANDOUT = Paper("A4", A4, 26, 17, 14)
 HALF = Paper("A5", (A4[1] / 2, A4[0]), 20, 13, 11)
-_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _qr(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
+    widget = qr_widget(url)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
@@ -52,14 +50,10 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
                                    alignment=0, spaceBefore=paper.body_pt * 0.3)
     body = styles["body"].clone("handout", firstLineIndent=0)
     flow: list = [Paragraph(escape(sheet.title), styles["title"])]
-    for block in sheet.blocks:
-        text = block.text or "　".join(" ".join(r) for r in block.rows)
-        if _SECTION.match(text):
-            title, _, rest = text.partition("：")
-            flow.append(Paragraph(escape(title + "："), heading))
-            if rest.strip():
-                flow.append(Paragraph(escape(rest.strip()), body))
-        else:
+    for title, text in handout_parts(sheet):
+        if title:
+            flow.append(Paragraph(escape(title), heading))
+        if text:
             flow.append(Paragraph(escape(text), body))
     if sheet.phone:
         flow.append(Paragraph(escape(f"监督电话：{sheet.phone}"), heading))

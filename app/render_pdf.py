@@ -7,6 +7,7 @@ split; an unapproved sheet carries a diagonal 草稿 未经审核 on every page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -101,12 +102,24 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], width: floa
     return table
 
 
+def estimated_pages(sheet: Sheet, paper: str = "A4") -> int:
+    """Roughly how many pages the sheet takes, for a progress bar before it is laid out."""
+    spec = PAPERS[paper]
+    usable = spec.size[1] - 58 * mm
+    lines = sum(len(b.rows) * (spec.table_pt * 1.3 + 6) + 8 if b.rows else
+                (len(b.text) // 30 + 1) * spec.body_pt * 1.75 for b in sheet.blocks)
+    return max(1, round((lines + spec.body_pt * 12) / usable + 0.5))
+
+
 def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
-                     faces: dict[str, Face] | None = None) -> int:
+                     faces: dict[str, Face] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> int:
     """Write the sheet to ``out`` (atomically) and return the number of pages.
 
     ``faces`` overrides the system's choice (tests pin the bundled face so that
-    reference images do not depend on the machine's fonts).
+    reference images do not depend on the machine's fonts). ``progress(done,
+    total)`` is called as each page is finished; ``total`` is an estimate until
+    the last call.
     """
     if paper not in PAPERS:
         raise UserError("纸张只能选 A4 或 A3。")
@@ -151,5 +164,11 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
         doc = SimpleDocTemplate(tmp, pagesize=spec.size, title=sheet.title,
                                 author=sheet.issuer, initialFontName=styles["body"].fontName,
                                 **margins)
+        if progress:
+            guess = estimated_pages(sheet, paper)
+            doc.setProgressCallBack(lambda kind, value: progress(value, max(guess, value + 1))
+                                    if kind == "PAGE" else None)
         doc.build(flow, onFirstPage=decorate, onLaterPages=decorate)
+    if progress:
+        progress(doc.page, doc.page)
     return doc.page

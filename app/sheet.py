@@ -8,6 +8,7 @@ unit and date with room for the seal, and the draft mark until it is approved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +18,7 @@ from app.store import Store
 from app.workdays import Calendar
 
 DRAFT_MARK = "草稿 未经审核"
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 @dataclass
@@ -94,3 +96,20 @@ def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
     if end is None:
         return "", True
     return f"公示期：{chinese_date(start)}至{chinese_date(end.date)}", end.calendar_known
+
+
+def handout_parts(sheet: Sheet) -> list[tuple[str, str]]:
+    """A 明白纸 as (heading, text) pairs: "一、政策是什么：…" opens a section.
+
+    Lines without a numbered heading come as ("", text), so nothing the clerk
+    wrote is lost when a handout does not follow the usual sections.
+    """
+    parts: list[tuple[str, str]] = []
+    for block in sheet.blocks:
+        text = block.text or "　".join(" ".join(r) for r in block.rows)
+        if _SECTION.match(text):
+            heading, _, rest = text.partition("：")
+            parts.append((heading + "：", rest.strip()))
+        else:
+            parts.append(("", text))
+    return parts

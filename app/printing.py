@@ -1,0 +1,92 @@
+"""One way to turn a notice into paper: the CLI, the preview and the printer all come here.
+
+A 明白纸 prints as a handout, anything else as a board sheet; PDF is what
+prints, DOCX is for clerks who finish in Word or WPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import notices
+from app.errors import UserError
+from app.store import Store
+
+FORMATS = ("pdf", "docx")
+PAPER_SIZES = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How to print: file format, paper (board sheets), copies per sheet and QR (handouts)."""
+
+    fmt: str = "pdf"
+    paper: str = "A4"
+    copies_per_sheet: int = 1
+    qr_url: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What was written: pages is 0 for DOCX (Word lays out its own pages)."""
+
+    path: Path
+    pages: int
+    draft: bool
+    handout: bool
+
+    def summary(self) -> str:
+        """One sentence for the clerk."""
+        what = "明白纸" if self.handout else "张贴稿"
+        pages = f"，共 {self.pages} 页" if self.pages else ""
+        draft = "（未经审核，带“草稿”标记）" if self.draft else ""
+        return f"已生成{what} {self.path}{pages}{draft}。"
+
+
+def check_options(handout: bool, options: PrintOptions) -> None:
+    """Refuse options that do not fit the notice, in one sentence."""
+    if options.fmt not in FORMATS:
+        raise UserError("只能生成 PDF 或 Word（docx）文件。")
+    if options.paper not in PAPER_SIZES:
+        raise UserError("纸张只能选 A4 或 A3。")
+    if options.copies_per_sheet not in (1, 2):
+        raise UserError("每张纸只能印一份或两份。")
+    if options.copies_per_sheet != 1 and not handout:
+        raise UserError("一张印两份只用于明白纸；公告、公示、通知请一张一份。")
+
+
+def is_handout(store: Store, notice_id: str) -> bool:
+    """Whether the notice prints as a 明白纸."""
+    return notices.get_notice(store, notice_id).kind == "明白纸"
+
+
+def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions,
+                  progress: Callable[[int, int], None] | None = None) -> Rendered:
+    """Write the notice's printable form to ``out`` (atomically) as ``options`` say."""
+    from app.sheet import build_sheet
+
+    handout = is_handout(store, notice_id)
+    check_options(handout, options)
+    sheet = build_sheet(store, notice_id)
+    pages = 0
+    if handout and options.fmt == "pdf":
+        from app.render_handout import render_handout_pdf
+
+        pages = render_handout_pdf(sheet, out, options.copies_per_sheet, options.qr_url)
+    elif handout:
+        from app.render_handout_docx import render_handout_docx
+
+        render_handout_docx(sheet, out, options.copies_per_sheet, options.qr_url)
+    elif options.fmt == "pdf":
+        from app.render_pdf import render_sheet_pdf
+
+        pages = render_sheet_pdf(sheet, out, options.paper, progress=progress)
+    else:
+        from app.render_docx import render_sheet_docx
+
+        render_sheet_docx(sheet, out, options.paper)
+    if progress and not pages:
+        progress(1, 1)
+    return Rendered(out, pages, sheet.draft, handout)
