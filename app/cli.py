@@ -350,7 +350,8 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     """``notice render``: the board sheet or 明白纸 as PDF or DOCX."""
     from app.printing import PrintOptions, render_notice
 
-    options = PrintOptions(args.format, args.paper, args.copies_per_sheet, args.qr_url or "")
+    options = PrintOptions(args.format, args.paper or "", args.copies_per_sheet,
+                           args.qr_url or "")
     done = render_notice(store, notices.resolve_id(store, args.id), Path(args.out), options)
     print(done.summary())
     return 0
@@ -375,6 +376,31 @@ def cmd_boards(store: Store, args: argparse.Namespace) -> int:
             if args.villages is not None else boards.list_boards(store))
     for b in rows:
         print(b.name)
+    return 0
+
+
+def cmd_template(store: Store, args: argparse.Namespace) -> int:
+    """``template show|set|reset KIND``: the township's print template for a kind."""
+    from app import templates
+
+    if args.action == "reset":
+        template = templates.reset_template(store, args.kind)
+    elif args.action == "set":
+        changes = {name: value for name in templates.FIELD_LABELS
+                   if (value := getattr(args, name)) is not None}
+        if not changes:
+            raise UserError("请至少给出一项要改的内容，例如 --closing 特此公示。")
+        template = templates.set_template(store, args.kind, changes)
+    else:
+        template = templates.get_template(store, args.kind)
+    if args.json:
+        _print_json(template.to_json())
+        return 0
+    changed = templates.township_changes(store, args.kind)
+    print(f"【{args.kind}】模板")
+    for name, label in templates.FIELD_LABELS.items():
+        mark = "（本乡镇）" if name in changed else ""
+        print(f"{label}：{getattr(template, name) or '（不印）'}{mark}")
     return 0
 
 
@@ -520,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p.add_argument("--out", required=True)
-    p.add_argument("--paper", choices=["A4", "A3"], default="A4")
+    p.add_argument("--paper", choices=["A4", "A3"], help="默认按模板（一般为 A4）")
     p.add_argument("--copies-per-sheet", type=int, choices=[1, 2], default=1)
     p.add_argument("--qr-url", help="明白纸上二维码指向的网上版本地址")
     p.set_defaults(handler=cmd_notice_render)
@@ -536,6 +562,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("boards", help="公开栏")
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
+    p = sub.add_parser("template", help="张贴稿和明白纸模板（标题上方一行、结束语等）")
+    p.add_argument("action", choices=["show", "set", "reset"])
+    p.add_argument("kind", choices=list(NOTICE_KINDS))
+    p.add_argument("--heading", help="标题上方的一行，红色，空字符串表示不印")
+    p.add_argument("--opening", help="正文前的固定文字")
+    p.add_argument("--closing", help="正文后的结束语，如“特此公示。”")
+    p.add_argument("--phone-label", dest="phone_label", help="电话一行的名称，如“举报电话”")
+    p.add_argument("--paper", choices=["A4", "A3"], help="默认纸张")
+    p.add_argument("--qr-caption", dest="qr_caption", help="明白纸二维码旁的说明")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_template)
     p = sub.add_parser("review-steps", help="审核步骤数（1到3）")
     p.add_argument("count", type=int, nargs="?")
     p.set_defaults(handler=cmd_review_steps)

@@ -20,10 +20,13 @@ PAPER_SIZES = ("A4", "A3")
 
 @dataclass(frozen=True)
 class PrintOptions:
-    """How to print: file format, paper (board sheets), copies per sheet and QR (handouts)."""
+    """How to print: file format, paper (board sheets), copies per sheet and QR (handouts).
+
+    An empty ``paper`` means the paper of the township's template for the kind.
+    """
 
     fmt: str = "pdf"
-    paper: str = "A4"
+    paper: str = ""
     copies_per_sheet: int = 1
     qr_url: str = ""
 
@@ -49,7 +52,7 @@ def check_options(handout: bool, options: PrintOptions) -> None:
     """Refuse options that do not fit the notice, in one sentence."""
     if options.fmt not in FORMATS:
         raise UserError("只能生成 PDF 或 Word（docx）文件。")
-    if options.paper not in PAPER_SIZES:
+    if options.paper and options.paper not in PAPER_SIZES:
         raise UserError("纸张只能选 A4 或 A3。")
     if options.copies_per_sheet not in (1, 2):
         raise UserError("每张纸只能印一份或两份。")
@@ -70,6 +73,7 @@ def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions
     handout = is_handout(store, notice_id)
     check_options(handout, options)
     sheet = build_sheet(store, notice_id)
+    paper = options.paper or sheet.paper
     pages = 0
     if handout and options.fmt == "pdf":
         from app.render_handout import render_handout_pdf
@@ -82,11 +86,11 @@ def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions
     elif options.fmt == "pdf":
         from app.render_pdf import render_sheet_pdf
 
-        pages = render_sheet_pdf(sheet, out, options.paper, progress=progress)
+        pages = render_sheet_pdf(sheet, out, paper, progress=progress)
     else:
         from app.render_docx import render_sheet_docx
 
-        render_sheet_docx(sheet, out, options.paper)
+        render_sheet_docx(sheet, out, paper)
     if progress and not pages:
         progress(1, 1)
     return Rendered(out, pages, sheet.draft, handout)

@@ -27,7 +27,7 @@ from app.atomic import atomic_path
 from app.errors import UserError
 from app.fonts import Face, choose_faces
 from app.qr import qr_widget
-from app.render_pdf import Paper, paragraph_styles
+from app.render_pdf import Paper, masthead, paragraph_styles
 from app.sheet import DRAFT_MARK, Sheet, handout_parts
 
 #: Type sizes for a handout: larger than a notice, because it is read in the hand by
@@ -49,19 +49,22 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
     heading = styles["head"].clone("section", fontSize=paper.body_pt, leading=paper.body_pt * 1.6,
                                    alignment=0, spaceBefore=paper.body_pt * 0.3)
     body = styles["body"].clone("handout", firstLineIndent=0)
-    flow: list = [Paragraph(escape(sheet.title), styles["title"])]
+    flow: list = masthead(sheet.heading, styles, paper)
+    flow.append(Paragraph(escape(sheet.title), styles["title"]))
     for title, text in handout_parts(sheet):
         if title:
             flow.append(Paragraph(escape(title), heading))
         if text:
             flow.append(Paragraph(escape(text), body))
-    if sheet.phone:
-        flow.append(Paragraph(escape(f"监督电话：{sheet.phone}"), heading))
+    if sheet.phone_line:
+        flow.append(Paragraph(escape(sheet.phone_line), heading))
+    if sheet.closing:
+        flow.append(Paragraph(escape(sheet.closing), body))
     tail = [Paragraph(escape(sheet.issuer), styles["right"]),
             Paragraph(escape(sheet.dated), styles["right"])]
     if qr_url:
         code = _qr(qr_url, paper.body_pt * 5)
-        note = Paragraph(escape("扫码查看网上版本"), styles["cell"])
+        note = Paragraph(escape(sheet.qr_caption), styles["cell"])
         flow += [Spacer(1, paper.body_pt), Table([[[code, note], tail]],
                                                  colWidths=[paper.body_pt * 6, None])]
     else:

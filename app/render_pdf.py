@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    HRFlowable,
     KeepTogether,
     LongTable,
     Paragraph,
@@ -51,6 +52,7 @@ PAPERS = {
     "A3": Paper("A3", A3, 30, 22, 16),
 }
 
+MASTHEAD_RED = colors.Color(0.85, 0.1, 0.1)
 _registered: dict[tuple[str, int], str] = {}
 
 
@@ -83,7 +85,20 @@ def paragraph_styles(paper: Paper, faces: dict[str, Face]) -> dict[str, Paragrap
         "right": ParagraphStyle("right", fontName=sign, fontSize=b, leading=b * 1.75,
                                 alignment=TA_RIGHT),
         "footer": ParagraphStyle("footer", fontName=body, fontSize=b * 0.8),
+        # The township's heading line prints red, as the 版头 of its official papers.
+        "masthead": ParagraphStyle("masthead", fontName=title, fontSize=paper.title_pt,
+                                   leading=paper.title_pt * 1.4, alignment=TA_CENTER,
+                                   textColor=MASTHEAD_RED),
     }
+
+
+def masthead(text: str, styles: dict[str, ParagraphStyle], paper: Paper) -> list:
+    """The red heading line with the red rule under it, or nothing when it is empty."""
+    if not text:
+        return []
+    return [Paragraph(escape(text), styles["masthead"]),
+            HRFlowable(width="100%", thickness=1.5, color=MASTHEAD_RED,
+                       spaceBefore=paper.body_pt * 0.2, spaceAfter=paper.body_pt * 0.8)]
 
 
 def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], width: float) -> LongTable:
@@ -128,7 +143,8 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
     width, height = spec.size
     margins = dict(leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
                    bottomMargin=28 * mm)
-    flow: list = [Paragraph(escape(sheet.title), styles["title"])]
+    flow: list = masthead(sheet.heading, styles, spec)
+    flow.append(Paragraph(escape(sheet.title), styles["title"]))
     text_width = width - margins["leftMargin"] - margins["rightMargin"]
     for block in sheet.blocks:
         if block.rows:
@@ -136,11 +152,10 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
                      Spacer(1, spec.body_pt * 0.6)]
         else:
             flow.append(Paragraph(escape(block.text), styles["body"]))
-    closing = [Spacer(1, spec.body_pt)]
-    if sheet.publicity:
-        closing.append(Paragraph(escape(sheet.publicity), styles["body"]))
-    if sheet.phone:
-        closing.append(Paragraph(escape(f"监督电话：{sheet.phone}"), styles["body"]))
+    closing: list = []
+    for line in (sheet.publicity, sheet.phone_line, sheet.closing):
+        if line:
+            closing.append(Paragraph(escape(line), styles["body"]))
     # Room for the seal above the issuing unit, as on any official paper.
     closing += [Spacer(1, spec.body_pt * 3), Paragraph(escape(sheet.issuer), styles["right"]),
                 Paragraph(escape(sheet.dated), styles["right"])]

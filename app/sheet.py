@@ -15,10 +15,14 @@ from datetime import date
 from app import catalog, clock
 from app.notices import Notice, get_notice, publicity_end
 from app.store import Store
+from app.templates import get_template
+from app.township import get_township
 from app.workdays import Calendar
 
 DRAFT_MARK = "草稿 未经审核"
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+#: The outline's "公示期：自张贴之日起5个工作日", which the sheet prints as real dates.
+_PERIOD_RULE = re.compile(r"(公示期[：:为]?)\s*自张贴之日起\s*\d+\s*(?:个工作日|天|日)")
 
 
 @dataclass
@@ -41,6 +45,16 @@ class Sheet:
     dated: str
     draft: bool
     calendar_known: bool = True
+    heading: str = ""
+    closing: str = ""
+    phone_label: str = "监督电话"
+    paper: str = "A4"
+    qr_caption: str = ""
+
+    @property
+    def phone_line(self) -> str:
+        """``监督电话：…`` (or the template's label), empty when there is no number to print."""
+        return f"{self.phone_label}：{self.phone}" if self.phone else ""
 
 
 def chinese_date(day: date) -> str:
@@ -73,16 +87,34 @@ def split_body(body: str) -> list[Block]:
 
 
 def build_sheet(store: Store, notice_id: str, on: date | None = None) -> Sheet:
-    """The sheet of a notice: its approved revision if it has one, else the draft."""
+    """The sheet of a notice: its approved revision if it has one, else the draft.
+
+    The township's template for the notice's kind adds the heading line, the
+    fixed opening and closing words and the name of the phone line.
+    """
     notice = get_notice(store, notice_id)
     if notice.approved_rev:
         notice = get_notice(store, notice_id, notice.approved_rev)
     on = on or clock.today()
     publicity, known = _publicity_line(store, notice, on)
-    blocks = split_body(notice.body)
-    phone = "" if "监督电话" in notice.body else notice.phone
-    return Sheet(notice.title, blocks, publicity, phone, notice.issuer, chinese_date(on),
-                 draft=notice.status not in ("approved", "published"), calendar_known=known)
+    template = get_template(store, notice.kind).filled(
+        get_township(store).township, notice.issuer, notice.phone)
+    body = notice.body
+    if publicity and _PERIOD_RULE.search(body):
+        # The dates go where the clerk expects them, in the 公示期 sentence itself.
+        body = _PERIOD_RULE.sub(lambda m: publicity, body, count=1)
+        publicity = ""
+    squashed = "".join(body.split())
+    blocks = split_body(template.opening) + split_body(body)
+    # The outline already writes the phone line; a clerk may have written the
+    # closing words too. Neither should print twice.
+    printed_phone = any(label in notice.body for label in ("监督电话", template.phone_label))
+    closing = "" if "".join(template.closing.split()) in squashed else template.closing
+    return Sheet(notice.title, blocks, publicity, "" if printed_phone else notice.phone,
+                 notice.issuer, chinese_date(on),
+                 draft=notice.status not in ("approved", "published"), calendar_known=known,
+                 heading=template.heading, closing=closing, phone_label=template.phone_label,
+                 paper=template.paper, qr_caption=template.qr_caption)
 
 
 def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
