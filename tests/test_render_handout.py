@@ -5,10 +5,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
 from app import notices, review
 from app.render_handout import render_handout_pdf
+from app.render_handout_docx import render_handout_docx
 from app.sheet import build_sheet
 from app.township import set_township
 
@@ -81,3 +84,42 @@ def test_cli_handout_two_up(gk, tmp_path) -> None:
               "--qr-url", URL)
     assert "明白纸" in said.stdout and "草稿" in said.stdout
     assert scan(out, tmp_path).splitlines() == [URL, URL]
+
+
+def docx_runs(document) -> list:
+    body = [r for p in document.paragraphs for r in p.runs]
+    return body + [r for p in document.sections[0].header.paragraphs for r in p.runs]
+
+
+def test_handout_as_docx_with_the_same_qr(store, handout, tmp_path) -> None:
+    out = tmp_path / "handout.docx"
+    render_handout_docx(build_sheet(store, handout), out, 1, URL)
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    for heading in ("一、政策是什么：", "二、谁能享受：", "六、找谁咨询："):
+        assert heading in texts
+    assert "监督电话：0551-62345678" in texts and "青石镇人民政府" in texts
+    runs = docx_runs(document)
+    assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in runs)
+    pictures = [rel.target_part.blob for rel in document.part.rels.values()
+                if "image" in rel.reltype]
+    assert len(pictures) == 1
+    (tmp_path / "qr.png").write_bytes(pictures[0])
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+                             capture_output=True, text=True).stdout.strip()
+    assert scanned == URL
+
+
+def test_two_up_docx_is_two_columns_on_landscape_a4(store, handout, tmp_path) -> None:
+    out = tmp_path / "two.docx"
+    render_handout_docx(build_sheet(store, handout), out, 2, "")
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    columns = section._sectPr.find(qn("w:cols"))
+    assert columns.get(qn("w:num")) == "2" and columns.get(qn("w:sep")) == "1"
+    texts = [p.text for p in document.paragraphs]
+    assert texts.count("最低生活保障政策法规文件明白纸") == 2
+    assert not [rel for rel in document.part.rels.values() if "image" in rel.reltype]
+    breaks = document.element.body.findall(".//" + qn("w:br"))
+    assert [b.get(qn("w:type")) for b in breaks] == ["column"]

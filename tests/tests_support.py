@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -36,3 +39,16 @@ def body_with_personal_data() -> tuple[str, list[str]]:
         "监督电话：0551-62345678"
     )
     return body, [plain, "138 1234 5678", with_x, card]
+
+
+def libreoffice_to_pdf(document: Path, outdir: Path) -> Path:
+    """Convert a .docx with ``soffice --headless --convert-to pdf`` and return the PDF's path.
+
+    Each call gets its own LibreOffice profile, so parallel or repeated runs
+    never wait on another instance's lock.
+    """
+    profile = Path(outdir) / ".lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), str(document)],
+                   check=True, capture_output=True, timeout=180)
+    return Path(outdir) / (Path(document).stem + ".pdf")
