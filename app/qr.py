@@ -1,12 +1,14 @@
 """QR codes to a notice's online version, made locally (no network, no web service).
 
-reportlab's own encoder makes the modules; the PDF draws them as vectors and
-Word gets a PNG drawn from the same modules, so both carry the same code.
+reportlab's own encoder makes the modules; the PDF draws them as vector
+rectangles and Word gets a PNG drawn from the same modules, so both carry the
+same code.
 """
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -20,23 +22,44 @@ def qr_widget(url: str) -> QrCodeWidget:
     return QrCodeWidget(url, barLevel="M", barBorder=BORDER)
 
 
-def qr_modules(url: str) -> list[list[bool]]:
-    """The dark (True) and light modules of the code, row by row, without the quiet zone."""
+@lru_cache(maxsize=64)
+def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark (True) and light modules of the code, row by row, without the quiet zone.
+
+    Cached: a stack of handouts carries the same code on every copy, and
+    choosing the best mask is most of the cost.
+    """
     widget = qr_widget(url)
     widget.qr.make()
-    return [[bool(m) for m in row] for row in widget.qr.modules]
+    return tuple(tuple(bool(m) for m in row) for row in widget.qr.modules)
+
+
+def dark_runs(url: str) -> list[tuple[int, int, int]]:
+    """(row, first column, length) of each horizontal run of dark modules, quiet zone counted.
+
+    Drawing runs instead of single modules keeps a PDF code small and fast.
+    """
+    runs = []
+    for r, row in enumerate(qr_modules(url)):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                runs.append((r + BORDER, start + BORDER, c - start))
+            else:
+                c += 1
+    return runs
 
 
 def qr_png(url: str, module_px: int = 8) -> bytes:
     """The code as a black-and-white PNG with its quiet zone."""
-    modules = qr_modules(url)
-    side = (len(modules) + 2 * BORDER) * module_px
+    side = (len(qr_modules(url)) + 2 * BORDER) * module_px
     image = Image.new("1", (side, side), 1)
-    for r, row in enumerate(modules):
-        for c, dark in enumerate(row):
-            if dark:
-                x, y = (c + BORDER) * module_px, (r + BORDER) * module_px
-                image.paste(0, (x, y, x + module_px, y + module_px))
+    for r, c, length in dark_runs(url):
+        image.paste(0, (c * module_px, r * module_px, (c + length) * module_px,
+                        (r + 1) * module_px))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     FrameBreak,
     KeepInFrame,
@@ -26,7 +26,7 @@ from reportlab.platypus import (
 from app.atomic import atomic_path
 from app.errors import UserError
 from app.fonts import Face, choose_faces
-from app.qr import qr_widget
+from app.qr import BORDER, dark_runs, qr_modules
 from app.render_pdf import Paper, masthead, paragraph_styles
 from app.sheet import DRAFT_MARK, Sheet, handout_parts
 
@@ -36,12 +36,24 @@ HANDOUT = Paper("A4", A4, 26, 17, 14)
 HALF = Paper("A5", (A4[1] / 2, A4[0]), 20, 13, 11)
 
 
-def _qr(url: str, size: float) -> Drawing:
-    widget = qr_widget(url)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):
+    """A QR code of ``size`` points square, drawn as one filled path of dark runs."""
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url, self.size = url, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """It takes its own size, whatever room there is."""
+        return self.size, self.size
+
+    def draw(self) -> None:
+        """Draw the dark runs (PDF y grows upwards, rows grow downwards)."""
+        box = self.size / (len(qr_modules(self.url)) + 2 * BORDER)
+        path = self.canv.beginPath()
+        for row, column, length in dark_runs(self.url):
+            path.rect(column * box, self.size - (row + 1) * box, length * box, box)
+        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> list:
@@ -63,7 +75,7 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
     tail = [Paragraph(escape(sheet.issuer), styles["right"]),
             Paragraph(escape(sheet.dated), styles["right"])]
     if qr_url:
-        code = _qr(qr_url, paper.body_pt * 5)
+        code = QrCode(qr_url, paper.body_pt * 5)
         note = Paragraph(escape(sheet.qr_caption), styles["cell"])
         flow += [Spacer(1, paper.body_pt), Table([[[code, note], tail]],
                                                  colWidths=[paper.body_pt * 7.5, None])]

@@ -106,10 +106,21 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], width: floa
     weights = [max(2, max(len(r[c]) for r in rows[:200])) for c in range(len(rows[0]))]
     total = sum(weights)
     widths = [width * w / total for w in weights]
-    data = [[Paragraph(escape(c), styles["head"]) for c in rows[0]]]
-    data += [[Paragraph(escape(c), styles["cell"]) for c in r] for r in rows[1:]]
+    cell = styles["cell"]
+    room = [w - 12 for w in widths]  # the table's default 6 pt padding on either side
+
+    def fitted(text: str, column: int) -> str | Paragraph:
+        # A cell that fits on one line is drawn as a plain string, which lays
+        # out many times faster; only longer ones need a wrapping Paragraph.
+        if pdfmetrics.stringWidth(text, cell.fontName, cell.fontSize) <= room[column]:
+            return text
+        return Paragraph(escape(text), cell)
+
+    data: list[list] = [[Paragraph(escape(c), styles["head"]) for c in rows[0]]]
+    data += [[fitted(c, n) for n, c in enumerate(r)] for r in rows[1:]]
     table = LongTable(data, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle([
+        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

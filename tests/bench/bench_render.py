@@ -1,16 +1,21 @@
 """Figures for printing. Run: ``.venv/bin/python tests/bench/bench_render.py``.
 
-Prints the time to render a one-page board sheet and a ~20-page 名单 as PDF and
-DOCX (the LibreOffice comparison of the printing issue comes with its DOCX work).
+Prints the time to render a one-page board sheet, a ~20-page 名单 and 100
+two-up 明白纸 as PDF and as DOCX, side by side with what
+``libreoffice --headless --convert-to pdf`` takes to turn the same DOCX into
+a PDF (where LibreOffice is installed; scripts/setup-system installs it).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,13 +24,19 @@ os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 
 from app import notices, review  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.render_docx import render_sheet_docx  # noqa: E402
-from app.render_pdf import render_sheet_pdf  # noqa: E402
-from app.sheet import build_sheet  # noqa: E402
+from app.page_images import page_count  # noqa: E402
+from app.printing import PrintOptions, render_notice  # noqa: E402
 from app.township import set_township  # noqa: E402
 
+HANDOUT = """一、政策是什么：最低生活保障是对家庭人均收入低于当地标准的困难家庭按月发放的救助。
+二、谁能享受：本镇户籍、共同生活的家庭成员人均收入低于每月700元且财产符合规定的家庭。
+三、标准是多少：按家庭人均收入与保障标准的差额发放。
+四、怎么办理：向户籍所在地镇人民政府或村（居）民委员会提出申请。
+五、要带什么材料：户口簿、身份证、家庭收入和财产情况说明。
+六、找谁咨询：镇社会事务办公室。"""
 
-def timed(fn, rounds: int) -> float:
+
+def timed(fn: Callable[[], object], rounds: int) -> float:
     """Median seconds of ``rounds`` calls."""
     times = []
     for _ in range(rounds):
@@ -35,9 +46,18 @@ def timed(fn, rounds: int) -> float:
     return statistics.median(times)
 
 
+def libreoffice(files: list[Path], outdir: Path) -> None:
+    """One ``soffice --headless --convert-to pdf`` run over ``files``, as a clerk's script would."""
+    profile = outdir / ".lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir / "lo"), *map(str, files)],
+                   check=True, capture_output=True)
+
+
 def main() -> None:
     """Print the figures."""
     with tempfile.TemporaryDirectory() as tmp, open_desk(Path(tmp) / "data") as store:
+        out = Path(tmp)
         set_township(store, "青石镇", "东山县", "0551-62345678")
         one = notices.create_notice(store, "shjz-002", formed="2026-11-20")
         rows = "\n".join(f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元"
@@ -45,20 +65,41 @@ def main() -> None:
         header = "序号\t姓名\t所在村\t家庭人口\t拟保障金额"
         long = notices.create_notice(store, "shjz-002", formed="2026-11-20",
                                      body=f"名单如下：\n{header}\n{rows}")
-        for n in (one, long):
+        leaflet = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT)
+        for n in (one, long, leaflet):
             for reviewer in ("王明", "李华", "赵强"):
                 review.approve(store, n.id, reviewer)
-        out = Path(tmp)
-        render_sheet_pdf(build_sheet(store, one.id), out / "warm.pdf")
-        pages = render_sheet_pdf(build_sheet(store, long.id), out / "long.pdf")
-        cases = (("one-page notice", one.id, 20), (f"{pages}-page 名单", long.id, 3))
-        for label, nid, rounds in cases:
-            pdf = timed(lambda nid=nid: render_sheet_pdf(build_sheet(store, nid), out / "x.pdf"),
-                        rounds)
-            word = timed(lambda nid=nid: render_sheet_docx(build_sheet(store, nid),
-                                                            out / "x.docx"), rounds)
-            print(f"{label}: PDF {pdf * 1000:.0f} ms, DOCX {word * 1000:.0f} ms "
-                  f"(median of {rounds}, including reading the notice)")
+        sheet = PrintOptions()
+        two_up = PrintOptions(copies_per_sheet=2, qr_url="https://www.example.gov.cn/qs/db.html")
+        render_notice(store, one.id, out / "warm.pdf", sheet)  # fonts loaded once per process
+        render_notice(store, long.id, out / "long.pdf", sheet)
+        pages = page_count(out / "long.pdf")
+
+        def handouts(fmt: str) -> None:
+            options = PrintOptions(fmt, copies_per_sheet=2, qr_url=two_up.qr_url)
+            for k in range(100):
+                render_notice(store, leaflet.id, out / f"h{k:03d}.{fmt}", options)
+
+        cases = [
+            ("one-page notice", lambda fmt: render_notice(
+                store, one.id, out / f"one.{fmt}", PrintOptions(fmt)), [out / "one.docx"], 20),
+            (f"{pages}-page 名单", lambda fmt: render_notice(
+                store, long.id, out / f"long.{fmt}", PrintOptions(fmt)), [out / "long.docx"], 3),
+            ("100 two-up 明白纸", handouts, [out / f"h{k:03d}.docx" for k in range(100)], 1),
+        ]
+        has_lo = shutil.which("soffice") is not None
+        print(f"{'case':<20} {'our PDF':>10} {'our DOCX':>10} {'LibreOffice':>12} {'ratio':>7}")
+        for label, render, docx_files, rounds in cases:
+            pdf = timed(lambda render=render: render("pdf"), rounds)
+            word = timed(lambda render=render: render("docx"), rounds)
+            lo_text, ratio = "n/a", ""
+            if has_lo:
+                lo = timed(lambda files=docx_files: libreoffice(files, out), min(rounds, 3))
+                lo_text, ratio = f"{lo * 1000:.0f} ms", f"{lo / pdf:.0f}×"
+            print(f"{label:<20} {pdf * 1000:>7.0f} ms {word * 1000:>7.0f} ms {lo_text:>12} "
+                  f"{ratio:>7}")
+        print("our times: median, including reading the notice; LibreOffice: one "
+              "soffice --headless --convert-to pdf run over the same DOCX file(s)")
 
 
 if __name__ == "__main__":
