@@ -103,3 +103,38 @@ def test_load_file_clears_the_warning_and_refuses_bad_files(window, qtbot,
     page.load_file(str(good))
     qtbot.waitUntil(lambda: not window.dashboard.warning_shown, timeout=WAIT)
     assert page.calendar_message.text() == f"已载入{NEXT_YEAR}年节假日安排。"
+
+
+def test_template_box_saves_only_changes_and_refuses_bad_input(window, qtbot) -> None:
+    from app.templates import get_template, township_changes
+
+    page = settings(window, qtbot)
+    box = page.templates
+    qtbot.waitUntil(lambda: box.closing.text() == "特此公示。", timeout=WAIT)
+    assert "默认模板" in box.changed_note.text() and not box.qr_caption.isEnabled()
+    box.heading.setText("中共{乡镇名称}委员会　{乡镇名称}人民政府")
+    box.phone_label.setCurrentText("举报电话")
+    with qtbot.waitSignal(box.saved, timeout=WAIT):
+        box.save()
+    assert box.message.text() == "模板已保存。"
+    assert "标题上方一行" in box.changed_note.text()
+    with open_desk(window.folder) as store:
+        assert set(township_changes(store, "公示")) == {"heading", "phone_label"}
+        assert get_template(store, "公示").phone_label == "举报电话"
+
+    box.closing.setText("长" * 501)
+    box.save()
+    qtbot.waitUntil(lambda: "最多500个字" in box.message.text(), timeout=WAIT)
+    with open_desk(window.folder) as store:
+        assert get_template(store, "公示").closing == "特此公示。"  # refused whole
+
+    with qtbot.waitSignal(box.loaded, timeout=WAIT):
+        box.kind.setCurrentText("明白纸")
+    assert box.qr_caption.isEnabled() and box.qr_caption.text() == "扫码查看网上版本"
+    with qtbot.waitSignal(box.loaded, timeout=WAIT):
+        box.kind.setCurrentText("公示")
+    with qtbot.waitSignal(box.saved, timeout=WAIT):
+        box.reset()
+    assert box.heading.text() == "" and box.phone_label.currentText() == "监督电话"
+    with open_desk(window.folder) as store:
+        assert township_changes(store, "公示") == {}

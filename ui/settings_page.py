@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +28,7 @@ from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.holiday_dialog import HolidayDialog
 from ui.tasks import Runner
+from ui.template_box import TemplateBox
 from ui.workflow_box import WorkflowBox
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
@@ -92,14 +95,23 @@ class SettingsPage(QWidget):
         self.calendar_message.setWordWrap(True)
         calendar_layout.addWidget(self.calendar_message)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(form_box)
-        layout.addWidget(calendar_box)
         self.workflow = WorkflowBox(runner)
         self.workflow.saved.connect(self.changed.emit)
-        layout.addWidget(self.workflow)
-        layout.addStretch(1)
+        self.templates = TemplateBox(runner)
+        # The page is taller than a small office screen: it scrolls, the title stays.
+        inner = QWidget()
+        boxes = QVBoxLayout(inner)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        for box in (form_box, calendar_box, self.workflow, self.templates):
+            boxes.addWidget(box)
+        boxes.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
 
     def refresh(self, fields: bool = True) -> None:
         """Read the settings and the calendar years in the background.
@@ -117,6 +129,7 @@ class SettingsPage(QWidget):
         self.runner.run(work, lambda data: self._show(data, fields))
         if fields:
             self.workflow.refresh()
+            self.templates.refresh()
 
     def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data
