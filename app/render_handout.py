@@ -78,7 +78,7 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
         code = QrCode(qr_url, paper.body_pt * 5)
         note = Paragraph(escape(sheet.qr_caption), styles["cell"])
         flow += [Spacer(1, paper.body_pt), Table([[[code, note], tail]],
-                                                 colWidths=[paper.body_pt * 7.5, None])]
+                                                 colWidths=[paper.body_pt * 8.5, None])]
     else:
         flow += [Spacer(1, paper.body_pt)] + tail
     return flow

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.styles import ParagraphStyle
@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus import paragraph as rl_paragraph
 
 from app.atomic import atomic_path
 from app.errors import UserError
@@ -51,6 +52,14 @@ PAPERS = {
     "A4": Paper("A4", A4, 22, 16, 12),
     "A3": Paper("A3", A3, 30, 22, 16),
 }
+
+#: Chinese punctuation that must not open a line (GB/T 15834). reportlab's
+#: list is Japanese and lacks the full-width comma and its kin, so a line
+#: could start with "，"; both modules that read the list get the longer one.
+NO_LINE_START = "，；：！？》〉」』”’"
+_kinsoku = textsplit.ALL_CANNOT_START + "".join(
+    c for c in NO_LINE_START if c not in textsplit.ALL_CANNOT_START)
+textsplit.ALL_CANNOT_START = rl_paragraph.ALL_CANNOT_START = _kinsoku
 
 MASTHEAD_RED = colors.Color(0.85, 0.1, 0.1)
 _registered: dict[tuple[str, int], str] = {}

@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from tests_support import assert_matches_reference
 
 from app import notices, review
 from app.render_handout import render_handout_pdf
@@ -123,3 +124,13 @@ def test_two_up_docx_is_two_columns_on_landscape_a4(store, handout, tmp_path) ->
     assert not [rel for rel in document.part.rels.values() if "image" in rel.reltype]
     breaks = document.element.body.findall(".//" + qn("w:br"))
     assert [b.get(qn("w:type")) for b in breaks] == ["column"]
+
+
+@pytest.mark.parametrize("copies", [1, 2])
+def test_handout_pages_match_reference_images(store, handout, tmp_path, copies) -> None:
+    from app.fonts import bundled_faces
+
+    case = f"handout-{copies}up"
+    pdf = tmp_path / f"{case}.pdf"
+    render_handout_pdf(build_sheet(store, handout), pdf, copies, URL, faces=bundled_faces())
+    assert_matches_reference(pdf, case, tmp_path)

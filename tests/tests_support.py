@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+REFERENCE = Path(__file__).parent / "reference"
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -52,3 +55,30 @@ def libreoffice_to_pdf(document: Path, outdir: Path) -> Path:
                     "--convert-to", "pdf", "--outdir", str(outdir), str(document)],
                    check=True, capture_output=True, timeout=180)
     return Path(outdir) / (Path(document).stem + ".pdf")
+
+
+def page_pgm(pdf: Path, out: Path, page: int = 1) -> tuple[int, int, bytes]:
+    """A page as an 8-bit grey PGM at 30 dpi (pdftoppm), read without any image library."""
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf), str(out)], check=True)
+    magic, width, height, maxval, pixels = out.with_suffix(".pgm").read_bytes().split(
+        maxsplit=4)
+    assert magic == b"P5" and maxval == b"255"
+    return int(width), int(height), pixels
+
+
+def assert_matches_reference(pdf: Path, case: str, tmp: Path, tolerance: float = 0.005) -> None:
+    """Page 1 of ``pdf`` looks like tests/reference/CASE.pgm: under ``tolerance`` of pixels moved.
+
+    ``GONGKAI_UPDATE_REFERENCE=1`` (or a missing reference) writes the image
+    and fails, so that a person looks at it before it becomes the reference.
+    """
+    width, height, pixels = page_pgm(pdf, tmp / case)
+    reference = REFERENCE / f"{case}.pgm"
+    if os.environ.get("GONGKAI_UPDATE_REFERENCE") or not reference.exists():
+        reference.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
+        raise AssertionError(f"reference image {reference.name} written; check it and run again")
+    _magic, ref_w, ref_h, _max, ref = reference.read_bytes().split(maxsplit=4)
+    assert (int(ref_w), int(ref_h)) == (width, height)
+    differing = sum(1 for a, b in zip(pixels, ref, strict=True) if abs(a - b) > 64)
+    assert differing / len(ref) < tolerance, f"{differing} of {len(ref)} pixels moved"
