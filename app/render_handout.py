@@ -77,8 +77,9 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
     if qr_url:
         code = QrCode(qr_url, paper.body_pt * 5)
         note = Paragraph(escape(sheet.qr_caption), styles["cell"])
-        flow += [Spacer(1, paper.body_pt), Table([[[code, note], tail]],
-                                                 colWidths=[paper.body_pt * 8.5, None])]
+        table = Table([[[code, note], tail]], colWidths=[paper.body_pt * 8.5, None],
+                      style=[("FONT", (0, 0), (-1, -1), styles["cell"].fontName)])
+        flow += [Spacer(1, paper.body_pt), table]
     else:
         flow += [Spacer(1, paper.body_pt)] + tail
     return flow

@@ -129,7 +129,9 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], width: floa
     data += [[fitted(c, n) for n, c in enumerate(r)] for r in rows[1:]]
     table = LongTable(data, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle([
-        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        # Every cell, header too: a table left on its default Helvetica would
+        # put an unembedded face into the PDF.
+        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -62,6 +62,9 @@ def test_one_up_handout_with_scannable_qr(store, handout, tmp_path) -> None:
                  "监督电话：0551-62345678", "扫码查看网上版本"):
         assert part in text
     assert scan(out, tmp_path) == URL
+    fonts = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(row.split()[-5:-3] == ["yes", "yes"] for row in fonts), fonts
 
 
 def test_two_a5_copies_on_one_a4(store, handout, tmp_path) -> None:

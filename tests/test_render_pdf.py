@@ -96,6 +96,8 @@ def test_long_roster_breaks_with_header_on_each_page(township, tmp_path) -> None
     out = tmp_path / "roster.pdf"
     pages = render_sheet_pdf(build_sheet(township, approved(township, roster(500))), out)
     assert pages >= 10
+    fonts = fonts_of(out)
+    assert fonts and all(row[-5] == "yes" and row[-4] == "yes" for row in fonts), fonts
     text = text_of(out)
     assert all(f"村民{k:03d}" in text for k in range(1, 501))
     for page in range(1, pages + 1):
