@@ -49,7 +49,7 @@ class _Task(QRunnable):
 
         try:
             if self.folder is None:
-                result = self.work()
+                result = self.work(report) if self.wants_progress else self.work()
             else:
                 with open_desk(self.folder) as store:
                     result = (self.work(store, report) if self.wants_progress
@@ -91,11 +91,16 @@ class Runner(QObject):
         self.pool.start(_Task(number, self.folder, work, self._signals, progress is not None))
         return number
 
-    def compute(self, work: Callable[[], Any], done: Callable[[Any], None]) -> int:
-        """Start ``work()`` (no database) off the UI thread; ``done(result)`` on the main thread."""
+    def compute(self, work: Callable[..., Any], done: Callable[[Any], None],
+                failed: Callable[[str], None] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Start ``work()`` (no database) off the UI thread; ``done(result)`` on the main thread.
+
+        With ``progress`` the work is called as ``work(report)``, as in ``run``.
+        """
         number = next(self._numbers)
-        self._pending[number] = (done, None, None)
-        self.pool.start(_Task(number, None, work, self._signals, False))
+        self._pending[number] = (done, failed, progress)
+        self.pool.start(_Task(number, None, work, self._signals, progress is not None))
         return number
 
     def busy(self) -> bool:
