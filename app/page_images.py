@@ -38,6 +38,29 @@ def page_count(pdf: Path) -> int:
         document.close()
 
 
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's paper size in points (width, height), in order."""
+    document = _open(pdf)
+    try:
+        return [tuple(document.get_page_size(n)) for n in range(len(document))]
+    finally:
+        document.close()
+
+
+def fit_dpi(size_pt: tuple[float, float], width_px: float, height_px: float | None = None,
+            most: float = 300.0) -> float:
+    """The resolution at which a page of ``size_pt`` fills ``width_px`` (and fits ``height_px``).
+
+    ``most`` caps it: beyond about 300 dpi a printer shows nothing more, and
+    the pixels only cost memory and time.
+    """
+    width_pt, height_pt = size_pt
+    scale = width_px / width_pt
+    if height_px is not None:
+        scale = min(scale, height_px / height_pt)
+    return max(1.0, min(most, scale * 72))
+
+
 def page_images(pdf: Path, dpi: float,
                 progress: Callable[[int, int], None] | None = None) -> Iterator[PageImage]:
     """Each page of ``pdf`` at ``dpi``, in order; ``progress(done, total)`` after each."""
