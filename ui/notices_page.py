@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +31,7 @@ from app.notices import CheckResult, EditorState, check_text
 from app.privacy import line_and_column
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
+from ui.print_dialog import PrintPreviewDialog
 from ui.tasks import Runner
 from ui.widgets import stacked
 
@@ -90,6 +92,10 @@ class NoticesPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._chosen(cur))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        preview_action = QAction("打印预览…", self.table)
+        preview_action.triggered.connect(self.print_preview)
+        self.table.addAction(preview_action)
         self.empty = QLabel("还没有公开信息。在“公开目录”中选中事项，点“依此事项起草”。")
         self.empty.setWordWrap(True)
 
@@ -117,14 +123,17 @@ class NoticesPage(QWidget):
         self.approve_button = QPushButton("审核通过…")
         self.return_button = QPushButton("退回…")
         self.post_button = QPushButton("记录张贴…")
+        self.print_button = QPushButton("打印预览…")
+        self.print_button.setToolTip("看打印出来的样子，再打印或另存为PDF、Word")
         self.save_button.clicked.connect(self.save)
         self.mask_button.clicked.connect(self.mask)
         self.approve_button.clicked.connect(lambda: self.review_step(returning=False))
         self.return_button.clicked.connect(lambda: self.review_step(returning=True))
         self.post_button.clicked.connect(self.post)
+        self.print_button.clicked.connect(self.print_preview)
         buttons = QHBoxLayout()
         for b in (self.save_button, self.mask_button, self.approve_button, self.return_button,
-                  self.post_button, self.history_button):
+                  self.post_button, self.print_button, self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.message = QLabel()
@@ -378,6 +387,18 @@ class NoticesPage(QWidget):
         dialog.resize(640, 520)
         dialog.history_list, dialog.history_text = listing, text  # for tests
         listing.setCurrentRow(0)
+        dialog.open()
+        return dialog
+
+    def print_preview(self) -> PrintPreviewDialog | None:
+        """Open the print preview of the open notice (its saved text, as it will print)."""
+        if self.state is None:
+            return None
+        n = self.state.notice
+        note = ""
+        if self.title_edit.text() != n.title or self.body_edit.toPlainText() != n.body:
+            note = f"编辑区有未保存的修改：这里预览和打印的是已保存的第{n.rev}版，请先保存。"
+        dialog = PrintPreviewDialog(self.runner, n.id, self, note)
         dialog.open()
         return dialog
 
