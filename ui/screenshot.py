@@ -2,7 +2,8 @@
 
 ``python -m ui.screenshot OUTDIR [--data-dir DIR]`` writes gongkai-dashboard.png,
 gongkai-catalog.png, gongkai-search.png, gongkai-import.png,
-gongkai-settings.png, gongkai-holiday.png and gongkai-first-run.png. Run it under Xvfb
+gongkai-settings.png, gongkai-holiday.png, gongkai-first-run.png and (on the
+sample folder only) gongkai-print-preview.png, the preview of a draft 名单. Run it under Xvfb
 (``xvfb-run -a -s "-screen 0 1366x768x24"``) or with ``QT_QPA_PLATFORM=offscreen``.
 Without ``--data-dir`` it works on a fresh temporary folder with a sample
 township, never on the clerk's own data.
@@ -70,6 +71,29 @@ def _save(widget: QWidget, path: Path) -> None:
     print("written:", path)
 
 
+def _sample_roster(rows: int) -> str:
+    lines = ["序号\t姓名\t所在村\t家庭人口\t拟保障金额"]
+    lines += [f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元" for k in range(1, rows + 1)]
+    return ("根据《最低生活保障审核确认办法》，经本人申请、村民委员会入户调查和民主评议，"
+            "现将初审对象名单公示如下：\n" + "\n".join(lines) +
+            "\n公示期间如有异议，请向镇社会事务办公室实名反映。")
+
+
+def _save_print_preview(window: Any, path: Path) -> None:
+    """The print preview of a draft 名单 (its watermark shows), as the clerk first sees it."""
+    from app import notices
+    from ui.print_dialog import PrintPreviewDialog
+
+    body = _sample_roster(120)
+    notice = _run(window, lambda s: notices.create_notice(s, "shjz-002", body=body))
+    dialog = PrintPreviewDialog(window.runner, notice.id, window)
+    dialog.resize(min(1000, WIDTH), HEIGHT)
+    dialog.show()
+    _wait(dialog.previewed)
+    _save(dialog, path)
+    dialog.reject()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window on each page in turn and save a PNG of it."""
     parser = argparse.ArgumentParser(description="工作台界面截图")
@@ -133,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     first.show()
     _save(first, out / "gongkai-first-run.png")
     first.reject()
+
+    if sample:  # never draft notices in the clerk's own data
+        _save_print_preview(window, out / "gongkai-print-preview.png")
     window.runner.pool.waitForDone(10_000)
     return 0
 
