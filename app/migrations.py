@@ -159,6 +159,44 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX postings_open ON postings(notice_id, board_id) WHERE taken_down IS NULL;
         """,
     ),
+    (
+        4,
+        "the outbox to the county, frozen batches, the county's replies",
+        """
+        CREATE TABLE sync_batches (
+            batch_id    TEXT PRIMARY KEY,
+            created_at  TEXT NOT NULL,
+            document    TEXT NOT NULL,
+            notices     INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending',
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            last_error  TEXT NOT NULL DEFAULT '',
+            sent_at     TEXT,
+            exported_at TEXT
+        );
+        CREATE TABLE outbox (
+            id        INTEGER PRIMARY KEY,
+            notice_id TEXT NOT NULL REFERENCES notices(id),
+            queued_at TEXT NOT NULL,
+            batch_id  TEXT REFERENCES sync_batches(batch_id)
+        );
+        CREATE UNIQUE INDEX outbox_one_waiting ON outbox(notice_id) WHERE batch_id IS NULL;
+        CREATE INDEX outbox_by_batch ON outbox(batch_id);
+        CREATE TABLE county_replies (
+            id          INTEGER PRIMARY KEY,
+            seq         INTEGER NOT NULL,
+            notice_id   TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            url         TEXT,
+            reason      TEXT,
+            at          TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX county_replies_by_notice ON county_replies(notice_id, id);
+        ALTER TABLE notices ADD COLUMN county_url TEXT;
+        ALTER TABLE notices ADD COLUMN county_reason TEXT;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]
