@@ -152,6 +152,11 @@ def post(store: Store, notice_id: str, board: str, on: str | None = None,
         if notice.status == "approved":
             conn.execute("UPDATE notices SET status = 'published', updated_at = ? WHERE id = ?",
                          (now_iso(), notice_id))
+        if digest and notice.sync not in ("none", "queued"):
+            # The county already has the notice; its new photo goes in a later batch.
+            from app.sync_outbox import enqueue  # the outbox imports this module
+
+            enqueue(store, notice_id)
         store.audit("notice.post", notice_id, {"board": target.name, "date": day.isoformat(),
                                                "photo": digest})
 

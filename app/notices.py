@@ -159,6 +159,14 @@ def resolve_id(store: Store, text: str) -> str:
     raise UserError(f"没有编号为「{text}」的公开信息。")
 
 
+def _outbox() -> Any:
+    # The outbox builds batches from notices, so it imports this module; it is
+    # looked up here, at call time, to keep the import order one-way.
+    from app import sync_outbox
+
+    return sync_outbox
+
+
 def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
     """A notice with its current (or a given) revision, postings and 公示期."""
     row = _row(store, notice_id)
@@ -246,6 +254,8 @@ def edit_notice(store: Store, notice_id: str, title: str | None = None,
             "UPDATE notices SET current_rev = ?, updated_at = ?"
             + (", status = 'draft', review_round = review_round + 1" if back else "")
             + " WHERE id = ?", (rev, now_iso(), notice_id))
+        if back:
+            _outbox().drop_waiting(store, notice_id)
         store.audit("notice.edit", notice_id, {"rev": rev, "change": change,
                                                "back_to_draft": back}, actor=author)
     return get_notice(store, notice_id)
@@ -297,6 +307,7 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
     with store.transaction() as conn:
         conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
+        _outbox().drop_waiting(store, notice_id)
         store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
                     actor=author)
     return get_notice(store, notice_id)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from app import sync_outbox
 from app.errors import UserError
 from app.facts import REVIEW_CHECKLIST, REVIEW_STEPS
 from app.notices import check_notice, get_notice
@@ -73,6 +74,9 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "",
         if last:
             conn.execute("UPDATE notices SET status = 'approved', approved_rev = ?,"
                          " updated_at = ? WHERE id = ?", (notice.rev, now_iso(), notice_id))
+            # Approved means ready for the county: queued in the same transaction,
+            # so an approval is never without its place in the outbox.
+            sync_outbox.enqueue(store, notice_id)
         store.audit("notice.approve" if last else "notice.review", notice_id,
                     {"step": step, "rev": notice.rev, "opinion": opinion}, actor=reviewer)
     return StepResult(step, last, steps[done + 1:])
@@ -100,6 +104,7 @@ def send_back(store: Store, notice_id: str, reviewer: str, reason: str) -> None:
         conn.execute("UPDATE notices SET status = 'draft', approved_rev = NULL,"
                      " review_round = review_round + 1, updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
+        sync_outbox.drop_waiting(store, notice_id)
         store.audit("notice.return", notice_id, {"step": step, "reason": reason},
                     actor=reviewer)
 

@@ -1,8 +1,10 @@
 """A batch as a file for a USB stick: written by the township, checked part by part by the county.
 
-The zip holds ``manifest.json``, ``batch.json`` and ``blobs/<sha256>``. The
-manifest names the SHA-256 and size of every other part; a file with any
-part missing, added, altered or damaged is refused whole, with one sentence.
+The zip holds ``manifest.json``, one ``batches/<batch_id>.json`` per batch
+(everything that waited: a thousand notices are several batches) and
+``blobs/<sha256>``. The manifest names the SHA-256 and size of every other
+part; a file with any part missing, added, altered or damaged is refused
+whole, with one sentence.
 """
 
 from __future__ import annotations
@@ -31,22 +33,40 @@ _DAMAGED = "U盘文件已损坏或被改动，未导入任何内容。"
 
 @dataclass(frozen=True)
 class Bundle:
-    """A checked USB file: its batch and the bytes of every attachment by SHA-256."""
+    """A checked USB file: its batches and the bytes of every attachment by SHA-256."""
 
-    batch: Batch
+    batches: list[Batch]
     blobs: dict[str, bytes]
     manifest: dict
 
+    @property
+    def batch(self) -> Batch:
+        """The first batch (most files hold one)."""
+        return self.batches[0]
 
-def write_bundle(batch: Batch, blobs: dict[str, bytes], out: Path) -> Path:
-    """Write ``batch`` and its attachments as a zip (atomically); every blob must be given."""
-    wanted = {a.sha256 for a in batch.blobs()}
+
+def batch_part(batch_id: str) -> str:
+    """The name of a batch document inside a USB file."""
+    return f"batches/{batch_id}.json"
+
+
+def write_bundle(batches: list[Batch], blobs: dict[str, bytes], out: Path,
+                 texts: dict[str, str] | None = None) -> Path:
+    """Write batches and their attachments as a zip (atomically); every blob must be given.
+
+    ``texts`` are the frozen documents by batch id, so the file carries the very
+    bytes the network would; without them each batch is written afresh.
+    """
+    if not batches:
+        raise ProtocolError("没有要导出的批次。")
+    wanted = {a.sha256 for b in batches for a in b.blobs()}
     if wanted - set(blobs):
         raise ProtocolError("有附件找不到，无法导出。")
-    parts = {"batch.json": json.dumps(batch.to_json(), ensure_ascii=False,
-                                      sort_keys=True).encode("utf-8")}
+    texts = texts or {}
+    parts = {batch_part(b.batch_id): (texts.get(b.batch_id) or json.dumps(
+        b.to_json(), ensure_ascii=False, sort_keys=True)).encode("utf-8") for b in batches}
     parts.update({f"blobs/{sha}": blobs[sha] for sha in sorted(wanted)})
-    head = manifest(batch, parts, datetime.now().astimezone().isoformat(timespec="seconds"))
+    head = manifest(batches, parts, datetime.now().astimezone().isoformat(timespec="seconds"))
     with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w") as archive:
         archive.writestr("manifest.json", json.dumps(head, ensure_ascii=False, indent=1))
         for name, data in parts.items():
@@ -68,7 +88,7 @@ def read_bundle(path: Path) -> Bundle:
             parts = {}
             for name, (digest, size) in listed.items():
                 info = archive.getinfo(name)
-                limit = MAX_BATCH_BYTES if name == "batch.json" else MAX_BLOB_BYTES
+                limit = MAX_BLOB_BYTES if name.startswith("blobs/") else MAX_BATCH_BYTES
                 if info.file_size != size or size > limit:
                     raise ProtocolError(_DAMAGED)
                 data = archive.read(name)
@@ -81,14 +101,16 @@ def read_bundle(path: Path) -> Bundle:
         raise ProtocolError(f"找不到文件 {path.name}。") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise ProtocolError(_DAMAGED) from exc
-    batch = Batch.from_json(json.loads(parts["batch.json"]))
-    if batch.batch_id != head.get("batch_id") or batch.township != head.get("township"):
+    batches = [Batch.from_json(json.loads(parts[batch_part(batch_id)]))
+               for batch_id in head.get("batch_ids") or []]
+    if [b.batch_id for b in batches] != head.get("batch_ids") or \
+            any(b.township != head.get("township") for b in batches):
         raise ProtocolError(_DAMAGED)
     blobs = {name.removeprefix("blobs/"): data for name, data in parts.items()
              if name.startswith("blobs/")}
-    if {a.sha256 for a in batch.blobs()} != set(blobs):
+    if {a.sha256 for b in batches for a in b.blobs()} != set(blobs):
         raise ProtocolError(_DAMAGED)
-    return Bundle(batch, blobs, head)
+    return Bundle(batches, blobs, head)
 
 
 def _listed_parts(head: object) -> dict[str, tuple[str, int]]:
@@ -102,10 +124,11 @@ def _listed_parts(head: object) -> dict[str, tuple[str, int]]:
         if not isinstance(name, str) or not is_sha256(str(digest)) or \
                 not isinstance(size, int):
             raise ProtocolError(_DAMAGED)
-        if name != "batch.json" and not (name.startswith("blobs/") and
-                                         name.removeprefix("blobs/") == digest):
+        blob = name.startswith("blobs/") and name.removeprefix("blobs/") == digest
+        if not blob and name not in {batch_part(str(b)) for b in head.get("batch_ids") or []}:
             raise ProtocolError(_DAMAGED)
         listed[name] = (digest, size)
-    if "batch.json" not in listed:
+    wanted = {batch_part(str(b)) for b in head.get("batch_ids") or []}
+    if not wanted or not wanted <= set(listed):
         raise ProtocolError(_DAMAGED)
     return listed

@@ -124,19 +124,20 @@ class PendingBatch:
     """A frozen batch still waiting for the county's receipt."""
 
     batch_id: str
-    document: dict[str, Any]
+    text: str
+    notices: int
     attempts: int
     last_error: str
 
     @property
     def batch(self) -> Batch:
         """The batch, read back from its frozen document."""
-        return Batch.from_json(self.document)
+        return Batch.from_json(json.loads(self.text))
 
 
 def pending_batches(store: Store) -> list[PendingBatch]:
     """Frozen batches the county has not acknowledged, oldest first."""
-    return [PendingBatch(r["batch_id"], json.loads(r["document"]), r["attempts"],
+    return [PendingBatch(r["batch_id"], r["document"], r["notices"], r["attempts"],
                          r["last_error"])
             for r in store.query("SELECT * FROM sync_batches WHERE state = 'pending'"
                                  " ORDER BY created_at, rowid")]

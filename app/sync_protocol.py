@@ -16,9 +16,9 @@ Over HTTP, in order:
 4. ``GET /api/v1/replies?after=SEQ`` → the county's answers since ``SEQ``.
 5. ``GET /api/v1/catalog?after=VERSION`` and ``GET /api/v1/calendar/{year}``.
 
-On a USB stick the same batch is a zip: ``manifest.json`` (format, batch id,
-township, created, and the SHA-256 and size of every other part),
-``batch.json`` (the batch document) and ``blobs/<sha256>``.
+On a USB stick the same batches travel as a zip: ``manifest.json`` (format,
+batch ids, township, created, and the SHA-256 and size of every other part),
+``batches/<batch_id>.json`` (the batch documents) and ``blobs/<sha256>``.
 """
 
 from __future__ import annotations
@@ -215,9 +215,11 @@ class BatchReceipt:
                    [Reply.from_json(r) for r in data.get("replies") or []])
 
 
-def manifest(batch: Batch, parts: dict[str, bytes], created: str) -> dict[str, Any]:
+def manifest(batches: list[Batch], parts: dict[str, bytes], created: str) -> dict[str, Any]:
     """The ``manifest.json`` of a USB file: who, when, and the hash and size of every part."""
-    return {"format": FORMAT, "version": FORMAT_VERSION, "batch_id": batch.batch_id,
-            "township": batch.township, "county": batch.county, "created": created,
+    first = batches[0]
+    return {"format": FORMAT, "version": FORMAT_VERSION,
+            "batch_ids": [b.batch_id for b in batches],
+            "township": first.township, "county": first.county, "created": created,
             "parts": [{"name": name, "sha256": sha256_hex(data), "size": len(data)}
                       for name, data in sorted(parts.items())]}

@@ -1,0 +1,178 @@
+"""Talking to the county platform over HTTP: retries that are safe because every call is.
+
+Every call of the protocol is idempotent (blobs are addressed by their hash,
+batches by the id the township chose), so a call that failed half-way is
+simply made again. Transient failures — no connection, a stalled read, a
+5xx or 429 — are retried with exponential backoff and full jitter, so that
+thirty townships coming back online together do not knock at the same
+second; anything else is the county saying no, and is reported in one
+sentence. TLS is always verified, against the county's own CA certificate
+when one is set; a proxy setting (or the usual HTTPS_PROXY) is honoured.
+"""
+
+from __future__ import annotations
+
+import random
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app import __version__
+from app.errors import UserError
+from app.sync_protocol import API, BatchReceipt, Reply
+
+
+class SyncError(UserError):
+    """A send or fetch that did not happen; the message is one Chinese sentence."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry transient failures."""
+
+    attempts: int = 6
+    base: float = 0.5
+    cap: float = 30.0
+
+    def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before retry ``attempt`` (0-based): full jitter under a growing cap."""
+        return rng() * min(self.cap, self.base * 2 ** attempt)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the county is and how to reach it."""
+
+    server: str
+    token: str
+    ca_cert: str = ""
+    proxy: str = ""
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+_UNREACHABLE = "连不上县级平台，已保留待报送内容，网络恢复后会自动重试。"
+
+
+class CountyClient:
+    """One township's client of the county API (use as a context manager)."""
+
+    def __init__(self, connection: Connection, retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if not connection.server.startswith(("https://", "http://")):
+            raise SyncError("县级平台地址应以 https:// 开头。")
+        if not connection.token:
+            raise SyncError("还没有县级平台的令牌，请先运行 gongkai sync login。")
+        verify: ssl.SSLContext | bool = True
+        if connection.ca_cert:
+            try:
+                verify = ssl.create_default_context(cafile=connection.ca_cert)
+            except (OSError, ssl.SSLError) as exc:
+                raise SyncError("县里的 CA 证书文件无法读取。") from exc
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self.http = httpx.Client(
+            base_url=connection.server.rstrip("/") + API, verify=verify,
+            proxy=connection.proxy or None, trust_env=True,
+            timeout=httpx.Timeout(connection.read_timeout, connect=connection.connect_timeout),
+            headers={"Authorization": f"Bearer {connection.token}",
+                     "User-Agent": f"gongkai/{__version__}"})
+        self.bytes_sent = 0
+
+    def __enter__(self) -> CountyClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        last = _UNREACHABLE
+        for attempt in range(self.retry.attempts):
+            try:
+                response = self.http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                last = _UNREACHABLE if not isinstance(exc, httpx.TimeoutException) else \
+                    "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
+            else:
+                if response.status_code < 400 or response.status_code == 404:
+                    return response
+                if response.status_code not in _RETRY_STATUS:
+                    raise SyncError(_detail(response))
+                last = "县级平台暂时出错，已保留待报送内容，稍后会自动重试。"
+            if attempt + 1 < self.retry.attempts:
+                self._sleep(self.retry.delay(attempt))
+        raise SyncError(last)
+
+    def hello(self) -> dict[str, Any]:
+        """Who the token belongs to, and the server's limits."""
+        return _json(self._call("GET", "/hello"))
+
+    def missing(self, hashes: list[str]) -> list[str]:
+        """Which of these attachments the county does not have yet."""
+        if not hashes:
+            return []
+        return list(_json(self._call("POST", "/blobs/missing", json={"sha256": hashes}))
+                    .get("missing", []))
+
+    def put_blob(self, digest: str, data: bytes) -> None:
+        """Upload one attachment (the county checks it against its hash)."""
+        self._call("PUT", f"/blobs/{digest}", content=data,
+                   headers={"Content-Type": "application/octet-stream"})
+        self.bytes_sent += len(data)
+
+    def put_batch(self, batch_id: str, document: bytes) -> BatchReceipt:
+        """Send a frozen batch document; the receipt holds one reply per notice."""
+        response = self._call("PUT", f"/batches/{batch_id}", content=document,
+                              headers={"Content-Type": "application/json"})
+        self.bytes_sent += len(document)
+        return BatchReceipt.from_json(_json(response))
+
+    def replies(self, after: int) -> list[Reply]:
+        """The county's answers since reply number ``after``."""
+        data = _json(self._call("GET", "/replies", params={"after": after}))
+        return [Reply.from_json(r) for r in data.get("replies", [])]
+
+    def catalog(self, after: int) -> dict[str, Any]:
+        """Catalog items of a county version newer than ``after`` (``items`` empty if none)."""
+        return _json(self._call("GET", "/catalog", params={"after": after}))
+
+    def calendar(self, year: int) -> dict[str, Any] | None:
+        """The county's holiday arrangement for ``year``, or None if it has none."""
+        response = self._call("GET", f"/calendar/{year}")
+        return None if response.status_code == 404 else _json(response)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    if response.status_code == 404:
+        raise SyncError("县级平台不认识这个请求，请确认平台地址和程序版本。")
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise SyncError("县级平台的答复无法识别，请确认平台地址。") from exc
+    if not isinstance(data, dict):
+        raise SyncError("县级平台的答复无法识别，请确认平台地址。")
+    return data
+
+
+def _detail(response: httpx.Response) -> str:
+    """The county's own one-sentence reason, or ours by status."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, str) and detail:
+        return detail if detail.endswith(("。", "！", "？")) else detail + "。"
+    if response.status_code in (401, 403):
+        return "县级平台不接受这个令牌，请重新运行 gongkai sync login。"
+    if response.status_code == 413:
+        return "报送内容超过县级平台的大小上限。"
+    return f"县级平台拒绝了这次报送（{response.status_code}）。"
