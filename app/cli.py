@@ -379,6 +379,74 @@ def cmd_boards(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(store: Store, args: argparse.Namespace) -> int:
+    """``sync login|push|pull|status|export``: the county platform and USB batches."""
+    from app import sync, sync_outbox
+
+    if args.action == "login":
+        if not args.server:
+            raise UserError("请用 --server 给出县级平台地址。")
+        settings = {k: v for k, v in (("sync.ca_cert", args.ca_cert),
+                                      ("sync.proxy", args.proxy)) if v is not None}
+        if settings:
+            store.set_settings(settings)
+        from_env = bool(os.environ.get(sync.TOKEN_ENV))
+        token = os.environ.get(sync.TOKEN_ENV) or _ask_token()
+        hello = sync.login(store, args.server, token, keep=not from_env)
+        kept = "令牌取自环境变量，未写入密钥环" if from_env else "令牌已存入系统密钥环"
+        print(f"已登录县级平台 {args.server}（{hello.get('township', '')}），{kept}。")
+        return 0
+    if args.action == "export":
+        if not args.file:
+            raise UserError("请给出U盘文件的保存位置，如 gongkai sync export E:/报送.zip。")
+        batches = sync.export_bundle(store, Path(args.file))
+        count = sum(len(b.notices) for b in batches)
+        print(f"已导出 {count} 条公开信息（{len(batches)} 个批次）到 {args.file}。" if batches
+              else "没有待报送的公开信息。")
+        return 0
+    if args.action == "status":
+        status = sync_outbox.sync_status(store)
+        if args.json:
+            _print_json(status.to_json())
+        else:
+            print(f"上次成功同步：{status.last_ok or '从未'}；待报送 {status.queued} 条，"
+                  f"报送中 {status.in_flight} 条，县级退回 {len(status.returned)} 条。")
+            if status.last_error:
+                print(f"上次出错：{status.last_error}")
+        return 0
+    with sync.connect(store, args.server) as client:
+        if args.action == "push":
+            report = sync.push(store, client)
+            if args.json:
+                _print_json(report.to_json())
+            elif not report.batches:
+                print("没有待报送的公开信息。")
+            else:
+                print(f"已报送 {report.notices} 条公开信息（{report.batches} 个批次，"
+                      f"{report.attachments} 个附件）。")
+        else:
+            pulled = sync.pull(store, client)
+            if args.json:
+                _print_json(pulled.to_json())
+            else:
+                print(f"收到县级答复 {pulled.replies} 条（退回 {pulled.returned} 条）。")
+                if pulled.catalog_items:
+                    print(f"县里发来目录第{pulled.catalog_version}版（{pulled.catalog_items}项），"
+                          "请在“公开目录”里查看后再采用。")
+                for year in pulled.calendar_years:
+                    print(f"已载入{year}年节假日安排。")
+    return 0
+
+
+def _ask_token() -> str:
+    """The token typed by the clerk (hidden at a terminal, a plain line from a pipe)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("县级平台令牌：")
+    return sys.stdin.readline().strip()
+
+
 def cmd_template(store: Store, args: argparse.Namespace) -> int:
     """``template show|set|reset KIND``: the township's print template for a kind."""
     from app import templates
@@ -562,6 +630,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("boards", help="公开栏")
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
+    p = sub.add_parser("sync", help="与县级平台同步，或导出到U盘")
+    p.add_argument("action", choices=["login", "push", "pull", "status", "export"])
+    p.add_argument("file", nargs="?", help="export：U盘文件（.zip）")
+    p.add_argument("--server", help="县级平台地址，如 https://gongkai.example.gov.cn")
+    p.add_argument("--ca-cert", dest="ca_cert", help="login：县里自己的 CA 证书文件")
+    p.add_argument("--proxy", help="login：代理服务器地址")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
     p = sub.add_parser("template", help="张贴稿和明白纸模板（标题上方一行、结束语等）")
     p.add_argument("action", choices=["show", "set", "reset"])
     p.add_argument("kind", choices=list(NOTICE_KINDS))

@@ -50,13 +50,20 @@ def token_for(server: str) -> str:
                         "提供令牌。") from exc
 
 
-def login(store: Store, server: str, token: str) -> dict[str, Any]:
-    """Check the token with the county, keep it in the keyring, remember the server."""
+def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str, Any]:
+    """Check the token with the county, keep it in the keyring, remember the server.
+
+    ``keep=False`` (a token from GONGKAI_COUNTY_TOKEN) checks it and leaves the
+    keyring alone: the token is never written anywhere in plain text.
+    """
     token = token.strip()
     if not token:
         raise UserError("令牌不能为空。")
     with CountyClient(_connection(store, server, token), RetryPolicy(attempts=2)) as client:
         hello = client.hello()
+    if not keep:
+        store.set_settings({"sync.server": server})
+        return hello
     import keyring
     from keyring.errors import KeyringError
 
