@@ -25,11 +25,11 @@ from ui.dashboard_page import DashboardPage
 from ui.first_run import FirstRunDialog
 from ui.notices_page import NoticesPage
 from ui.settings_page import SettingsPage
+from ui.sync_page import SyncPage
 from ui.tasks import Runner
 
 #: The parts of the desk, in the clerk's order; pages not built yet say what they will hold.
 COMING = {
-    "同步": "把审核通过的公开信息分批报送县级平台，没有网络时导出到U盘。",
     "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
 }
 NAV = ("工作台", "公开目录", "公开信息", "公开栏", "同步", "台账", "设置")
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage(self.runner)
         self.notices = NoticesPage(self.runner)
         self.boards = BoardsPage(self.runner)
+        self.sync = SyncPage(self.runner)
         for name in NAV:
             if name == "工作台":
                 self.pages.addWidget(self.dashboard)
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
                 self.pages.addWidget(self.notices)
             elif name == "公开栏":
                 self.pages.addWidget(self.boards)
+            elif name == "同步":
+                self.pages.addWidget(self.sync)
             else:
                 self.pages.addWidget(ComingPage(name, COMING[name]))
         self.nav.currentRowChanged.connect(self._switch)
@@ -100,6 +103,10 @@ class MainWindow(QMainWindow):
         self.boards.changed.connect(self.dashboard.refresh)
         self.notices.changed.connect(self.boards.refresh)
         self.settings.changed.connect(self.boards.refresh)
+        self.sync.open_notice.connect(self.open_notice)
+        self.sync.changed.connect(self.dashboard.refresh)
+        self.sync.changed.connect(self.notices.refresh)
+        self.notices.changed.connect(self.sync.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -146,6 +153,7 @@ class MainWindow(QMainWindow):
         self.settings.refresh()
         self.notices.refresh()
         self.boards.refresh()
+        self.sync.refresh()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data

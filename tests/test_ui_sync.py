@@ -1,0 +1,75 @@
+"""同步 page without a county server: queue shown, USB export, a dead network in one sentence."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import socket  # noqa: E402
+import time  # noqa: E402
+
+from app import notices, review, sync_client  # noqa: E402
+from app.desk import open_desk  # noqa: E402
+from app.sync_bundle import read_bundle  # noqa: E402
+
+pytest_plugins = ["conftest_ui"]
+WAIT = 15_000
+
+
+def approve_one(folder) -> str:
+    with open_desk(folder) as store:
+        n = notices.create_notice(store, "shjz-002", formed="2026-11-20")
+        for reviewer in ("王明", "李华", "赵强"):
+            review.approve(store, n.id, reviewer)
+        return n.id
+
+
+def sync_page(window, qtbot):
+    window.show_page("同步")
+    page = window.sync
+    page.refresh()  # an earlier answer (from the window's first load) may still arrive first
+    qtbot.waitUntil(lambda: page.queued.text() == "1 条", timeout=WAIT)
+    return page
+
+
+def test_queue_shows_and_usb_export_writes_the_batch(configured_window, qtbot, tmp_path) -> None:
+    nid = approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    assert page.queued.text() == "1 条" and page.last_ok.text() == "从未"
+    assert "尚未设置" in page.server_label.text()
+    out = tmp_path / "报送.zip"
+    page.export(str(out))
+    qtbot.waitUntil(lambda: "已导出 1 条" in page.done.text(), timeout=WAIT)
+    assert read_bundle(out).batch.notices[0].notice_id == nid
+    qtbot.waitUntil(lambda: page.in_flight.text() == "1 条", timeout=WAIT)
+
+
+def test_unreachable_county_is_one_sentence_and_keeps_the_queue(configured_window, qtbot,
+                                                                  monkeypatch) -> None:
+    monkeypatch.setattr(sync_client.RetryPolicy, "base", 0.01)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with open_desk(configured_window.folder) as store:
+        store.set_settings({"sync.server": f"http://127.0.0.1:{port}"})
+    monkeypatch.setenv("GONGKAI_COUNTY_TOKEN", "t" * 43)
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    ticks = []
+    timer = qtbot_timer(ticks)
+    page.sync_now()
+    qtbot.waitUntil(lambda: "连不上县级平台" in page.done.text(), timeout=WAIT)
+    timer.stop()
+    assert page.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: "上次出错：连不上县级平台" in page.error.text(), timeout=WAIT)
+    assert page.in_flight.text() == "1 条"  # frozen in its batch, nothing lost
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.25  # UI kept moving
+
+
+def qtbot_timer(ticks: list):
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    return timer

@@ -1,0 +1,244 @@
+"""同步: what waits for the county, what came back, and the two ways to send it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import sync, sync_outbox
+from app.store import Store
+from ui.tasks import Runner
+
+NOTICE_ROLE = Qt.ItemDataRole.UserRole
+#: While something waits, try again this often on its own (the client retries within a send).
+AUTO_RETRY_MS = 10 * 60 * 1000
+
+
+class LoginDialog(QDialog):
+    """County server address, token (kept in the system keyring), CA certificate, proxy."""
+
+    def __init__(self, runner: Runner, server: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("连接县级平台")
+        self.runner = runner
+        self.server = QLineEdit(server)
+        self.server.setPlaceholderText("https://gongkai.县名.gov.cn")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("县里发给本乡镇的令牌")
+        self.ca_cert = QLineEdit()
+        self.ca_cert.setPlaceholderText("县里自己的 CA 证书（没有就不填）")
+        self.proxy = QLineEdit()
+        self.proxy.setPlaceholderText("如 http://10.0.0.1:8080（没有就不填）")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        form = QFormLayout(self)
+        form.addRow("平台地址", self.server)
+        form.addRow("令牌", self.token)
+        form.addRow("CA 证书", self.ca_cert)
+        form.addRow("代理", self.proxy)
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        """Check the token with the county in the background; close only when it works."""
+        server, token = self.server.text().strip(), self.token.text()
+        settings = {"sync.ca_cert": self.ca_cert.text().strip(),
+                    "sync.proxy": self.proxy.text().strip()}
+        self.ok_button.setEnabled(False)
+        self.message.setText("正在连接……")
+
+        def work(store: Store) -> dict:
+            store.set_settings(settings)
+            return sync.login(store, server, token)
+
+        def failed(text: str) -> None:
+            self.ok_button.setEnabled(True)
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(text)
+
+        self.runner.run(work, lambda _hello: self.accept(), failed)
+
+
+class SyncPage(QWidget):
+    """Last sync, queued and in-flight notices, county returns, 立即同步 and 导出到U盘."""
+
+    changed = Signal()
+    loaded = Signal()
+    open_notice = Signal(str)
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.server = ""
+        title = QLabel("同步")
+        title.setObjectName("pageTitle")
+        self.last_ok = QLabel()
+        self.queued = QLabel()
+        self.in_flight = QLabel()
+        self.server_label = QLabel()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        facts = QGroupBox("报送情况")
+        grid = QGridLayout(facts)
+        for row, (name, label) in enumerate((("县级平台", self.server_label),
+                                             ("上次成功同步", self.last_ok),
+                                             ("待报送", self.queued),
+                                             ("报送中（等县里确认）", self.in_flight))):
+            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(label, row, 1)
+        grid.addWidget(self.error, 4, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        self.sync_button = QPushButton("立即同步")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.export_button = QPushButton("导出到U盘…")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.login_button = QPushButton("连接设置…")
+        self.login_button.clicked.connect(lambda: self.login())
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.done = QLabel()
+        self.done.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.sync_button, self.export_button, self.login_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.progress, 1)
+
+        returned_box = QGroupBox("县级退回（双击打开，修改后重新审核即再次报送）")
+        self.returned = QListWidget()
+        self.returned.itemDoubleClicked.connect(
+            lambda item: self.open_notice.emit(item.data(NOTICE_ROLE)))
+        QVBoxLayout(returned_box).addWidget(self.returned)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(facts)
+        layout.addLayout(buttons)
+        layout.addWidget(self.done)
+        layout.addWidget(returned_box, 1)
+        self._busy = False
+        self.auto = QTimer(self)
+        self.auto.setInterval(AUTO_RETRY_MS)
+        self.auto.timeout.connect(self._auto_retry)
+        self.auto.start()
+
+    def refresh(self) -> None:
+        """Read the outbox and the county's answers in the background."""
+        self.runner.run(sync_outbox.sync_status, self._show)
+
+    def _show(self, status: sync_outbox.SyncStatus) -> None:
+        self.server = status.server
+        self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
+        self.last_ok.setText(status.last_ok.replace("T", " ")[:19] if status.last_ok
+                             else "从未")
+        self.queued.setText(f"{status.queued} 条")
+        self.in_flight.setText(f"{status.in_flight} 条")
+        self.error.setText(f"上次出错：{status.last_error}" if status.last_error else "")
+        self.returned.clear()
+        for entry in status.returned:
+            item = QListWidgetItem(f"{entry['title']}　—　{entry['reason'] or '未说明理由'}")
+            item.setData(NOTICE_ROLE, entry["id"])
+            self.returned.addItem(item)
+        self.loaded.emit()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for button in (self.sync_button, self.export_button, self.login_button):
+            button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+
+    def sync_now(self) -> None:
+        """Send what waits, then fetch the county's answers, in the background."""
+        if self._busy:
+            return
+        self._set_busy(True)
+        self.progress.setRange(0, 0)
+        self.done.setText("正在同步……")
+
+        def work(store: Store, report) -> tuple[sync.PushReport, sync.PullReport]:
+            with sync.connect(store) as client:
+                pushed = sync.push(store, client, report)
+                return pushed, sync.pull(store, client)
+
+        def progress(done: int, total: int) -> None:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+
+        def finished(result: tuple[sync.PushReport, sync.PullReport]) -> None:
+            pushed, pulled = result
+            self._set_busy(False)
+            self.done.setStyleSheet("color: #1b7f3b;")
+            self.done.setText(f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
+                              f"{pulled.replies} 条（退回 {pulled.returned} 条）。")
+            self.refresh()
+            self.changed.emit()
+
+        def failed(text: str) -> None:
+            self._set_busy(False)
+            self.done.setStyleSheet("color: #b00020;")
+            self.done.setText(text)
+            self.refresh()
+            self.changed.emit()
+
+        self.runner.run(work, finished, failed, progress)
+
+    def _auto_retry(self) -> None:
+        if not self._busy and self.server and self.queued.text() not in ("", "0 条"):
+            self.sync_now()
+
+    def export(self, path: str | None = None) -> None:
+        """Write everything waiting to a file for a USB stick."""
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "导出到U盘", "报送批次.zip",
+                                                  "报送批次 (*.zip)")
+        if not path:
+            return
+        self._set_busy(True)
+        self.progress.setRange(0, 0)
+
+        def finished(batches: list) -> None:
+            self._set_busy(False)
+            count = sum(len(b.notices) for b in batches)
+            self.done.setStyleSheet("color: #1b7f3b;")
+            self.done.setText(f"已导出 {count} 条公开信息到 {Path(path).name}，"
+                              "请交县政务公开办导入。" if batches else "没有待报送的公开信息。")
+            self.refresh()
+
+        def failed(text: str) -> None:
+            self._set_busy(False)
+            self.done.setStyleSheet("color: #b00020;")
+            self.done.setText(text)
+
+        self.runner.run(lambda s: sync.export_bundle(s, Path(path)), finished, failed)
+
+    def login(self) -> LoginDialog:
+        """Open the connection settings."""
+        dialog = LoginDialog(self.runner, self.server, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
