@@ -1,27 +1,202 @@
-"""The ``gongkai-county`` console script: the county's reference server (issue 5).
+"""The ``gongkai-county`` console script: the county's reference server (CONTRACT.md).
 
-Only ``--version`` works in this release; the server, tokens, USB import and
-statistics arrive with the sync issue. Until then every command says so plainly.
+Every command takes ``--db PATH_OR_URL`` (a SQLite file, or a postgresql://
+URL); without it the database is ``county.sqlite3`` in the county data folder
+(``GONGKAI_COUNTY_DATA`` or the per-user folder). Exit codes: 0 done; 1
+refused (one Chinese sentence on stderr, nothing stored); 2 wrong usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from app import __version__
+from app.county.database import Database, open_database
+from app.errors import UserError
+
+log = logging.getLogger("gongkai-county")
+Handler = Callable[[Database, argparse.Namespace], int]
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_serve(db: Database, args: argparse.Namespace) -> int:
+    """``serve``: the API and the staff page under uvicorn, until interrupted."""
+    from app.county.server import serve  # only this command needs FastAPI and uvicorn
+
+    where = db.engine.url.render_as_string(hide_password=True)
+    print(f"县级平台：http://{args.host}:{args.port}/ ，数据库 {where}", file=sys.stderr)
+    serve(db, args.host, args.port)
+    return 0
+
+
+def cmd_token_add(db: Database, args: argparse.Namespace) -> int:
+    """``token add 名称 [--staff]``: print a new token once; only its hash is kept."""
+    from app.county.tokens import add_token
+
+    token = add_token(db, args.name, staff=args.staff)
+    who = f"县级工作人员「{args.name}」" if args.staff else f"乡镇「{args.name}」"
+    print(f"{who}的新令牌如下，只显示这一次，请妥善转交：", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_token_list(db: Database, args: argparse.Namespace) -> int:
+    """``token list``: every token's number, owner and state (never the token)."""
+    from app.county.tokens import STAFF, list_tokens
+
+    rows = list_tokens(db)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        role = "工作人员" if r["role"] == STAFF else "乡镇"
+        state = f"已停用 {r['revoked']}" if r["revoked"] else "有效"
+        print(f"{r['id']}\t{role}\t{r['name']}\t{r['created']}\t{state}")
+    return 0
+
+
+def cmd_token_revoke(db: Database, args: argparse.Namespace) -> int:
+    """``token revoke 编号``: the token stops working at once."""
+    from app.county.tokens import revoke_token
+
+    revoke_token(db, args.id)
+    print(f"令牌 {args.id} 已停用。")
+    return 0
+
+
+def cmd_import(db: Database, args: argparse.Namespace) -> int:
+    """``import FILE.zip``: a batch from a USB stick, checked whole, stored once."""
+    from app.county.intake import import_bundle
+
+    result = import_bundle(db, Path(args.file))
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    fresh = [r for r in result.receipts if not r.replayed]
+    print(f"已导入{result.township}的U盘文件：{len(fresh)}个新批次，"
+          f"{sum(len(r.replies) for r in fresh)}条公开信息，{result.new_blobs}个新附件。")
+    if result.replayed:
+        print(f"其中{result.replayed}个批次此前已收到（U盘或网络），没有重复计入。")
+    return 0
+
+
+def cmd_stats(db: Database, args: argparse.Namespace) -> int:
+    """``stats``: townships, notices, batches, attachments, bytes, published, returned."""
+    from app.county.stats import stats
+
+    figures = stats(db)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"乡镇 {figures['townships']} 个，公开信息 {figures['notices']} 条"
+          f"（已发布 {figures['published']}，已退回 {figures['returned']}），"
+          f"批次 {figures['batches']} 个，附件 {figures['attachments']} 个"
+          f"（{figures['bytes'] / 1024 / 1024:.1f} MB）")
+    return 0
+
+
+def cmd_catalog_load(db: Database, args: argparse.Namespace) -> int:
+    """``catalog load FILE.json``: the county catalog, whole, as a new version."""
+    from app.county.catalog_versions import load_catalog_file
+
+    version = load_catalog_file(db, Path(args.file))
+    print(f"目录已载入，版本 {version}。")
+    return 0
+
+
+def cmd_calendar_load(db: Database, args: argparse.Namespace) -> int:
+    """``calendar load FILE.json``: one year's holiday arrangement."""
+    from app.county.calendars import load_calendar_file
+
+    document = load_calendar_file(db, Path(args.file))
+    print(f"{document['year']}年节假日安排已载入：放假 {len(document['holidays'])} 天，"
+          f"调休上班 {len(document['workdays'])} 天。")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (separate so tests and help output can use it)."""
+    db = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a --db given before the command must survive the subcommand's default.
+    db.add_argument("--db", default=argparse.SUPPRESS,
+                    help="SQLite 文件路径或 postgresql:// 地址（默认：县级数据文件夹）")
+    parser = argparse.ArgumentParser(prog="gongkai-county", parents=[db],
+                                     description="县级政务公开平台（参考实现）")
+    parser.add_argument("--version", action="version", version=f"gongkai-county {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    serve = sub.add_parser("serve", parents=[db], help="启动县级平台服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.set_defaults(handler=cmd_serve)
+
+    token = sub.add_parser("token", help="乡镇和工作人员的令牌").add_subparsers(
+        dest="token_command", metavar="操作", required=True)
+    add = token.add_parser("add", parents=[db], help="发放新令牌（只显示一次）")
+    add.add_argument("name", help="乡镇名称，或 --staff 时的工作人员姓名")
+    add.add_argument("--staff", action="store_true", help="县级工作人员的令牌")
+    add.set_defaults(handler=cmd_token_add)
+    listing = token.add_parser("list", parents=[db], help="列出令牌（不显示令牌本身）")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_token_list)
+    revoke = token.add_parser("revoke", parents=[db], help="停用令牌")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(handler=cmd_token_revoke)
+
+    imp = sub.add_parser("import", parents=[db], help="导入U盘带来的批次文件")
+    imp.add_argument("file")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=cmd_import)
+
+    st = sub.add_parser("stats", parents=[db], help="统计")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(handler=cmd_stats)
+
+    for name, what, handler in (("catalog", "县级公开目录", cmd_catalog_load),
+                                ("calendar", "节假日安排", cmd_calendar_load)):
+        group = sub.add_parser(name, help=what).add_subparsers(
+            dest=f"{name}_command", metavar="操作", required=True)
+        load = group.add_parser("load", parents=[db], help=f"载入{what}（JSON 文件）")
+        load.add_argument("file")
+        load.set_defaults(handler=handler)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of ``gongkai-county``."""
-    parser = argparse.ArgumentParser(prog="gongkai-county",
-                                     description="县级政务公开平台（参考实现）")
-    parser.add_argument("--version", action="version", version=f"gongkai-county {__version__}")
-    parser.add_argument("command", nargs="?", choices=["serve", "token", "import", "stats"])
-    parser.parse_known_args(argv)
-    print("县级服务端尚未提供，将在同步功能完成后随版本发布。", file=sys.stderr)
-    sys.exit(2)
+    """Entry point of ``gongkai-county``; exits 0, 1 (refused) or 2 (usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        sys.exit(2)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        db = open_database(getattr(args, "db", None))
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+    try:
+        code = handler(db, args)
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        code = 1
+    except OSError as exc:
+        log.error("%s", exc)
+        print("读写文件时出错（文件不存在、不可读或磁盘已满），操作未完成。", file=sys.stderr)
+        code = 1
+    finally:
+        db.close()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

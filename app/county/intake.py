@@ -168,20 +168,26 @@ def _upsert_notice(conn: Connection, township: int, payload: NoticePayload, batc
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What ``gongkai-county import`` did with a USB file."""
+    """What ``gongkai-county import`` did with a USB file: one receipt per batch in it."""
 
     township: str
-    receipt: BatchReceipt
+    receipts: list[BatchReceipt]
     new_blobs: int
 
+    @property
+    def replayed(self) -> int:
+        """How many of the file's batches had already arrived (by USB or network)."""
+        return sum(r.replayed for r in self.receipts)
+
     def to_json(self) -> dict[str, Any]:
-        """As JSON."""
+        """As JSON (``import --json``)."""
         return {"township": self.township, "new_blobs": self.new_blobs,
-                **self.receipt.to_json()}
+                "notices": sum(len(r.replies) for r in self.receipts),
+                "batches": [r.to_json() for r in self.receipts]}
 
 
 def import_bundle(db: Database, path: Path) -> ImportResult:
-    """Check a USB file part by part and store it as its batch (all or nothing).
+    """Check a USB file part by part and store its batches, all in one transaction.
 
     Refused whole, with nothing stored, if any part is damaged or altered or if
     its township has no token here (is not known to the county).
@@ -190,13 +196,12 @@ def import_bundle(db: Database, path: Path) -> ImportResult:
         bundle = read_bundle(Path(path))
     except ProtocolError as exc:
         raise Refused(422, str(exc)) from exc
-    batch = bundle.batch
+    name = bundle.batches[0].township
     with db.write() as conn:
-        township = township_id(conn, batch.township)
+        township = township_id(conn, name)
         if township is None:
-            raise Refused(403, f"乡镇「{batch.township}」尚未在县级平台登记，"
-                               "请先为它发放令牌再导入。")
+            raise Refused(403, f"乡镇「{name}」尚未在县级平台登记，请先为它发放令牌再导入。")
         added = sum(_store_blob_in(db, conn, township, digest, data)
                     for digest, data in bundle.blobs.items())
-        receipt = apply_in(db, conn, township, batch, "usb")
-    return ImportResult(batch.township, receipt, added)
+        receipts = [apply_in(db, conn, township, batch, "usb") for batch in bundle.batches]
+    return ImportResult(name, receipts, added)
