@@ -26,6 +26,7 @@ form.mark{margin:.2em 0}form.mark input[type=text],form.mark input[type=url]{wid
 nav a{margin-right:.8em}
 .message{background:#fff3cd;border:1px solid #e0c060;padding:.6em;margin-bottom:1em}
 pre{white-space:pre-wrap;font-family:inherit;margin:.3em 0}
+td.short{white-space:nowrap}
 """
 
 
@@ -59,6 +60,11 @@ def message_page(title: str, sentence: str, back: str = "/") -> str:
                         f'<p><a href="{escape(back)}">返回</a></p>')
 
 
+def _when(iso: str | None) -> str:
+    """An ISO time as a clerk reads it: ``2026-11-23 10:05``."""
+    return (iso or "")[:16].replace("T", " ") or "—"
+
+
 def _link(**query: Any) -> str:
     return "/?" + urlencode({k: v for k, v in query.items() if v not in ("", None, 0)})
 
@@ -73,7 +79,7 @@ def _summary(townships: list[dict[str, Any]], selected: int | None) -> str:
             name = f"<strong>{name}</strong>"
         rows.append(f'<tr><td><a href="{escape(_link(township=t["id"]))}">{name}</a></td>'
                     f'<td>{t["notices"]}</td><td>{t["received"]}</td><td>{t["published"]}</td>'
-                    f'<td>{t["returned"]}</td><td>{escape(t["last"] or "—")}</td></tr>')
+                    f'<td>{t["returned"]}</td><td>{escape(_when(t["last"]))}</td></tr>')
     return ("<table><tr><th>乡镇</th><th>公开信息</th><th>待处理</th><th>已发布</th>"
             "<th>已退回</th><th>最近收到</th></tr>" + "".join(rows) + "</table>")
 
@@ -117,13 +123,14 @@ def _notice_row(township: int, n: ReceivedNotice, key: str, back: str) -> str:
         + (f" 至 {p['taken_down']}" if p.get("taken_down") else "") for p in n.postings)
     details = (f"<details><summary>{escape(n.title)}</summary>"
                f"<p>目录事项：{escape(n.item or '—')}；第{n.rev}版；首次收到 "
-               f"{escape(n.first_received)}</p>"
+               f"{escape(_when(n.first_received))}</p>"
                + (f"<p>张贴：{escape(postings)}</p>" if postings else "")
                + f"<pre>{escape(n.body)}</pre></details>")
-    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}</td><td>{escape(n.kind)}</td>'
-            f"<td>{escape(n.domain)}</td><td>{escape(n.received)}</td>"
+    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}</td>'
+            f'<td class="short">{escape(n.kind)}</td><td class="short">{escape(n.domain)}</td>'
+            f'<td class="short">{escape(_when(n.received))}</td>'
             f'<td class="state-{escape(n.state)}">{STATE_NAMES.get(n.state, escape(n.state))}'
-            f"<br><small>{escape(n.state_at)}</small></td><td>{_answer(n)}</td>"
+            f"<br><small>{escape(_when(n.state_at))}</small></td><td>{_answer(n)}</td>"
             f"<td>{_attachments(township, n)}</td>"
             f"<td>{_forms(township, n, key, back)}</td></tr>")
 
