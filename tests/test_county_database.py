@@ -1,0 +1,58 @@
+"""The county database: where it is, how it is opened, and its numbered schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_county_support import database_for
+
+from app.county.database import database_url, open_database
+from app.county.errors import Refused
+from app.county.schema import LATEST, VERSION_KEY, meta, schema_version
+from app.county_cli import main
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_schema_is_created_once_and_reopening_changes_nothing(kind: str,
+                                                                  tmp_path: Path) -> None:
+    url, reason = database_for(kind, tmp_path)
+    if reason:
+        pytest.skip(reason)
+    first = open_database(url)
+    with first.read() as conn:
+        assert schema_version(conn) == LATEST
+        secret = conn.exec_driver_sql("SELECT value FROM meta WHERE key ="
+                                      " 'staff_form_secret'").scalar()
+    first.close()
+    again = open_database(url)
+    with again.read() as conn:
+        assert schema_version(conn) == LATEST
+        assert conn.exec_driver_sql("SELECT count(*) FROM meta").scalar() == 2
+        assert conn.exec_driver_sql("SELECT value FROM meta WHERE key ="
+                                    " 'staff_form_secret'").scalar() == secret
+    again.close()
+    assert len(secret) == 64
+
+
+def test_a_database_from_a_newer_server_is_refused_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "county.sqlite3"
+    db = open_database(path)
+    with db.write() as conn:
+        conn.execute(meta.update().where(meta.c.key == VERSION_KEY).values(value=str(LATEST + 1)))
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(Refused, match="更新版本"):
+        open_database(path)
+    with pytest.raises(SystemExit) as stop:
+        main(["stats", "--db", str(path)])
+    assert stop.value.code == 1 and "更新版本" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_db_takes_a_path_or_a_postgresql_url(tmp_path: Path) -> None:
+    assert database_url(tmp_path / "x.sqlite3") == f"sqlite+pysqlite:///{tmp_path}/x.sqlite3"
+    assert database_url("postgresql://u:p@db.county:5432/gongkai") == \
+        "postgresql+psycopg://u:p@db.county:5432/gongkai"
+    assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
