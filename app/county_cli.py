@@ -82,10 +82,14 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
         _print_json(result.to_json())
         return 0
     fresh = [r for r in result.receipts if not r.replayed]
+    if not fresh:
+        print(f"{result.township}这个U盘文件的{result.replayed}个批次此前都已收到"
+              "（U盘或网络），没有重复计入。")
+        return 0
     print(f"已导入{result.township}的U盘文件：{len(fresh)}个新批次，"
           f"{sum(len(r.replies) for r in fresh)}条公开信息，{result.new_blobs}个新附件。")
     if result.replayed:
-        print(f"其中{result.replayed}个批次此前已收到（U盘或网络），没有重复计入。")
+        print(f"另有{result.replayed}个批次此前已收到（U盘或网络），没有重复计入。")
     return 0
 
 

@@ -116,6 +116,8 @@ def test_usb_file_imported_twice_counts_once(db_url: str, tmp_path: Path,
     totals = {"townships": 1, "notices": 5, "batches": 2, "attachments": 3,
               "bytes": sum(map(len, photos)), "published": 0, "returned": 0}
     assert stats_of(db_url, capsys) == totals
+    code, out, _ = county("import", str(path), "--db", db_url, capsys=capsys)
+    assert code == 0 and "2个批次此前都已收到" in out
     code, out, _ = county("import", str(path), "--db", db_url, "--json", capsys=capsys)
     again = json.loads(out)
     assert code == 0 and again["new_blobs"] == 0
