@@ -152,8 +152,8 @@ class PullReport:
 def pull(store: Store, client: CountyClient, today: date | None = None) -> PullReport:
     """County replies, a newer catalog (kept for the clerk to preview), unknown holiday years."""
     try:
-        replies = client.replies(sync_outbox.replies_after(store))
-        sync_outbox.record_replies(store, replies)
+        replies = sync_outbox.record_replies(
+            store, client.replies(sync_outbox.replies_after(store)))
         after = int(store.get_setting("sync.catalog_after", "0") or 0)
         offered = client.catalog(after)
         items = offered.get("items") or []

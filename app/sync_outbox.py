@@ -158,14 +158,22 @@ def record_receipt(store: Store, receipt: BatchReceipt) -> None:
         store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
 
 
-def record_replies(store: Store, replies: list[Reply]) -> None:
-    """Replies pulled from the county (one transaction); remembers how far it has read."""
+def record_replies(store: Store, replies: list[Reply]) -> list[Reply]:
+    """Replies pulled from the county (one transaction); returns those not seen before.
+
+    A batch receipt already brought its own replies, so a pull meets them again;
+    they are recognised by their sequence number and not counted twice.
+    """
     if not replies:
-        return
+        return []
     with store.transaction():
-        _apply_replies(store, replies)
+        fresh = [r for r in replies if not store.scalar(
+            "SELECT 1 FROM county_replies WHERE notice_id = ? AND seq = ?",
+            (r.notice_id, r.seq))]
+        _apply_replies(store, fresh)
         last = max(r.seq for r in replies)
         store.set_settings({"sync.replies_after": str(max(last, replies_after(store)))})
+    return fresh
 
 
 def replies_after(store: Store) -> int:

@@ -82,3 +82,33 @@ def assert_matches_reference(pdf: Path, case: str, tmp: Path, tolerance: float =
     assert (int(ref_w), int(ref_h)) == (width, height)
     differing = sum(1 for a, b in zip(pixels, ref, strict=True) if abs(a - b) > 64)
     assert differing / len(ref) < tolerance, f"{differing} of {len(ref)} pixels moved"
+
+
+def fill_outbox(store, notices: int, photos: int, photo_bytes: int = 48_000) -> list[str]:
+    """Approve ``notices`` notices, the first ``photos`` posted with a photo of their own.
+
+    One review step keeps it quick; the photos are distinct (so each is one
+    attachment) and about the size of a phone picture shrunk for upload.
+    """
+    import random
+
+    from app import boards, review
+    from app import notices as notice_api
+    from app.township import set_township
+
+    set_township(store, "青石镇", "东山县", "0551-62345678")
+    review.set_review_steps(store, 1)
+    rng = random.Random(7)
+    folder = store.folder / "incoming"
+    folder.mkdir(exist_ok=True)
+    ids = []
+    for k in range(notices):
+        n = notice_api.create_notice(store, "shjz-002", formed="2026-11-20",
+                                     title=f"青石镇第{k + 1}批最低生活保障审核信息公示")
+        review.approve(store, n.id, "王明")
+        if k < photos:
+            photo = folder / f"p{k}.jpg"
+            photo.write_bytes(b"\xff\xd8\xff\xe0" + rng.randbytes(photo_bytes))
+            boards.post(store, n.id, "镇政务公开栏", photo=photo)
+        ids.append(n.id)
+    return ids

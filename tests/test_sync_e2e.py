@@ -1,0 +1,189 @@
+"""End to end on 127.0.0.1: the township client against the real ``gongkai-county serve``.
+
+A thousand approved notices with two hundred photos are pushed while the
+server is killed at random moments and restarted; the county ends with each
+notice and each photo once and the township's outbox empty. The same data
+as a USB file gives the same totals, once however often it is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
+from tests_support import fill_outbox
+
+from app import notices, sync, sync_outbox
+from app.sync_client import RetryPolicy, SyncError
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+def stats(db: str) -> dict[str, int]:
+    done = county_process("stats", "--json", "--db", db)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def token_for(db: str, township: str = "青石镇") -> str:
+    done = county_process("token", "add", township, "--db", db)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[0]
+
+
+def test_push_survives_server_kills_and_stores_each_notice_once(
+        serve_process, store, monkeypatch) -> None:  # noqa: F811
+    fill_outbox(store, 1000, 200)
+    db = str(serve_process["db"])
+    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    store.set_settings({"sync.server": f"http://127.0.0.1:{serve_process['port']}"})
+    rng = random.Random(2026)
+    quick = RetryPolicy(attempts=3, base=0.05, cap=0.2)
+    kills = 0
+    for _round in range(60):
+        serve_process["start"]()
+        proc = serve_process["proc"]
+        killer = threading.Timer(rng.uniform(0.05, 0.6), proc.send_signal, (signal.SIGKILL,))
+        killer.start()
+        try:
+            with sync.connect(store, retry=quick) as client:
+                sync.push(store, client)
+        except SyncError:
+            pass
+        else:
+            if not sync_outbox.pending_batches(store):
+                killer.cancel()
+                break
+        finally:
+            killer.join()
+            kills += proc.poll() is not None
+            proc.kill()
+            proc.wait(10)
+    assert kills >= 3, "the server should have died under the push several times"
+    assert not sync_outbox.pending_batches(store)
+    status = sync_outbox.sync_status(store)
+    assert (status.queued, status.in_flight) == (0, 0)
+    totals = stats(db)
+    assert (totals["notices"], totals["attachments"]) == (1000, 200), totals
+
+
+def test_the_client_killed_mid_push_loses_nothing_and_sends_nothing_twice(
+        serve_process, store, tmp_path) -> None:  # noqa: F811
+    fill_outbox(store, 600, 50)
+    db = str(serve_process["db"])
+    token = token_for(db)
+    store.set_settings({"sync.server": f"http://127.0.0.1:{serve_process['port']}"})
+    serve_process["start"]()
+    env = {"GONGKAI_COUNTY_TOKEN": token, "GONGKAI_TODAY": "2026-11-23"}
+    command = [sys.executable, "-m", "ui.launch", "--data-dir", str(store.folder), "sync",
+               "push", "--json"]
+    rng = random.Random(11)
+    for _round in range(20):
+        child = subprocess.Popen(command, cwd=ROOT, env={**_env(), **env},
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.2, 0.8))
+        child.kill()
+        child.wait(10)
+        if child.returncode == 0:
+            break
+    finished = subprocess.run(command, cwd=ROOT, env={**_env(), **env}, capture_output=True,
+                              text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert not sync_outbox.pending_batches(store)
+    totals = stats(db)
+    assert (totals["notices"], totals["attachments"]) == (600, 50), totals
+
+
+def test_usb_file_gives_the_same_totals_once_and_a_changed_byte_is_refused(
+        store, tmp_path) -> None:
+    fill_outbox(store, 1000, 200)
+    out = tmp_path / "报送.zip"
+    batches = sync.export_bundle(store, out)
+    assert sum(len(b.notices) for b in batches) == 1000
+    db = str(tmp_path / "county.sqlite3")
+    token_for(db)
+    first = county_process("import", str(out), "--db", db)
+    assert first.returncode == 0, first.stderr
+    totals = stats(db)
+    assert (totals["notices"], totals["attachments"]) == (1000, 200), totals
+    again = county_process("import", str(out), "--db", db)
+    assert again.returncode in (0, 1) and stats(db) == totals
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(bytes(data))
+    fresh = str(tmp_path / "fresh.sqlite3")
+    token_for(fresh)
+    refused = county_process("import", str(broken), "--db", fresh)
+    assert refused.returncode == 1 and refused.stderr.strip()
+    assert stats(fresh)["notices"] == 0 and stats(fresh)["attachments"] == 0
+
+
+def test_a_returned_notice_shows_the_county_reason_after_pull(
+        serve_process, store, monkeypatch) -> None:  # noqa: F811
+    ids = fill_outbox(store, 3, 0)
+    db = str(serve_process["db"])
+    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    base = f"http://127.0.0.1:{serve_process['port']}"
+    store.set_settings({"sync.server": base})
+    serve_process["start"]()
+    with sync.connect(store) as client:
+        assert sync.push(store, client).notices == 3
+    assert {notices.get_notice(store, i).sync for i in ids} == {"accepted"}
+    staff = _staff_token(db)
+    _county_answers(base, staff, ids[0], "returned", "名单缺少家庭人口，请补充后重报。")
+    _county_answers(base, staff, ids[1], "published", "https://www.example.gov.cn/gk/1.html")
+    with sync.connect(store) as client:
+        pulled = sync.pull(store, client)
+    assert (pulled.replies, pulled.returned) == (2, 1)
+    returned = notices.get_notice(store, ids[0])
+    assert returned.sync == "returned"
+    status = sync_outbox.sync_status(store)
+    assert status.returned[0]["reason"] == "名单缺少家庭人口，请补充后重报。"
+    row = store.conn.execute("SELECT county_url FROM notices WHERE id = ?", (ids[1],)).fetchone()
+    assert row[0] == "https://www.example.gov.cn/gk/1.html"
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _staff_token(db: str) -> str:
+    done = county_process("token", "add", "张科长", "--staff", "--db", db)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[0]
+
+
+def _county_answers(base: str, staff: str, notice_id: str, state: str, text: str) -> None:
+    """What county staff do on their page: sign in, then mark a notice."""
+    import re
+
+    import httpx
+
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=10) as page:
+        assert page.post("/login", data={"token": staff}).status_code == 303
+        html = page.get("/").text
+        key = re.search(r'name="key" value="([0-9a-f]+)"', html)
+        township = re.search(r'name="township" value="(\d+)"', html)
+        assert key and township
+        field = "url" if state == "published" else "reason"
+        done = page.post("/mark", data={"key": key.group(1), "township": township.group(1),
+                                        "notice_id": notice_id, "state": state, field: text,
+                                        "back": "/"})
+        assert done.status_code == 303, done.text
