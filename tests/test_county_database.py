@@ -56,3 +56,16 @@ def test_db_takes_a_path_or_a_postgresql_url(tmp_path: Path) -> None:
     assert database_url("postgresql://u:p@db.county:5432/gongkai") == \
         "postgresql+psycopg://u:p@db.county:5432/gongkai"
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_a_database_that_cannot_be_opened_is_one_sentence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for target in (str(blocker / "county.sqlite3"), "postgresql+nonsense://x/y",
+                   str(blocker)):
+        with pytest.raises(SystemExit) as stop:
+            main(["stats", "--db", target])
+        err = capsys.readouterr().err
+        assert stop.value.code == 1, target
+        assert err.strip() == "无法打开县级数据库，请检查 --db 参数和数据库服务。", target

@@ -23,7 +23,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.sql.dml import Insert
 
 from app.county.errors import Refused
@@ -31,6 +31,7 @@ from app.county.schema import migrate
 
 DB_NAME = "county.sqlite3"
 _BUSY = "数据库正忙，请稍后再试。"
+_CANNOT_OPEN = "无法打开县级数据库，请检查 --db 参数和数据库服务。"
 
 
 def data_folder() -> Path:
@@ -128,14 +129,16 @@ def _sqlite_begin(conn: Connection) -> None:
 
 def open_database(target: str | os.PathLike[str] | None = None) -> Database:
     """Open (creating or migrating as needed) the county database that ``--db`` names."""
-    db = Database(database_url(target))
+    try:
+        db = Database(database_url(target))
+    except (OSError, ArgumentError) as exc:
+        raise Refused(500, _CANNOT_OPEN) from exc
     try:
         with db.write() as conn:
             migrate(conn)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # no server, wrong password, not a database file …
         db.close()
-        raise Refused(500, "无法打开县级数据库，请检查 --db 参数和数据库服务。",
-                      ) from exc
+        raise Refused(500, _CANNOT_OPEN) from exc
     except Exception:
         db.close()
         raise
