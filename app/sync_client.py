@@ -137,9 +137,15 @@ class CountyClient:
         return BatchReceipt.from_json(_json(response))
 
     def replies(self, after: int) -> list[Reply]:
-        """The county's answers since reply number ``after``."""
-        data = _json(self._call("GET", "/replies", params={"after": after}))
-        return [Reply.from_json(r) for r in data.get("replies", [])]
+        """The county's answers since reply number ``after``, every page of them."""
+        found: list[Reply] = []
+        while True:
+            data = _json(self._call("GET", "/replies", params={"after": after}))
+            page = [Reply.from_json(r) for r in data.get("replies", [])]
+            found += page
+            if not data.get("more") or not page:
+                return found
+            after = max(r.seq for r in page)
 
     def catalog(self, after: int) -> dict[str, Any]:
         """Catalog items of a county version newer than ``after`` (``items`` empty if none)."""
