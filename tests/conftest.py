@@ -32,6 +32,15 @@ def store(data_dir: Path) -> Iterator:
     s.close()
 
 
+@pytest.fixture
+def township(store):
+    """The store of 青石镇, 东山县, with its 监督电话 set (what printed sheets need)."""
+    from app.township import set_township
+
+    set_township(store, "青石镇", "东山县", "0551-62345678")
+    return store
+
+
 class Gongkai:
     """Runs the real ``gongkai`` command line against one data folder."""
 

@@ -15,7 +15,6 @@ from tests_support import libreoffice_to_pdf
 
 from app import notices, review
 from app.printing import PrintOptions, render_notice
-from app.township import set_township
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
                                 is None, reason="scripts/setup-system installs LibreOffice")
@@ -30,12 +29,6 @@ HANDOUT = """一、政策是什么：临时救助是对遭遇突发困难家庭�
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch) -> None:
     monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
-
-
-@pytest.fixture
-def township(store):
-    set_township(store, "青石镇", "东山县", "0551-62345678")
-    return store
 
 
 def squashed(text: str) -> str:

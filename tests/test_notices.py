@@ -11,7 +11,6 @@ from tests_support import body_with_personal_data
 from app import boards, notices, review
 from app.due import due_lines
 from app.errors import UserError
-from app.township import set_township
 
 TODAY = "2026-11-23"
 
@@ -19,12 +18,6 @@ TODAY = "2026-11-23"
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch) -> None:
     monkeypatch.setenv("GONGKAI_TODAY", TODAY)
-
-
-@pytest.fixture
-def township(store):
-    set_township(store, "青石镇", "东山县", "0551-62345678")
-    return store
 
 
 def png(path: Path) -> Path:

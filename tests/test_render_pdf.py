@@ -15,7 +15,6 @@ from app.fonts import bundled_faces
 from app.render_pdf import NO_LINE_START, render_sheet_pdf
 from app.sheet import build_sheet, split_body
 from app.templates import set_template
-from app.township import set_township
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils is installed by scripts/setup-system")
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch) -> None:
     monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
-
-
-@pytest.fixture
-def township(store):
-    set_township(store, "青石镇", "东山县", "0551-62345678")
-    return store
 
 
 def text_of(pdf: Path, page: int | None = None) -> str:

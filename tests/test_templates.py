@@ -17,18 +17,11 @@ from app.templates import (
     set_template,
     township_changes,
 )
-from app.township import set_township
 
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch) -> None:
     monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
-
-
-@pytest.fixture
-def township(store):
-    set_township(store, "青石镇", "东山县", "0551-62345678")
-    return store
 
 
 def approved(store, body=None, kind="公示") -> str:
