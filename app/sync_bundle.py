@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -99,7 +100,8 @@ def read_bundle(path: Path) -> Bundle:
         raise
     except FileNotFoundError as exc:
         raise ProtocolError(f"找不到文件 {path.name}。") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+    # A flipped bit inside a deflated part surfaces as zlib.error, not as a zip error.
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as exc:
         raise ProtocolError(_DAMAGED) from exc
     batches = [Batch.from_json(json.loads(parts[batch_part(batch_id)]))
                for batch_id in head.get("batch_ids") or []]

@@ -102,3 +102,26 @@ def test_a_thousand_waiting_notices_make_several_batches_in_one_file(township, t
     bundle = read_bundle(out)
     assert [b.batch_id for b in bundle.batches] == [b.batch_id for b in batches]
     assert sum(len(b.notices) for b in bundle.batches) == 450
+
+
+def test_every_flipped_bit_in_a_compressed_batch_is_refused_in_one_sentence(township,
+                                                                          tmp_path) -> None:
+    import struct
+
+    approved(township)
+    out = tmp_path / "batch.zip"
+    batch_id = sync.export_bundle(township, out)[0].batch_id
+    with zipfile.ZipFile(out) as archive:
+        info = archive.getinfo(f"batches/{batch_id}.json")
+    raw = out.read_bytes()
+    name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:
+                                                    info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    broken = tmp_path / "broken.zip"
+    for k in range(info.compress_size):
+        changed = bytearray(raw)
+        changed[start + k] ^= 0x01
+        broken.write_bytes(bytes(changed))
+        with pytest.raises(ProtocolError, match="已损坏或被改动"):
+            read_bundle(broken)
