@@ -118,10 +118,17 @@ def test_every_flipped_bit_in_a_compressed_batch_is_refused_in_one_sentence(town
                                                     info.header_offset + 30])
     start = info.header_offset + 30 + name_len + extra_len
     assert info.compress_type == zipfile.ZIP_DEFLATED
+    original = read_bundle(out).batch
     broken = tmp_path / "broken.zip"
+    refused = 0
     for k in range(info.compress_size):
         changed = bytearray(raw)
         changed[start + k] ^= 0x01
         broken.write_bytes(bytes(changed))
-        with pytest.raises(ProtocolError, match="已损坏或被改动"):
-            read_bundle(broken)
+        try:
+            # A flip in the deflate stream's unused padding bits changes nothing it holds.
+            assert read_bundle(broken).batch == original
+        except ProtocolError as err:
+            assert str(err) == "U盘文件已损坏或被改动，未导入任何内容。"
+            refused += 1
+    assert refused >= info.compress_size * 0.9
