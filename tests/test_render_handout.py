@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from tests_support import assert_matches_reference
+from tests_support import HANDOUT_BODY, assert_matches_reference
 
 from app import notices, review
 from app.render_handout import render_handout_pdf
@@ -19,12 +19,6 @@ from app.township import set_township
 pytestmark = pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
                                 is None, reason="scripts/setup-system installs the tools")
 URL = "https://www.example.gov.cn/qingshi/dibao-2026.html"
-BODY = """一、政策是什么：最低生活保障是对家庭人均收入低于当地标准的困难家庭按月发放的救助。
-二、谁能享受：本镇户籍、共同生活的家庭成员人均收入低于每月700元且财产符合规定的家庭。
-三、标准是多少：按家庭人均收入与保障标准的差额发放。
-四、怎么办理：向户籍所在地镇人民政府或村（居）民委员会提出申请。
-五、要带什么材料：户口簿、身份证、家庭收入和财产情况说明。
-六、找谁咨询：镇社会事务办公室。"""
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +29,7 @@ def pinned_today(monkeypatch) -> None:
 @pytest.fixture
 def handout(store) -> str:
     set_township(store, "青石镇", "东山县", "0551-62345678")
-    n = notices.create_notice(store, "shjz-004", kind="明白纸", body=BODY)
+    n = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(store, n.id, reviewer)
     return n.id
@@ -80,7 +74,7 @@ def test_two_a5_copies_on_one_a4(store, handout, tmp_path) -> None:
 def test_cli_handout_two_up(gk, tmp_path) -> None:
     gk("init", "--township", "青石镇", "--county", "东山县")
     body = tmp_path / "body.txt"
-    body.write_text(BODY, encoding="utf-8")
+    body.write_text(HANDOUT_BODY, encoding="utf-8")
     n = gk.json("notice", "new", "--item", "shjz-004", "--kind", "明白纸", "--body-file",
                 str(body))
     out = tmp_path / "h.pdf"

@@ -9,6 +9,7 @@ as a USB file gives the same totals, once however often it is imported.
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -93,14 +94,14 @@ def test_the_client_killed_mid_push_loses_nothing_and_sends_nothing_twice(
                "push", "--json"]
     rng = random.Random(11)
     for _round in range(20):
-        child = subprocess.Popen(command, cwd=ROOT, env={**_env(), **env},
+        child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.2, 0.8))
         child.kill()
         child.wait(10)
         if child.returncode == 0:
             break
-    finished = subprocess.run(command, cwd=ROOT, env={**_env(), **env}, capture_output=True,
+    finished = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True,
                               text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     assert not sync_outbox.pending_batches(store)
@@ -156,12 +157,6 @@ def test_a_returned_notice_shows_the_county_reason_after_pull(
     assert status.returned[0]["reason"] == "名单缺少家庭人口，请补充后重报。"
     row = store.conn.execute("SELECT county_url FROM notices WHERE id = ?", (ids[1],)).fetchone()
     assert row[0] == "https://www.example.gov.cn/gk/1.html"
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def _staff_token(db: str) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QPageSize  # noqa: E402
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
+from tests_support import HANDOUT_BODY  # noqa: E402
 
 from app import notices, review  # noqa: E402
 from app.atomic import NO_FOLDER  # noqa: E402
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
                                 reason="poppler-utils is installed by scripts/setup-system")
 WAIT = 30_000
 A4_PT, A3_PT = (595.28, 841.89), (841.89, 1190.55)
-HANDOUT = """一、政策是什么：最低生活保障是对家庭人均收入低于当地标准的困难家庭按月发放的救助。
-二、谁能享受：本镇户籍、共同生活的家庭成员人均收入低于每月700元且财产符合规定的家庭。
-三、标准是多少：按家庭人均收入与保障标准的差额发放。
-四、怎么办理：向户籍所在地镇人民政府或村（居）民委员会提出申请。
-五、要带什么材料：户口簿、身份证、家庭收入和财产情况说明。
-六、找谁咨询：镇社会事务办公室。"""
 
 
 @pytest.fixture(autouse=True)
@@ -310,7 +305,7 @@ def test_a_refused_option_says_one_sentence_and_changes_nothing(configured_windo
 
 
 def test_handout_options_and_only_the_newest_request_shows(configured_window, qtbot) -> None:
-    n = make_notice(configured_window, HANDOUT, kind="明白纸", approve=True)
+    n = make_notice(configured_window, HANDOUT_BODY, kind="明白纸", approve=True)
     dialog = preview_of(configured_window, qtbot, n.id)
     assert not dialog.paper.isEnabled()
     assert dialog.per_sheet.isEnabled() and dialog.qr_url.isEnabled()

@@ -29,6 +29,7 @@ from app.township import Township, get_township, set_township
 from ui.holiday_dialog import HolidayDialog
 from ui.tasks import Runner
 from ui.template_box import TemplateBox
+from ui.widgets import say
 from ui.workflow_box import WorkflowBox
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
@@ -156,12 +157,12 @@ class SettingsPage(QWidget):
 
         def done(_info: Township) -> None:
             self.save_button.setEnabled(True)
-            _say(self.message, "已保存。")
+            say(self.message, "已保存。")
             self.changed.emit()
 
         def failed(message: str) -> None:
             self.save_button.setEnabled(True)
-            _say(self.message, message, error=True)
+            say(self.message, message, error=True)
 
         self.runner.run(lambda s: set_township(s, township, county, phone), done, failed)
 
@@ -186,11 +187,11 @@ class SettingsPage(QWidget):
             return
 
         def done(arrangement: workdays.Arrangement) -> None:
-            _say(self.calendar_message, f"已载入{arrangement.year}年节假日安排。")
+            say(self.calendar_message, f"已载入{arrangement.year}年节假日安排。")
             self._calendar_changed()
 
         def failed(message: str) -> None:
-            _say(self.calendar_message, message, error=True)
+            say(self.calendar_message, message, error=True)
 
         self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done, failed)
 
@@ -198,8 +199,3 @@ class SettingsPage(QWidget):
         self.refresh(fields=False)
         self.changed.emit()
 
-
-def _say(label: QLabel, text: str, error: bool = False) -> None:
-    """A one-line answer under a form: red when something was refused."""
-    label.setStyleSheet("color: #b00020;" if error else "color: #1b7f3b;")
-    label.setText(text)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from app import sync, sync_outbox
 from app.store import Store
 from ui.tasks import Runner
+from ui.widgets import dialog_buttons, say
 
 NOTICE_ROLE = Qt.ItemDataRole.UserRole
 #: While something waits, try again this often on its own (the client retries within a send).
@@ -50,11 +50,7 @@ class LoginDialog(QDialog):
         self.proxy.setPlaceholderText("如 http://10.0.0.1:8080（没有就不填）")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons, self.ok_button = dialog_buttons(self, "连接", "取消", self.save)
         form = QFormLayout(self)
         form.addRow("平台地址", self.server)
         form.addRow("令牌", self.token)
@@ -77,8 +73,7 @@ class LoginDialog(QDialog):
 
         def failed(text: str) -> None:
             self.ok_button.setEnabled(True)
-            self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(text)
+            say(self.message, text, error=True)
 
         self.runner.run(work, lambda _hello: self.accept(), failed)
 
@@ -192,16 +187,14 @@ class SyncPage(QWidget):
         def finished(result: tuple[sync.PushReport, sync.PullReport]) -> None:
             pushed, pulled = result
             self._set_busy(False)
-            self.done.setStyleSheet("color: #1b7f3b;")
-            self.done.setText(f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
+            say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
                               f"{pulled.replies} 条（退回 {pulled.returned} 条）。")
             self.refresh()
             self.changed.emit()
 
         def failed(text: str) -> None:
             self._set_busy(False)
-            self.done.setStyleSheet("color: #b00020;")
-            self.done.setText(text)
+            say(self.done, text, error=True)
             self.refresh()
             self.changed.emit()
 
@@ -224,15 +217,13 @@ class SyncPage(QWidget):
         def finished(batches: list) -> None:
             self._set_busy(False)
             count = sum(len(b.notices) for b in batches)
-            self.done.setStyleSheet("color: #1b7f3b;")
-            self.done.setText(f"已导出 {count} 条公开信息到 {Path(path).name}，"
+            say(self.done, f"已导出 {count} 条公开信息到 {Path(path).name}，"
                               "请交县政务公开办导入。" if batches else "没有待报送的公开信息。")
             self.refresh()
 
         def failed(text: str) -> None:
             self._set_busy(False)
-            self.done.setStyleSheet("color: #b00020;")
-            self.done.setText(text)
+            say(self.done, text, error=True)
 
         self.runner.run(lambda s: sync.export_bundle(s, Path(path)), finished, failed)
 

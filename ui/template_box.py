@@ -26,6 +26,7 @@ from app.templates import (
     township_changes,
 )
 from ui.tasks import Runner
+from ui.widgets import say
 
 #: Labels clerks use for the phone line; the box stays editable for any other.
 PHONE_LABELS = ("监督电话", "举报电话", "咨询电话", "联系电话")
@@ -124,10 +125,8 @@ class TemplateBox(QGroupBox):
 
     def _done(self, data: tuple[Template, dict[str, str]], text: str) -> None:
         self._show(data)
-        self.message.setStyleSheet("color: #1b7f3b;")
-        self.message.setText(text)
+        say(self.message, text)
         self.saved.emit()
 
     def _failed(self, message: str) -> None:
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setText(message)
+        say(self.message, message, error=True)

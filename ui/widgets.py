@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLayout,
     QPushButton,
     QVBoxLayout,
@@ -40,3 +41,9 @@ def stacked(*parts: QWidget | QLayout, margins: bool = True,
         else:
             column.addWidget(part, 1 if stretch_first and n == 0 else 0)
     return holder
+
+
+def say(label: QLabel, text: str, error: bool = False) -> None:
+    """A one-line answer under a form: red when something was refused, green when done."""
+    label.setStyleSheet("color: #b00020;" if error else "color: #1b7f3b;")
+    label.setText(text)

@@ -20,20 +20,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
+
+from tests_support import HANDOUT_BODY  # noqa: E402
 
 from app import notices, review  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 from app.page_images import page_count  # noqa: E402
 from app.printing import PrintOptions, render_notice  # noqa: E402
 from app.township import set_township  # noqa: E402
-
-HANDOUT = """一、政策是什么：最低生活保障是对家庭人均收入低于当地标准的困难家庭按月发放的救助。
-二、谁能享受：本镇户籍、共同生活的家庭成员人均收入低于每月700元且财产符合规定的家庭。
-三、标准是多少：按家庭人均收入与保障标准的差额发放。
-四、怎么办理：向户籍所在地镇人民政府或村（居）民委员会提出申请。
-五、要带什么材料：户口簿、身份证、家庭收入和财产情况说明。
-六、找谁咨询：镇社会事务办公室。"""
 
 
 def timed(fn: Callable[[], object], rounds: int) -> float:
@@ -65,7 +61,7 @@ def main() -> None:
         header = "序号\t姓名\t所在村\t家庭人口\t拟保障金额"
         long = notices.create_notice(store, "shjz-002", formed="2026-11-20",
                                      body=f"名单如下：\n{header}\n{rows}")
-        leaflet = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT)
+        leaflet = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
         for n in (one, long, leaflet):
             for reviewer in ("王明", "李华", "赵强"):
                 review.approve(store, n.id, reviewer)
