@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from app import catalog, domains
 from app.atomic import write_bytes
@@ -37,6 +37,8 @@ class SectionPlan:
     changed: list[CatalogItem] = field(default_factory=list)
     unchanged: list[CatalogItem] = field(default_factory=list)
     retired: list[CatalogItem] = field(default_factory=list)
+    #: For each changed item id, which fields changed (FIELD_LABELS names).
+    changes: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Counts and the rows with what happens to each."""
@@ -47,6 +49,7 @@ class SectionPlan:
             "sources": self.sources, "rows": self.rows,
             **{name: len(items) for name, items in actions},
             "items": [{"id": i.id, "seq": i.seq, "title": i.title(), "action": name}
+                      | ({"fields": self.changes.get(i.id, [])} if name == "changed" else {})
                       for name, items in actions for i in items],
         }
 
@@ -89,19 +92,54 @@ class ImportReport:
                 f"停用 {retired} 项。")
 
 
-def read_sections(path: Path) -> tuple[list[tuple[str | None, str, list[CatalogItem]]], list[str]]:
+Sections = list[tuple[str | None, str, list[CatalogItem]]]
+
+
+class CatalogSource(Protocol):
+    """Where an import's rows come from: a county table on disk, or the county platform."""
+
+    name: str
+    origin: str
+
+    def sections(self) -> tuple[Sections, list[str]]:
+        """The tables as (domain label, source, items), plus reader warnings."""
+
+    def applied(self, store: Store, report: ImportReport) -> None:
+        """Called inside the import's transaction once the rows are written."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A .xlsx or .docx table as counties send them, or a catalog .json export."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The file name, shown in the preview and kept as the version's label."""
+        return self.path.name
+
+    @property
+    def origin(self) -> str:
+        """The full path, kept with the catalog version."""
+        return str(self.path)
+
+    def sections(self) -> tuple[Sections, list[str]]:
+        """The file's tables."""
+        return read_sections(self.path)
+
+    def applied(self, store: Store, report: ImportReport) -> None:
+        """Nothing more to record for a file."""
+
+
+def read_sections(path: Path) -> tuple[Sections, list[str]]:
     """The file's tables as (domain label, source, items), plus reader warnings."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UserError(f"找不到文件「{path.name}」。")
     if suffix == ".json":
         _label, _order, items = catalog.read_catalog_json(path)
-        by_domain: dict[str, list[CatalogItem]] = {}
-        for item in items:
-            # The rule follows the wording; a stale rule in the file must not win.
-            item.rule = parse_time_limit(item.time_limit)
-            by_domain.setdefault(item.domain, []).append(item)
-        return [(d, path.name, its) for d, its in by_domain.items()], []
+        return sections_by_domain(items, path.name), []
     if suffix in (".xlsx", ".docx"):
         from app.county_tables import read_county_table
 
@@ -111,9 +149,19 @@ def read_sections(path: Path) -> tuple[list[tuple[str | None, str, list[CatalogI
     raise UserError("只能导入 .xlsx、.docx 或工作台导出的 .json 目录文件。")
 
 
+def sections_by_domain(items: list[CatalogItem], source: str) -> Sections:
+    """Catalog items (JSON shape) grouped into one section per domain, in order of appearance."""
+    by_domain: dict[str, list[CatalogItem]] = {}
+    for item in items:
+        # The rule follows the wording; a stale rule in the file must not win.
+        item.rule = parse_time_limit(item.time_limit)
+        by_domain.setdefault(item.domain, []).append(item)
+    return [(d, source, its) for d, its in by_domain.items()]
+
+
 def import_catalog(
     store: Store,
-    path: Path,
+    source: Path | CatalogSource,
     *,
     domain: str | None = None,
     replace: bool = False,
@@ -124,24 +172,25 @@ def import_catalog(
 ) -> ImportReport:
     """Import a county table (or preview it with ``dry_run``), all or nothing.
 
-    ``domain`` puts every table of the file under that domain (for a file with
-    no title). ``mapping`` sends a label to an existing domain and remembers it
-    as an alias; ``add_domains`` confirms labels that become new domains.
-    Labels that are neither refuse the import (the preview lists them).
+    ``source`` is a file path or a :class:`CatalogSource`. ``domain`` puts
+    every table under that domain (for a file with no title). ``mapping``
+    sends a label to an existing domain and remembers it as an alias;
+    ``add_domains`` confirms labels that become new domains. Labels that are
+    neither refuse the import (the preview lists them).
     """
-    path = Path(path)
-    raw, warnings = read_sections(path)
+    src = FileSource(Path(source)) if isinstance(source, (str, Path)) else source
+    raw, warnings = src.sections()
     if not any(items for _l, _s, items in raw):
         raise UserError("文件里没有读到任何目录事项，请确认它是标准目录表格。")
     mapping = {squash(k): v for k, v in (mapping or {}).items()}
     add_domains = {squash(d) for d in add_domains}
-    report = ImportReport(str(path), dry_run, replace, [], warnings)
+    report = ImportReport(src.name, dry_run, replace, [], warnings)
     total = sum(len(items) for _l, _s, items in raw)
     done = 0
     with store.transaction():
-        for label, source, items in raw:
-            section = _section_for(store, report, domain or label, source, mapping, add_domains)
-            section.sources.append(source)
+        for label, origin, items in raw:
+            section = _section_for(store, report, domain or label, origin, mapping, add_domains)
+            section.sources.append(origin)
             section.rows += len(items)
             for item in items:
                 item.domain = section.domain
@@ -155,18 +204,19 @@ def import_catalog(
                 f"表中有目录里没有的领域「{'、'.join(blocked)}」：请确认新增这个领域，"
                 "或把它对应到已有领域后再导入。"
             )
-        version = catalog.new_version(store, path.name, str(path), {}) if not dry_run else 0
+        version = catalog.new_version(store, src.name, src.origin, {}) if not dry_run else 0
         for section in report.sections:
-            items = [i for (lab, _s, its) in raw for i in its if i.domain == section.domain]
+            items = [i for (_lab, _s, its) in raw for i in its if i.domain == section.domain]
             _plan_section(store, section, items, replace, version if not dry_run else None)
         if not dry_run:
             summary = {s.domain: {k: v for k, v in s.to_json().items() if k != "items"}
                        for s in report.sections}
             store.conn.execute("UPDATE catalog_versions SET summary = ? WHERE id = ?",
                                (json.dumps(summary, ensure_ascii=False), version))
-            store.audit("catalog.import", path.name, {"version": version, "rows": report.rows,
-                                                     "replace": replace})
+            store.audit("catalog.import", src.name, {"version": version, "rows": report.rows,
+                                                    "replace": replace})
             report.version = version
+            src.applied(store, report)
     return report
 
 
@@ -222,6 +272,8 @@ def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
             matched.add(old.id)
             same = old.content_key() == item.content_key() and old.seq == item.seq
             (section.unchanged if same else section.changed).append(item)
+            if not same:
+                section.changes[item.id] = old.differences(item)
             if not same and writing:
                 catalog.insert_revision(store, item, version, row)
             continue

@@ -8,6 +8,13 @@ from typing import Any
 
 from app.timelimits import parse_time_limit
 
+#: What a clerk calls each field when a revision changes it (``rule`` follows ``time_limit``).
+FIELD_LABELS: dict[str, str] = {
+    "level1": "一级事项", "level2": "二级事项", "level3": "三级事项", "elements": "公开内容",
+    "basis": "公开依据", "time_limit": "公开时限", "subject": "公开主体", "channels": "公开渠道",
+    "audience": "公开对象", "mode": "公开方式", "levels": "公开层级", "seq": "序号",
+}
+
 
 @dataclass
 class CatalogItem:
@@ -56,6 +63,11 @@ class CatalogItem:
         data.pop("id")
         data.pop("seq")
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    def differences(self, other: CatalogItem) -> list[str]:
+        """The names (FIELD_LABELS) of the fields in which ``other`` differs from this item."""
+        return [label for name, label in FIELD_LABELS.items()
+                if getattr(self, name) != getattr(other, name)]
 
     def title(self) -> str:
         """The 事项 as a clerk says it: ``最低生活保障 › 审核信息``."""

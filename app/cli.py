@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__, boards, catalog, domains, due, notices, review, search, workdays
-from app.catalog_import import export_catalog, import_catalog
+from app.catalog_import import ImportReport, export_catalog, import_catalog
 from app.desk import open_desk
 from app.errors import FILE_ERROR, UserError
 from app.facts import NOTICE_KINDS, STATUSES
@@ -107,27 +107,65 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     """``catalog import``: a county table, previewed with --dry-run, written in one transaction."""
-    mapping = {}
-    for pair in args.map or []:
-        label, sep, target = pair.partition("=")
-        if not sep:
-            raise UserError(f"「{pair}」应写成 表中领域名=本乡镇领域名。")
-        mapping[label] = target
     domain = None
     if args.domain:
         domain = domains.resolve_domain(store, args.domain) or args.domain
     report = import_catalog(store, Path(args.file), domain=domain, replace=args.replace,
                             dry_run=args.dry_run, add_domains=set(args.add_domain or []),
-                            mapping=mapping)
-    if args.json:
+                            mapping=_domain_mapping(args.map))
+    _print_import(report, args.json)
+    return 0
+
+
+def _domain_mapping(pairs: list[str] | None) -> dict[str, str]:
+    """``--map 表中名=领域`` pairs as a dict, or one sentence for a malformed pair."""
+    mapping = {}
+    for pair in pairs or []:
+        label, sep, target = pair.partition("=")
+        if not sep:
+            raise UserError(f"「{pair}」应写成 表中领域名=本乡镇领域名。")
+        mapping[label] = target
+    return mapping
+
+
+def _print_import(report: ImportReport, as_json: bool, details: bool = False) -> None:
+    """An import's outcome (or preview): JSON, or the summary, new domains, warnings."""
+    if as_json:
         _print_json(report.to_json())
-    else:
-        print(report.summary())
-        for name in report.new_domains():
-            print(f"表中有新领域「{name}」" + ("，已新增。" if not args.dry_run else
-                                          "：确认新增请加 --add-domain " + name))
-        for warning in report.warnings:
-            print("提示：" + warning)
+        return
+    print(report.summary())
+    if details:
+        names = {"added": "新增", "changed": "更新", "retired": "停用"}
+        for section in report.to_json()["domains"]:
+            for row in section["items"]:
+                if row["action"] in names:
+                    fields = "、".join(row.get("fields", []))
+                    print(f"  {names[row['action']]}　{section['domain']}　{row['title']}"
+                          + (f"（{fields}）" if fields else ""))
+    for name in report.new_domains():
+        print(f"表中有新领域「{name}」" + ("，已新增。" if not report.dry_run else
+                                      "：确认新增请加 --add-domain " + name))
+    for warning in report.warnings:
+        print("提示：" + warning)
+
+
+def cmd_sync_catalog(store: Store, args: argparse.Namespace) -> int:
+    """``sync catalog``: preview the county's catalog revision, then --apply or --decline it."""
+    from app import sync_catalog
+
+    if args.decline:
+        offer = sync_catalog.decline(store)
+        print(f"已搁置{offer.name}，目录未作改动。")
+        return 0
+    offer = sync_catalog.waiting(store)
+    report = import_catalog(store, offer, replace=not args.keep_others, dry_run=not args.apply,
+                            add_domains=set(args.add_domain or []),
+                            mapping=_domain_mapping(args.map))
+    if not args.json:
+        print(("已采用" if args.apply else "预览（尚未写入）：") + offer.name + "。")
+    _print_import(report, args.json, details=not args.apply)
+    if not args.apply and not args.json:
+        print("确认无误后运行 gongkai sync catalog --apply 采用。")
     return 0
 
 
@@ -380,7 +418,7 @@ def cmd_boards(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_sync(store: Store, args: argparse.Namespace) -> int:
-    """``sync login|push|pull|status|export``: the county platform and USB batches."""
+    """``sync login|push|pull|status|export|catalog``: the county platform and USB batches."""
     from app import sync, sync_outbox
 
     if args.action == "login":
@@ -396,6 +434,8 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
         kept = "令牌取自环境变量，未写入密钥环" if from_env else "令牌已存入系统密钥环"
         print(f"已登录县级平台 {args.server}（{hello.get('township', '')}），{kept}。")
         return 0
+    if args.action == "catalog":
+        return cmd_sync_catalog(store, args)
     if args.action == "export":
         if not args.file:
             raise UserError("请给出U盘文件的保存位置，如 gongkai sync export E:/报送.zip。")
@@ -413,6 +453,9 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
                   f"报送中 {status.in_flight} 条，县级退回 {len(status.returned)} 条。")
             if status.last_error:
                 print(f"上次出错：{status.last_error}")
+            if status.catalog_offer:
+                print(f"县里发来目录第{status.catalog_offer['version']}版尚未采用，"
+                      "请运行 gongkai sync catalog 预览。")
         return 0
     with sync.connect(store, args.server) as client:
         if args.action == "push":
@@ -432,7 +475,7 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
                 print(f"收到县级答复 {pulled.replies} 条（退回 {pulled.returned} 条）。")
                 if pulled.catalog_items:
                     print(f"县里发来目录第{pulled.catalog_version}版（{pulled.catalog_items}项），"
-                          "请在“公开目录”里查看后再采用。")
+                          "请运行 gongkai sync catalog 预览，确认后再采用。")
                 for year in pulled.calendar_years:
                     print(f"已载入{year}年节假日安排。")
     return 0
@@ -631,11 +674,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
     p = sub.add_parser("sync", help="与县级平台同步，或导出到U盘")
-    p.add_argument("action", choices=["login", "push", "pull", "status", "export"])
+    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "catalog"])
     p.add_argument("file", nargs="?", help="export：U盘文件（.zip）")
     p.add_argument("--server", help="县级平台地址，如 https://gongkai.example.gov.cn")
     p.add_argument("--ca-cert", dest="ca_cert", help="login：县里自己的 CA 证书文件")
     p.add_argument("--proxy", help="login：代理服务器地址")
+    p.add_argument("--apply", action="store_true", help="catalog：采用县里发来的目录")
+    p.add_argument("--decline", action="store_true", help="catalog：搁置，不改动目录")
+    p.add_argument("--keep-others", dest="keep_others", action="store_true",
+                   help="catalog：县目录里没有的本乡镇事项不停用")
+    p.add_argument("--add-domain", action="append", metavar="名称", help="catalog：确认新增领域")
+    p.add_argument("--map", action="append", metavar="表中名=领域",
+                   help="catalog：把县目录的领域对应到已有领域")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
     p = sub.add_parser("template", help="张贴稿和明白纸模板（标题上方一行、结束语等）")

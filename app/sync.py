@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import clock, sync_outbox, workdays
+from app import clock, sync_catalog, sync_outbox, workdays
 from app.errors import UserError
 from app.store import Store, now_iso
 from app.sync_bundle import write_bundle
@@ -154,15 +154,15 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
     try:
         replies = sync_outbox.record_replies(
             store, client.replies(sync_outbox.replies_after(store)))
-        after = int(store.get_setting("sync.catalog_after", "0") or 0)
+        after = sync_catalog.taken_version(store)
         offered = client.catalog(after)
         items = offered.get("items") or []
         version = int(offered.get("version") or after)
         if items and version > after:
-            import json
-
-            store.set_settings({"sync.catalog_pending": json.dumps(
-                {"version": version, "items": items}, ensure_ascii=False)})
+            sync_catalog.keep_offer(store, version, items,
+                                    store.get_setting("sync.server", "") or "")
+        else:
+            items = []
         years = []
         cal = workdays.Calendar.from_store(store)
         this_year = (today or clock.today()).year

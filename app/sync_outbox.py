@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import catalog
+from app import catalog, sync_catalog
 from app.boards import photo_path
 from app.notices import get_notice
 from app.store import Store, now_iso
@@ -218,12 +218,15 @@ class SyncStatus:
     returned: list[dict[str, str]] = field(default_factory=list)
     last_error: str = ""
     server: str = ""
+    #: A county catalog waiting for the clerk: ``{"version", "items", ...}``, else None.
+    catalog_offer: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync status --json``)."""
         return {"last_ok": self.last_ok or None, "queued": self.queued,
                 "in_flight": self.in_flight, "returned": self.returned,
-                "last_error": self.last_error or None, "server": self.server or None}
+                "last_error": self.last_error or None, "server": self.server or None,
+                "catalog_offer": self.catalog_offer}
 
 
 def sync_status(store: Store) -> SyncStatus:
@@ -237,4 +240,5 @@ def sync_status(store: Store) -> SyncStatus:
                     " WHERE n.sync = 'returned' ORDER BY n.updated_at DESC")]
     return SyncStatus(store.get_setting("sync.last_ok", "") or "", queued, in_flight,
                       returned, store.get_setting("sync.last_error", "") or "",
-                      store.get_setting("sync.server", "") or "")
+                      store.get_setting("sync.server", "") or "",
+                      offer.to_json() if (offer := sync_catalog.offered(store)) else None)
