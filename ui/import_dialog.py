@@ -1,4 +1,8 @@
-"""Importing a county table: what it will do first (a dry run), then the real thing."""
+"""Importing a catalog: what it will do first (a dry run), then the real thing.
+
+The same dialog serves a county table chosen from disk and a catalog revision
+the county platform sent: both are a :class:`CatalogSource` to the importer.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import domains
-from app.catalog_import import ImportReport, import_catalog
+from app.catalog_import import CatalogSource, FileSource, ImportReport, import_catalog
 from app.store import Store
 from ui.tasks import Runner
 from ui.widgets import dialog_buttons
@@ -44,23 +48,28 @@ class ImportDialog(QDialog):
     previewed = Signal()
     failed = Signal(str)
 
-    def __init__(self, runner: Runner, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, source: Path | CatalogSource,
+                 parent: QWidget | None = None, *, replace: bool = False,
+                 confirm_text: str = "确认导入") -> None:
         super().__init__(parent)
-        self.runner, self.path = runner, path
+        self.runner = runner
+        self.source = FileSource(source) if isinstance(source, Path) else source
+        name = self.source.name
         self.report: ImportReport | None = None
         self.error = ""
         self.choices: dict[str, QComboBox] = {}
         self.domain_names: list[str] = []
         self._token = 0
-        self.setWindowTitle(f"导入目录：{path.name}")
+        self.setWindowTitle(f"导入目录：{name}")
         self.resize(860, 600)
 
-        self.info = QLabel(f"正在读取 {path.name} ……（先预览，确认后才写入）")
+        self.info = QLabel(f"正在读取 {name} ……（先预览，确认后才写入）")
         self.info.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m 行")
         self.replace = QCheckBox("替换（停用表中没有的事项）：本表所涉领域里，"
                                  "表中没有的旧事项改为停用，旧内容仍可查阅")
+        self.replace.setChecked(replace)
         self.replace.toggled.connect(lambda _c: self.preview())
         self.target = QComboBox()
         self.target.addItem("按表格标题识别", BY_TITLE)
@@ -81,14 +90,18 @@ class ImportDialog(QDialog):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a4b00;")
-        self.buttons, self.ok = dialog_buttons(self, "确认导入", "取消", self.confirm)
+        self.buttons, self.ok = dialog_buttons(self, confirm_text, "取消", self.confirm)
         self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.ok.setEnabled(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.progress)
-        layout.addLayout(target_row)
+        if isinstance(self.source, FileSource):
+            # Only a table without a title needs its domain named; catalog items carry theirs.
+            layout.addLayout(target_row)
+        else:
+            self.target.hide()
         layout.addWidget(self.replace)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.domain_box)
@@ -127,10 +140,10 @@ class ImportDialog(QDialog):
         self._token += 1
         token = self._token
         options = self._options()
-        path = self.path
+        source = self.source
 
         def work(store: Store, report: Callable[[int, int], None]) -> ImportReport:
-            return import_catalog(store, path, dry_run=dry_run, progress=report, **options)
+            return import_catalog(store, source, dry_run=dry_run, progress=report, **options)
 
         def finished(result: ImportReport) -> None:
             if token == self._token:
@@ -188,12 +201,16 @@ class ImportDialog(QDialog):
             font.setBold(True)
             top.setFont(0, font)
             for row in section["items"]:
-                child = QTreeWidgetItem([f"{row['seq']}. {row['title']}",
-                                         ACTIONS[row["action"]], row["id"]])
+                action = ACTIONS[row["action"]]
+                if row.get("fields"):
+                    action += f"（{'、'.join(row['fields'])}）"
+                child = QTreeWidgetItem([f"{row['seq']}. {row['title']}", action, row["id"]])
                 child.setForeground(1, QBrush(QColor(COLOURS[row["action"]])))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
-            top.setExpanded(len(report.sections) == 1)
+            # A county revision touches a few rows of many domains: open where something moves.
+            top.setExpanded(len(report.sections) == 1
+                            or any(section[k] for k in ("added", "changed", "retired")))
         self._domain_choices(report.new_domains())
         self.warnings.setText("\n".join("提示：" + w for w in report.warnings))
         self._update_ok()

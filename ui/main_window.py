@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.sync.open_notice.connect(self.open_notice)
         self.sync.changed.connect(self.dashboard.refresh)
         self.sync.changed.connect(self.notices.refresh)
+        self.sync.catalog_changed.connect(self.catalog.refresh)
+        self.sync.catalog_changed.connect(self.dashboard.refresh)
         self.notices.changed.connect(self.sync.refresh)
 
         central = QWidget()

@@ -94,6 +94,29 @@ def _save_print_preview(window: Any, path: Path) -> None:
     dialog.reject()
 
 
+def _save_county_offer(window: Any, out: Path) -> None:
+    """The 同步 page with a county catalog revision waiting, and its preview."""
+    from app import catalog, sync_catalog
+
+    def offer(store: Any) -> None:
+        items = [i.to_json() for i in catalog.list_items(store)]
+        items[2]["time_limit"] = "信息形成或变更之日起10个工作日内"
+        sync_catalog.keep_offer(store, 4, items[2:], "https://gongkai.example.gov.cn")
+
+    _run(window, offer)
+    window.show_page("同步")
+    page = window.sync
+    page.refresh()
+    _wait(page.loaded)
+    _save(window, out / "gongkai-sync-offer.png")
+    page.review_catalog()
+    while page.catalog_dialog is None:
+        _settle(50)
+    _wait(page.catalog_dialog.previewed)
+    _save(page.catalog_dialog, out / "gongkai-sync-catalog.png")
+    page.catalog_dialog.reject()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window on each page in turn and save a PNG of it."""
     parser = argparse.ArgumentParser(description="工作台界面截图")
@@ -160,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if sample:  # never draft notices in the clerk's own data
         _save_print_preview(window, out / "gongkai-print-preview.png")
+        _save_county_offer(window, out)
     window.runner.pool.waitForDone(10_000)
     return 0
 

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import sync, sync_outbox
+from app import sync, sync_catalog, sync_outbox
 from app.store import Store
+from ui.import_dialog import ImportDialog
 from ui.tasks import Runner
 from ui.widgets import dialog_buttons, say
 
@@ -82,6 +83,7 @@ class SyncPage(QWidget):
     """Last sync, queued and in-flight notices, county returns, 立即同步 and 导出到U盘."""
 
     changed = Signal()
+    catalog_changed = Signal()
     loaded = Signal()
     open_notice = Signal(str)
 
@@ -124,6 +126,22 @@ class SyncPage(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
 
+        self.offer_box = QGroupBox("县里发来的新目录")
+        self.offer_label = QLabel()
+        self.offer_label.setWordWrap(True)
+        self.offer_button = QPushButton("查看并采用…")
+        self.offer_button.clicked.connect(lambda: self.review_catalog())
+        self.decline_button = QPushButton("暂不采用")
+        self.decline_button.setToolTip("目录不作改动，县里也不再发来这一版")
+        self.decline_button.clicked.connect(self.decline_catalog)
+        offer_row = QHBoxLayout(self.offer_box)
+        offer_row.addWidget(self.offer_label, 1)
+        offer_row.addWidget(self.offer_button)
+        offer_row.addWidget(self.decline_button)
+        self.offer_box.hide()
+        self.offer: dict | None = None
+        self.catalog_dialog: ImportDialog | None = None
+
         returned_box = QGroupBox("县级退回（双击打开，修改后重新审核即再次报送）")
         self.returned = QListWidget()
         self.returned.itemDoubleClicked.connect(
@@ -135,6 +153,7 @@ class SyncPage(QWidget):
         layout.addWidget(facts)
         layout.addLayout(buttons)
         layout.addWidget(self.done)
+        layout.addWidget(self.offer_box)
         layout.addWidget(returned_box, 1)
         self._busy = False
         self.auto = QTimer(self)
@@ -154,6 +173,12 @@ class SyncPage(QWidget):
         self.queued.setText(f"{status.queued} 条")
         self.in_flight.setText(f"{status.in_flight} 条")
         self.error.setText(f"上次出错：{status.last_error}" if status.last_error else "")
+        self.offer = status.catalog_offer
+        if self.offer:
+            self.offer_label.setText(
+                f"县级平台目录第{self.offer['version']}版（{self.offer['items']} 项），"
+                "采用前先预览它会新增、更新、停用哪些事项；在采用之前，本乡镇目录不会改动。")
+        self.offer_box.setVisible(bool(self.offer))
         self.returned.clear()
         for entry in status.returned:
             item = QListWidgetItem(f"{entry['title']}　—　{entry['reason'] or '未说明理由'}")
@@ -187,8 +212,10 @@ class SyncPage(QWidget):
         def finished(result: tuple[sync.PushReport, sync.PullReport]) -> None:
             pushed, pulled = result
             self._set_busy(False)
+            offered = (f"县里发来目录第{pulled.catalog_version}版，请查看后决定是否采用。"
+                       if pulled.catalog_items else "")
             say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
-                              f"{pulled.replies} 条（退回 {pulled.returned} 条）。")
+                              f"{pulled.replies} 条（退回 {pulled.returned} 条）。{offered}")
             self.refresh()
             self.changed.emit()
 
@@ -226,6 +253,45 @@ class SyncPage(QWidget):
             say(self.done, text, error=True)
 
         self.runner.run(lambda s: sync.export_bundle(s, Path(path)), finished, failed)
+
+    def review_catalog(self) -> None:
+        """Preview the county's catalog revision; it is applied only when the clerk confirms.
+
+        The offer is read in the background; the dialog then becomes ``catalog_dialog``.
+        """
+        if self._busy:
+            return
+        self._set_busy(True)
+
+        def opened(offer: sync_catalog.CountyCatalog | None) -> None:
+            self._set_busy(False)
+            if offer is None:
+                self.refresh()
+                return
+            box = ImportDialog(self.runner, offer, self, replace=True, confirm_text="采用")
+            box.imported.connect(self._catalog_applied)
+            box.open()
+            self.catalog_dialog = box
+
+        self.runner.run(sync_catalog.offered, opened, self._failed_quietly)
+
+    def _catalog_applied(self) -> None:
+        say(self.done, "已采用县里发来的目录。")
+        self.refresh()
+        self.catalog_changed.emit()
+
+    def decline_catalog(self) -> None:
+        """Set the county's revision aside; the catalog stays as it is."""
+        def done(offer: sync_catalog.CountyCatalog) -> None:
+            say(self.done, f"已搁置{offer.name}，目录未作改动。")
+            self.refresh()
+
+        self.runner.run(sync_catalog.decline, done, self._failed_quietly)
+
+    def _failed_quietly(self, text: str) -> None:
+        self._set_busy(False)
+        say(self.done, text, error=True)
+        self.refresh()
 
     def login(self) -> LoginDialog:
         """Open the connection settings."""
