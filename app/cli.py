@@ -418,7 +418,7 @@ def cmd_boards(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_sync(store: Store, args: argparse.Namespace) -> int:
-    """``sync login|push|pull|status|export|catalog``: the county platform and USB batches."""
+    """``sync login|push|pull|status|export|catalog|attach-pdf``: county and USB batches."""
     from app import sync, sync_outbox
 
     if args.action == "login":
@@ -436,6 +436,15 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
         return 0
     if args.action == "catalog":
         return cmd_sync_catalog(store, args)
+    if args.action == "attach-pdf":
+        from app import sync_pdf
+
+        if args.file not in ("on", "off"):
+            raise UserError("请写 gongkai sync attach-pdf on 或 off。")
+        sync_pdf.set_enabled(store, args.file == "on")
+        print("今后报送时附上每条信息的张贴稿 PDF。" if args.file == "on"
+              else "今后报送时不再附张贴稿 PDF。")
+        return 0
     if args.action == "export":
         if not args.file:
             raise UserError("请给出U盘文件的保存位置，如 gongkai sync export E:/报送.zip。")
@@ -674,8 +683,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
     p = sub.add_parser("sync", help="与县级平台同步，或导出到U盘")
-    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "catalog"])
-    p.add_argument("file", nargs="?", help="export：U盘文件（.zip）")
+    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "catalog",
+                                      "attach-pdf"])
+    p.add_argument("file", nargs="?", help="export：U盘文件（.zip）；attach-pdf：on 或 off")
     p.add_argument("--server", help="县级平台地址，如 https://gongkai.example.gov.cn")
     p.add_argument("--ca-cert", dest="ca_cert", help="login：县里自己的 CA 证书文件")
     p.add_argument("--proxy", help="login：代理服务器地址")

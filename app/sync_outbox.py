@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import catalog, sync_catalog
+from app import catalog, sync_catalog, sync_pdf
 from app.boards import photo_path
 from app.notices import get_notice
 from app.store import Store, now_iso
@@ -63,7 +63,8 @@ def sweep(store: Store) -> int:
     return len(ids)
 
 
-def _payload(store: Store, notice_id: str) -> NoticePayload:
+def _payload(store: Store, notice_id: str,
+             pdfs: dict[tuple[str, int | None], Attachment]) -> NoticePayload:
     notice = get_notice(store, notice_id)
     sent = get_notice(store, notice_id, notice.approved_rev) if notice.approved_rev else notice
     document = sent.to_json()
@@ -75,16 +76,20 @@ def _payload(store: Store, notice_id: str) -> NoticePayload:
             size = store.scalar("SELECT size FROM photos WHERE sha256 = ?", (posting["photo"],))
             attachments.append(Attachment(posting["photo"], int(size), "photo",
                                           f"{posting['board']} {posting['posted']}"))
+    if sync_pdf.enabled(store):
+        sheet = pdfs.get((notice_id, notice.approved_rev))
+        attachments.append(sheet or sync_pdf.render_for_county(store, notice_id))
     return NoticePayload(document, item, attachments)
 
 
 def form_batches(store: Store) -> list[str]:
     """Freeze every waiting notice into batches (one transaction); return the new batch ids."""
     info = get_township(store)
-    waiting = [r["notice_id"] for r in store.query(
-        "SELECT notice_id FROM outbox WHERE batch_id IS NULL ORDER BY id")]
+    pdfs = _rendered_sheets(store)
     made: list[str] = []
     with store.transaction() as conn:
+        waiting = [r["notice_id"] for r in store.query(
+            "SELECT notice_id FROM outbox WHERE batch_id IS NULL ORDER BY id")]
         chunk: list[NoticePayload] = []
         size = 0
 
@@ -106,7 +111,7 @@ def form_batches(store: Store) -> list[str]:
             chunk, size = [], 0
 
         for notice_id in waiting:
-            payload = _payload(store, notice_id)
+            payload = _payload(store, notice_id, pdfs)
             weight = len(json.dumps(payload.to_json(), ensure_ascii=False).encode("utf-8"))
             if chunk and (len(chunk) >= MAX_NOTICES_PER_BATCH or
                           size + weight > MAX_BATCH_BYTES * 0.9):
@@ -117,6 +122,21 @@ def form_batches(store: Store) -> list[str]:
         if made:
             store.audit("sync.batch", ",".join(made), {"notices": len(waiting)})
     return made
+
+
+def _rendered_sheets(store: Store) -> dict[tuple[str, int | None], Attachment]:
+    """The sheets of waiting notices, rendered before the freezing transaction.
+
+    Rendering takes milliseconds per notice; doing it outside the transaction
+    keeps the database free for the clerk meanwhile. A notice approved again
+    in between is rendered inside, keyed as it is by its approved revision.
+    """
+    if not sync_pdf.enabled(store):
+        return {}
+    rows = store.query("SELECT o.notice_id, n.approved_rev FROM outbox o"
+                       " JOIN notices n ON n.id = o.notice_id WHERE o.batch_id IS NULL")
+    return {(r["notice_id"], r["approved_rev"]): sync_pdf.render_for_county(store, r["notice_id"])
+            for r in rows}
 
 
 @dataclass(frozen=True)
@@ -144,7 +164,10 @@ def pending_batches(store: Store) -> list[PendingBatch]:
 
 
 def blob_bytes(store: Store, digest: str) -> bytes:
-    """The bytes of an attachment (a stored photo) by its SHA-256."""
+    """The bytes of an attachment (a stored photo or a rendered sheet) by its SHA-256."""
+    sheet = sync_pdf.pdf_path(store, digest)
+    if sheet.exists():
+        return sheet.read_bytes()
     return photo_path(store, digest).read_bytes()
 
 
@@ -220,13 +243,14 @@ class SyncStatus:
     server: str = ""
     #: A county catalog waiting for the clerk: ``{"version", "items", ...}``, else None.
     catalog_offer: dict[str, Any] | None = None
+    attach_pdf: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync status --json``)."""
         return {"last_ok": self.last_ok or None, "queued": self.queued,
                 "in_flight": self.in_flight, "returned": self.returned,
                 "last_error": self.last_error or None, "server": self.server or None,
-                "catalog_offer": self.catalog_offer}
+                "catalog_offer": self.catalog_offer, "attach_pdf": self.attach_pdf}
 
 
 def sync_status(store: Store) -> SyncStatus:
@@ -241,4 +265,5 @@ def sync_status(store: Store) -> SyncStatus:
     return SyncStatus(store.get_setting("sync.last_ok", "") or "", queued, in_flight,
                       returned, store.get_setting("sync.last_error", "") or "",
                       store.get_setting("sync.server", "") or "",
-                      offer.to_json() if (offer := sync_catalog.offered(store)) else None)
+                      offer.to_json() if (offer := sync_catalog.offered(store)) else None,
+                      sync_pdf.enabled(store))

@@ -73,3 +73,21 @@ def qtbot_timer(ticks: list):
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     return timer
+
+
+def test_attach_pdf_box_shows_and_stores_the_setting(configured_window, qtbot) -> None:
+    from app import sync_pdf
+
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    assert not page.attach_pdf.isChecked()
+    page.attach_pdf.setChecked(True)
+
+    def stored() -> bool:
+        with open_desk(configured_window.folder) as store:
+            return sync_pdf.enabled(store)
+
+    qtbot.waitUntil(stored, timeout=WAIT)
+    page.refresh()
+    qtbot.wait(200)
+    assert page.attach_pdf.isChecked()

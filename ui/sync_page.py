@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import sync, sync_catalog, sync_outbox
+from app import sync, sync_catalog, sync_outbox, sync_pdf
 from app.store import Store
 from ui.import_dialog import ImportDialog
 from ui.tasks import Runner
@@ -108,7 +109,10 @@ class SyncPage(QWidget):
                                              ("报送中（等县里确认）", self.in_flight))):
             grid.addWidget(QLabel(name), row, 0)
             grid.addWidget(label, row, 1)
-        grid.addWidget(self.error, 4, 0, 1, 2)
+        self.attach_pdf = QCheckBox("报送时附上每条信息的张贴稿 PDF（县级平台要求时勾选）")
+        self.attach_pdf.toggled.connect(self._attach_pdf_toggled)
+        grid.addWidget(self.attach_pdf, 4, 0, 1, 2)
+        grid.addWidget(self.error, 5, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         self.sync_button = QPushButton("立即同步")
@@ -173,6 +177,9 @@ class SyncPage(QWidget):
         self.queued.setText(f"{status.queued} 条")
         self.in_flight.setText(f"{status.in_flight} 条")
         self.error.setText(f"上次出错：{status.last_error}" if status.last_error else "")
+        self.attach_pdf.blockSignals(True)
+        self.attach_pdf.setChecked(status.attach_pdf)
+        self.attach_pdf.blockSignals(False)
         self.offer = status.catalog_offer
         if self.offer:
             self.offer_label.setText(
@@ -253,6 +260,10 @@ class SyncPage(QWidget):
             say(self.done, text, error=True)
 
         self.runner.run(lambda s: sync.export_bundle(s, Path(path)), finished, failed)
+
+    def _attach_pdf_toggled(self, on: bool) -> None:
+        self.runner.run(lambda s: sync_pdf.set_enabled(s, on), lambda _r: None,
+                        self._failed_quietly)
 
     def review_catalog(self) -> None:
         """Preview the county's catalog revision; it is applied only when the clerk confirms.

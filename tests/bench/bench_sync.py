@@ -4,7 +4,8 @@ Pushes 1,000 approved notices with 200 photos (about 48 kB each) from a
 township data folder to a fresh ``gongkai-county serve`` (SQLite) on
 127.0.0.1, and prints notices/s and MB/s; then cuts the server off in the
 middle of a second such push, restarts it and prints how long the push took
-to finish after the restart.
+to finish after the restart. Last, the first push again with the rendered
+sheet of every notice attached (``sync attach-pdf on``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 import httpx  # noqa: E402
 from tests_support import fill_outbox  # noqa: E402
 
-from app import sync  # noqa: E402
+from app import sync, sync_pdf  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 from app.sync_client import RetryPolicy, SyncError  # noqa: E402
 
@@ -96,8 +97,24 @@ def main() -> None:
                   f"still to upload, {rest.replayed} batches recognised as already received)")
         proc.terminate()
         proc.wait()
+
+        db3 = tmp_path / "county3.sqlite3"
+        store3 = township(tmp_path / "c", db3, port)
+        sync_pdf.set_enabled(store3, True)
+        proc = serve(db3, port)
+        start = time.perf_counter()
+        with sync.connect(store3) as client:
+            report = sync.push(store3, client)
+        took = time.perf_counter() - start
+        mb = report.bytes_sent / 1e6
+        print(f"with each sheet as a PDF: {report.notices} notices, {report.attachments} "
+              f"attachments, {mb:.1f} MB in {took:.2f} s (rendering included): "
+              f"{report.notices / took:.0f} notices/s, {mb / took:.1f} MB/s")
+        proc.terminate()
+        proc.wait()
         store.close()
         store2.close()
+        store3.close()
 
 
 if __name__ == "__main__":

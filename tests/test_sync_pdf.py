@@ -1,0 +1,76 @@
+"""The rendered sheet travels to the county when the township switches it on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import httpx
+import pytest
+from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
+from test_sync_e2e import _staff_token, stats, token_for
+from tests_support import fill_outbox
+
+from app import sync, sync_outbox, sync_pdf
+from app.sync_bundle import read_bundle
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+def test_off_by_default_so_batches_carry_only_photos(store) -> None:
+    fill_outbox(store, 2, 1)
+    sync_outbox.form_batches(store)
+    kinds = [a.kind for p in sync_outbox.pending_batches(store) for a in p.batch.blobs()]
+    assert kinds == ["photo"]
+    assert not (store.folder / sync_pdf.FOLDER).exists()
+
+
+def test_each_notice_takes_its_sheet_once_over_the_network(
+        serve_process, store, monkeypatch, tmp_path) -> None:  # noqa: F811
+    fill_outbox(store, 3, 1)
+    sync_pdf.set_enabled(store, True)
+    assert sync_outbox.sync_status(store).attach_pdf
+    db = str(serve_process["db"])
+    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    base = f"http://127.0.0.1:{serve_process['port']}"
+    store.set_settings({"sync.server": base})
+    serve_process["start"]()
+    with sync.connect(store) as client:
+        report = sync.push(store, client)
+    assert (report.notices, report.attachments) == (3, 4)  # three sheets and one photo
+    assert stats(db)["attachments"] == 4
+    with sync.connect(store) as client:
+        assert sync.push(store, client).attachments == 0  # nothing waits, nothing resent
+
+    kept = sorted((store.folder / sync_pdf.FOLDER).glob("*.pdf"))
+    assert len(kept) == 3
+    # What county staff open from their page is the very sheet, readable text and all.
+    with httpx.Client(base_url=base, timeout=10) as page:
+        assert page.post("/login", data={"token": _staff_token(db)}).status_code in (200, 303)
+        html = page.get("/").text
+        links = [part.split('"')[0] for part in html.split('href="/attachments/')[1:]]
+        sheets = [page.get("/attachments/" + link) for link in links]
+    pdfs = [s for s in sheets if s.headers["content-type"] == "application/pdf"]
+    assert len(pdfs) == 3
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(pdfs[0].content)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "最低生活保障审核信息公示" in text and "青石镇" in text
+    assert {sync_outbox.blob_bytes(store, p.stem)[:4] for p in kept} == {b"%PDF"}
+
+
+def test_usb_file_carries_the_sheets_as_checked_parts(store, tmp_path) -> None:
+    fill_outbox(store, 2, 0)
+    sync_pdf.set_enabled(store, True)
+    out = tmp_path / "报送.zip"
+    sync.export_bundle(store, out)
+    bundle = read_bundle(out)
+    sheets = [a for n in bundle.batch.notices for a in n.attachments if a.kind == "pdf"]
+    assert len(sheets) == 2
+    for sheet in sheets:
+        assert bundle.blobs[sheet.sha256][:4] == b"%PDF"
+    assert all(f"blobs/{s.sha256}" in json.dumps(bundle.manifest) for s in sheets)
