@@ -307,7 +307,7 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
     with store.transaction() as conn:
         conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
-        _outbox().drop_waiting(store, notice_id)
+        _outbox().withdrawn(store, notice_id)
         store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
                     actor=author)
     return get_notice(store, notice_id)

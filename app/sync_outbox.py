@@ -52,6 +52,27 @@ def drop_waiting(store: Store, notice_id: str) -> None:
                          " THEN 'returned' ELSE 'none' END WHERE id = ?", (notice_id,))
 
 
+def county_knows(store: Store, notice_id: str) -> bool:
+    """Whether the county has, or may already have, this notice (answered or in a batch)."""
+    return bool(store.scalar(
+        "SELECT EXISTS (SELECT 1 FROM county_replies WHERE notice_id = ?)"
+        " OR EXISTS (SELECT 1 FROM outbox WHERE notice_id = ? AND batch_id IS NOT NULL)",
+        (notice_id, notice_id)))
+
+
+def withdrawn(store: Store, notice_id: str) -> None:
+    """A notice was withdrawn: unqueue it, but tell the county if it already has it.
+
+    The county may be showing it on its website; the batch carries the same
+    revision with status ``withdrawn``, which the county stores over its copy
+    and shows its staff. A notice the county never saw simply leaves the queue.
+    """
+    with store.transaction():
+        drop_waiting(store, notice_id)
+        if county_knows(store, notice_id):
+            enqueue(store, notice_id)
+
+
 def sweep(store: Store) -> int:
     """Queue approved notices that were never queued (approved before sync existed)."""
     ids = [r["id"] for r in store.query(

@@ -33,6 +33,8 @@ class ReceivedNotice:
     item: str = ""
     postings: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    #: The township withdrew it after sending: staff should take it off the website.
+    withdrawn: bool = False
 
 
 def received_notices(db: Database, township: int, state: str = "",
@@ -60,4 +62,5 @@ def _notice(row: Any) -> ReceivedNotice:
         row.received, row.state, row.url, row.reason, row.state_at,
         body=str(notice.get("body") or ""), item=heading,
         postings=[p for p in postings if isinstance(p, dict)],
-        attachments=list(document.get("attachments") or []))
+        attachments=list(document.get("attachments") or []),
+        withdrawn=notice.get("status") == "withdrawn")

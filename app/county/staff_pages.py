@@ -22,6 +22,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:1.2em}
 th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#eee}
 td.state-received{color:#555}td.state-published{color:#17692b}td.state-returned{color:#a61b1b}
+.withdrawn{color:#a61b1b}
 form.mark{margin:.2em 0}form.mark input[type=text],form.mark input[type=url]{width:14em}
 nav a{margin-right:.8em}
 .message{background:#fff3cd;border:1px solid #e0c060;padding:.6em;margin-bottom:1em}
@@ -129,7 +130,10 @@ def _notice_row(township: int, n: ReceivedNotice, key: str, back: str) -> str:
     return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}</td>'
             f'<td class="short">{escape(n.kind)}</td><td class="short">{escape(n.domain)}</td>'
             f'<td class="short">{escape(_when(n.received))}</td>'
-            f'<td class="state-{escape(n.state)}">{STATE_NAMES.get(n.state, escape(n.state))}'
+            f'<td class="state-{escape(n.state)}">'
+            + ('<strong class="withdrawn">乡镇已撤回，请从网站撤下</strong><br>'
+               if n.withdrawn else "")
+            + f"{STATE_NAMES.get(n.state, escape(n.state))}"
             f"<br><small>{escape(_when(n.state_at))}</small></td><td>{_answer(n)}</td>"
             f"<td>{_attachments(township, n)}</td>"
             f"<td>{_forms(township, n, key, back)}</td></tr>")
