@@ -19,6 +19,7 @@ DUE_KINDS: dict[str, str] = {
     "due_soon": "即将到期",
     "publicity_ending": "公示期即将结束",
     "awaiting_review": "待审核",
+    "returned": "县级平台退回",
     "unsent": "未报送县级平台",
 }
 
@@ -84,7 +85,10 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
             add("takedown", end, f"公示期已于{end}结束，请从{boards}撤下")
         elif end <= ending:
             add("publicity_ending", end, f"公示期{end}结束（{boards}）")
-    if n.status in ("approved", "published") and n.sync in ("none", "queued", "returned"):
+    if n.status in ("approved", "published") and n.sync == "returned":
+        add("returned", n.due, f"县级平台退回：{n.county_reason or '未说明理由'}；"
+                               "修改后重新审核即再次报送")
+    elif n.status in ("approved", "published") and n.sync in ("none", "queued"):
         add("unsent", n.due, "尚未报送县级平台")
     return out
 

@@ -45,9 +45,12 @@ class Notice:
     publicity: dict[str, str | None] | None
     postings: list[dict[str, Any]] = field(default_factory=list)
     sync: str = "none"
+    #: The county's latest word: where it published the notice, or why it returned it.
+    county_url: str | None = None
+    county_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The Notice JSON of CONTRACT.md, plus body, revision and issuer."""
+        """The Notice JSON of CONTRACT.md, plus body, revision, issuer and the county's word."""
         return {
             "id": self.id, "item_id": self.item_id, "item_rev": self.item_rev,
             "domain": self.domain, "kind": self.kind, "title": self.title,
@@ -55,7 +58,8 @@ class Notice:
             "calendar_known": self.calendar_known, "publicity": self.publicity,
             "postings": self.postings, "sync": self.sync, "rev": self.rev,
             "approved_rev": self.approved_rev, "issuer": self.issuer, "phone": self.phone,
-            "body": self.body,
+            "body": self.body, "county_url": self.county_url,
+            "county_reason": self.county_reason,
         }
 
 
@@ -198,6 +202,7 @@ def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
         issuer=revision["issuer"], phone=revision["phone"], rev=revision["rev"],
         approved_rev=row["approved_rev"], formed=row["formed"], due=row["due"],
         calendar_known=known, publicity=publicity, postings=postings, sync=row["sync"],
+        county_url=row["county_url"], county_reason=row["county_reason"],
     )
 
 

@@ -90,6 +90,9 @@ def _payload(store: Store, notice_id: str,
     sent = get_notice(store, notice_id, notice.approved_rev) if notice.approved_rev else notice
     document = sent.to_json()
     document["status"] = notice.status
+    # The county's own earlier answer is not part of what the township reports.
+    document.pop("county_url", None)
+    document.pop("county_reason", None)
     item = catalog.get_item(store, sent.item_id, sent.item_rev).to_json()
     attachments = []
     for posting in sent.postings:

@@ -153,6 +153,11 @@ def test_a_returned_notice_shows_the_county_reason_after_pull(
     assert (pulled.replies, pulled.returned) == (2, 1)
     returned = notices.get_notice(store, ids[0])
     assert returned.sync == "returned"
+    assert returned.county_reason == "名单缺少家庭人口，请补充后重报。"
+    from app.due import due_lines
+
+    line = next(d for d in due_lines(store) if d.notice_id == ids[0])
+    assert line.kind == "returned" and "名单缺少家庭人口" in line.detail
     status = sync_outbox.sync_status(store)
     assert status.returned[0]["reason"] == "名单缺少家庭人口，请补充后重报。"
     row = store.conn.execute("SELECT county_url FROM notices WHERE id = ?", (ids[1],)).fetchone()

@@ -143,7 +143,7 @@ class DashboardPage(QWidget):
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = QTreeWidgetItem([line.label, line.title, when, line.detail])
             row.setData(0, Qt.ItemDataRole.UserRole, line.notice_id)
-            if line.kind in ("overdue", "takedown"):
+            if line.kind in ("overdue", "takedown", "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)
         self.due_empty.setVisible(not data.due)

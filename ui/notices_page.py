@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import boards, clock, notices, review
-from app.facts import NOTICE_KINDS, STATUSES
+from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
 from app.notices import CheckResult, EditorState, check_text
 from app.privacy import line_and_column
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
@@ -101,6 +101,9 @@ class NoticesPage(QWidget):
 
         self.heading = QLabel()
         self.heading.setWordWrap(True)
+        self.county = QLabel()
+        self.county.setWordWrap(True)
+        self.county.setOpenExternalLinks(True)
         self.title_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.body_edit.setPlaceholderText("正文")
@@ -140,8 +143,8 @@ class NoticesPage(QWidget):
         self.message.setWordWrap(True)
 
         editor_split = QSplitter()
-        editor_split.addWidget(stacked(self.heading, self.title_edit, self.body_edit,
-                                       margins=False))
+        editor_split.addWidget(stacked(self.heading, self.county, self.title_edit,
+                                       self.body_edit, margins=False))
         editor_split.addWidget(side)
         editor_split.setSizes([560, 300])
         self.editor = stacked(editor_split, buttons, self.message, margins=False,
@@ -216,6 +219,7 @@ class NoticesPage(QWidget):
         due = f"　应于{n.due}前公开" if n.due else ""
         self.heading.setText(f"<b>{escape(n.kind)}</b>　{escape(STATUSES[n.status])}　"
                              f"第{n.rev}版　{escape(n.domain)}　目录事项 {escape(n.item_id)}{due}")
+        self._show_county(n)
         self.title_edit.blockSignals(True)
         self.body_edit.blockSignals(True)
         self.title_edit.setText(n.title)
@@ -238,6 +242,22 @@ class NoticesPage(QWidget):
             self.message.setStyleSheet("")
         self.opened.emit(n.id)
         self.run_check()
+
+    def _show_county(self, n: notices.Notice) -> None:
+        """The county's word on this notice, in red when it came back returned."""
+        if n.sync == "returned":
+            text = (f"县级平台退回：{escape(n.county_reason or '未说明理由')}"
+                    "（修改后重新审核，即再次报送）")
+        elif n.county_url:
+            url = escape(n.county_url)
+            text = f'县级平台已发布：<a href="{url}">{url}</a>'
+        elif n.sync != "none":
+            text = f"县级平台：{SYNC_STATES[n.sync]}"
+        else:
+            text = ""
+        self.county.setText(text)
+        self.county.setStyleSheet("color: #b00020;" if n.sync == "returned" else "")
+        self.county.setVisible(bool(text))
 
     def run_check(self) -> None:
         """Check the text as it stands, off the UI thread; only the newest answer is shown."""

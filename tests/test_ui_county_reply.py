@@ -1,0 +1,57 @@
+"""A notice the county returned: its reason on the 工作台, on the 同步 page and in the editor."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from test_county_cli import serve_process  # noqa: E402, F401  (fixture)
+from test_sync_e2e import _county_answers, _staff_token, token_for  # noqa: E402
+from test_ui_sync import approve_one  # noqa: E402
+
+from app import sync  # noqa: E402
+from app.desk import open_desk  # noqa: E402
+
+pytest_plugins = ["conftest_ui"]
+WAIT = 20_000
+REASON = "名单缺少家庭人口，请补充后重报。"
+
+
+def test_returned_reason_shows_where_the_clerk_looks(
+        configured_window, serve_process, qtbot, monkeypatch) -> None:  # noqa: F811
+    window = configured_window
+    db = str(serve_process["db"])
+    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    base = f"http://127.0.0.1:{serve_process['port']}"
+    serve_process["start"]()
+    with open_desk(window.folder) as store:
+        store.set_settings({"sync.server": base})
+    nid = approve_one(window.folder)
+
+    window.show_page("同步")
+    page = window.sync
+    page.sync_now()
+    qtbot.waitUntil(lambda: "同步完成：报送 1 条" in page.done.text(), timeout=WAIT)
+    _county_answers(base, _staff_token(db), nid, "returned", REASON)
+    page.sync_now()
+    qtbot.waitUntil(lambda: "退回 1 条" in page.done.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.returned.count() == 1, timeout=WAIT)
+    assert REASON in page.returned.item(0).text()
+
+    dashboard = window.dashboard
+    window.show_page("工作台")
+    dashboard.refresh()
+
+    def returned_line():
+        rows = [dashboard.due_list.topLevelItem(i) for i in
+                range(dashboard.due_list.topLevelItemCount())]
+        return next((r for r in rows if r.text(0) == "县级平台退回"), None)
+
+    qtbot.waitUntil(lambda: returned_line() is not None, timeout=WAIT)
+    assert REASON in returned_line().text(3)
+
+    window.show_page("同步")
+    page.open_notice.emit(nid)  # what a double-click on the returned list does
+    editor = window.notices
+    qtbot.waitUntil(lambda: editor.state is not None and editor.state.notice.id == nid,
+                    timeout=WAIT)
+    assert REASON in editor.county.text() and not editor.county.isHidden()
