@@ -86,8 +86,8 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
         elif end <= ending:
             add("publicity_ending", end, f"公示期{end}结束（{boards}）")
     if n.status in ("approved", "published") and n.sync == "returned":
-        add("returned", n.due, f"县级平台退回：{n.county_reason or '未说明理由'}；"
-                               "修改后重新审核即再次报送")
+        reason = (n.county_reason or "未说明理由").rstrip("。；;. ")
+        add("returned", n.due, f"县级平台退回：{reason}；修改后重新审核即再次报送")
     elif n.status in ("approved", "published") and n.sync in ("none", "queued"):
         add("unsent", n.due, "尚未报送县级平台")
     return out

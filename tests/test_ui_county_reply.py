@@ -47,7 +47,7 @@ def test_returned_reason_shows_where_the_clerk_looks(
         return next((r for r in rows if r.text(0) == "县级平台退回"), None)
 
     qtbot.waitUntil(lambda: returned_line() is not None, timeout=WAIT)
-    assert REASON in returned_line().text(3)
+    assert REASON.rstrip("。") in returned_line().text(3)
 
     window.show_page("同步")
     page.open_notice.emit(nid)  # what a double-click on the returned list does
