@@ -220,6 +220,10 @@ def test_catalog_and_calendar_load_and_refuse_bad_files(
     assert county("catalog", "load", str(good), "--db", db, capsys=capsys)[1].strip() == \
         "目录已载入，版本 1。"
     assert "版本 2" in county("catalog", "load", str(good), "--db", db, capsys=capsys)[1]
+    exported = tmp_path / "export.json"  # what ``gongkai catalog export x.json`` writes
+    exported.write_text(json.dumps({"format": "gongkai-catalog", "items": items},
+                                   ensure_ascii=False), encoding="utf-8")
+    assert "版本 3" in county("catalog", "load", str(exported), "--db", db, capsys=capsys)[1]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"id": "x"}]), encoding="utf-8")
     code, _, err = county("catalog", "load", str(bad), "--db", db, capsys=capsys)
@@ -240,7 +244,7 @@ def test_catalog_and_calendar_load_and_refuse_bad_files(
         versions = conn.exec_driver_sql("SELECT count(*) FROM catalog_versions").scalar()
         kept = conn.exec_driver_sql("SELECT document FROM calendar_years").scalar()
     opened.close()
-    assert versions == 2 and json.loads(kept)["workdays"] == ["2027-02-06"]
+    assert versions == 3 and json.loads(kept)["workdays"] == ["2027-02-06"]
 
 
 def test_usage_errors_exit_2_and_the_data_folder_is_the_default(

@@ -22,7 +22,14 @@ from app.county.schema import catalog_versions
 
 
 def check_items(data: Any) -> list[dict[str, Any]]:
-    """The catalog items of a load, normalised to the CONTRACT shape, or Refused."""
+    """The catalog items of a load, normalised to the CONTRACT shape, or Refused.
+
+    ``data`` is the list of items, or a catalog a township wrote with
+    ``gongkai catalog export FILE.json`` (its ``items``): counties often start
+    from one township's catalog and revise it.
+    """
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]
     if not isinstance(data, list) or not data:
         raise Refused(422, "目录文件应是一个非空的 JSON 列表，每项是一个目录事项。")
     items, seen = [], set()
