@@ -32,10 +32,31 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     """``serve``: the API and the staff page under uvicorn, until interrupted."""
     from app.county.server import serve  # only this command needs FastAPI and uvicorn
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UserError("--tls-cert 和 --tls-key 要一起给出：证书文件和它的私钥文件。")
+    if args.tls_cert:
+        _check_tls(args.tls_cert, args.tls_key)
     where = db.engine.url.render_as_string(hide_password=True)
-    print(f"县级平台：http://{args.host}:{args.port}/ ，数据库 {where}", file=sys.stderr)
-    serve(db, args.host, args.port)
+    scheme = "https" if args.tls_cert else "http"
+    print(f"县级平台：{scheme}://{args.host}:{args.port}/ ，数据库 {where}", file=sys.stderr)
+    serve(db, args.host, args.port, args.tls_cert, args.tls_key)
     return 0
+
+
+def _check_tls(cert: str, key: str) -> None:
+    """Load the certificate and key once here, so a bad pair is one sentence, not a trace."""
+    import ssl
+
+    for path in (cert, key):
+        if not Path(path).is_file():
+            raise UserError(f"找不到证书文件 {path}。")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            cert, key, password=lambda: b"")  # an encrypted key: refuse, never prompt
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        log.error("TLS certificate %s / key %s: %s", cert, key, exc)
+        raise UserError("证书或私钥文件无法读取，或两者不是一对（需要 PEM 格式，私钥不能加密码）。"
+                        ) from exc
 
 
 def cmd_token_add(db: Database, args: argparse.Namespace) -> int:
@@ -141,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[db], help="启动县级平台服务")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--tls-cert", dest="tls_cert", metavar="CERT.pem",
+                       help="HTTPS：服务器证书（PEM，可含中间证书）")
+    serve.add_argument("--tls-key", dest="tls_key", metavar="KEY.pem",
+                       help="HTTPS：证书的私钥（PEM，不加密码）")
     serve.set_defaults(handler=cmd_serve)
 
     token = sub.add_parser("token", help="乡镇和工作人员的令牌").add_subparsers(
