@@ -8,10 +8,15 @@ thirty townships coming back online together do not knock at the same
 second; anything else is the county saying no, and is reported in one
 sentence. TLS is always verified, against the county's own CA certificate
 when one is set; a proxy setting (or the usual HTTPS_PROXY) is honoured.
+
+A certificate that cannot be verified is not transient: retrying cannot
+help, and calling it "no connection" sends the clerk to check the cable. It
+is reported at once as what it is, with the one setting that fixes it.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import ssl
 import time
@@ -24,6 +29,8 @@ import httpx
 from app import __version__
 from app.errors import UserError
 from app.sync_protocol import API, BatchReceipt, Reply
+
+log = logging.getLogger(__name__)
 
 
 class SyncError(UserError):
@@ -45,7 +52,13 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Connection:
-    """Where the county is and how to reach it."""
+    """Where the county is and how to reach it.
+
+    ``connect_timeout`` and ``read_timeout`` bound one attempt (seconds to
+    connect, and to wait for each read of the answer), so a county that
+    accepts a request and never answers costs at most ``attempts ×
+    read_timeout`` plus the backoff before the clerk is told.
+    """
 
     server: str
     token: str
@@ -57,6 +70,46 @@ class Connection:
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _UNREACHABLE = "连不上县级平台，已保留待报送内容，网络恢复后会自动重试。"
+_STALLED = "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
+_BAD_PROXY = "代理地址无法识别，应形如 http://10.0.0.1:8080（只支持 HTTP 代理）。"
+_PROXY_FAILED = "代理服务器没能连到县级平台，已保留待报送内容，请检查代理设置或稍后再试。"
+_CERT_UNKNOWN = ("县级平台的证书无法验证，请向县里要来 CA 证书文件，填在“连接设置”的 CA 证书一栏"
+                 "（命令行用 gongkai sync login --ca-cert）后再试。")
+_CERT_MISMATCH = ("县级平台的证书无法用所填的 CA 证书验证，请确认 CA 证书文件是县里给的那一份、"
+                  "平台地址没有写错。")
+
+
+def _cert_failure(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification error behind ``exc``, if that is what it was.
+
+    httpx wraps it twice (httpx.ConnectError from httpcore.ConnectError from
+    ssl.SSLCertVerificationError), so the chain of causes is walked.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _proxy_url(proxy: str) -> str | None:
+    """The proxy setting as httpx takes it: "10.0.0.1:8080" as typed means http://10.0.0.1:8080."""
+    proxy = proxy.strip()
+    if not proxy:
+        return None
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    try:
+        url = httpx.URL(proxy)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise SyncError(_BAD_PROXY) from exc
+    # SOCKS would need an extra package (socksio) that is not installed: refuse it plainly.
+    if url.scheme not in ("http", "https") or not url.host:
+        raise SyncError(_BAD_PROXY)
+    return proxy
 
 
 class CountyClient:
@@ -75,10 +128,11 @@ class CountyClient:
             except (OSError, ssl.SSLError) as exc:
                 raise SyncError("县里的 CA 证书文件无法读取。") from exc
         self.retry = retry or RetryPolicy()
+        self._own_ca = bool(connection.ca_cert)
         self._sleep = sleep
         self.http = httpx.Client(
             base_url=connection.server.rstrip("/") + API, verify=verify,
-            proxy=connection.proxy or None, trust_env=True,
+            proxy=_proxy_url(connection.proxy), trust_env=True,
             timeout=httpx.Timeout(connection.read_timeout, connect=connection.connect_timeout),
             headers={"Authorization": f"Bearer {connection.token}",
                      "User-Agent": f"gongkai/{__version__}"})
@@ -100,13 +154,23 @@ class CountyClient:
             try:
                 response = self.http.request(method, path, **kwargs)
             except httpx.TransportError as exc:
-                last = _UNREACHABLE if not isinstance(exc, httpx.TimeoutException) else \
-                    "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
+                log.warning("%s %s, attempt %d: %r", method, path, attempt + 1, exc)
+                if (bad := _cert_failure(exc)) is not None:
+                    raise SyncError(_CERT_MISMATCH if self._own_ca else _CERT_UNKNOWN,
+                                    bad.verify_message or str(bad)) from exc
+                if isinstance(exc, httpx.TimeoutException):
+                    last = _STALLED
+                elif isinstance(exc, httpx.ProxyError):
+                    last = _PROXY_FAILED
+                else:
+                    last = _UNREACHABLE
             else:
                 if response.status_code < 400 or response.status_code == 404:
                     return response
                 if response.status_code not in _RETRY_STATUS:
                     raise SyncError(_detail(response))
+                log.warning("%s %s, attempt %d: HTTP %d", method, path, attempt + 1,
+                            response.status_code)
                 last = "县级平台暂时出错，已保留待报送内容，稍后会自动重试。"
             if attempt + 1 < self.retry.attempts:
                 self._sleep(self.retry.delay(attempt))
