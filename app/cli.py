@@ -424,7 +424,9 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
     if args.action == "login":
         if not args.server:
             raise UserError("请用 --server 给出县级平台地址。")
-        settings = {k: v for k, v in (("sync.ca_cert", args.ca_cert),
+        # The CA file is kept by its full path: later pushes run from other folders.
+        ca_cert = str(Path(args.ca_cert).resolve()) if args.ca_cert else args.ca_cert
+        settings = {k: v for k, v in (("sync.ca_cert", ca_cert),
                                       ("sync.proxy", args.proxy)) if v is not None}
         if settings:
             store.set_settings(settings)

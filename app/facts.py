@@ -175,7 +175,7 @@ STATUSES: dict[str, str] = {
 SYNC_STATES: dict[str, str] = {
     "none": "未报送",
     "queued": "待报送",
-    "sent": "已报送",
+    "sent": "报送中",  # frozen in a batch, not yet confirmed by the county
     "accepted": "县级已接收",
     "returned": "县级退回",
 }

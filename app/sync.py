@@ -10,6 +10,7 @@ from there.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from app import clock, sync_catalog, sync_outbox, workdays
 from app.errors import UserError
 from app.store import Store, now_iso
 from app.sync_bundle import write_bundle
-from app.sync_client import Connection, CountyClient, RetryPolicy, SyncError
+from app.sync_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
 from app.sync_protocol import Batch
 
 KEYRING_SERVICE = "gongkai-county"
@@ -81,11 +82,14 @@ def _connection(store: Store, server: str, token: str) -> Connection:
                       store.get_setting("sync.proxy", "") or "")
 
 
-def connect(store: Store, server: str | None = None,
-            retry: RetryPolicy | None = None) -> CountyClient:
-    """A client for the township's county server with its saved token and settings."""
+def connect(store: Store, server: str | None = None, retry: RetryPolicy | None = None,
+            stop: threading.Event | None = None) -> CountyClient:
+    """A client for the township's county server with its saved token and settings.
+
+    Setting ``stop`` ends the work at the next call or retry with SyncStopped.
+    """
     chosen = server_of(store, server)
-    return CountyClient(_connection(store, chosen, token_for(chosen)), retry)
+    return CountyClient(_connection(store, chosen, token_for(chosen)), retry, stop=stop)
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ def push(store: Store, client: CountyClient, progress: Progress | None = None) -
                 client.put_blob(digest, sync_outbox.blob_bytes(store, digest))
                 blobs += 1
             receipt = client.put_batch(entry.batch_id, entry.text.encode("utf-8"))
+        except SyncStopped:
+            raise
         except SyncError as err:
             sync_outbox.record_failure(store, entry.batch_id, str(err))
             raise
@@ -173,6 +179,8 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
             if arrangement:
                 workdays.load_arrangement(store, arrangement)
                 years.append(year)
+    except SyncStopped:
+        raise
     except SyncError as err:
         sync_outbox.record_failure(store, None, str(err))
         raise

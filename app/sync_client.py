@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ class SyncError(UserError):
     """A send or fetch that did not happen; the message is one Chinese sentence."""
 
 
+class SyncStopped(SyncError):
+    """The clerk pressed 停止: nothing is lost, the next sync carries on."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often and how patiently to retry transient failures."""
@@ -48,6 +53,13 @@ class RetryPolicy:
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """Seconds to wait before retry ``attempt`` (0-based): full jitter under a growing cap."""
         return rng() * min(self.cap, self.base * 2 ** attempt)
+
+
+#: The patience used when a caller does not choose (looked up at each connection, so a
+#: test can shorten it): six attempts with backoff, 10 s to connect, 30 s per read.
+DEFAULT_RETRY = RetryPolicy()
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -64,12 +76,13 @@ class Connection:
     token: str
     ca_cert: str = ""
     proxy: str = ""
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    connect_timeout: float | None = None  # None: CONNECT_TIMEOUT
+    read_timeout: float | None = None  # None: READ_TIMEOUT
 
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _UNREACHABLE = "连不上县级平台，已保留待报送内容，网络恢复后会自动重试。"
+_STOPPED = "已停止同步，待报送内容都还在，下次同步会接着报送。"
 _STALLED = "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
 _BAD_PROXY = "代理地址无法识别，应形如 http://10.0.0.1:8080（只支持 HTTP 代理）。"
 _PROXY_FAILED = "代理服务器没能连到县级平台，已保留待报送内容，请检查代理设置或稍后再试。"
@@ -116,7 +129,8 @@ class CountyClient:
     """One township's client of the county API (use as a context manager)."""
 
     def __init__(self, connection: Connection, retry: RetryPolicy | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 stop: threading.Event | None = None) -> None:
         if not connection.server.startswith(("https://", "http://")):
             raise SyncError("县级平台地址应以 https:// 开头。")
         if not connection.token:
@@ -127,13 +141,15 @@ class CountyClient:
                 verify = ssl.create_default_context(cafile=connection.ca_cert)
             except (OSError, ssl.SSLError) as exc:
                 raise SyncError("县里的 CA 证书文件无法读取。") from exc
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DEFAULT_RETRY
         self._own_ca = bool(connection.ca_cert)
         self._sleep = sleep
+        self.stop = stop
+        read = connection.read_timeout or READ_TIMEOUT
         self.http = httpx.Client(
             base_url=connection.server.rstrip("/") + API, verify=verify,
             proxy=_proxy_url(connection.proxy), trust_env=True,
-            timeout=httpx.Timeout(connection.read_timeout, connect=connection.connect_timeout),
+            timeout=httpx.Timeout(read, connect=connection.connect_timeout or CONNECT_TIMEOUT),
             headers={"Authorization": f"Bearer {connection.token}",
                      "User-Agent": f"gongkai/{__version__}"})
         self.bytes_sent = 0
@@ -148,9 +164,15 @@ class CountyClient:
         """Close the connection pool."""
         self.http.close()
 
+    def check_stop(self) -> None:
+        """Raise SyncStopped if the clerk asked to stop (checked between calls and retries)."""
+        if self.stop is not None and self.stop.is_set():
+            raise SyncStopped(_STOPPED)
+
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         last = _UNREACHABLE
         for attempt in range(self.retry.attempts):
+            self.check_stop()
             try:
                 response = self.http.request(method, path, **kwargs)
             except httpx.TransportError as exc:
@@ -173,7 +195,13 @@ class CountyClient:
                             response.status_code)
                 last = "县级平台暂时出错，已保留待报送内容，稍后会自动重试。"
             if attempt + 1 < self.retry.attempts:
-                self._sleep(self.retry.delay(attempt))
+                delay = self.retry.delay(attempt)
+                # A stop pressed during the backoff ends the wait at once.
+                if self.stop is not None:
+                    self.stop.wait(delay)
+                else:
+                    self._sleep(delay)
+        self.check_stop()
         raise SyncError(last)
 
     def hello(self) -> dict[str, Any]:

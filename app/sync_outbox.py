@@ -268,13 +268,16 @@ class SyncStatus:
     #: A county catalog waiting for the clerk: ``{"version", "items", ...}``, else None.
     catalog_offer: dict[str, Any] | None = None
     attach_pdf: bool = False
+    ca_cert: str = ""
+    proxy: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync status --json``)."""
         return {"last_ok": self.last_ok or None, "queued": self.queued,
                 "in_flight": self.in_flight, "returned": self.returned,
                 "last_error": self.last_error or None, "server": self.server or None,
-                "catalog_offer": self.catalog_offer, "attach_pdf": self.attach_pdf}
+                "catalog_offer": self.catalog_offer, "attach_pdf": self.attach_pdf,
+                "ca_cert": self.ca_cert or None, "proxy": self.proxy or None}
 
 
 def sync_status(store: Store) -> SyncStatus:
@@ -290,4 +293,5 @@ def sync_status(store: Store) -> SyncStatus:
                       returned, store.get_setting("sync.last_error", "") or "",
                       store.get_setting("sync.server", "") or "",
                       offer.to_json() if (offer := sync_catalog.offered(store)) else None,
-                      sync_pdf.enabled(store))
+                      sync_pdf.enabled(store), store.get_setting("sync.ca_cert", "") or "",
+                      store.get_setting("sync.proxy", "") or "")

@@ -45,7 +45,7 @@ def test_queue_shows_and_usb_export_writes_the_batch(configured_window, qtbot, t
 
 def test_unreachable_county_is_one_sentence_and_keeps_the_queue(configured_window, qtbot,
                                                                   monkeypatch) -> None:
-    monkeypatch.setattr(sync_client.RetryPolicy, "base", 0.01)
+    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", sync_client.RetryPolicy(base=0.01))
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -91,3 +91,17 @@ def test_attach_pdf_box_shows_and_stores_the_setting(configured_window, qtbot) -
     page.refresh()
     qtbot.wait(200)
     assert page.attach_pdf.isChecked()
+
+
+def test_connection_settings_reopen_with_what_was_saved(configured_window, qtbot) -> None:
+    with open_desk(configured_window.folder) as store:
+        store.set_settings({"sync.server": "https://gk.example.gov.cn",
+                            "sync.ca_cert": "/etc/gongkai/county-ca.pem",
+                            "sync.proxy": "http://10.0.0.1:8080"})
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    dialog = page.login()
+    assert dialog.server.text() == "https://gk.example.gov.cn"
+    assert dialog.ca_cert.text() == "/etc/gongkai/county-ca.pem"
+    assert dialog.proxy.text() == "http://10.0.0.1:8080"
+    dialog.reject()

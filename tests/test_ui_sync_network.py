@@ -21,10 +21,9 @@ from net_support import CountyServer, Relay, county_serving  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from tests_support import fill_outbox  # noqa: E402
 
-from app import sync  # noqa: E402
+from app import sync, sync_client  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.store import Store  # noqa: E402
-from app.sync_client import Connection, CountyClient, RetryPolicy  # noqa: E402
+from app.sync_client import RetryPolicy  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 WAIT = 15_000
@@ -57,23 +56,15 @@ def relay(county: CountyServer) -> Iterator[Relay]:
 
 @pytest.fixture
 def quick_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page's ``sync.connect``, with a quick retry policy and a short read timeout.
+    """Shorter patience for every client the page makes: two attempts, 0.5 s reads.
 
-    The page builds its client with ``sync.connect(store)``, whose defaults (six
-    attempts, 60 s reads) are right for a township's line but would make a
-    stalled county take minutes here. Same settings, same token, same real
-    client and sockets: only the patience is shorter.
+    The defaults (six attempts, 30 s reads) are right for a township's line but
+    would make a stalled county take minutes here. Same settings, same token,
+    same real client and sockets: only the patience is shorter.
     """
-    def connect(store: Store, server: str | None = None,
-                retry: RetryPolicy | None = None) -> CountyClient:
-        chosen = sync.server_of(store, server)
-        return CountyClient(Connection(chosen, sync.token_for(chosen),
-                                       store.get_setting("sync.ca_cert", "") or "",
-                                       store.get_setting("sync.proxy", "") or "",
-                                       connect_timeout=2.0, read_timeout=READ_TIMEOUT),
-                            retry or QUICK)
-
-    monkeypatch.setattr(sync, "connect", connect)
+    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", QUICK)
+    monkeypatch.setattr(sync_client, "READ_TIMEOUT", READ_TIMEOUT)
+    monkeypatch.setattr(sync_client, "CONNECT_TIMEOUT", 2.0)
 
 
 def queue_for(window, county: CountyServer, url: str, monkeypatch: pytest.MonkeyPatch,
@@ -166,3 +157,31 @@ def test_a_failing_or_stalled_county_is_one_red_sentence_and_the_next_sync_compl
     finished_ok(page, qtbot, 3)
     figures = county.stats()
     assert (figures["notices"], figures["batches"], figures["attachments"]) == (3, 1, 1)
+
+
+def test_stop_ends_a_stalled_sync_soon_and_keeps_the_queue(
+        county: CountyServer, relay: Relay, configured_window, qtbot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A patient client: six attempts of 1 s reads would keep the page busy for 6 s or more.
+    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", RetryPolicy(attempts=6, base=0.5, cap=1))
+    monkeypatch.setattr(sync_client, "READ_TIMEOUT", 1.0)
+    page, _ids = queue_for(configured_window, county, relay.url, monkeypatch, qtbot)
+    relay.set_mode("stall")
+    page.sync_now()
+    assert page.stop_button.isVisible() and page.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: len(relay.requests) >= 1, timeout=WAIT)
+    started = time.monotonic()
+    page.stop()
+    assert page.done.text() == "正在停止……" and not page.stop_button.isEnabled()
+    assert not page.sync_button.isEnabled()  # no second sync while the first winds down
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT)
+    assert time.monotonic() - started < 1.5  # at most the read already on the wire
+    assert page.done.text() == "已停止同步，待报送内容都还在，下次同步会接着报送。"
+    assert RED not in page.done.styleSheet() and not page.stop_button.isVisible()
+    qtbot.waitUntil(lambda: page.in_flight.text() == "3 条", timeout=WAIT)
+    assert page.error.text() == ""  # stopping is not an error
+
+    relay.set_mode("pass")
+    page.sync_now()
+    finished_ok(page, qtbot, 3)
+    assert county.stats()["notices"] == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -37,7 +38,8 @@ AUTO_RETRY_MS = 10 * 60 * 1000
 class LoginDialog(QDialog):
     """County server address, token (kept in the system keyring), CA certificate, proxy."""
 
-    def __init__(self, runner: Runner, server: str, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, server: str, parent: QWidget | None = None,
+                 ca_cert: str = "", proxy: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("连接县级平台")
         self.runner = runner
@@ -46,9 +48,14 @@ class LoginDialog(QDialog):
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText("县里发给本乡镇的令牌")
-        self.ca_cert = QLineEdit()
+        self.ca_cert = QLineEdit(ca_cert)
         self.ca_cert.setPlaceholderText("县里自己的 CA 证书（没有就不填）")
-        self.proxy = QLineEdit()
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._choose_ca)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_cert, 1)
+        ca_row.addWidget(browse)
+        self.proxy = QLineEdit(proxy)
         self.proxy.setPlaceholderText("如 http://10.0.0.1:8080（没有就不填）")
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -56,10 +63,16 @@ class LoginDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("平台地址", self.server)
         form.addRow("令牌", self.token)
-        form.addRow("CA 证书", self.ca_cert)
+        form.addRow("CA 证书", ca_row)
         form.addRow("代理", self.proxy)
         form.addRow(self.message)
         form.addRow(buttons)
+
+    def _choose_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "县里的 CA 证书", "",
+                                              "证书 (*.pem *.crt *.cer);;所有文件 (*)")
+        if path:
+            self.ca_cert.setText(path)
 
     def save(self) -> None:
         """Check the token with the county in the background; close only when it works."""
@@ -91,7 +104,8 @@ class SyncPage(QWidget):
     def __init__(self, runner: Runner) -> None:
         super().__init__()
         self.runner = runner
-        self.server = ""
+        self.server = self.ca_cert = self.proxy = ""
+        self._stop: threading.Event | None = None
         title = QLabel("同步")
         title.setObjectName("pageTitle")
         self.last_ok = QLabel()
@@ -121,12 +135,17 @@ class SyncPage(QWidget):
         self.export_button.clicked.connect(lambda: self.export())
         self.login_button = QPushButton("连接设置…")
         self.login_button.clicked.connect(lambda: self.login())
+        self.stop_button = QPushButton("停止")
+        self.stop_button.setToolTip("停止这次同步；待报送的内容都保留，下次接着报送")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setVisible(False)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.done = QLabel()
         self.done.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.sync_button, self.export_button, self.login_button):
+        for button in (self.sync_button, self.export_button, self.login_button,
+                       self.stop_button):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
 
@@ -171,6 +190,7 @@ class SyncPage(QWidget):
 
     def _show(self, status: sync_outbox.SyncStatus) -> None:
         self.server = status.server
+        self.ca_cert, self.proxy = status.ca_cert, status.proxy
         self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
         self.last_ok.setText(status.last_ok.replace("T", " ")[:19] if status.last_ok
                              else "从未")
@@ -206,9 +226,12 @@ class SyncPage(QWidget):
         self._set_busy(True)
         self.progress.setRange(0, 0)
         self.done.setText("正在同步……")
+        stop = self._stop = threading.Event()
+        self.stop_button.setEnabled(True)
+        self.stop_button.setVisible(True)
 
         def work(store: Store, report) -> tuple[sync.PushReport, sync.PullReport]:
-            with sync.connect(store) as client:
+            with sync.connect(store, stop=stop) as client:
                 pushed = sync.push(store, client, report)
                 return pushed, sync.pull(store, client)
 
@@ -218,7 +241,7 @@ class SyncPage(QWidget):
 
         def finished(result: tuple[sync.PushReport, sync.PullReport]) -> None:
             pushed, pulled = result
-            self._set_busy(False)
+            self._syncing_over()
             offered = (f"县里发来目录第{pulled.catalog_version}版，请查看后决定是否采用。"
                        if pulled.catalog_items else "")
             say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
@@ -227,12 +250,29 @@ class SyncPage(QWidget):
             self.changed.emit()
 
         def failed(text: str) -> None:
-            self._set_busy(False)
-            say(self.done, text, error=True)
+            self._syncing_over()
+            say(self.done, text, error=not stop.is_set())
             self.refresh()
             self.changed.emit()
 
         self.runner.run(work, finished, failed, progress)
+
+    def stop(self) -> None:
+        """Ask the running sync to stop at its next call or retry; nothing queued is lost.
+
+        A request already on the wire is not cut: the page waits for it (at most
+        one read timeout), so a new sync never overlaps the one stopping.
+        """
+        if self._stop is None:
+            return
+        self._stop.set()
+        self.stop_button.setEnabled(False)
+        self.done.setText("正在停止……")
+
+    def _syncing_over(self) -> None:
+        self._stop = None
+        self.stop_button.setVisible(False)
+        self._set_busy(False)
 
     def _auto_retry(self) -> None:
         if not self._busy and self.server and self.queued.text() not in ("", "0 条"):
@@ -306,7 +346,7 @@ class SyncPage(QWidget):
 
     def login(self) -> LoginDialog:
         """Open the connection settings."""
-        dialog = LoginDialog(self.runner, self.server, self)
+        dialog = LoginDialog(self.runner, self.server, self, self.ca_cert, self.proxy)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
