@@ -183,8 +183,12 @@ class Store:
         value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
         return default if value is None else value
 
-    def set_settings(self, values: dict[str, str]) -> None:
-        """Write several settings in one transaction, audited."""
+    def set_settings(self, values: dict[str, str], audit_values: bool = True) -> None:
+        """Write several settings in one transaction, audited.
+
+        ``audit_values=False`` records only which keys changed, for values too
+        large for the audit log (a whole county catalog waiting for the clerk).
+        """
         with self.transaction():
             for key, value in values.items():
                 self.conn.execute(
@@ -192,7 +196,7 @@ class Store:
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
-            self.audit("settings", ",".join(sorted(values)), values)
+            self.audit("settings", ",".join(sorted(values)), values if audit_values else {})
 
     # -- backups --------------------------------------------------------------
 

@@ -51,7 +51,7 @@ class CountyCatalog:
 
     def applied(self, store: Store, report: ImportReport) -> None:
         """Mark this version as taken, inside the import's transaction."""
-        _write(store, {PENDING: "", TAKEN: str(self.version)})
+        store.set_settings({PENDING: "", TAKEN: str(self.version)})
         store.audit("sync.catalog", self.name, {"version": self.version,
                                                 "catalog_version": report.version})
 
@@ -71,8 +71,8 @@ def keep_offer(store: Store, version: int, items: list[dict[str, Any]], server: 
     document = json.dumps({"version": version, "items": items, "server": server,
                            "received": now_iso()}, ensure_ascii=False)
     with store.transaction():
-        _write(store, {PENDING: document})
         # The audit log records the offer, not three hundred items of it.
+        store.set_settings({PENDING: document}, audit_values=False)
         store.audit("sync.catalog_offered", f"第{version}版", {"items": len(items)})
 
 
@@ -98,12 +98,7 @@ def decline(store: Store) -> CountyCatalog:
     """Set the offer aside without changing the catalog; the county will not offer it again."""
     offer = waiting(store)
     with store.transaction():
-        _write(store, {PENDING: "", TAKEN: str(offer.version)})
+        store.set_settings({PENDING: "", TAKEN: str(offer.version)})
         store.audit("sync.catalog_declined", offer.name, {"version": offer.version})
     return offer
 
-
-def _write(store: Store, values: dict[str, str]) -> None:
-    for key, value in values.items():
-        store.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
