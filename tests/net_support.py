@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlsplit
 
 import httpx
@@ -153,10 +154,37 @@ class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
+class _Served:
+    """A socketserver in a thread, used as a context manager (the relay and the proxy)."""
+
+    _server: socketserver.BaseServer
+    _live: _Live
+
+    def _serve(self, server: socketserver.BaseServer) -> None:
+        self._server = server
+        self.port = server.server_address[1]
+        self._thread = threading.Thread(target=server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop accepting, end every open connection, and wait for the handler threads."""
+        self._server.shutdown()
+        self._live.end_all(stopping=True)
+        self._server.server_close()
+        self._thread.join(5)
+
+
 # -- the fault relay ----------------------------------------------------------------------
 
 
-class Relay:
+class Relay(_Served):
     """A TCP relay on 127.0.0.1 in front of a real server, in one of four modes.
 
     - ``"pass"``: bytes go through untouched (TLS too: the relay never looks inside).
@@ -190,10 +218,7 @@ class Relay:
             def handle(self) -> None:
                 relay._handle(self.request)
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._serve(_Server(("127.0.0.1", 0), Handler))
 
     @property
     def url(self) -> str:
@@ -207,20 +232,6 @@ class Relay:
         with self._live.lock:
             self.mode, self.cut_after = mode, cut_after
         self._live.end_all()
-
-    def __enter__(self) -> Relay:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop accepting, end every connection, and wait for the handler threads."""
-        self._server.shutdown()
-        self._live.end_all(stopping=True)
-        self._server.server_close()
-        self._thread.join(5)
 
     def _handle(self, client: socket.socket) -> None:
         with self._live.lock:
@@ -275,7 +286,7 @@ class ProxyLog:
     path: str
 
 
-class ForwardProxy:
+class ForwardProxy(_Served):
     """A real HTTP forward proxy on 127.0.0.1 that logs what it carried.
 
     Plain http:// requests arrive in absolute form (``GET http://host/path``)
@@ -300,11 +311,9 @@ class ForwardProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = False  # joined by server_close()
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = False  # joined by server_close()
+        self._serve(server)
 
     @property
     def url(self) -> str:
@@ -314,20 +323,6 @@ class ForwardProxy:
     def paths(self) -> list[str]:
         """The paths of the plain-HTTP requests carried, in order."""
         return [entry.path for entry in self.log if entry.method != "CONNECT"]
-
-    def __enter__(self) -> ForwardProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop accepting, end open tunnels, and wait for the handler threads."""
-        self._server.shutdown()
-        self._live.end_all(stopping=True)
-        self._server.server_close()
-        self._thread.join(5)
 
     def _note(self, method: str, host: str, path: str) -> None:
         with self._live.lock:

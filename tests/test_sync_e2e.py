@@ -46,6 +46,16 @@ def token_for(db: str, township: str = "青石镇") -> str:
     return done.stdout.split()[0]
 
 
+def county_for(serve_process, store, monkeypatch) -> tuple[str, str]:  # noqa: F811
+    """Start the county, give 青石镇 a token and point ``store`` at it: (database, base URL)."""
+    db = str(serve_process["db"])
+    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    base = f"http://127.0.0.1:{serve_process['port']}"
+    store.set_settings({"sync.server": base})
+    serve_process["start"]()
+    return db, base
+
+
 def test_push_survives_server_kills_and_stores_each_notice_once(
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     fill_outbox(store, 1000, 200)
@@ -137,11 +147,7 @@ def test_usb_file_gives_the_same_totals_once_and_a_changed_byte_is_refused(
 def test_a_returned_notice_shows_the_county_reason_after_pull(
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     ids = fill_outbox(store, 3, 0)
-    db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
-    base = f"http://127.0.0.1:{serve_process['port']}"
-    store.set_settings({"sync.server": base})
-    serve_process["start"]()
+    db, base = county_for(serve_process, store, monkeypatch)
     with sync.connect(store) as client:
         assert sync.push(store, client).notices == 3
     assert {notices.get_notice(store, i).sync for i in ids} == {"accepted"}

@@ -8,7 +8,7 @@ import subprocess
 import httpx
 import pytest
 from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
-from test_sync_e2e import _staff_token, stats, token_for
+from test_sync_e2e import _staff_token, county_for, stats
 from tests_support import fill_outbox
 
 from app import sync, sync_outbox, sync_pdf
@@ -33,11 +33,7 @@ def test_each_notice_takes_its_sheet_once_over_the_network(
     fill_outbox(store, 3, 1)
     sync_pdf.set_enabled(store, True)
     assert sync_outbox.sync_status(store).attach_pdf
-    db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
-    base = f"http://127.0.0.1:{serve_process['port']}"
-    store.set_settings({"sync.server": base})
-    serve_process["start"]()
+    db, base = county_for(serve_process, store, monkeypatch)
     with sync.connect(store) as client:
         report = sync.push(store, client)
     assert (report.notices, report.attachments) == (3, 4)  # three sheets and one photo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
-from test_sync_e2e import _county_answers, _staff_token, token_for
+from test_sync_e2e import _county_answers, _staff_token, county_for
 from tests_support import fill_outbox
 
 from app import notices, sync, sync_outbox
@@ -19,11 +19,7 @@ def pinned_today(monkeypatch) -> None:
 def test_a_withdrawal_reaches_the_county_page_and_a_never_sent_notice_is_unqueued(
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     sent, published = fill_outbox(store, 2, 0)
-    db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
-    base = f"http://127.0.0.1:{serve_process['port']}"
-    store.set_settings({"sync.server": base})
-    serve_process["start"]()
+    db, base = county_for(serve_process, store, monkeypatch)
     with sync.connect(store) as client:
         sync.push(store, client)
     staff = _staff_token(db)
