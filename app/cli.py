@@ -21,7 +21,7 @@ from app.catalog_import import ImportReport, export_catalog, import_catalog
 from app.desk import open_desk
 from app.errors import FILE_ERROR, UserError
 from app.facts import NOTICE_KINDS, STATUSES
-from app.privacy import line_and_column
+from app.privacy import lines_and_columns
 from app.store import Store
 from app.timelimits import describe_rule
 from app.township import get_township, set_township
@@ -329,8 +329,8 @@ def cmd_notice_check(store: Store, args: argparse.Namespace) -> int:
     print("要素齐全。" if not result.missing else "尚未写到的要素：" + "、".join(result.missing))
     if not result.findings:
         print("未发现个人信息。")
-    for f in result.findings:
-        line, col = line_and_column(text, f.start)
+    places = lines_and_columns(text, [f.start for f in result.findings])
+    for f, (line, col) in zip(result.findings, places, strict=True):
         print(f"第{line}行第{col}字：{f.label} {f.text} → {f.masked}")
     return 0
 

@@ -17,7 +17,7 @@ from app import catalog, clock
 from app.errors import UserError
 from app.facts import NOTICE_KINDS
 from app.notice_text import body_outline, missing_elements, title_for
-from app.privacy import Finding, find_personal_data, mask
+from app.privacy import Finding, find_personal_data, lines_and_columns, mask
 from app.store import Store, now_iso
 from app.township import get_township
 from app.workdays import Calendar, DayCount, parse_date
@@ -339,6 +339,13 @@ def editor_state(store: Store, notice_id: str) -> EditorState:
     item = catalog.get_item(store, notice.item_id, notice.item_rev)
     return EditorState(notice, item.elements, published_phones(store),
                        revisions(store, notice_id))
+
+
+def finding_lines(text: str, result: CheckResult) -> list[str]:
+    """One line per finding for the editor: where it stands, what it is, how it is masked."""
+    places = lines_and_columns(text, [f.start for f in result.findings])
+    return [f"第{line}行第{col}字　{f.label}　{f.text} → {f.masked}"
+            for f, (line, col) in zip(result.findings, places, strict=True)]
 
 
 def check_text(title: str, body: str, elements: list[str],

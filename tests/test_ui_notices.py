@@ -44,6 +44,11 @@ def test_draft_from_catalog_shows_checklist_and_findings(configured_window, qtbo
     found = [page.findings.item(i).text() for i in range(page.findings.count())]
     assert len(found) == len(secrets) and all(any(s in f for f in found) for s in secrets)
     assert "0551-12345678" not in "".join(found)
+    # Activating a finding puts the cursor on it in the body.
+    last = page.findings.item(page.findings.count() - 1)
+    page.findings.itemActivated.emit(last)
+    at = page.body_edit.textCursor().position()
+    assert any(body[at:].startswith(s) for s in secrets)
 
 
 def test_mask_then_review_then_post(configured_window, qtbot, monkeypatch) -> None:

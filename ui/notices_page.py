@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -27,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import boards, clock, notices, review
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
-from app.notices import CheckResult, EditorState, check_text
-from app.privacy import line_and_column
+from app.notices import CheckResult, EditorState, check_text, finding_lines
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
 from ui.print_dialog import PrintPreviewDialog
@@ -114,6 +114,7 @@ class NoticesPage(QWidget):
 
         self.elements = QListWidget()
         self.findings = QListWidget()
+        self._finding_offsets: list[int] = []
         self.findings.itemActivated.connect(self._go_to_finding)
         self.history = QLabel()
         self.history.setWordWrap(True)
@@ -267,30 +268,31 @@ class NoticesPage(QWidget):
         number = self._check_number
         title, body = self.title_edit.text(), self.body_edit.toPlainText()
         elements, phones = self.state.elements, self.state.phones
-        self.runner.compute(lambda: check_text(title, body, elements, phones),
-                            lambda result: self._checked(number, title + "\n" + body, result))
+        def work() -> tuple[CheckResult, list[str]]:
+            # The lines of a long 名单 are written here too: thousands of findings
+            # would otherwise be formatted on the UI thread.
+            result = check_text(title, body, elements, phones)
+            return result, finding_lines(title + "\n" + body, result)
 
-    def _checked(self, number: int, text: str, result: CheckResult) -> None:
+        self.runner.compute(work, lambda done: self._checked(number, *done))
+
+    def _checked(self, number: int, result: CheckResult, lines: list[str]) -> None:
         if number != self._check_number or self.state is None:
             return
         self.elements.clear()
         for element in self.state.elements:
             self.elements.addItem(("✗ " if element in result.missing else "✓ ") + element)
         self.findings.clear()
-        for f in result.findings:
-            line, col = line_and_column(text, f.start)
-            self.findings.addItem(f"第{line}行第{col}字　{f.label}　{f.text} → {f.masked}")
-            self.findings.item(self.findings.count() - 1).setData(Qt.ItemDataRole.UserRole,
-                                                                  f.start)
-        if not result.findings:
-            self.findings.addItem("未发现个人信息")
+        self.findings.addItems(lines or ["未发现个人信息"])
+        self._finding_offsets = [f.start for f in result.findings]
         self.last_check = result
         self.checked.emit()
 
-    def _go_to_finding(self, item: object) -> None:
-        offset = item.data(Qt.ItemDataRole.UserRole)
-        if offset is None:
+    def _go_to_finding(self, item: QListWidgetItem) -> None:
+        row = self.findings.row(item)
+        if not 0 <= row < len(self._finding_offsets):
             return
+        offset = self._finding_offsets[row]
         body_offset = offset - len(self.title_edit.text()) - 1
         if body_offset >= 0:
             cursor = self.body_edit.textCursor()
