@@ -8,6 +8,9 @@ from pathlib import Path
 import platformdirs
 
 DB_NAME = "gongkai.sqlite3"
+#: How platformdirs names the per-user data folder (%LOCALAPPDATA%\gongkai on Windows,
+#: ~/.local/share/gongkai on Linux). The installers rely on it lying outside the program.
+PLATFORM_DIRS = {"appname": "gongkai", "appauthor": False}
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -21,7 +24,7 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get("GONGKAI_HOME"):
         path = Path(os.environ["GONGKAI_HOME"])
     else:
-        path = Path(platformdirs.user_data_dir("gongkai", appauthor=False))
+        path = Path(platformdirs.user_data_dir(**PLATFORM_DIRS))
     path = path.expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
+
+from app import migrations, paths
 
 REFERENCE = Path(__file__).parent / "reference"
 #: A 低保 明白纸 body with the six usual sections.
@@ -119,3 +122,32 @@ def fill_outbox(store, notices: int, photos: int, photo_bytes: int = 48_000) -> 
             boards.post(store, n.id, "镇政务公开栏", photo=photo)
         ids.append(n.id)
     return ids
+
+
+def build_at_version(folder: Path, version: int) -> Path:
+    """A database as an older release left it, with some data of that release in it."""
+    db = paths.db_path(folder)
+    conn = sqlite3.connect(db)
+    for number, _title, sql in migrations.MIGRATIONS[:version]:
+        conn.executescript(sql)
+        conn.execute(f"PRAGMA user_version = {number}")
+    if version >= 1:
+        conn.executescript(
+            """
+            INSERT INTO settings VALUES ('township', '青石镇');
+            INSERT INTO domains (name, code, position, builtin, created_at)
+                VALUES ('社会救助', 'shjz', 1, 1, '2025-01-01T00:00:00');
+            INSERT INTO catalog_versions (label, source, loaded_at)
+                VALUES ('旧目录', 'test', '2025-01-01T00:00:00');
+            INSERT INTO catalog_items (item_id, rev, version_id, domain_id, seq, level1, rule)
+                VALUES ('shjz-001', 1, 1, 1, 1, '最低生活保障', '{"kind": "unknown"}');
+            """
+        )
+    if version >= 2:
+        conn.execute("INSERT INTO calendar_years VALUES (2027, '[]', '[]', 'test', 'now')")
+    if version >= 3:
+        conn.execute("INSERT INTO boards (name, kind, position, created_at)"
+                     " VALUES ('镇政务公开栏', 'township', 1, 'now')")
+    conn.commit()
+    conn.close()
+    return db

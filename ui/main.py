@@ -12,9 +12,11 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 from PySide6.QtCore import QThreadPool, QTimer  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from app import logs, paths  # noqa: E402
+from resources import RESOURCES  # noqa: E402
 
 APP_NAME = "乡镇政务公开工作台"
 #: A watchdog only: a healthy start takes a few hundred milliseconds.
@@ -49,12 +51,18 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
     logs.setup(folder)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    # Matches installer/gongkai.desktop, so menus and task bars pair the window with
+    # its launcher and icon.
+    app.setDesktopFileName("gongkai")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "gongkai.svg")))
 
     # Imported here so that the QApplication exists before any widget module runs.
     from ui.fonts import install_fonts
     from ui.main_window import MainWindow
+    from ui.qt_words import install_qt_chinese
 
     install_fonts(app)
+    install_qt_chinese(app)
     window = MainWindow(folder)
     outcome = {"code": 0, "settled": False}
 

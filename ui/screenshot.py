@@ -133,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     from ui.fonts import install_fonts
     from ui.import_dialog import ImportDialog
     from ui.main_window import MainWindow
+    from ui.qt_words import install_qt_chinese
 
     print("font:", install_fonts(app))
+    install_qt_chinese(app)
     window = MainWindow(folder)
     window.resize(WIDTH, HEIGHT)
     window.show()
