@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from tests_support import build_at_version
 
 import app
 from app import migrations, paths
-from tests_support import build_at_version
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][

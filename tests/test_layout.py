@@ -44,7 +44,7 @@ def public_definitions(tree: ast.Module):
 
 def test_public_functions_have_docstrings_and_hints() -> None:
     missing = []
-    for folder in ("app", "ui"):
+    for folder in ("app", "ui", "installer"):
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in public_definitions(tree):
@@ -76,6 +76,6 @@ def test_console_scripts_and_dependency_reasons() -> None:
 
 def test_ruff_is_clean() -> None:
     ruff = Path(sys.executable).with_name("ruff")
-    out = subprocess.run([str(ruff), "check", "app", "ui", "tests"], cwd=ROOT,
+    out = subprocess.run([str(ruff), "check", "app", "ui", "tests", "installer"], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -50,9 +50,11 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
         return 1
     logs.setup(folder)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    # Matches installer/gongkai.desktop, so menus and task bars pair the window with
-    # its launcher and icon.
+    # The ASCII name becomes the X11 window class and the desktop file name, matching
+    # installer/gongkai.desktop, so menus and task bars pair the window with its
+    # launcher and icon; people see the display name.
+    app.setApplicationName("gongkai")
+    app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("gongkai")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "gongkai.svg")))
 
