@@ -1,6 +1,8 @@
 """Build what a clerk installs: ``python3 installer/build.py`` (``py installer\\build.py``).
 
-1. Sets up ``.venv`` with the ``installer`` extra (PyInstaller), as scripts/test does.
+1. On Linux, installs the Debian packages it reads and links against when missing
+   (scripts/setup-system, as scripts/run and scripts/test do); then sets up ``.venv``
+   with the ``installer`` extra (PyInstaller).
 2. Renders the icon from resources/icons/gongkai.svg (installer/icons.py).
 3. Freezes the program into ``<dist>/gongkai/`` with installer/gongkai.spec.
 4. Packages that folder: on Debian-family Linux ``<dist>/gongkai_<version>_<arch>.deb``
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     dist, work = args.dist.resolve(), args.work.resolve()
     started = time.perf_counter()
     ver = version()
+    if sys.platform == "linux" and shutil.which("apt-get"):
+        subprocess.run(["bash", str(ROOT / "scripts" / "setup-system")], check=True)
     python = venv_python()
     icons = work / "icons"
     subprocess.run([str(python), str(HERE / "icons.py"), str(icons)], check=True,
