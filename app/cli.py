@@ -22,6 +22,7 @@ from app.desk import open_desk
 from app.errors import FILE_ERROR, UserError
 from app.facts import NOTICE_KINDS, STATUSES
 from app.privacy import lines_and_columns
+from app.request_cli import add_request_commands
 from app.store import Store
 from app.timelimits import describe_rule
 from app.township import get_township, set_township
@@ -404,7 +405,8 @@ def cmd_due(store: Store, args: argparse.Namespace) -> int:
         print("没有逾期或临近期限的工作。")
     else:
         for line in lines:
-            print(f"【{line.label}】{line.title}：{line.detail}（{line.notice_id[:8]}）")
+            print(f"【{line.label}】{line.title}：{line.detail}"
+                  + ("" if line.request_id else f"（{line.notice_id[:8]}）"))
     return 0
 
 
@@ -681,6 +683,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("due", help="逾期和临近期限的工作")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_due)
+    add_request_commands(sub)
     p = sub.add_parser("boards", help="公开栏")
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)

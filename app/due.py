@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from app import clock
+from app.info_requests import list_requests
 from app.notices import Notice, get_notice
 from app.store import Store
 from app.workdays import Calendar
@@ -15,8 +16,10 @@ SOON_WORKDAYS = 5
 #: The kinds of line, in the order the 工作台 shows them, with the clerk's words.
 DUE_KINDS: dict[str, str] = {
     "overdue": "已超期未公开",
+    "request_overdue": "依申请公开已超期",
     "takedown": "待撤栏",
     "due_soon": "即将到期",
+    "request_due_soon": "依申请公开即将到期",
     "publicity_ending": "公示期即将结束",
     "awaiting_review": "待审核",
     "returned": "县级平台退回",
@@ -26,7 +29,7 @@ DUE_KINDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class DueLine:
-    """One piece of work for the clerk, pointing at its notice."""
+    """One piece of work for the clerk, pointing at its notice (or its 依申请公开 request)."""
 
     kind: str
     notice_id: str
@@ -34,6 +37,7 @@ class DueLine:
     date: str | None
     detail: str
     calendar_known: bool
+    request_id: str | None = None
 
     @property
     def label(self) -> str:
@@ -58,6 +62,7 @@ def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
     for notice_id in ids:
         n = get_notice(store, notice_id)
         lines += _lines_for(n, now, soon, ending)
+    lines += _request_lines(store, today, soon)
     order = list(DUE_KINDS)
     lines.sort(key=lambda line: (order.index(line.kind), line.date or "9999"))
     return lines
@@ -93,3 +98,19 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
     return out
 
 
+def _request_lines(store: Store, today: date, soon: str) -> list[DueLine]:
+    out = []
+    for r in list_requests(store, open_only=True, today=today):
+        if r.clock.due is None:
+            continue  # stopped for 补正 or a third party: nothing runs out meanwhile
+        due = r.clock.due.isoformat()
+        title = f"{r.id} {r.applicant}：{r.content[:30]}"
+        if r.state == "overdue":
+            late = (today - r.clock.due).days
+            out.append(DueLine("request_overdue", "", title, due,
+                               f"应于{due}前答复，已超期{late}天", r.clock.calendar_known, r.id))
+        elif due <= soon:
+            out.append(DueLine("request_due_soon", "", title, due, f"应于{due}前答复"
+                               + ("（已延期）" if r.extension_days else "，如需延期须经负责人同意"),
+                               r.clock.calendar_known, r.id))
+    return out

@@ -282,3 +282,59 @@ def order_like(values: list[str], canon: tuple[str, ...]) -> list[str]:
     """Sort ``values`` in the order of ``canon``; unknown values keep their order, last."""
     known = [v for v in canon if v in values]
     return known + [v for v in values if v not in canon]
+
+
+# -- 依申请公开: the vocabulary of the 条例 and of the annual report's table 3 ------------
+
+#: Who may apply (条例 第二十七条), as the annual report's columns name them.
+APPLICANT_TYPES: tuple[str, ...] = ("自然人", "法人或其他组织")
+#: The report splits 法人或其他组织 into these columns.
+ORGANISATION_TYPES: tuple[str, ...] = ("商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                       "其他")
+#: How a request arrives; the received date follows from it (条例 第三十一条).
+REQUEST_CHANNELS: tuple[str, ...] = ("当面提交", "邮寄", "网络", "传真", "电子邮件", "其他")
+#: Outcomes as the annual report (国办公开办函〔2021〕30号) lists them, each with the
+#: sub-items it counts separately; an outcome with no sub-items is counted whole.
+REQUEST_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "予以公开": (),
+    "部分公开": (),
+    "不予公开": (
+        "属于国家秘密",
+        "其他法律行政法规禁止公开",
+        "危及“三安全一稳定”",
+        "保护第三方合法权益",
+        "属于三类内部事务信息",
+        "属于四类过程性信息",
+        "属于行政执法案卷",
+        "属于行政查询事项",
+    ),
+    "无法提供": (
+        "本机关不掌握相关政府信息",
+        "没有现成信息需要另行制作",
+        "补正后申请内容仍不明确",
+    ),
+    "不予处理": (
+        "信访举报投诉类申请",
+        "重复申请",
+        "要求提供公开出版物",
+        "无正当理由大量反复申请",
+        "要求行政机关确认或重新出具已获取信息",
+    ),
+    "其他处理": (
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "其他",
+    ),
+}
+#: What a request's case file holds, in the order a case is worked.
+REQUEST_FILE_KINDS: tuple[str, ...] = ("申请书", "补正通知", "补正材料", "延期通知",
+                                       "征求意见函", "第三方意见", "答复书", "送达回证", "其他")
+#: Where a request stands, in the clerk's words (derived from its dates, never stored).
+REQUEST_STATES: dict[str, str] = {
+    "open": "办理中",
+    "correction": "待补正",
+    "consulting": "征求意见中",
+    "extended": "已延期",
+    "overdue": "已超期",
+    "answered": "已答复",
+}

@@ -197,6 +197,55 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE notices ADD COLUMN county_reason TEXT;
         """,
     ),
+    (
+        5,
+        "the 依申请公开 register: requests, their clock, consultations and case files",
+        """
+        CREATE TABLE info_requests (
+            id                  TEXT PRIMARY KEY,
+            year                INTEGER NOT NULL,
+            seq                 INTEGER NOT NULL,
+            applicant           TEXT NOT NULL,
+            applicant_type      TEXT NOT NULL,
+            organisation_type   TEXT,
+            contact             TEXT NOT NULL DEFAULT '',
+            channel             TEXT NOT NULL,
+            received            TEXT NOT NULL,
+            content             TEXT NOT NULL,
+            correction_sent     TEXT,
+            correction_received TEXT,
+            extension_days      INTEGER,
+            extension_approver  TEXT,
+            extended_on         TEXT,
+            outcome             TEXT,
+            outcome_item        TEXT,
+            outcome_reason      TEXT NOT NULL DEFAULT '',
+            answered            TEXT,
+            created_at          TEXT NOT NULL,
+            updated_at          TEXT NOT NULL,
+            UNIQUE (year, seq)
+        );
+        CREATE INDEX info_requests_open ON info_requests(answered, received);
+        CREATE TABLE request_consultations (
+            id          INTEGER PRIMARY KEY,
+            request_id  TEXT NOT NULL REFERENCES info_requests(id),
+            third_party TEXT NOT NULL,
+            sent        TEXT NOT NULL,
+            replied     TEXT
+        );
+        CREATE INDEX request_consultations_by_request ON request_consultations(request_id);
+        CREATE TABLE request_files (
+            id         INTEGER PRIMARY KEY,
+            request_id TEXT NOT NULL REFERENCES info_requests(id),
+            kind       TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            path       TEXT NOT NULL,
+            sha256     TEXT NOT NULL,
+            added_at   TEXT NOT NULL
+        );
+        CREATE INDEX request_files_by_request ON request_files(request_id);
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

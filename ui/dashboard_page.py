@@ -70,8 +70,7 @@ class DashboardPage(QWidget):
         self.due_list.setColumnWidth(0, 130)
         self.due_list.setColumnWidth(1, 420)
         self.due_list.setColumnWidth(2, 100)
-        self.due_list.itemActivated.connect(
-            lambda item, _col: self.open_notice.emit(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.due_list.itemActivated.connect(self._activated)
         self.due_empty = QLabel("没有逾期或临近期限的工作。")
         due_layout = QVBoxLayout(self.due_box)
         due_layout.addWidget(self.due_empty)
@@ -137,13 +136,19 @@ class DashboardPage(QWidget):
             self.warning.setText(unknown_year_warning(unknown))
         self.warning_row.setVisible(bool(unknown))
 
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        # Request lines carry no notice (the register gets its own page).
+        notice_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if notice_id:
+            self.open_notice.emit(notice_id)
+
     def _show_due(self, data: Overview) -> None:
         self.due_list.clear()
         for line in data.due:
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = QTreeWidgetItem([line.label, line.title, when, line.detail])
             row.setData(0, Qt.ItemDataRole.UserRole, line.notice_id)
-            if line.kind in ("overdue", "takedown", "returned"):
+            if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)
         self.due_empty.setVisible(not data.due)

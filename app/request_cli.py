@@ -1,0 +1,151 @@
+"""``gongkai request …``: the 依申请公开 register from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from app import info_requests
+from app.facts import (
+    APPLICANT_TYPES,
+    ORGANISATION_TYPES,
+    REQUEST_CHANNELS,
+    REQUEST_FILE_KINDS,
+    REQUEST_OUTCOMES,
+)
+from app.info_requests import InfoRequest
+from app.store import Store
+
+
+def _print(request: InfoRequest, as_json: bool, store: Store | None = None) -> None:
+    if as_json:
+        data: dict[str, Any] = request.to_json()
+        if store is not None:
+            data["history"] = info_requests.history(store, request.id)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    who = request.applicant_type + (f"·{request.organisation_type}"
+                                    if request.organisation_type else "")
+    print(f"{request.id}  {request.state_label}  {request.applicant}（{who}）")
+    print(f"收到：{request.received.isoformat()}（{request.channel}）  申请内容：{request.content}")
+    c = request.clock
+    if request.answered:
+        late = "，已超过期限" if request.overdue else ""
+        print(f"已于{request.answered.isoformat()}答复：{request.outcome}"
+              + (f"（{request.outcome_item}）" if request.outcome_item else "") + late)
+    elif c.paused:
+        print(f"期限暂停：{c.paused}")
+    if c.due:
+        basis = "（按周一至周五计，节假日安排未载入）" if not c.calendar_known else ""
+        print(f"答复期限：{c.due.isoformat()}{basis}，自{c.start.isoformat()}起计算"
+              + (f"，已延长{request.extension_days}个工作日（{request.extension_approver}批准）"
+                 if request.extension_days else "")
+              + (f"，不计征求意见的{c.excluded_workdays}个工作日" if c.excluded_workdays else ""))
+    if request.correction_sent:
+        late = "（超过7个工作日）" if c.correction_late else ""
+        back = (f"，{request.correction_received.isoformat()}收到补正"
+                if request.correction_received else "")
+        print(f"补正通知：{request.correction_sent.isoformat()}{late}{back}")
+    for f in request.files:
+        print(f"材料：{f.kind}  {f.name}")
+
+
+def cmd_new(store: Store, args: argparse.Namespace) -> int:
+    """``request new``: enter a request in the register."""
+    request = info_requests.register(store, args.applicant, args.type, args.received,
+                                     args.content, channel=args.channel,
+                                     organisation_type=args.org_type, contact=args.contact or "")
+    if args.json:
+        _print(request, True)
+    else:
+        due = request.clock.due.isoformat() if request.clock.due else "暂停"
+        print(f"已登记 {request.id}，答复期限 {due}")
+    return 0
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    """``request show``: one request with its clock and case file."""
+    _print(info_requests.get_request(store, args.id), args.json, store)
+    return 0
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    """``request list``: the register, a line each."""
+    rows = info_requests.list_requests(store, year=args.year, open_only=args.open)
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        due = r.clock.due.isoformat() if r.clock.due else r.clock.paused
+        print(f"{r.id}\t{r.state_label}\t{r.received.isoformat()}\t期限 {due}\t{r.applicant}")
+    if not rows:
+        print("登记簿里没有符合条件的申请。")
+    return 0
+
+
+def _then_show(handler: Any) -> Any:
+    def run(store: Store, args: argparse.Namespace) -> int:
+        _print(handler(store, args), args.json)
+        return 0
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def add_request_commands(sub: Any) -> None:
+    """Add ``request new|show|list|correction|resume|consult|extend|answer|attach``."""
+    rq = sub.add_parser("request", help="依申请公开登记").add_subparsers(dest="action",
+                                                                   required=True)
+
+    def verb(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+        p = rq.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = verb("new", "登记一件申请", cmd_new)
+    p.add_argument("--applicant", required=True, help="申请人姓名或名称")
+    p.add_argument("--type", required=True, choices=list(APPLICANT_TYPES))
+    p.add_argument("--org-type", choices=list(ORGANISATION_TYPES),
+                   help="法人或其他组织的类型（年度报告分列）")
+    p.add_argument("--received", required=True, help="收到申请的日期")
+    p.add_argument("--content", required=True, help="申请公开的内容")
+    p.add_argument("--channel", default="当面提交", choices=list(REQUEST_CHANNELS))
+    p.add_argument("--contact", help="联系方式或通讯地址")
+    p = verb("show", "查看一件申请及其期限", cmd_show)
+    p.add_argument("id")
+    p = verb("list", "登记簿", cmd_list)
+    p.add_argument("--year", type=int)
+    p.add_argument("--open", action="store_true", help="只列未答复的")
+    p = verb("correction", "记录发出补正通知（期限暂停）", _then_show(
+        lambda s, a: info_requests.send_correction(s, a.id, a.date)))
+    p.add_argument("id")
+    p.add_argument("--date")
+    p = verb("resume", "收到补正材料或第三方意见（期限恢复）", _then_show(
+        lambda s, a: info_requests.resume(s, a.id, a.date)))
+    p.add_argument("id")
+    p.add_argument("--date")
+    p = verb("consult", "记录征求第三方意见（所用时间不计入期限）", _then_show(
+        lambda s, a: info_requests.consult(s, a.id, a.party, a.date)))
+    p.add_argument("id")
+    p.add_argument("--party", required=True, help="第三方名称")
+    p.add_argument("--date")
+    p = verb("extend", "延长答复期限（一次，至多20个工作日）", _then_show(
+        lambda s, a: info_requests.extend(s, a.id, a.days, a.approver, a.date)))
+    p.add_argument("id")
+    p.add_argument("--days", type=int, default=20)
+    p.add_argument("--approver", required=True, help="批准延期的负责人")
+    p.add_argument("--date")
+    p = verb("answer", "记录答复（按年度报告的办理结果分类）", _then_show(
+        lambda s, a: info_requests.answer(s, a.id, a.outcome, a.item, a.reason or "", a.date)))
+    p.add_argument("id")
+    p.add_argument("--outcome", required=True, choices=list(REQUEST_OUTCOMES))
+    p.add_argument("--item", help="不予公开、无法提供、不予处理、其他处理的具体情形")
+    p.add_argument("--reason", help="理由和依据")
+    p.add_argument("--date")
+    p = verb("attach", "把材料归入案卷", _then_show(
+        lambda s, a: info_requests.attach(s, a.id, Path(a.file), a.kind)))
+    p.add_argument("id")
+    p.add_argument("file")
+    p.add_argument("--kind", required=True, choices=list(REQUEST_FILE_KINDS))
