@@ -213,6 +213,39 @@ def history(store: Store, request_id: str) -> list[dict[str, Any]]:
                                  (request_id,))]
 
 
+def describe(request: InfoRequest) -> list[str]:
+    """A request in a few lines of the clerk's words (the CLI prints them, the GUI shows them)."""
+    who = request.applicant_type + (f"·{request.organisation_type}"
+                                    if request.organisation_type else "")
+    lines = [f"{request.id}  {request.state_label}  {request.applicant}（{who}）",
+             f"收到：{request.received.isoformat()}（{request.channel}）  "
+             f"申请内容：{request.content}"]
+    c = request.clock
+    if request.answered:
+        late = "，已超过期限" if request.overdue else ""
+        lines.append(f"已于{request.answered.isoformat()}答复：{request.outcome}"
+                     + (f"（{request.outcome_item}）" if request.outcome_item else "") + late)
+    elif c.paused:
+        lines.append(f"期限暂停：{c.paused}")
+    if c.due:
+        basis = "（按周一至周五计，节假日安排未载入）" if not c.calendar_known else ""
+        lines.append(
+            f"答复期限：{c.due.isoformat()}{basis}，自{c.start.isoformat()}起计算"
+            + (f"，已延长{request.extension_days}个工作日（{request.extension_approver}批准）"
+               if request.extension_days else "")
+            + (f"，不计征求意见的{c.excluded_workdays}个工作日" if c.excluded_workdays else ""))
+    if request.correction_sent:
+        late = "（超过7个工作日）" if c.correction_late else ""
+        back = (f"，{request.correction_received.isoformat()}收到补正"
+                if request.correction_received else "")
+        lines.append(f"补正通知：{request.correction_sent.isoformat()}{late}{back}")
+    for asked in request.consultations:
+        reply = f"，{asked.replied.isoformat()}答复" if asked.replied else "，尚未答复"
+        lines.append(f"征求意见：{asked.third_party}，{asked.sent.isoformat()}发出{reply}")
+    lines += [f"材料：{f.kind}  {f.name}" for f in request.files]
+    return lines
+
+
 # -- changing -----------------------------------------------------------------------------
 
 def _not_future(day: date, today: date, what: str) -> None:

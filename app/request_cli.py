@@ -26,30 +26,8 @@ def _print(request: InfoRequest, as_json: bool, store: Store | None = None) -> N
             data["history"] = info_requests.history(store, request.id)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    who = request.applicant_type + (f"·{request.organisation_type}"
-                                    if request.organisation_type else "")
-    print(f"{request.id}  {request.state_label}  {request.applicant}（{who}）")
-    print(f"收到：{request.received.isoformat()}（{request.channel}）  申请内容：{request.content}")
-    c = request.clock
-    if request.answered:
-        late = "，已超过期限" if request.overdue else ""
-        print(f"已于{request.answered.isoformat()}答复：{request.outcome}"
-              + (f"（{request.outcome_item}）" if request.outcome_item else "") + late)
-    elif c.paused:
-        print(f"期限暂停：{c.paused}")
-    if c.due:
-        basis = "（按周一至周五计，节假日安排未载入）" if not c.calendar_known else ""
-        print(f"答复期限：{c.due.isoformat()}{basis}，自{c.start.isoformat()}起计算"
-              + (f"，已延长{request.extension_days}个工作日（{request.extension_approver}批准）"
-                 if request.extension_days else "")
-              + (f"，不计征求意见的{c.excluded_workdays}个工作日" if c.excluded_workdays else ""))
-    if request.correction_sent:
-        late = "（超过7个工作日）" if c.correction_late else ""
-        back = (f"，{request.correction_received.isoformat()}收到补正"
-                if request.correction_received else "")
-        print(f"补正通知：{request.correction_sent.isoformat()}{late}{back}")
-    for f in request.files:
-        print(f"材料：{f.kind}  {f.name}")
+    for line in info_requests.describe(request):
+        print(line)
 
 
 def cmd_new(store: Store, args: argparse.Namespace) -> int:

@@ -40,6 +40,7 @@ class DashboardPage(QWidget):
     go_settings = Signal()
     go_catalog = Signal()
     open_notice = Signal(str)
+    open_request = Signal(str)
 
     def __init__(self, runner: Runner) -> None:
         super().__init__()
@@ -137,9 +138,11 @@ class DashboardPage(QWidget):
         self.warning_row.setVisible(bool(unknown))
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        # Request lines carry no notice (the register gets its own page).
-        notice_id = item.data(0, Qt.ItemDataRole.UserRole)
-        if notice_id:
+        # A line points at a notice or at a 依申请公开 request.
+        notice_id, request_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if request_id:
+            self.open_request.emit(request_id)
+        else:
             self.open_notice.emit(notice_id)
 
     def _show_due(self, data: Overview) -> None:
@@ -147,7 +150,7 @@ class DashboardPage(QWidget):
         for line in data.due:
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = QTreeWidgetItem([line.label, line.title, when, line.detail])
-            row.setData(0, Qt.ItemDataRole.UserRole, line.notice_id)
+            row.setData(0, Qt.ItemDataRole.UserRole, (line.notice_id, line.request_id))
             if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)

@@ -24,6 +24,7 @@ from ui.catalog_page import CatalogPage
 from ui.dashboard_page import DashboardPage
 from ui.first_run import FirstRunDialog
 from ui.notices_page import NoticesPage
+from ui.requests_page import RequestsPage
 from ui.settings_page import SettingsPage
 from ui.sync_page import SyncPage
 from ui.tasks import Runner
@@ -32,7 +33,7 @@ from ui.tasks import Runner
 COMING = {
     "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
 }
-NAV = ("工作台", "公开目录", "公开信息", "公开栏", "同步", "台账", "设置")
+NAV = ("工作台", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账", "设置")
 
 
 class ComingPage(QWidget):
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.notices = NoticesPage(self.runner)
         self.boards = BoardsPage(self.runner)
         self.sync = SyncPage(self.runner)
+        self.requests = RequestsPage(self.runner)
         for name in NAV:
             if name == "工作台":
                 self.pages.addWidget(self.dashboard)
@@ -89,6 +91,8 @@ class MainWindow(QMainWindow):
                 self.pages.addWidget(self.boards)
             elif name == "同步":
                 self.pages.addWidget(self.sync)
+            elif name == "依申请公开":
+                self.pages.addWidget(self.requests)
             else:
                 self.pages.addWidget(ComingPage(name, COMING[name]))
         self.nav.currentRowChanged.connect(self._switch)
@@ -99,6 +103,8 @@ class MainWindow(QMainWindow):
         self.catalog.draft_requested.connect(self._draft)
         self.notices.changed.connect(self.dashboard.refresh)
         self.dashboard.open_notice.connect(self.open_notice)
+        self.dashboard.open_request.connect(self.open_request)
+        self.requests.changed.connect(self.dashboard.refresh)
         self.boards.open_notice.connect(self.open_notice)
         self.boards.changed.connect(self.dashboard.refresh)
         self.notices.changed.connect(self.boards.refresh)
@@ -156,6 +162,7 @@ class MainWindow(QMainWindow):
         self.notices.refresh()
         self.boards.refresh()
         self.sync.refresh()
+        self.requests.refresh()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data
@@ -174,6 +181,11 @@ class MainWindow(QMainWindow):
         """Show one notice on the 公开信息 page."""
         self.show_page("公开信息")
         self.notices.open_notice(notice_id)
+
+    def open_request(self, request_id: str) -> None:
+        """Show one request on the 依申请公开 page."""
+        self.show_page("依申请公开")
+        self.requests.open_request(request_id)
 
     def show_page(self, name: str) -> None:
         """Bring one page to the front by its navigation name."""

@@ -8,64 +8,18 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST
-from ui.widgets import dialog_buttons
+from ui.widgets import FormDialog, date_edit, iso_date
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _iso(edit: QDateEdit) -> str:
-    return edit.date().toString("yyyy-MM-dd")
-
-
-class _Form(QDialog):
-    """A dialog of labelled fields with a hint line above and OK/Cancel below."""
-
-    def __init__(self, title: str, hint: str, accept_text: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.hint = QLabel(hint)
-        self.hint.setWordWrap(True)
-        self.form = QFormLayout()
-        buttons, self.ok = dialog_buttons(self, accept_text, "取消", self._accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
-        layout.addLayout(self.form)
-        layout.addWidget(buttons)
-        self.resize(460, 0)
-
-    def _accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.hint.setText(problem)
-            self.hint.setStyleSheet("color: #b00020;")
-            return
-        self.accept()
-
-    def problem(self) -> str:
-        """What is missing, in one sentence, or '' when the form can be accepted."""
-        return ""
-
-
-class NewNoticeDialog(_Form):
+class NewNoticeDialog(FormDialog):
     """Kind and formed date for a draft started from a catalog item."""
 
     def __init__(self, item_title: str, today: date, parent: QWidget | None = None) -> None:
@@ -73,17 +27,17 @@ class NewNoticeDialog(_Form):
         self.kind = QComboBox()
         self.kind.addItems(list(NOTICE_KINDS))
         self.kind.setCurrentText("公示")
-        self.formed = _date_edit(today)
+        self.formed = date_edit(today)
         self.formed.setMaximumDate(QDate(today.year, today.month, today.day))
         self.form.addRow("类型", self.kind)
         self.form.addRow("信息形成日期", self.formed)
 
     def values(self) -> tuple[str, str]:
         """Kind and formed date (ISO)."""
-        return self.kind.currentText(), _iso(self.formed)
+        return self.kind.currentText(), iso_date(self.formed)
 
 
-class ReviewDialog(_Form):
+class ReviewDialog(FormDialog):
     """One review step: who, the opinion and the checklist; or a return with its reason."""
 
     def __init__(self, step: str, returning: bool, parent: QWidget | None = None) -> None:
@@ -122,14 +76,14 @@ class ReviewDialog(_Form):
         return self.reviewer.text().strip(), self.opinion.text().strip(), marks
 
 
-class PostDialog(_Form):
+class PostDialog(FormDialog):
     """Which board, which day, and the photo that proves it."""
 
     def __init__(self, boards: list[str], today: date, parent: QWidget | None = None) -> None:
         super().__init__("记录张贴", "张贴后公示期从张贴当天开始计算。", "记录张贴", parent)
         self.board = QComboBox()
         self.board.addItems(boards)
-        self.day = _date_edit(today)
+        self.day = date_edit(today)
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.photo = QLineEdit()
         self.photo.setPlaceholderText("现场照片（可选）")
@@ -150,4 +104,4 @@ class PostDialog(_Form):
 
     def values(self) -> tuple[str, str, str]:
         """Board, date and photo path ('' for none)."""
-        return self.board.currentText(), _iso(self.day), self.photo.text().strip()
+        return self.board.currentText(), iso_date(self.day), self.photo.text().strip()

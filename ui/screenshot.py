@@ -117,6 +117,27 @@ def _save_county_offer(window: Any, out: Path) -> None:
     page.catalog_dialog.reject()
 
 
+def _save_requests(window: Any, path: Path) -> None:
+    """The 依申请公开 register with a request in each state."""
+    from app import info_requests as ir
+
+    def seed(store: Any) -> None:
+        ir.register(store, "张三", "自然人", "2026-10-20", "2025年度最低生活保障资金发放明细")
+        ir.register(store, "青石建材有限公司", "法人或其他组织", "2026-11-02",
+                    "2026年镇区道路硬化工程招标文件", organisation_type="商业企业")
+        ir.extend(store, "2026-002", 10, "李镇长", "2026-11-20")
+        ir.register(store, "李四", "自然人", "2026-11-16", "青石村危房改造对象名单")
+        ir.send_correction(store, "2026-003", "2026-11-18")
+        ir.register(store, "王五", "自然人", "2026-11-20", "本镇2026年涉农补贴发放情况")
+
+    _run(window, seed)
+    window.show_page("依申请公开")
+    page = window.requests
+    page.refresh(select="2026-002")
+    _settle(800)
+    _save(window, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window on each page in turn and save a PNG of it."""
     parser = argparse.ArgumentParser(description="工作台界面截图")
@@ -186,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if sample:  # never draft notices in the clerk's own data
         _save_print_preview(window, out / "gongkai-print-preview.png")
         _save_county_offer(window, out)
+        _save_requests(window, out / "gongkai-requests.png")
     window.runner.pool.waitForDone(10_000)
     return 0
 

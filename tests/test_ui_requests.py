@@ -1,0 +1,102 @@
+"""依申请公开 page: register a request, move its clock, answer it; 工作台 lines lead to it."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QDate  # noqa: E402
+
+from app import info_requests  # noqa: E402
+from app.desk import open_desk  # noqa: E402
+from ui import requests_page  # noqa: E402
+
+pytest_plugins = ["conftest_ui"]
+WAIT = 20_000
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's dialogs and the clock both see 2026-11-23."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+
+
+def answer_dialogs_with(monkeypatch: pytest.MonkeyPatch, fill) -> None:
+    """Make every dialog of the page accept at once after ``fill(dialog)``."""
+    for name in ("RegisterDialog", "StepDialog", "AnswerDialog"):
+        original = getattr(requests_page, name)
+
+        class Filled(original):  # type: ignore[misc, valid-type]
+            def exec(self) -> int:  # noqa: A003
+                fill(self)
+                return 1
+
+        monkeypatch.setattr(requests_page, name, Filled)
+
+
+def test_register_extend_and_answer_from_the_page(configured_window, qtbot, monkeypatch) -> None:
+    window = configured_window
+    window.show_page("依申请公开")
+    page = window.requests
+
+    def fill(dialog) -> None:
+        if isinstance(dialog, requests_page.RegisterDialog):
+            dialog.applicant.setText("青石建材有限公司")
+            dialog.kind.setCurrentText("法人或其他组织")
+            dialog.organisation.setCurrentText("商业企业")
+            dialog.received.setDate(QDate(2026, 11, 2))
+            dialog.content.setPlainText("2026年镇区道路硬化工程招标文件")
+        elif isinstance(dialog, requests_page.StepDialog) and dialog.approver is not None:
+            dialog.days.setValue(10)
+            dialog.approver.setText("李镇长")
+        elif isinstance(dialog, requests_page.AnswerDialog):
+            dialog.outcome.setCurrentText("部分公开")
+            dialog.reason.setPlainText("涉及商业秘密的部分不予公开")
+
+    answer_dialogs_with(monkeypatch, fill)
+    page.register()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1, timeout=WAIT)
+    row = page.tree.topLevelItem(0)
+    assert [row.text(c) for c in range(5)] == [
+        "2026-001", "青石建材有限公司", "2026-11-02", "办理中", "2026-11-30"]
+    assert "已登记 2026-001" in page.answer_line.text()
+    assert page.buttons["answer"].isEnabled() and not page.buttons["resume"].isEnabled()
+
+    page.extend()
+    qtbot.waitUntil(lambda: page.tree.topLevelItem(0).text(4) == "2026-12-14", timeout=WAIT)
+    assert "已延长10个工作日（李镇长批准）" in page.detail.text()
+    assert not page.buttons["extend"].isEnabled()  # the law allows one
+
+    page.extend()  # the button is off, but a second try must still be refused as one sentence
+    qtbot.waitUntil(lambda: "只允许延长一次" in page.answer_line.text(), timeout=WAIT)
+
+    page.answer()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 0, timeout=WAIT)  # 只看未办结的
+    page.open_only.setChecked(False)
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1, timeout=WAIT)
+    assert page.tree.topLevelItem(0).text(3) == "已答复"
+    with open_desk(window.folder) as store:
+        saved = info_requests.get_request(store, "2026-001")
+    assert (saved.outcome, saved.outcome_reason) == ("部分公开", "涉及商业秘密的部分不予公开")
+    assert saved.extension_days == 10 and saved.extension_approver == "李镇长"
+
+
+def test_an_overdue_request_on_the_dashboard_opens_on_its_page(configured_window, qtbot) -> None:
+    window = configured_window
+    with open_desk(window.folder) as store:
+        info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        info_requests.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
+    window.refresh()
+    dash = window.dashboard
+    qtbot.waitUntil(lambda: any(dash.due_list.topLevelItem(i).text(0) == "依申请公开已超期"
+                                for i in range(dash.due_list.topLevelItemCount())),
+                    timeout=WAIT)
+    line = next(dash.due_list.topLevelItem(i) for i in range(dash.due_list.topLevelItemCount())
+                if dash.due_list.topLevelItem(i).text(0) == "依申请公开已超期")
+    assert line.text(1).startswith("2026-001 张三")
+    dash.due_list.itemActivated.emit(line, 0)
+    page = window.requests
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: page.current() is not None and page.current().id == "2026-001",
+                    timeout=WAIT)
+    assert "已超期" in page.detail.text() and "答复期限：2026-11-17" in page.detail.text()

@@ -1,0 +1,125 @@
+"""The small dialogs of the 依申请公开 register: register a request, move its clock, answer it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+
+from app.facts import APPLICANT_TYPES, ORGANISATION_TYPES, REQUEST_CHANNELS, REQUEST_OUTCOMES
+from app.request_clock import EXTENSION_MAX_WORKDAYS
+from ui.widgets import FormDialog, date_edit, iso_date
+
+
+class RegisterDialog(FormDialog):
+    """Who asks, how and when the request came in, and what it asks for."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__("登记依申请公开", "收到申请之日起20个工作日内答复；登记后自动计算期限。",
+                         "登记", parent)
+        self.applicant = QLineEdit()
+        self.applicant.setPlaceholderText("姓名或单位名称")
+        self.kind = QComboBox()
+        self.kind.addItems(list(APPLICANT_TYPES))
+        self.organisation = QComboBox()
+        self.organisation.addItems(list(ORGANISATION_TYPES))
+        self.kind.currentTextChanged.connect(
+            lambda text: self.organisation.setEnabled(text == "法人或其他组织"))
+        self.organisation.setEnabled(False)
+        self.channel = QComboBox()
+        self.channel.addItems(list(REQUEST_CHANNELS))
+        self.received = date_edit(today)
+        self.content = QPlainTextEdit()
+        self.content.setPlaceholderText("申请公开的政府信息的名称、文号或便于查询的特征描述")
+        self.content.setFixedHeight(90)
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("电话或通讯地址（答复送达用）")
+        for label, field in (("申请人", self.applicant), ("申请人类型", self.kind),
+                             ("组织类型", self.organisation), ("申请方式", self.channel),
+                             ("收到日期", self.received), ("申请内容", self.content),
+                             ("联系方式", self.contact)):
+            self.form.addRow(label, field)
+
+    def problem(self) -> str:
+        """Applicant and content are required."""
+        if not self.applicant.text().strip():
+            return "请填写申请人姓名或名称。"
+        if not self.content.toPlainText().strip():
+            return "请填写申请公开的内容。"
+        return ""
+
+    def values(self) -> dict[str, str | None]:
+        """Keyword arguments for app.info_requests.register."""
+        organisation = (self.organisation.currentText()
+                        if self.kind.currentText() == "法人或其他组织" else None)
+        return {"applicant": self.applicant.text(), "applicant_type": self.kind.currentText(),
+                "received": iso_date(self.received), "content": self.content.toPlainText(),
+                "channel": self.channel.currentText(), "organisation_type": organisation,
+                "contact": self.contact.text()}
+
+
+class StepDialog(FormDialog):
+    """A date, and for some steps a name or a number: 补正, 恢复计时, 征求意见, 延期."""
+
+    def __init__(self, title: str, hint: str, accept_text: str, today: date,
+                 party: bool = False, approver: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, hint, accept_text, parent)
+        self.day = date_edit(today)
+        self.form.addRow("日期", self.day)
+        self.party = QLineEdit() if party else None
+        if self.party is not None:
+            self.party.setPlaceholderText("第三方名称")
+            self.form.addRow("第三方", self.party)
+        self.approver = QLineEdit() if approver else None
+        self.days = QSpinBox() if approver else None
+        if self.approver is not None and self.days is not None:
+            self.days.setRange(1, EXTENSION_MAX_WORKDAYS)
+            self.days.setValue(EXTENSION_MAX_WORKDAYS)
+            self.days.setSuffix(" 个工作日")
+            self.approver.setPlaceholderText("批准延期的负责人")
+            self.form.addRow("延长", self.days)
+            self.form.addRow("批准人", self.approver)
+
+    def problem(self) -> str:
+        """The name a step needs."""
+        if self.party is not None and not self.party.text().strip():
+            return "请填写征求意见的第三方名称。"
+        if self.approver is not None and not self.approver.text().strip():
+            return "延长答复期限须经负责人同意，请填写批准人。"
+        return ""
+
+    def on(self) -> str:
+        """The step's date."""
+        return iso_date(self.day)
+
+
+class AnswerDialog(FormDialog):
+    """The reply, in the annual report's categories."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__("记录答复", "办理结果按年度报告的分类记录；不予公开等须注明具体情形。",
+                         "记录答复", parent)
+        self.outcome = QComboBox()
+        self.outcome.addItems(list(REQUEST_OUTCOMES))
+        self.item = QComboBox()
+        self.outcome.currentTextChanged.connect(self._items)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText("理由和依据（如《条例》第十五条）")
+        self.reason.setFixedHeight(70)
+        self.day = date_edit(today)
+        for label, field in (("办理结果", self.outcome), ("具体情形", self.item),
+                             ("理由和依据", self.reason), ("答复日期", self.day)):
+            self.form.addRow(label, field)
+        self._items(self.outcome.currentText())
+
+    def _items(self, outcome: str) -> None:
+        self.item.clear()
+        self.item.addItems(list(REQUEST_OUTCOMES[outcome]))
+        self.item.setEnabled(bool(REQUEST_OUTCOMES[outcome]))
+
+    def values(self) -> dict[str, str | None]:
+        """Keyword arguments for app.info_requests.answer."""
+        return {"outcome": self.outcome.currentText(),
+                "item": self.item.currentText() if self.item.isEnabled() else None,
+                "reason": self.reason.toPlainText(), "on": iso_date(self.day)}

@@ -1,0 +1,215 @@
+"""依申请公开: the register of requests, each with its legal clock, and the steps that move it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock, info_requests
+from app.info_requests import InfoRequest
+from ui.request_dialogs import AnswerDialog, RegisterDialog, StepDialog
+from ui.tasks import Runner
+from ui.widgets import say, stacked
+
+RED = QColor("#b00020")
+
+
+class RequestsPage(QWidget):
+    """The register: a line per request, its clock in words, and buttons for each step."""
+
+    changed = Signal()
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.rows: list[InfoRequest] = []
+        self._select: str | None = None
+        title = QLabel("依申请公开")
+        title.setObjectName("pageTitle")
+        self.open_only = QCheckBox("只看未办结的")
+        self.open_only.setChecked(True)
+        self.open_only.toggled.connect(lambda _c: self.refresh())
+        register = QPushButton("登记申请…")
+        register.clicked.connect(self.register)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.open_only)
+        top.addWidget(register)
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["编号", "申请人", "收到日期", "状态", "答复期限", "申请内容"])
+        self.tree.setRootIsDecorated(False)
+        for column, width in enumerate((90, 160, 100, 90, 110)):
+            self.tree.setColumnWidth(column, width)
+        self.tree.currentItemChanged.connect(lambda _c, _p: self._show_current())
+        self.detail = QLabel("选中一件申请，这里显示它的期限和办理经过。")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.answer_line = QLabel()
+        self.buttons: dict[str, QPushButton] = {}
+        steps = QHBoxLayout()
+        for key, text, handler in (
+            ("correction", "补正通知…", self.correction),
+            ("resume", "恢复计时…", self.resume),
+            ("consult", "征求意见…", self.consult),
+            ("extend", "延期…", self.extend),
+            ("answer", "答复…", self.answer),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(handler)
+            steps.addWidget(button)
+            self.buttons[key] = button
+        steps.addStretch(1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(stacked(self.detail, steps, self.answer_line, margins=False,
+                                   stretch_first=True))
+        splitter.setSizes([420, 220])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self._enable(None)
+
+    # -- loading ----------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        """Reload the register in the background, keeping (or moving to) a selection."""
+        current = self.current()
+        self._select = select or (current.id if current else None)
+        open_only = self.open_only.isChecked()
+        self.runner.run(lambda s: info_requests.list_requests(s, open_only=open_only),
+                        self._loaded)
+
+    def open_request(self, request_id: str) -> None:
+        """Show one request (from a 工作台 line)."""
+        self.refresh(select=request_id)
+
+    def _loaded(self, rows: list[InfoRequest]) -> None:
+        self.rows = rows
+        self.tree.clear()
+        chosen = None
+        for r in rows:
+            due = r.clock.due.isoformat() if r.clock.due else "暂停"
+            item = QTreeWidgetItem([r.id, r.applicant, r.received.isoformat(), r.state_label,
+                                    due, r.content])
+            item.setData(0, Qt.ItemDataRole.UserRole, r.id)
+            if r.overdue:
+                for column in (3, 4):
+                    item.setForeground(column, QBrush(RED))
+            self.tree.addTopLevelItem(item)
+            if r.id == self._select:
+                chosen = item
+        if chosen is None and self._select and self.open_only.isChecked():
+            # An answered request asked for by id: show the whole register instead.
+            self.open_only.setChecked(False)
+            return
+        self.tree.setCurrentItem(chosen or self.tree.topLevelItem(0))
+        self._show_current()
+
+    def current(self) -> InfoRequest | None:
+        """The selected request."""
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        wanted = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self.rows if r.id == wanted), None)
+
+    def _show_current(self) -> None:
+        request = self.current()
+        self.detail.setText("\n".join(info_requests.describe(request)) if request
+                            else "登记簿里还没有申请。" if not self.rows else "")
+        self._enable(request)
+
+    def _enable(self, request: InfoRequest | None) -> None:
+        open_ = request is not None and request.answered is None
+        paused = bool(open_ and request and request.clock.paused)
+        self.buttons["correction"].setEnabled(bool(open_ and request and
+                                                   not request.correction_sent))
+        self.buttons["resume"].setEnabled(paused)
+        self.buttons["consult"].setEnabled(open_)
+        self.buttons["extend"].setEnabled(bool(open_ and not paused and request and
+                                               not request.extension_days))
+        self.buttons["answer"].setEnabled(open_)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def _apply(self, work: Callable[[Any], InfoRequest], done_text: str) -> None:
+        def done(request: InfoRequest) -> None:
+            say(self.answer_line, done_text.format(id=request.id))
+            self.refresh(select=request.id)
+            self.changed.emit()
+
+        self.runner.run(work, done, lambda message: say(self.answer_line, message, error=True))
+
+    def register(self) -> None:
+        """Enter a new request."""
+        dialog = RegisterDialog(clock.today(), self)
+        if dialog.exec():
+            values = dialog.values()
+            self._apply(lambda s: info_requests.register(s, **values), "已登记 {id}。")
+
+    def correction(self) -> None:
+        """Record the 补正 notice: the clock stops."""
+        request = self.current()
+        dialog = StepDialog("补正通知", "一次性告知需要补正的事项；期限暂停，收到补正后重新计算。",
+                            "记录", clock.today(), parent=self)
+        if request and dialog.exec():
+            on = dialog.on()
+            self._apply(lambda s: info_requests.send_correction(s, request.id, on),
+                        "已记录 {id} 的补正通知，期限暂停。")
+
+    def resume(self) -> None:
+        """The corrected request or the third party's reply arrived: the clock runs again."""
+        request = self.current()
+        dialog = StepDialog("恢复计时", "收到补正材料或第三方意见的日期。", "记录", clock.today(),
+                            parent=self)
+        if request and dialog.exec():
+            on = dialog.on()
+            self._apply(lambda s: info_requests.resume(s, request.id, on),
+                        "{id} 已恢复计时。")
+
+    def consult(self) -> None:
+        """A third party is asked for its view: its days are not counted."""
+        request = self.current()
+        dialog = StepDialog("征求第三方意见",
+                            "第三方应在15个工作日内答复，所用时间不计入答复期限。",
+                            "记录", clock.today(), party=True, parent=self)
+        if request and dialog.exec():
+            on, party = dialog.on(), dialog.party.text() if dialog.party else ""
+            self._apply(lambda s: info_requests.consult(s, request.id, party, on),
+                        "已记录 {id} 征求意见。")
+
+    def extend(self) -> None:
+        """The one extension, with its approver."""
+        request = self.current()
+        dialog = StepDialog("延长答复期限",
+                            "须在期限届满前经负责人同意，只能延长一次，至多20个工作日。",
+                            "延期", clock.today(), approver=True, parent=self)
+        if request and dialog.exec() and dialog.days and dialog.approver:
+            on, days, who = dialog.on(), dialog.days.value(), dialog.approver.text()
+            self._apply(lambda s: info_requests.extend(s, request.id, days, who, on),
+                        "{id} 已延期。")
+
+    def answer(self) -> None:
+        """Record the reply."""
+        request = self.current()
+        dialog = AnswerDialog(clock.today(), self)
+        if request and dialog.exec():
+            values = dialog.values()
+            self._apply(lambda s: info_requests.answer(s, request.id, **values),
+                        "已记录 {id} 的答复。")
