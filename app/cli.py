@@ -723,6 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_backup)
     p = sub.add_parser("check", help="检查数据文件")
     p.set_defaults(handler=cmd_check)
+    from app.ledger_cli import add_ledger_commands
+
+    add_ledger_commands(sub)
     return parser
 
 
