@@ -71,10 +71,11 @@ def test_register_extend_and_answer_from_the_page(configured_window, qtbot, monk
     qtbot.waitUntil(lambda: "只允许延长一次" in page.answer_line.text(), timeout=WAIT)
 
     page.answer()
-    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 0, timeout=WAIT)  # 只看未办结的
-    page.open_only.setChecked(False)
-    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1, timeout=WAIT)
-    assert page.tree.topLevelItem(0).text(3) == "已答复"
+    # No longer 未办结, it stays in view: the page shows the whole register.
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1
+                    and page.tree.topLevelItem(0).text(3) == "已答复", timeout=WAIT)
+    assert not page.open_only.isChecked()
+    assert "已于2026-11-23答复：部分公开" in page.detail.text()
     with open_desk(window.folder) as store:
         saved = info_requests.get_request(store, "2026-001")
     assert (saved.outcome, saved.outcome_reason) == ("部分公开", "涉及商业秘密的部分不予公开")

@@ -100,6 +100,11 @@ class RequestsPage(QWidget):
         self.refresh(select=request_id)
 
     def _loaded(self, rows: list[InfoRequest]) -> None:
+        if (self._select and self.open_only.isChecked()
+                and all(r.id != self._select for r in rows)):
+            # Just answered, or asked for by id once answered: show the whole register.
+            self.open_only.setChecked(False)
+            return
         self.rows = rows
         self.tree.clear()
         chosen = None
@@ -114,10 +119,6 @@ class RequestsPage(QWidget):
             self.tree.addTopLevelItem(item)
             if r.id == self._select:
                 chosen = item
-        if chosen is None and self._select and self.open_only.isChecked():
-            # An answered request asked for by id: show the whole register instead.
-            self.open_only.setChecked(False)
-            return
         self.tree.setCurrentItem(chosen or self.tree.topLevelItem(0))
         self._show_current()
 
