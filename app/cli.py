@@ -21,7 +21,9 @@ from app.catalog_import import ImportReport, export_catalog, import_catalog
 from app.desk import open_desk
 from app.errors import FILE_ERROR, UserError
 from app.facts import NOTICE_KINDS, STATUSES
+from app.ledger_cli import add_ledger_commands
 from app.privacy import lines_and_columns
+from app.report_cli import add_report_commands
 from app.request_cli import add_request_commands
 from app.store import Store
 from app.timelimits import describe_rule
@@ -723,9 +725,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_backup)
     p = sub.add_parser("check", help="检查数据文件")
     p.set_defaults(handler=cmd_check)
-    from app.ledger_cli import add_ledger_commands
-
     add_ledger_commands(sub)
+    add_report_commands(sub)
     return parser
 
 

@@ -43,8 +43,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -451,24 +450,6 @@ class Ledger:
                 "township": self.township} | self.summary.to_json(self.filter.year)
 
 
-@contextmanager
-def snapshot(store: Store) -> Iterator[None]:
-    """One read transaction: every query inside sees the database as it was at the first.
-
-    Inside a caller's transaction the caller's view is used as it is.
-    """
-    if store.conn.in_transaction:
-        yield
-        return
-    store.conn.execute("BEGIN DEFERRED")
-    try:
-        yield
-    finally:
-        # A read-only transaction: rolling back gives up nothing, and guarantees
-        # an export never writes.
-        store.conn.execute("ROLLBACK")
-
-
 _NOTICES_SQL = """
 SELECT n.id, n.kind, n.status, n.formed, n.due, n.due_known, n.sync, n.county_url,
        n.county_reason, c.item_id, c.level1, c.level2, c.rule, c.channels, d.name AS domain,
@@ -506,7 +487,7 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
     today = today or clock.today()
     params = {"first": flt.first_day.isoformat(), "end": flt.end_day.isoformat(),
               "domain": flt.domain}
-    with snapshot(store):
+    with store.snapshot():
         info = get_township(store)
         cal = Calendar.from_store(store)
         postings: dict[str, list[Posting]] = defaultdict(list)

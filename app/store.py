@@ -137,6 +137,23 @@ class Store:
     # -- transactions ---------------------------------------------------------
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the file as it was at the first.
+
+        Reports (台账, the annual report) read through it, so work saved meanwhile
+        cannot make their figures disagree. Inside a caller's transaction the
+        caller's view is used as it is. It ends in a rollback: a read never writes.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One all-or-nothing write. Nested uses join the outer transaction."""
         if self._depth:
