@@ -47,3 +47,14 @@ def write_bytes(out: Path, data: bytes) -> None:
     """Write ``data`` to ``out`` whole or not at all."""
     with atomic_path(out) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
+
+
+def keep_once(target: Path, data: bytes) -> None:
+    """Store content-addressed ``data`` at ``target`` unless a copy is already there.
+
+    The name comes from the content's hash, so an existing file already holds
+    these bytes; writing it again would only cost time.
+    """
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(target, data)

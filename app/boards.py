@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from app import clock
-from app.atomic import write_bytes
+from app.atomic import keep_once
 from app.errors import UserError
 from app.facts import BOARD_KINDS, squash
 from app.notices import get_notice
@@ -112,9 +112,7 @@ def store_photo(store: Store, path: Path) -> str:
     digest = hashlib.sha256(data).hexdigest()
     relative = Path("photos") / digest[:2] / (digest + kind[1])
     target = store.folder / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(target, data)
+    keep_once(target, data)
     with store.transaction() as conn:
         conn.execute("INSERT OR IGNORE INTO photos (sha256, path, size, mime, added_at)"
                      " VALUES (?, ?, ?, ?, ?)", (digest, relative.as_posix(), len(data),

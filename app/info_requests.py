@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.atomic import write_bytes
+from app.atomic import keep_once
 from app.errors import UserError
 from app.facts import (
     APPLICANT_TYPES,
@@ -300,6 +300,8 @@ def _open(store: Store, request_id: str, today: date) -> InfoRequest:
 
 def _update(store: Store, request_id: str, action: str, detail: dict[str, Any],
             sql: str, params: tuple[Any, ...]) -> None:
+    # One step of a request: its own write, the request's timestamp and the audit
+    # line (its history) in one transaction.
     with store.transaction() as conn:
         conn.execute(sql, params)
         conn.execute("UPDATE info_requests SET updated_at = ? WHERE id = ?",
@@ -337,13 +339,10 @@ def consult(store: Store, request_id: str, third_party: str, on: str | None = No
     _not_future(day, today, "征求意见日期")
     if day < request.clock.start:
         raise UserError("征求意见日期不能早于申请开始计时的日期。")
-    with store.transaction() as conn:
-        conn.execute("INSERT INTO request_consultations (request_id, third_party, sent)"
-                     " VALUES (?, ?, ?)", (request.id, third_party, day.isoformat()))
-        conn.execute("UPDATE info_requests SET updated_at = ? WHERE id = ?",
-                     (now_iso(), request.id))
-        store.audit("request.consult", request.id, {"third_party": third_party,
-                                                    "sent": day.isoformat()})
+    _update(store, request.id, "request.consult",
+            {"third_party": third_party, "sent": day.isoformat()},
+            "INSERT INTO request_consultations (request_id, third_party, sent) VALUES (?, ?, ?)",
+            (request.id, third_party, day.isoformat()))
     return get_request(store, request.id, today)
 
 
@@ -440,9 +439,7 @@ def attach(store: Store, request_id: str, path: Path, kind: str) -> InfoRequest:
     digest = hashlib.sha256(data).hexdigest()
     relative = Path("requests") / request_id / f"{digest[:12]}{path.suffix.lower()}"
     target = store.folder / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(target, data)
+    keep_once(target, data)
     with store.transaction() as conn:
         conn.execute("INSERT INTO request_files (request_id, kind, name, path, sha256, added_at)"
                      " VALUES (?, ?, ?, ?, ?, ?)", (request_id, kind, path.name,

@@ -137,15 +137,16 @@ class RequestsPage(QWidget):
         self._enable(request)
 
     def _enable(self, request: InfoRequest | None) -> None:
-        open_ = request is not None and request.answered is None
-        paused = bool(open_ and request and request.clock.paused)
-        self.buttons["correction"].setEnabled(bool(open_ and request and
-                                                   not request.correction_sent))
+        if request is None or request.answered:
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            return
+        paused = bool(request.clock.paused)
+        self.buttons["correction"].setEnabled(not request.correction_sent)
         self.buttons["resume"].setEnabled(paused)
-        self.buttons["consult"].setEnabled(open_)
-        self.buttons["extend"].setEnabled(bool(open_ and not paused and request and
-                                               not request.extension_days))
-        self.buttons["answer"].setEnabled(open_)
+        self.buttons["consult"].setEnabled(True)
+        self.buttons["extend"].setEnabled(not paused and not request.extension_days)
+        self.buttons["answer"].setEnabled(True)
 
     # -- steps ------------------------------------------------------------------------
 
