@@ -246,6 +246,20 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX request_files_by_request ON request_files(request_id);
         """,
     ),
+    (
+        6,
+        "the clerk's edited text of each request's letters",
+        """
+        CREATE TABLE request_letters (
+            request_id   TEXT NOT NULL REFERENCES info_requests(id),
+            kind         TEXT NOT NULL,
+            body         TEXT NOT NULL,
+            drafted_from TEXT NOT NULL,
+            saved_at     TEXT NOT NULL,
+            PRIMARY KEY (request_id, kind)
+        );
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

@@ -33,19 +33,46 @@ class PrintOptions:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What was written: pages is 0 for DOCX (Word lays out its own pages)."""
+    """What was written: pages is 0 for DOCX (Word lays out its own pages).
+
+    ``what`` names anything that is not a notice (a 答复书 …).
+    """
 
     path: Path
     pages: int
     draft: bool
     handout: bool
+    what: str = ""
 
     def summary(self) -> str:
         """One sentence for the clerk."""
-        what = "明白纸" if self.handout else "张贴稿"
+        what = self.what or ("明白纸" if self.handout else "张贴稿")
         pages = f"，共 {self.pages} 页" if self.pages else ""
         draft = "（未经审核，带“草稿”标记）" if self.draft else ""
         return f"已生成{what} {self.path}{pages}{draft}。"
+
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PrintTarget:
+    """Something the print preview shows and prints: a notice, or a letter of a request.
+
+    ``title`` and ``render`` take the worker's own store; ``choose_paper`` is
+    False for papers that are always A4 (letters).
+    """
+
+    title: Callable[[Store], str]
+    render: Callable[[Store, Path, PrintOptions, Progress | None], Rendered]
+    choose_paper: bool = True
+
+
+def notice_target(notice_id: str) -> PrintTarget:
+    """The print target of a notice (board sheet or 明白纸)."""
+    return PrintTarget(lambda store: notices.get_notice(store, notice_id).title,
+                       lambda store, out, options, progress: render_notice(
+                           store, notice_id, out, options, progress))
 
 
 def check_options(handout: bool, options: PrintOptions) -> None:

@@ -114,7 +114,8 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
                     _repeat_header(table.rows[0])
         else:
             paragraph = doc.add_paragraph()
-            paragraph.paragraph_format.first_line_indent = Pt(2 * b)
+            if not block.flush:
+                paragraph.paragraph_format.first_line_indent = Pt(2 * b)
             add_run(paragraph, block.text, FACES["body"], b)
     for line in (sheet.publicity, sheet.phone_line, sheet.closing):
         if line:

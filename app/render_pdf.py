@@ -86,6 +86,8 @@ def paragraph_styles(paper: Paper, faces: dict[str, Face]) -> dict[str, Paragrap
         "body": ParagraphStyle("body", fontName=body, fontSize=b, leading=b * 1.75,
                                firstLineIndent=2 * b, alignment=TA_JUSTIFY,
                                wordWrap="CJK"),
+        "flush": ParagraphStyle("flush", fontName=body, fontSize=b, leading=b * 1.75,
+                                alignment=TA_JUSTIFY, wordWrap="CJK"),
         "cell": ParagraphStyle("cell", fontName=body, fontSize=paper.table_pt,
                                leading=paper.table_pt * 1.3, wordWrap="CJK"),
         "head": ParagraphStyle("head", fontName=heading, fontSize=paper.table_pt,
@@ -173,7 +175,7 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
             flow += [Spacer(1, spec.body_pt * 0.4), _table(block.rows, styles, text_width),
                      Spacer(1, spec.body_pt * 0.6)]
         else:
-            flow.append(Paragraph(escape(block.text), styles["body"]))
+            flow.append(Paragraph(escape(block.text), styles["flush" if block.flush else "body"]))
     closing: list = []
     for line in (sheet.publicity, sheet.phone_line, sheet.closing):
         if line:

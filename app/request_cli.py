@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from app import info_requests
+from app.errors import UserError
 from app.facts import (
     APPLICANT_TYPES,
+    LETTER_KINDS,
     ORGANISATION_TYPES,
     REQUEST_CHANNELS,
     REQUEST_FILE_KINDS,
@@ -63,6 +66,48 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letter(store: Store, args: argparse.Namespace) -> int:
+    """``request letter ID KIND``: print the draft, save an edit, write a file or keep it."""
+    from app import request_letters
+    from app.printing import PrintOptions
+
+    if args.text_file:
+        try:
+            text = Path(args.text_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"无法读取文书文字文件「{args.text_file}」（须为UTF-8文本）。",
+                            str(exc)) from exc
+        draft = request_letters.save_letter(store, args.id, args.kind, text)
+    elif args.reset:
+        draft = request_letters.reset_letter(store, args.id, args.kind)
+    else:
+        draft = request_letters.get_letter(store, args.id, args.kind)
+    said: list[str] = []
+    if args.out:
+        out = Path(args.out)
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in ("pdf", "docx"):
+            raise UserError(f"文书只能保存为 PDF 或 Word（.docx）文件，「{out.name}」不是。")
+        said.append(request_letters.render_letter(store, draft.request_id, args.kind, out,
+                                                  PrintOptions(fmt)).summary())
+    if args.keep:
+        request_letters.keep_letter(store, draft.request_id, args.kind)
+        said.append(f"已把{draft.title}存入 {draft.request_id} 的案卷。")
+    if args.json:
+        print(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if said:
+        print("\n".join(said))
+        return 0
+    print(f"{draft.title}\n\n{draft.addressee}：")
+    print(draft.body)
+    if draft.stale:
+        print("注意：登记的办理情况在文书修改之后变了，请核对。", file=sys.stderr)
+    if draft.to_fill:
+        print(f"注意：还有{len(draft.to_fill)}处【】需要填写。", file=sys.stderr)
+    return 0
+
+
 def _then_show(handler: Any) -> Any:
     def run(store: Store, args: argparse.Namespace) -> int:
         _print(handler(store, args), args.json)
@@ -72,7 +117,7 @@ def _then_show(handler: Any) -> Any:
 
 
 def add_request_commands(sub: Any) -> None:
-    """Add ``request new|show|list|correction|resume|consult|extend|answer|attach``."""
+    """Add ``request new|show|list|correction|resume|consult|extend|answer|attach|letter``."""
     rq = sub.add_parser("request", help="依申请公开登记").add_subparsers(dest="action",
                                                                    required=True)
 
@@ -127,3 +172,11 @@ def add_request_commands(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("file")
     p.add_argument("--kind", required=True, choices=list(REQUEST_FILE_KINDS))
+    p = verb("letter", "起草、修改、打印文书（答复书、补正通知、延期通知、征求意见函）", cmd_letter)
+    p.add_argument("id")
+    p.add_argument("kind", metavar="文书", help="、".join(LETTER_KINDS))
+    edit = p.add_mutually_exclusive_group()
+    edit.add_argument("--text-file", metavar="FILE.txt", help="用这个文件里的文字替换文书正文")
+    edit.add_argument("--reset", action="store_true", help="放弃修改，恢复按模板起草的文字")
+    p.add_argument("--out", metavar="FILE.pdf|FILE.docx", help="另存为 PDF 或 Word 文件")
+    p.add_argument("--keep", action="store_true", help="生成 PDF 并存入案卷")

@@ -27,10 +27,14 @@ _PERIOD_RULE = re.compile(r"(公示期[：:为]?)\s*自张贴之日起\s*\d+\s*(
 
 @dataclass
 class Block:
-    """A paragraph (``rows`` empty) or a table (``rows[0]`` is its header)."""
+    """A paragraph (``rows`` empty) or a table (``rows[0]`` is its header).
+
+    ``flush`` paragraphs start at the margin (a letter's addressee line).
+    """
 
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
+    flush: bool = False
 
 
 @dataclass

@@ -101,3 +101,94 @@ def test_an_overdue_request_on_the_dashboard_opens_on_its_page(configured_window
     qtbot.waitUntil(lambda: page.current() is not None and page.current().id == "2026-001",
                     timeout=WAIT)
     assert "已超期" in page.detail.text() and "答复期限：2026-11-17" in page.detail.text()
+
+
+def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_window, qtbot,
+                                                                 monkeypatch) -> None:
+    from ui.letter_dialog import LetterDialog
+    from ui.print_dialog import PrintPreviewDialog
+
+    window = configured_window
+    with open_desk(window.folder) as store:
+        request = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        info_requests.answer(store, request.id, "不予处理", "信访举报投诉类申请", on="2026-11-10")
+    window.show_page("依申请公开")
+    page = window.requests
+    page.open_request(request.id)
+    qtbot.waitUntil(lambda: page.current() is not None and page.buttons["letters"].isEnabled(),
+                    timeout=WAIT)
+    assert not page.buttons["answer"].isEnabled() and not page.files.isEnabled()
+    page.letters()
+    dialog = page.findChild(LetterDialog)
+    qtbot.waitUntil(lambda: dialog.draft is not None, timeout=WAIT)
+    assert dialog.kind.currentText() == "答复书" and dialog.addressee.text() == "致：张三"
+    assert "第三十九条第一款" in dialog.text.toPlainText()
+    assert not dialog.buttons["save"].isEnabled()
+
+    dialog.text.setPlainText(dialog.text.toPlainText().replace(
+        "特此告知。", "您反映的问题已转镇信访办办理。\n特此告知。"))
+    assert dialog.dirty() and dialog.buttons["save"].isEnabled()
+    dialog.preview()
+    preview = dialog.findChild(PrintPreviewDialog)
+    qtbot.waitUntil(lambda: preview.preview is not None, timeout=WAIT)
+    assert preview.windowTitle() == f"打印预览 — 政府信息公开申请答复书（{request.id}）"
+    assert len(preview.preview.images) == 1 and not preview.paper.isEnabled()  # letters are A4
+    preview.close()
+
+    with qtbot.waitSignal(dialog.kept, timeout=WAIT):
+        dialog.buttons["keep"].click()
+    assert not dialog.dirty()
+    with open_desk(window.folder) as store:
+        kept = info_requests.get_request(store, request.id)
+        assert [f.kind for f in kept.files] == ["答复书"]
+        assert store.scalar("SELECT body FROM request_letters").count("转镇信访办办理") == 1
+    qtbot.waitUntil(lambda: page.files.isEnabled(), timeout=WAIT)
+    assert [a.text() for a in page.files_menu.actions()] == [
+        f"答复书：政府信息公开申请答复书（{request.id}）.pdf"]
+
+    # Closing with edits not saved asks; 取消 keeps the dialog open with the text.
+    dialog.text.appendPlainText("再补一句。")
+    monkeypatch.setattr("ui.letter_dialog.QMessageBox.question",
+                        lambda *a, **k: requests_page_button("Cancel"))
+    dialog.reject()
+    assert dialog.isVisible() and dialog.text.toPlainText().endswith("再补一句。")
+    monkeypatch.setattr("ui.letter_dialog.QMessageBox.question",
+                        lambda *a, **k: requests_page_button("Discard"))
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def requests_page_button(name: str):
+    """A QMessageBox standard button by name (the clerk's answer to a question)."""
+    from PySide6.QtWidgets import QMessageBox
+    return getattr(QMessageBox.StandardButton, name)
+
+
+def test_delivery_proof_is_filed_from_the_page(configured_window, qtbot, monkeypatch,
+                                               tmp_path) -> None:
+    window = configured_window
+    proof = tmp_path / "送达回证.jpg"
+    proof.write_bytes(b"\xff\xd8\xff\xe0" + b"scan" * 100)
+    with open_desk(window.folder) as store:
+        request = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+    original = requests_page.AttachDialog
+
+    class Filled(original):  # type: ignore[misc, valid-type]
+        def exec(self) -> int:  # noqa: A003
+            assert self.kind.currentText() == "送达回证"  # what is filed after the reply
+            self.file.setText(str(tmp_path / "不存在.jpg"))
+            assert self.problem() == "找不到这个文件，请重新选择。"
+            self.file.setText(str(proof))
+            return 1 if not self.problem() else 0
+
+    monkeypatch.setattr(requests_page, "AttachDialog", Filled)
+    window.show_page("依申请公开")
+    page = window.requests
+    page.open_request(request.id)
+    qtbot.waitUntil(lambda: page.current() is not None, timeout=WAIT)
+    page.attach()
+    qtbot.waitUntil(lambda: page.files.isEnabled(), timeout=WAIT)
+    assert "已把「送达回证.jpg」作为送达回证归入 2026-001 的案卷。" == page.answer_line.text()
+    assert [a.text() for a in page.files_menu.actions()] == ["送达回证：送达回证.jpg"]
+    stored = window.folder / page.files_menu.actions()[0].data()
+    assert stored.read_bytes() == proof.read_bytes()

@@ -44,10 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import notices
 from app.errors import UserError
 from app.page_images import PageImage, fit_dpi, page_images, page_sizes
-from app.printing import PrintOptions, Rendered, render_notice
+from app.printing import PrintOptions, PrintTarget, Rendered, notice_target
 from app.store import Store
 from ui.tasks import Runner
 
@@ -205,10 +204,13 @@ class PrintPreviewDialog(QDialog):
     printed = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, runner: Runner, notice_id: str, parent: QWidget | None = None,
-                 note: str = "") -> None:
+    def __init__(self, runner: Runner, target: str | PrintTarget,
+                 parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
-        self.runner, self.notice_id, self.note = runner, notice_id, note
+        self.runner, self.note = runner, note
+        # A notice comes by its id (most callers); anything else brings its own target.
+        self.notice_id = target if isinstance(target, str) else None
+        self.target = notice_target(target) if isinstance(target, str) else target
         self.preview: Preview | None = None
         self.handout: bool | None = None
         self.title = ""
@@ -311,7 +313,7 @@ class PrintPreviewDialog(QDialog):
     def refresh(self) -> None:
         """Render the notice with the chosen options and show its pages; only the newest counts."""
         number = self._requests.next()
-        options, notice_id, latest = self.options(), self.notice_id, self._requests
+        options, target, latest = self.options(), self.target, self._requests
         width = max(self.strip.viewport().width(), 800) * self.devicePixelRatioF()
         # Until the new pages are in, 打印 would print pages the controls no longer describe.
         self._rendering = True
@@ -319,9 +321,9 @@ class PrintPreviewDialog(QDialog):
         self.progress.setFormat("正在排版 %p%")
 
         def work(store: Store, report: Callable[[int, int], None]) -> Preview | None:
-            title = notices.get_notice(store, notice_id).title
+            title = target.title(store)
             pdf = self._workdir() / f"preview-{number}.pdf"
-            rendered = render_notice(store, notice_id, pdf, options,
+            rendered = target.render(store, pdf, options,
                                      lambda done, total: report(done, 2 * total))
             sizes = page_sizes(pdf)
             pages = len(sizes)
@@ -362,7 +364,7 @@ class PrintPreviewDialog(QDialog):
         self.setWindowTitle(f"打印预览 — {preview.title}")
         if not preview.options.paper:
             self.paper.setItemText(0, f"按模板（{paper_name(preview.size_pt)}）")
-        self.paper.setEnabled(not self.handout)
+        self.paper.setEnabled(not self.handout and self.target.choose_paper)
         self.per_sheet.setEnabled(self.handout)
         self.qr_url.setEnabled(self.handout)
         self.strip.set_pages(preview.images)
@@ -396,7 +398,7 @@ class PrintPreviewDialog(QDialog):
 
     def save_to(self, path: Path, fmt: str) -> None:
         """Write the notice to ``path`` (PDF or DOCX) with the chosen options, in the background."""
-        options, notice_id = replace(self.options(), fmt=fmt), self.notice_id
+        options, target = replace(self.options(), fmt=fmt), self.target
         self._busy_output = True
         self._update_buttons()
         self._say(f"正在保存 {path.name} ……")
@@ -409,7 +411,7 @@ class PrintPreviewDialog(QDialog):
             self._say(rendered.summary())
             self.saved.emit(rendered.summary())
 
-        self._start(lambda s, report: render_notice(s, notice_id, path, options, report),
+        self._start(lambda s, report: target.render(s, path, options, report),
                     done, self._output_failed, database=True)
 
     def prepare(self, printer: QPrinter) -> None:

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
-from app.facts import APPLICANT_TYPES, ORGANISATION_TYPES, REQUEST_CHANNELS, REQUEST_OUTCOMES
+from app.facts import (
+    APPLICANT_TYPES,
+    ORGANISATION_TYPES,
+    REQUEST_CHANNELS,
+    REQUEST_FILE_KINDS,
+    REQUEST_OUTCOMES,
+)
 from app.request_clock import EXTENSION_MAX_WORKDAYS
 from ui.widgets import FormDialog, date_edit, iso_date
 
@@ -105,7 +122,7 @@ class AnswerDialog(FormDialog):
         self.item = QComboBox()
         self.outcome.currentTextChanged.connect(self._items)
         self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("理由和依据（如《条例》第十五条）")
+        self.reason.setPlaceholderText("具体理由，写进答复书（如：涉及个人身份证号码和银行账号的部分）")
         self.reason.setFixedHeight(70)
         self.day = date_edit(today)
         for label, field in (("办理结果", self.outcome), ("具体情形", self.item),
@@ -123,3 +140,45 @@ class AnswerDialog(FormDialog):
         return {"outcome": self.outcome.currentText(),
                 "item": self.item.currentText() if self.item.isEnabled() else None,
                 "reason": self.reason.toPlainText(), "on": iso_date(self.day)}
+
+
+class AttachDialog(FormDialog):
+    """A file to keep in the case file, and what it is (送达回证 by default)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("归入案卷", "材料复制一份存进数据文件夹，原文件不动；"
+                         "扫描件、照片、PDF、Word均可。", "归入", parent)
+        self.file = QLineEdit()
+        self.file.setPlaceholderText("选择要归档的文件")
+        choose = QPushButton("选择…")
+        choose.clicked.connect(self._choose)
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(choose)
+        self.kind = QComboBox()
+        self.kind.addItems(list(REQUEST_FILE_KINDS))
+        self.kind.setCurrentText("送达回证")
+        self.form.addRow("文件", row)
+        self.form.addRow("材料类型", self.kind)
+
+    def _choose(self) -> None:
+        start = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择要归档的文件", start,
+            "材料 (*.pdf *.jpg *.jpeg *.png *.docx *.doc *.tif *.tiff);;所有文件 (*)",
+            options=QFileDialog.Option.DontUseNativeDialog)
+        if path:
+            self.file.setText(path)
+
+    def path(self) -> str:
+        """The chosen file."""
+        return self.file.text().strip()
+
+    def problem(self) -> str:
+        """A file that exists is required."""
+        if not self.path():
+            return "请选择要归档的文件。"
+        if not Path(self.path()).is_file():
+            return "找不到这个文件，请重新选择。"
+        return ""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -21,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from app import clock, info_requests
 from app.info_requests import InfoRequest
-from ui.request_dialogs import AnswerDialog, RegisterDialog, StepDialog
+from app.request_letters import available_kinds
+from ui.letter_dialog import LetterDialog
+from ui.request_dialogs import AnswerDialog, AttachDialog, RegisterDialog, StepDialog
 from ui.tasks import Runner
 from ui.widgets import say, stacked
 
@@ -69,11 +73,19 @@ class RequestsPage(QWidget):
             ("consult", "征求意见…", self.consult),
             ("extend", "延期…", self.extend),
             ("answer", "答复…", self.answer),
+            ("letters", "文书…", self.letters),
+            ("attach", "归入材料…", self.attach),
         ):
             button = QPushButton(text)
             button.clicked.connect(handler)
             steps.addWidget(button)
             self.buttons[key] = button
+        self.files = QPushButton("查看案卷")
+        self.files.setToolTip("打开这件申请已归档的材料（申请书、文书、送达回证……）")
+        self.files_menu = QMenu(self.files)
+        self.files_menu.triggered.connect(self._open_file)
+        self.files.setMenu(self.files_menu)
+        steps.addWidget(self.files)
         steps.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
@@ -137,9 +149,16 @@ class RequestsPage(QWidget):
         self._enable(request)
 
     def _enable(self, request: InfoRequest | None) -> None:
+        # Letters, case files and delivery proof go on after the answer; the clock's steps do not.
+        self.buttons["letters"].setEnabled(bool(request and available_kinds(request)))
+        self.buttons["attach"].setEnabled(request is not None)
+        self.files_menu.clear()
+        for f in request.files if request else ():
+            self.files_menu.addAction(f"{f.kind}：{f.name}").setData(f.path)
+        self.files.setEnabled(bool(request and request.files))
         if request is None or request.answered:
-            for button in self.buttons.values():
-                button.setEnabled(False)
+            for key in ("correction", "resume", "consult", "extend", "answer"):
+                self.buttons[key].setEnabled(False)
             return
         paused = bool(request.clock.paused)
         self.buttons["correction"].setEnabled(not request.correction_sent)
@@ -206,6 +225,32 @@ class RequestsPage(QWidget):
             on, days, who = dialog.on(), dialog.days.value(), dialog.approver.text()
             self._apply(lambda s: info_requests.extend(s, request.id, days, who, on),
                         "{id} 已延期。")
+
+    def letters(self) -> None:
+        """Draft, edit, print and keep the case's letters (答复书 and the notices before it)."""
+        request = self.current()
+        if request is None:
+            return
+        kinds = available_kinds(request)
+        dialog = LetterDialog(self.runner, request, kinds, self)
+        # The newest letter is the one the clerk most likely came for.
+        dialog.kind.setCurrentIndex(len(kinds) - 1)
+        dialog.kept.connect(lambda request_id: self.refresh(select=request_id))
+        dialog.open()
+
+    def attach(self) -> None:
+        """Keep a scanned or saved document (送达回证, the written request …) in the case file."""
+        request = self.current()
+        dialog = AttachDialog(self)
+        if request is None or not dialog.exec():
+            return
+        path, kind = dialog.path(), dialog.kind.currentText()
+        self._apply(lambda s: info_requests.attach(s, request.id, Path(path), kind),
+                    f"已把「{Path(path).name}」作为{kind}归入 {{id}} 的案卷。")
+
+    def _open_file(self, action: QAction) -> None:
+        # The system's viewer shows it: PDFs, scans and Word files all open where the clerk expects.
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.runner.folder / action.data())))
 
     def answer(self) -> None:
         """Record the reply."""

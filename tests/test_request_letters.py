@@ -1,0 +1,206 @@
+"""The letters of a 依申请公开 case, through the real command line, read back from real files."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from app import info_requests, request_letters
+from app.errors import UserError
+from app.facts import LETTER_KINDS, REQUEST_FILE_KINDS, REQUEST_OUTCOMES
+from test_info_requests import database_rows, refused, register
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command runs on 2026-11-23."""
+    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+
+
+@pytest.fixture
+def answered(gk) -> str:
+    """A corrected request answered 部分公开 with its reason; returns its id."""
+    gk("init", "--township", "青石镇", "--county", "东山县", "--phone", "0551-62345678")
+    request_id = register(gk)["id"]
+    gk("request", "correction", request_id, "--date", "2026-09-28")
+    gk("request", "resume", request_id, "--date", "2026-10-12")
+    gk("request", "answer", request_id, "--outcome", "部分公开",
+       "--reason", "涉及个人身份证号码和银行账号的部分", "--date", "2026-11-06")
+    return request_id
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as poppler reads it, without line breaks or spaces."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return "".join(out.split())
+
+
+def test_every_outcome_of_the_annual_report_has_its_own_reply_paragraph() -> None:
+    """The template covers exactly the outcomes and cases of app.facts, no more, no fewer."""
+    data = tomllib.loads(request_letters.LETTERS.read_text(encoding="utf-8"))
+    keys = set(data["答复书"]["正文"])
+    wanted = {c if not items else f"{c}/{i}" for c, items in REQUEST_OUTCOMES.items()
+              for i in (items or (None,))}
+    assert keys == wanted
+    assert set(LETTER_KINDS) <= set(REQUEST_FILE_KINDS)
+    for kind in LETTER_KINDS:
+        assert data[kind]["title"].startswith("政府信息公开")
+
+
+def test_reply_letter_is_drafted_from_the_register(gk, answered: str) -> None:
+    letter = gk.json("request", "letter", answered, "答复书")
+    assert letter["title"] == "政府信息公开申请答复书" and letter["addressee"] == "张三"
+    assert not letter["edited"] and not letter["stale"] and letter["to_fill"] == []
+    body = letter["body"]
+    # The corrected request is named with both dates; the reason recorded goes in the letter.
+    assert "2026年9月25日收到" in body and "2026年10月12日收到您补正后的申请" in body
+    assert "2025年度最低生活保障资金发放明细" in body
+    assert "涉及个人身份证号码和银行账号的部分依法不予公开" in body and "第三十七条" in body
+    assert "向东山县人民政府申请行政复议" in body and "六个月内" in body
+    printed = gk("request", "letter", answered, "答复书").stdout
+    assert printed.startswith("政府信息公开申请答复书\n\n张三：\n")
+
+
+@pytest.mark.parametrize(("outcome", "item", "article"), [
+    ("予以公开", None, "第三十六条第二项"),
+    ("不予公开", "保护第三方合法权益", "第十五条"),
+    ("无法提供", "本机关不掌握相关政府信息", "第三十六条第四项"),
+    ("不予处理", "信访举报投诉类申请", "第三十九条第一款"),
+    ("其他处理", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "第三十条"),
+])
+def test_each_outcome_cites_its_article(township, outcome, item, article) -> None:
+    store = township
+    request = info_requests.register(store, "李四", "自然人", "2026-10-09", "村道维修资金",
+                                     today=_day(TODAY))
+    if outcome == "其他处理":
+        info_requests.send_correction(store, request.id, "2026-10-12", today=_day(TODAY))
+    info_requests.answer(store, request.id, outcome, item, "商业秘密" if item else "",
+                         "2026-11-02", today=_day(TODAY))
+    draft = request_letters.get_letter(store, request.id, "答复书", _day(TODAY))
+    assert article in draft.body and "【" not in draft.body
+    if outcome == "其他处理":
+        assert "2026年10月12日向您发出补正通知" in draft.body
+
+
+def _day(text: str):
+    from datetime import date
+    return date.fromisoformat(text)
+
+
+def test_letter_prints_to_pdf_and_word_with_the_township_as_issuer(gk, answered, tmp_path):
+    pdf, docx = tmp_path / "答复书.pdf", tmp_path / "答复书.docx"
+    said = gk("request", "letter", answered, "答复书", "--out", str(pdf)).stdout
+    assert said.strip() == f"已生成答复书 {pdf}，共 1 页。"
+    text = pdf_text(pdf)
+    for words in ("政府信息公开申请答复书", "张三：", "青石镇人民政府", "2026年11月6日",
+                  "联系电话：0551-62345678", "特此告知。"):
+        assert words in text, words
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every face embedded
+    gk("request", "letter", answered, "答复书", "--out", str(docx))
+    paragraphs = [p.text for p in Document(str(docx)).paragraphs if p.text]
+    assert paragraphs[0] == "政府信息公开申请答复书" and paragraphs[1] == "张三："
+    # The addressee line starts at the margin; the paragraphs after it are indented.
+    first = Document(str(docx)).paragraphs
+    addressee = next(p for p in first if p.text == "张三：")
+    assert addressee.paragraph_format.first_line_indent is None
+    assert paragraphs[-2:] == ["青石镇人民政府", "2026年11月6日"]
+
+
+def test_kept_letter_is_in_the_case_file_with_its_hash(gk, answered, data_dir) -> None:
+    said = gk("request", "letter", answered, "答复书", "--keep").stdout
+    assert said.strip() == f"已把政府信息公开申请答复书存入 {answered} 的案卷。"
+    shown = gk.json("request", "show", answered)
+    kept = [f for f in shown["files"] if f["kind"] == "答复书"]
+    assert len(kept) == 1 and kept[0]["name"] == f"政府信息公开申请答复书（{answered}）.pdf"
+    stored = data_dir / kept[0]["path"]
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == kept[0]["sha256"]
+    assert "涉及个人身份证号码和银行账号的部分依法不予公开" in pdf_text(stored)
+    assert any(h["action"] == "request.attach" for h in shown["history"])
+
+
+def test_edited_text_is_kept_and_printed(gk, answered, tmp_path) -> None:
+    edited = tmp_path / "edit.txt"
+    edited.write_text("您申请的低保资金发放明细已作区分处理，见附件。\n\n特此告知。\n",
+                      encoding="utf-8")
+    letter = gk.json("request", "letter", answered, "答复书", "--text-file", str(edited))
+    assert letter["edited"] and letter["body"] == ("您申请的低保资金发放明细已作区分处理，见附件。"
+                                                  "\n特此告知。")
+    pdf = tmp_path / "edited.pdf"
+    gk("request", "letter", answered, "答复书", "--out", str(pdf))
+    assert "已作区分处理" in pdf_text(pdf) and "第三十七条" not in pdf_text(pdf)
+    back = gk.json("request", "letter", answered, "答复书", "--reset")
+    assert not back["edited"] and "第三十七条" in back["body"]
+
+
+def test_a_letter_with_blanks_to_fill_is_not_kept(gk, data_dir) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县")
+    request_id = register(gk)["id"]
+    gk("request", "correction", request_id, "--date", "2026-09-28")
+    letter = gk.json("request", "letter", request_id, "补正通知")
+    assert letter["title"] == "政府信息公开申请补正通知书" and len(letter["to_fill"]) == 1
+    before = database_rows(data_dir)
+    line = refused(gk, "request", "letter", request_id, "补正通知", "--keep")
+    assert line.startswith("文书里还有1处【】需要填写")
+    assert database_rows(data_dir) == before
+    filled = data_dir.parent / "filled.txt"
+    filled.write_text(letter["body"].replace(letter["to_fill"][0], "所需低保名单的年份和村名"),
+                      encoding="utf-8")
+    gk("request", "letter", request_id, "补正通知", "--text-file", str(filled), "--keep")
+    files = gk.json("request", "show", request_id)["files"]
+    assert [f["kind"] for f in files] == ["补正通知"]
+
+
+def test_third_party_letter_goes_stale_when_the_register_changes(gk, data_dir) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县")
+    request_id = register(gk)["id"]
+    gk("request", "consult", request_id, "--party", "青石建材有限公司", "--date", "2026-10-09")
+    letter = gk.json("request", "letter", request_id, "征求意见函")
+    assert letter["addressee"] == "青石建材有限公司"
+    # The letter to a third party never names the applicant.
+    assert "张三" not in letter["body"]
+    text = data_dir.parent / "consult.txt"
+    text.write_text(letter["body"] + "\n联系人：王五", encoding="utf-8")
+    gk("request", "letter", request_id, "征求意见函", "--text-file", str(text))
+    gk("request", "consult", request_id, "--party", "东山运输公司", "--date", "2026-10-12")
+    now = gk.json("request", "letter", request_id, "征求意见函")
+    assert now["edited"] and now["stale"] and now["addressee"] == "东山运输公司"
+    assert refused(gk, "request", "letter", request_id, "征求意见函", "--keep").startswith(
+        "登记的办理情况在文书修改之后变了")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("答复书",), "这件申请还没有登记办理结果，请先登记答复（办理结果）。"),
+    (("延期通知",), "这件申请还没有延期，请先登记延长的天数和批准人。"),
+    (("告知书",), "文书只能是补正通知、延期通知、征求意见函、答复书之一。"),
+    (("答复书", "--out", "x.txt"), None),
+])
+def test_letters_the_register_has_no_facts_for_are_refused(gk, data_dir, args, message) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县")
+    request_id = register(gk)["id"]
+    if message is None:
+        gk("request", "answer", request_id, "--outcome", "予以公开")
+        message = "文书只能保存为 PDF 或 Word（.docx）文件，「x.txt」不是。"
+    before = database_rows(data_dir)
+    assert refused(gk, "request", "letter", request_id, *args) == message
+    assert database_rows(data_dir) == before
+
+
+def test_empty_or_overlong_text_is_refused(township) -> None:
+    store = township
+    request = info_requests.register(store, "张三", "自然人", "2026-10-09", "村道维修资金",
+                                     today=_day(TODAY))
+    info_requests.answer(store, request.id, "予以公开", on="2026-11-02", today=_day(TODAY))
+    for text, words in (("  \n ", "文书内容不能为空。"), ("字" * 5001, "文书太长了")):
+        with pytest.raises(UserError, match=words):
+            request_letters.save_letter(store, request.id, "答复书", text, _day(TODAY))
+    assert store.scalar("SELECT COUNT(*) FROM request_letters") == 0

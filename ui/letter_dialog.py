@@ -1,0 +1,194 @@
+"""文书: draft, edit, preview, print and keep the letters of one 依申请公开 case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import request_letters
+from app.info_requests import InfoRequest
+from app.request_letters import LetterDraft
+from app.store import Store
+from ui.print_dialog import PrintPreviewDialog
+from ui.tasks import Runner
+from ui.widgets import say
+
+
+class LetterDialog(QDialog):
+    """One request's letters: pick a kind, edit its text, preview and print, keep it."""
+
+    kept = Signal(str)
+
+    def __init__(self, runner: Runner, request: InfoRequest, kinds: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.request = runner, request
+        self.draft: LetterDraft | None = None
+        self._loaded_text = ""
+        self._busy = False
+        self.setWindowTitle(f"文书 — {request.id} {request.applicant}")
+        self.kind = QComboBox()
+        self.kind.addItems(kinds)
+        self.kind.currentTextChanged.connect(lambda _k: self._switch())
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("文书"))
+        top.addWidget(self.kind)
+        top.addWidget(self.state, 1)
+        self.addressee = QLabel()
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("正在起草……")
+        self.text.textChanged.connect(self._update)
+        self.message = QLabel("【】里的内容须由您写明；每段一行，打印时自动首行缩进。")
+        self.message.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, label, handler in (("reset", "恢复模板文字", self.reset),
+                                    ("save", "保存修改", self.save),
+                                    ("preview", "打印预览…", self.preview),
+                                    ("keep", "存入案卷", self.keep)):
+            button = QPushButton(label)
+            button.clicked.connect(handler)
+            row.addWidget(button)
+            self.buttons[key] = button
+        row.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.addressee)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        self.resize(760, 600)
+        self._switch()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def dirty(self) -> bool:
+        """Whether the text differs from what was loaded or last saved."""
+        return self.draft is not None and self.text.toPlainText() != self._loaded_text
+
+    def _update(self) -> None:
+        ready = self.draft is not None and not self._busy
+        self.kind.setEnabled(not self._busy)
+        self.buttons["reset"].setEnabled(ready and (self.draft.edited or self.dirty()))
+        self.buttons["save"].setEnabled(ready and self.dirty())
+        self.buttons["preview"].setEnabled(ready)
+        self.buttons["keep"].setEnabled(ready)
+
+    def _show(self, draft: LetterDraft) -> None:
+        self._busy = False
+        self.draft = draft
+        self._loaded_text = draft.body
+        self.text.setPlainText(draft.body)
+        self.addressee.setText(f"致：{draft.addressee}")
+        if draft.stale:
+            self.state.setText("登记的办理情况在修改之后变了，请核对文书或恢复模板文字。")
+            self.state.setStyleSheet("color: #b00020;")
+        else:
+            self.state.setText("已按您的修改保存" if draft.edited else "按模板起草")
+            self.state.setStyleSheet("")
+        self._update()
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        say(self.message, message, error=True)
+        self._update()
+
+    def _run(self, work: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
+        self._busy = True
+        self._update()
+        self.runner.run(work, done, self._failed)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _switch(self) -> None:
+        if self.dirty() and not self._ask_save():
+            # Cancelled: stay on the letter being edited.
+            self.kind.blockSignals(True)
+            self.kind.setCurrentText(self.draft.kind if self.draft else self.kind.currentText())
+            self.kind.blockSignals(False)
+            return
+        self.draft = None
+        self.text.clear()
+        request_id, kind = self.request.id, self.kind.currentText()
+        self._run(lambda s: request_letters.get_letter(s, request_id, kind), self._show)
+
+    def save(self) -> None:
+        """Keep the edited text with the request."""
+        request_id, kind, body = self.request.id, self.kind.currentText(), self.text.toPlainText()
+
+        def done(draft: LetterDraft) -> None:
+            self._show(draft)
+            say(self.message, "已保存修改。")
+
+        self._run(lambda s: request_letters.save_letter(s, request_id, kind, body), done)
+
+    def reset(self) -> None:
+        """Drop the edits: back to the template's text."""
+        request_id, kind = self.request.id, self.kind.currentText()
+
+        def done(draft: LetterDraft) -> None:
+            self._show(draft)
+            say(self.message, "已恢复按模板起草的文字。")
+
+        self._run(lambda s: request_letters.reset_letter(s, request_id, kind), done)
+
+    def preview(self) -> None:
+        """The print preview of the text as it stands in the editor."""
+        target = request_letters.letter_target(self.request.id, self.kind.currentText(),
+                                               self.text.toPlainText())
+        PrintPreviewDialog(self.runner, target, self).open()
+
+    def keep(self) -> None:
+        """Save the text, print it to PDF and keep it in the case file."""
+        request_id, kind, body = self.request.id, self.kind.currentText(), self.text.toPlainText()
+
+        def done(request: InfoRequest) -> None:
+            self._loaded_text = body
+            self._busy = False
+            self.request = request
+            say(self.message, f"已把{kind}存入 {request.id} 的案卷（PDF）。")
+            self.state.setText("已存入案卷")
+            self.state.setStyleSheet("")
+            self._update()
+            self.kept.emit(request.id)
+
+        self._run(lambda s: request_letters.keep_letter(s, request_id, kind, body), done)
+
+    def _ask_save(self) -> bool:
+        """Offer to save unsaved edits; False when the clerk cancels."""
+        answer = QMessageBox.question(
+            self, "文书已修改", "文书的修改还没有保存，要保存吗？",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save and self.draft is not None:
+            request_id, kind = self.request.id, self.draft.kind
+            body = self.text.toPlainText()
+            self.runner.run(lambda s: request_letters.save_letter(s, request_id, kind, body),
+                            lambda _d: None)
+        return True
+
+    def done(self, result: int) -> None:
+        """Closing (关闭, Esc, the window's ✕) with unsaved edits asks first."""
+        if self.dirty() and not self._ask_save():
+            return
+        super().done(result)
