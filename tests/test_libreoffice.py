@@ -89,3 +89,27 @@ def test_two_up_handout_docx_keeps_both_copies_on_one_sheet(township, tmp_path) 
     text = pdf_text(pdf)
     assert text.count("一、政策是什么：") == 2
     assert not [t for t in docx_texts(word) if t not in text]
+
+
+def test_reply_letter_docx_converts_on_one_a4_page(township, tmp_path) -> None:
+    from datetime import date
+
+    from app import info_requests, request_letters
+
+    today = date(2026, 11, 23)
+    request = info_requests.register(township, "张三", "自然人", "2026-10-09", "村道维修资金",
+                                     today=today)
+    info_requests.answer(township, request.id, "不予公开", "保护第三方合法权益", "个人隐私",
+                         "2026-11-02", today=today)
+    word = tmp_path / "reply.docx"
+    request_letters.render_letter(township, request.id, "答复书", word, PrintOptions("docx"))
+    pdf = libreoffice_to_pdf(word, tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    assert re.search(r"Pages:\s+1\n", info) and re.search(r"Page size:\s+595\.\d+ x 841\.\d+",
+                                                          info), info
+    expected = docx_texts(word)
+    assert "涉及个人隐私，公开会对第三方合法权益造成损害" in "".join(expected)
+    # pdftotext drops a hyphen that ends a line ("2026-" / "001"): compare without them.
+    text = pdf_text(pdf).replace("-", "")
+    assert not [t for t in expected if t.replace("-", "") not in text]

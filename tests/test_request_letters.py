@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from test_info_requests import database_rows, refused, register
 
 from app import info_requests, request_letters
 from app.errors import UserError
 from app.facts import LETTER_KINDS, REQUEST_FILE_KINDS, REQUEST_OUTCOMES
-from test_info_requests import database_rows, refused, register
 
 TODAY = "2026-11-23"
 
