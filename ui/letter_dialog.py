@@ -33,7 +33,7 @@ class LetterDialog(QDialog):
     kept = Signal(str)
 
     def __init__(self, runner: Runner, request: InfoRequest, kinds: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, kind: str = "") -> None:
         super().__init__(parent)
         self.runner, self.request = runner, request
         self.draft: LetterDraft | None = None
@@ -42,6 +42,7 @@ class LetterDialog(QDialog):
         self.setWindowTitle(f"文书 — {request.id} {request.applicant}")
         self.kind = QComboBox()
         self.kind.addItems(kinds)
+        self.kind.setCurrentText(kind or kinds[0])
         self.kind.currentTextChanged.connect(lambda _k: self._switch())
         self.state = QLabel()
         self.state.setWordWrap(True)
@@ -94,6 +95,8 @@ class LetterDialog(QDialog):
 
     def _show(self, draft: LetterDraft) -> None:
         self._busy = False
+        if draft.kind != self.kind.currentText():
+            return  # the clerk has moved on to another letter; its own load follows
         self.draft = draft
         self._loaded_text = draft.body
         self.text.setPlainText(draft.body)

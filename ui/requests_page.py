@@ -232,9 +232,8 @@ class RequestsPage(QWidget):
         if request is None:
             return
         kinds = available_kinds(request)
-        dialog = LetterDialog(self.runner, request, kinds, self)
         # The newest letter is the one the clerk most likely came for.
-        dialog.kind.setCurrentIndex(len(kinds) - 1)
+        dialog = LetterDialog(self.runner, request, kinds, self, kind=kinds[-1])
         dialog.kept.connect(lambda request_id: self.refresh(select=request_id))
         dialog.open()
 
