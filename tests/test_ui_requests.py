@@ -111,6 +111,8 @@ def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_wind
     window = configured_window
     with open_desk(window.folder) as store:
         request = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        info_requests.send_correction(store, request.id, "2026-10-21")
+        info_requests.resume(store, request.id, "2026-10-23")
         info_requests.answer(store, request.id, "不予处理", "信访举报投诉类申请", on="2026-11-10")
     window.show_page("依申请公开")
     page = window.requests
@@ -121,6 +123,8 @@ def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_wind
     page.letters()
     dialog = page.findChild(LetterDialog)
     qtbot.waitUntil(lambda: dialog.draft is not None, timeout=WAIT)
+    # It opens on the newest letter; the 补正通知 is one choice away.
+    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == ["补正通知", "答复书"]
     assert dialog.kind.currentText() == "答复书" and dialog.addressee.text() == "致：张三"
     assert "第三十九条第一款" in dialog.text.toPlainText()
     assert not dialog.buttons["save"].isEnabled()
