@@ -822,6 +822,12 @@ def write_ledger(path: Path, ledger: Ledger) -> list[str]:
     return book.sheetnames
 
 
+def _said(label: str, value: Any) -> str:
+    """A 汇总 line in a sentence: 收到申请（件）, 3 → 收到申请 3 件."""
+    unit = re.fullmatch(r"(.*)（(.+)）", label)
+    return f"{unit[1]} {value} {unit[2]}" if unit else f"{label} {value}"
+
+
 @dataclass(frozen=True)
 class LedgerExport:
     """What an export wrote."""
@@ -836,7 +842,11 @@ class LedgerExport:
         return (f"已导出{self.ledger.filter.describe().replace('，', '')}台账到 {self.path}："
                 f"公开信息 {t.total} 条，已公开 {t.published} 条（按时 {t.on_time} 条），"
                 f"超期 {t.overdue} 条，未公开 {t.still_open} 条，"
-                f"按时公开率 {_percent(t.on_time_rate)}。")
+                f"按时公开率 {_percent(t.on_time_rate)}"
+                + "".join(f"；{sheet.name}：" + "，".join(_said(label, value)
+                                                        for label, value in sheet.summary)
+                          for sheet in self.ledger.extra_sheets if sheet.summary)
+                + "。")
 
     def to_json(self) -> dict[str, Any]:
         """The counts and what was written."""

@@ -35,7 +35,7 @@ def register(township):
 
 def test_requests_sheet_lists_the_period_and_marks_the_overdue(register, gk, tmp_path) -> None:
     out = tmp_path / "台账.xlsx"
-    gk("ledger", "export", str(out), "--year", "2026")
+    said = gk("ledger", "export", str(out), "--year", "2026").stdout
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-1] == "依申请公开"
     rows = _sheet_rows(book["依申请公开"])
@@ -62,6 +62,10 @@ def test_requests_sheet_lists_the_period_and_marks_the_overdue(register, gk, tmp
     at = summary.index("收到申请（件）")
     assert book["汇总"].cell(at + 1, 2).value == 5
     assert book["汇总"].cell(at + 4, 2).value == 2  # 超期（件）
+    # The sentence the clerk reads says the same of the requests as the 汇总 sheet.
+    answered = sum(1 for r in listed if r["answered"])
+    assert f"；依申请公开：收到申请 5 件，已答复 {answered} 件，办理中 {5 - answered} 件，" \
+           "超期 2 件，按时答复率 " in said
 
     one = tmp_path / "社会救助.xlsx"
     gk("ledger", "export", str(one), "--year", "2026", "--domain", "社会救助")
