@@ -437,13 +437,12 @@ def balance_problem(figures: AnnualFigures) -> str | None:
     others = [b.column for b in broken[1:]]
     also = f"（{'、'.join(f'「{c}」' for c in others)}列也不平）" if others else ""
     if figures.requests.carried_in_manual and left > right:
+        # Said the same to the command line and the GUI: the fix is named, not the keys.
         advice = (f"手填的上年结转比登记簿多出{left - right}件，请把这些上年结转的申请补登进"
-                  f"登记簿（收到日期写{year - 1}年的日期）并记录答复，或用 gongkai report set "
-                  f"{year} --carried-in 改正手填的上年结转数")
+                  f"登记簿（收到日期写{year - 1}年的日期）并记录答复，或改正手填的上年结转数")
     elif figures.requests.carried_in_manual:
-        advice = (f"手填的上年结转比登记簿少{right - left}件，请核对{year - 1}年报告中的数字，"
-                  f"用 gongkai report set {year} --carried-in 改正，或改回按登记簿计算"
-                  f"（--carried-in-from-register）")
+        advice = (f"手填的上年结转比登记簿少{right - left}件，请核对{year - 1}年报告中的数字"
+                  f"改正手填的上年结转数，或改回按登记簿计算")
     else:
         advice = "请核对登记簿中这一列申请的收到和答复日期"
     return (f"{year}年度报告第三部分的表格不平：「{first.column}」一列本年新收{first.new}件"

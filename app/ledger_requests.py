@@ -60,10 +60,15 @@ def _cells(number: int, r: InfoRequest, today: date) -> tuple[object, ...]:
             late or None, "、".join(f.kind for f in r.files))
 
 
+def requests_in_period(store: Store, flt: LedgerFilter, today: date) -> list[InfoRequest]:
+    """The requests received in the filter's year or quarter, oldest first."""
+    return [r for r in list_requests(store, year=flt.year, today=today)
+            if flt.first_day <= r.received < flt.end_day]
+
+
 def request_sheet(store: Store, flt: LedgerFilter, today: date) -> Sheet:
     """The period's requests (by date received) as a ledger sheet with its 汇总 lines."""
-    requests = [r for r in list_requests(store, year=flt.year, today=today)
-                if flt.first_day <= r.received < flt.end_day]
+    requests = requests_in_period(store, flt, today)
     township = get_township(store).township
     answered = [r for r in requests if r.answered]
     on_time = [r for r in answered if not r.overdue]

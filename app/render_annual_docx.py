@@ -9,6 +9,7 @@ names them (w:eastAsia on every run).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
@@ -34,6 +35,9 @@ from app.annual_report import (
     AnnualFigures,
     CaseCounts,
     Counts,
+    annual_figures,
+    check_balance,
+    check_year,
     format_amount,
     item_label,
     outcome_label,
@@ -42,6 +46,7 @@ from app.atomic import atomic_path
 from app.errors import UserError
 from app.facts import APPLICANT_TYPES, NOTICE_KINDS, REQUEST_OUTCOMES
 from app.render_docx import FACES, add_run, new_document
+from app.store import Store
 
 GREY = RGBColor(0x80, 0x80, 0x80)
 BODY_PT = 16  # 三号, as GB/T 9704 sets body text
@@ -62,6 +67,11 @@ PLACEHOLDERS: dict[str, str] = {
                  "人大代表建议和政协提案办理结果公开等情况；以及其他需要报告的事项，没有的写"
                  "“无”。写完后删去本段。）",
 }
+
+
+#: What is left for the clerk once the report is written (第一、五、六部分 …).
+REWRITE_NOTE = ("第" + "、".join(h.split("、", 1)[0] for h in SECTIONS if h in PLACEHOLDERS)
+                + "部分的灰色段落请按提示改写")
 
 
 def report_title(figures: AnnualFigures) -> str:
@@ -332,3 +342,36 @@ def render_annual_docx(figures: AnnualFigures, out: Path) -> None:
 
     with atomic_path(out) as tmp:
         doc.save(tmp)
+
+
+def check_report_target(out: Path) -> Path:
+    """Refuse, before anything is read, a file name that is not a .docx or is a folder."""
+    out = Path(out)
+    if out.suffix.lower() != ".docx":
+        raise UserError(f"年度报告只能保存为 Word 文件（.docx），「{out.name}」不是。")
+    if out.is_dir():
+        raise UserError(f"「{out}」是一个文件夹，请写上报告的文件名（.docx）。")
+    return out
+
+
+def write_annual_report(store: Store, year: str | int, out: Path,
+                        today: date | None = None) -> AnnualFigures:
+    """Check the year and the file name, read the figures and write the report to ``out``.
+
+    An unbalanced year is refused (UserError, the sentence of
+    :func:`app.annual_report.balance_problem`) and nothing is written. The
+    command line and the GUI both write the report through here.
+    """
+    chosen = check_year(year, today)
+    out = check_report_target(out)
+    figures = annual_figures(store, chosen, today)
+    check_balance(figures)
+    render_annual_docx(figures, out)
+    return figures
+
+
+def written_line(figures: AnnualFigures, out: Path) -> str:
+    """The sentence after writing: where the report is, and which paragraphs to rewrite."""
+    so_far = "" if figures.complete else f"（本年度尚未结束，数字截至{figures.as_of.isoformat()}）"
+    return (f"已写出{figures.year}年政府信息公开工作年度报告到 {out}{so_far}；"
+            f"{REWRITE_NOTE}。")

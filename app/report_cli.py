@@ -32,7 +32,6 @@ from app.annual_report import (
     AnnualFigures,
     format_amount,
 )
-from app.errors import UserError
 from app.facts import NOTICE_KINDS
 from app.store import Store
 
@@ -116,23 +115,15 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_annual(store: Store, args: argparse.Namespace) -> int:
     """``report annual YEAR --out FILE.docx``: the report, refused if table 三 does not balance."""
-    from app.render_annual_docx import render_annual_docx
+    # python-docx is imported only by the command that writes a document.
+    from app.render_annual_docx import write_annual_report, written_line
 
-    year = annual_report.check_year(args.year)
     out = Path(args.out)
-    if out.suffix.lower() != ".docx":
-        raise UserError(f"年度报告只能保存为 Word 文件（.docx），「{out.name}」不是。")
-    if out.is_dir():
-        raise UserError(f"「{out}」是一个文件夹，请写上报告的文件名（.docx）。")
-    figures = annual_report.annual_figures(store, year)
-    annual_report.check_balance(figures)
-    render_annual_docx(figures, out)
+    figures = write_annual_report(store, args.year, out)
     if args.json:
         _print_json(figures.to_json() | {"out": str(out)})
         return 0
-    so_far = "" if figures.complete else f"（本年度尚未结束，数字截至{figures.as_of.isoformat()}）"
-    print(f"已写出{year}年政府信息公开工作年度报告到 {out}{so_far}；"
-          "第一、五、六部分的灰色段落请按提示改写。")
+    print(written_line(figures, out))
     return 0
 
 

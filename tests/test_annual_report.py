@@ -221,7 +221,7 @@ def test_a_carried_in_figure_the_register_cannot_account_for_is_refused(
     assert "「自然人」一列" in line
     assert (f"本年新收{new}件" in line and "加上年结转3件" in line
             and f"办理结果总计{results}件" in line and f"结转下年度{out}件" in line), line
-    assert "补登进登记簿" in line and "--carried-in" in line
+    assert "补登进登记簿" in line and "改正手填的上年结转数" in line
     assert list(out_dir.iterdir()) == []  # no report, no half-written temporary file
     # Too few is refused too, with the other advice.
     seeded("report", "set", str(YEAR), "--carried-in", "自然人=0")

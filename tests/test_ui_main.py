@@ -11,7 +11,8 @@ from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from ui.first_run import FirstRunDialog  # noqa: E402
-from ui.main_window import NAV, ComingPage  # noqa: E402
+from ui.ledger_page import LedgerPage  # noqa: E402
+from ui.main_window import NAV  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,10 +28,8 @@ def test_window_has_navigation_pages_and_data_folder(window) -> None:
     window.show_page("同步")
     assert window.pages.currentWidget() is window.sync
     window.show_page("台账")
-    page = window.pages.currentWidget()
-    assert isinstance(page, ComingPage)
-    text = " ".join(label.text() for label in page.findChildren(type(window.dashboard.title)))
-    assert "此功能将在后续版本提供：" in text
+    assert window.pages.currentWidget() is window.ledger
+    assert isinstance(window.ledger, LedgerPage)
     assert str(window.folder) in window.statusBar().currentMessage()
 
 

@@ -8,12 +8,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,32 +21,15 @@ from ui.boards_page import BoardsPage
 from ui.catalog_page import CatalogPage
 from ui.dashboard_page import DashboardPage
 from ui.first_run import FirstRunDialog
+from ui.ledger_page import LedgerPage
 from ui.notices_page import NoticesPage
 from ui.requests_page import RequestsPage
 from ui.settings_page import SettingsPage
 from ui.sync_page import SyncPage
 from ui.tasks import Runner
 
-#: The parts of the desk, in the clerk's order; pages not built yet say what they will hold.
-COMING = {
-    "台账": "按领域、渠道和月份统计公开情况，导出台账和年度报告数据。",
-}
+#: The parts of the desk, in the clerk's order.
 NAV = ("工作台", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账", "设置")
-
-
-class ComingPage(QWidget):
-    """An honest placeholder for a part of the desk that a later version fills."""
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        heading = QLabel(title)
-        heading.setObjectName("pageTitle")
-        body = QLabel(f"此功能将在后续版本提供：{text}")
-        body.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
@@ -78,23 +59,14 @@ class MainWindow(QMainWindow):
         self.boards = BoardsPage(self.runner)
         self.sync = SyncPage(self.runner)
         self.requests = RequestsPage(self.runner)
+        self.ledger = LedgerPage(self.runner)
+        by_name: dict[str, QWidget] = {
+            "工作台": self.dashboard, "公开目录": self.catalog, "公开信息": self.notices,
+            "公开栏": self.boards, "依申请公开": self.requests, "同步": self.sync,
+            "台账": self.ledger, "设置": self.settings,
+        }
         for name in NAV:
-            if name == "工作台":
-                self.pages.addWidget(self.dashboard)
-            elif name == "公开目录":
-                self.pages.addWidget(self.catalog)
-            elif name == "设置":
-                self.pages.addWidget(self.settings)
-            elif name == "公开信息":
-                self.pages.addWidget(self.notices)
-            elif name == "公开栏":
-                self.pages.addWidget(self.boards)
-            elif name == "同步":
-                self.pages.addWidget(self.sync)
-            elif name == "依申请公开":
-                self.pages.addWidget(self.requests)
-            else:
-                self.pages.addWidget(ComingPage(name, COMING[name]))
+            self.pages.addWidget(by_name[name])
         self.nav.currentRowChanged.connect(self._switch)
         self.dashboard.go_settings.connect(lambda: self.show_page("设置"))
         self.dashboard.go_catalog.connect(lambda: self.show_page("公开目录"))
@@ -115,6 +87,11 @@ class MainWindow(QMainWindow):
         self.sync.catalog_changed.connect(self.catalog.refresh)
         self.sync.catalog_changed.connect(self.dashboard.refresh)
         self.notices.changed.connect(self.sync.refresh)
+        # The 台账 counts what every other page changes; its reads are cheap and run
+        # in the background, and a stale one is dropped.
+        for page in (self.notices, self.requests, self.boards, self.sync, self.catalog,
+                     self.settings):
+            page.changed.connect(self.ledger.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -163,6 +140,7 @@ class MainWindow(QMainWindow):
         self.boards.refresh()
         self.sync.refresh()
         self.requests.refresh()
+        self.ledger.refresh()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data

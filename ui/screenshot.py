@@ -3,7 +3,9 @@
 ``python -m ui.screenshot OUTDIR [--data-dir DIR]`` writes gongkai-dashboard.png,
 gongkai-catalog.png, gongkai-search.png, gongkai-import.png,
 gongkai-settings.png, gongkai-holiday.png, gongkai-first-run.png and (on the
-sample folder only) gongkai-print-preview.png, the preview of a draft 名单. Run it under Xvfb
+sample folder only) gongkai-print-preview.png, the preview of a draft 名单, the 同步
+and 依申请公开 pages, gongkai-ledger.png (the 台账 of a seeded 2026), gongkai-letter.png (a
+答复书 being edited) and gongkai-annual-report.png. Run it under Xvfb
 (``xvfb-run -a -s "-screen 0 1366x768x24"``) or with ``QT_QPA_PLATFORM=offscreen``.
 Without ``--data-dir`` it works on a fresh temporary folder with a sample
 township, never on the clerk's own data.
@@ -138,6 +140,85 @@ def _save_requests(window: Any, path: Path) -> None:
     _save(window, path)
 
 
+#: The sample year of the 台账: (catalog item, formed, days until posted or None, withdrawn).
+#: Most go up in time, a few late, a few are still drafts, so every chart has something.
+LEDGER_SAMPLE = (
+    ("shjz-002", "2026-01-06", 5, False), ("shjz-002", "2026-04-07", 6, False),
+    ("shjz-002", "2026-07-06", 4, False), ("shjz-002", "2026-10-09", 3, False),
+    ("shjz-003", "2026-02-10", 40, False), ("shjz-014", "2026-05-12", 7, False),
+    ("snbt-002", "2026-03-16", 9, False), ("snbt-005", "2026-06-08", 45, False),
+    ("snbt-004", "2026-08-18", 1, False), ("snbt-008", "2026-09-21", 2, False),
+    ("czyjs-006", "2026-02-27", 10, False), ("czyjs-007", "2026-08-05", 12, False),
+    ("ggzy-007", "2026-03-03", 2, False), ("ggzy-003", "2026-06-16", 1, False),
+    ("ggzy-009", "2026-10-13", 8, False), ("aqsc-005", "2026-04-20", 11, False),
+    ("aqsc-006", "2026-09-08", 3, False), ("jz-007", "2026-07-14", 14, False),
+    ("ylfw-006", "2026-05-18", 6, False), ("ylfw-006", "2026-11-02", 4, False),
+    ("wfgz-009", "2026-04-13", 9, False), ("wfgz-011", "2026-09-15", None, False),
+    ("fp-005", "2026-03-24", 12, False), ("fp-008", "2026-06-22", 50, False),
+    ("fp-011", "2026-10-20", 5, True), ("jy-003", "2026-02-16", 8, False),
+    ("jy-002", "2026-08-24", 6, False), ("shbx-001", "2026-01-19", 13, False),
+    ("shbx-004", "2026-07-20", 10, False), ("ggwh-002", "2026-05-25", 7, False),
+    ("ggfl-001", "2026-03-30", 15, False), ("ggfl-005", "2026-11-16", None, False),
+)
+
+
+def _save_letter_and_report(window: Any, out: Path) -> None:
+    """The 答复书 of the first request in the 文书 dialog, then the 年度报告 dialog."""
+    from ui.letter_dialog import LetterDialog
+
+    window.show_page("依申请公开")
+    page = window.requests
+    page.open_request("2026-001")
+    _settle(800)
+    page.letters()
+    dialog = page.findChild(LetterDialog)
+    _settle(1200)
+    _save(dialog, out / "gongkai-letter.png")
+    dialog.done(0)
+    window.show_page("台账")
+    report = window.ledger.annual_report()
+    _settle(1200)
+    _save(report, out / "gongkai-annual-report.png")
+    report.done(0)
+
+
+def _save_ledger(window: Any, path: Path) -> None:
+    """The 台账 page on a sample year: notices across domains and months, requests answered."""
+    from datetime import date, timedelta
+
+    from app import boards, notices, review
+    from app import info_requests as ir
+
+    def seed(store: Any) -> None:
+        review.set_review_steps(store, 1)
+        boards.set_villages(store, ["东山村", "西河村"])
+        for item, formed, after, withdrawn in LEDGER_SAMPLE:
+            notice = notices.create_notice(store, item, formed=formed)
+            if after is None:
+                continue
+            review.approve(store, notice.id, "王明")
+            posted = date.fromisoformat(formed) + timedelta(days=after)
+            boards.post(store, notice.id, "镇政务公开栏", posted.isoformat())
+            if withdrawn:
+                notices.withdraw(store, notice.id, "内容有误，重新起草")
+        # The register already holds this autumn's requests (the 依申请公开 screenshot).
+        earlier = [("赵六", "2026-03-05", "2026-03-20", "予以公开", None),
+                   ("孙八", "2026-05-11", "2026-05-29", "部分公开", None),
+                   ("周九", "2026-08-17", "2026-09-04", "无法提供", "本机关不掌握相关政府信息")]
+        for applicant, received, answered, outcome, item in earlier:
+            request = ir.register(store, applicant, "自然人", received, "申请公开相关政府信息")
+            ir.answer(store, request.id, outcome, item, on=answered)
+        ir.answer(store, "2026-001", "予以公开", on="2026-11-06")
+
+    _run(window, seed)
+    window.show_page("台账")
+    page = window.ledger
+    page.year.setValue(2026)
+    page.refresh()
+    _wait(page.loaded)
+    _save(window, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window on each page in turn and save a PNG of it."""
     parser = argparse.ArgumentParser(description="工作台界面截图")
@@ -208,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         _save_print_preview(window, out / "gongkai-print-preview.png")
         _save_county_offer(window, out)
         _save_requests(window, out / "gongkai-requests.png")
+        _save_ledger(window, out / "gongkai-ledger.png")
+        _save_letter_and_report(window, out)
     window.runner.pool.waitForDone(10_000)
     return 0
 

@@ -1,0 +1,105 @@
+"""年度报告 dialog: typed tables saved, table 三 from the register, the .docx written or refused."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import date  # noqa: E402
+
+import docx  # noqa: E402
+import pytest  # noqa: E402
+
+from app import annual_report, info_requests  # noqa: E402
+from app.desk import open_desk  # noqa: E402
+from ui import annual_report_dialog  # noqa: E402
+from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
+
+pytest_plugins = ["conftest_ui"]
+WAIT = 20_000
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog and the register both see 2026-11-23."""
+    monkeypatch.setenv("GONGKAI_TODAY", TODAY.isoformat())
+
+
+@pytest.fixture
+def dialog(configured_window, qtbot) -> AnnualReportDialog:
+    """The dialog on a register of three 2026 requests (two answered) and one of 2025."""
+    with open_desk(configured_window.folder) as store:
+        old = info_requests.register(store, "李四", "自然人", "2025-12-20", "危房改造名单")
+        info_requests.answer(store, old.id, "予以公开", on="2026-01-10", today=TODAY)
+        for name, received, outcome in (("张三", "2026-03-02", "予以公开"),
+                                        ("王五", "2026-05-11", None),
+                                        ("赵六", "2026-08-03", "部分公开")):
+            r = info_requests.register(store, name, "自然人", received, "低保资金发放明细")
+            if outcome:
+                info_requests.answer(store, r.id, outcome, on=received, today=TODAY)
+    shown = AnnualReportDialog(configured_window.runner, 2026, configured_window)
+    qtbot.addWidget(shown)
+    qtbot.waitUntil(lambda: shown.figures is not None, timeout=WAIT)
+    return shown
+
+
+def test_default_year_follows_the_reporting_season(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-20")
+    assert annual_report_dialog.report_year_default() == 2026  # January: last year's report
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+    assert annual_report_dialog.report_year_default() == 2026
+
+
+def test_register_figures_shown_and_typed_tables_saved(dialog, configured_window, qtbot) -> None:
+    with open_desk(configured_window.folder) as store:
+        expected = annual_report.annual_figures(store, 2026, TODAY).requests
+    assert dialog.register_line.text().startswith(
+        f"本年新收 {expected.new.total} 件，上年结转 {expected.carried_in.total} 件，"
+        f"办理结果总计 {expected.results.total} 件，结转下年度 {expected.carried_out.total} 件")
+    assert (expected.new.total, expected.carried_in.total, expected.results.total) == (3, 1, 3)
+    assert dialog.balance.text().startswith("表格平衡")
+    assert not dialog.carried["自然人"].isEnabled()  # from the register until unticked
+
+    dialog.active["行政许可.本年处理决定数量"].setValue(3)
+    dialog.active["行政事业性收费.本年收费金额"].setValue(1.25)
+    dialog.cases["review"]["结果维持"].setValue(1)
+    dialog.cases["review"]["尚未审结"].setValue(2)
+    assert dialog.case_totals["review"].text() == "3"
+    dialog.cases["litigation_direct"]["结果纠正"].setValue(1)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.message.text() == "已保存2026年度报告的数字。", timeout=WAIT)
+    with open_desk(configured_window.folder) as store:
+        manual = annual_report.get_manual(store, 2026)
+    assert manual.active["行政许可.本年处理决定数量"] == 3
+    assert str(manual.active["行政事业性收费.本年收费金额"]) == "1.25"
+    assert manual.review.values == (1, 0, 0, 2) and manual.review.total == 3
+    assert manual.litigation_direct.values == (0, 1, 0, 0)
+    assert manual.carried_in is None  # still from the register
+
+
+def test_unbalanced_year_is_refused_and_no_file_is_asked_for(dialog, configured_window, qtbot,
+                                                             monkeypatch, tmp_path) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(annual_report_dialog.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (asked.append("asked"), ("", ""))[1])
+    dialog.from_register.setChecked(False)
+    dialog.carried["自然人"].setValue(4)  # the register knows of one
+    dialog.write()
+    qtbot.waitUntil(lambda: "表格不平" in dialog.message.text(), timeout=WAIT)
+    assert "「自然人」一列" in dialog.message.text() and "多出3件" in dialog.message.text()
+    assert dialog.balance.text() == dialog.message.text()
+    assert asked == [] and not list(tmp_path.glob("*.docx"))
+    with open_desk(configured_window.folder) as store:
+        assert annual_report.get_manual(store, 2026).carried_in.total == 4  # the typed figure kept
+
+    dialog.from_register.setChecked(True)
+    out = tmp_path / "年度报告.docx"
+    monkeypatch.setattr(annual_report_dialog.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(out), ""))
+    with qtbot.waitSignal(dialog.written, timeout=WAIT) as written:
+        dialog.write()
+    assert written.args[0].startswith(f"已写出2026年政府信息公开工作年度报告到 {out}")
+    document = docx.Document(str(out))
+    texts = [p.text.replace("\n", "") for p in document.paragraphs]
+    assert "青石镇人民政府2026年政府信息公开工作年度报告" in texts
+    assert any(t.startswith("四、政府信息公开行政复议") for t in texts)
