@@ -196,3 +196,22 @@ def test_delivery_proof_is_filed_from_the_page(configured_window, qtbot, monkeyp
     assert [a.text() for a in page.files_menu.actions()] == ["送达回证：送达回证.jpg"]
     stored = window.folder / page.files_menu.actions()[0].data()
     assert stored.read_bytes() == proof.read_bytes()
+
+
+def test_an_answered_request_asked_for_by_id_is_the_one_shown(configured_window, qtbot) -> None:
+    window = configured_window
+    with open_desk(window.folder) as store:
+        done = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        info_requests.answer(store, done.id, "予以公开", on="2026-11-10")
+        info_requests.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
+    window.show_page("依申请公开")
+    page = window.requests
+    page.refresh()
+    qtbot.waitUntil(lambda: page.current() is not None and page.current().id == "2026-002",
+                    timeout=WAIT)
+    assert page.open_only.isChecked() and page.tree.topLevelItemCount() == 1
+    page.open_request(done.id)
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.current() is not None and page.current().id == done.id,
+                    timeout=WAIT)
+    assert not page.open_only.isChecked()

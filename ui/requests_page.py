@@ -114,8 +114,13 @@ class RequestsPage(QWidget):
     def _loaded(self, rows: list[InfoRequest]) -> None:
         if (self._select and self.open_only.isChecked()
                 and all(r.id != self._select for r in rows)):
-            # Just answered, or asked for by id once answered: show the whole register.
+            # Just answered, or asked for by id once answered: show the whole register,
+            # still on the request asked for (the checkbox's own refresh would lose it).
+            wanted = self._select
+            self.open_only.blockSignals(True)
             self.open_only.setChecked(False)
+            self.open_only.blockSignals(False)
+            self.refresh(select=wanted)
             return
         self.rows = rows
         self.tree.clear()

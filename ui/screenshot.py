@@ -169,7 +169,11 @@ def _save_letter_and_report(window: Any, out: Path) -> None:
     window.show_page("依申请公开")
     page = window.requests
     page.open_request("2026-001")
-    _settle(800)
+    for _ in range(50):  # answered, it shows once the page has widened to the whole register
+        current = page.current()
+        if current is not None and current.id == "2026-001":
+            break
+        _settle(100)
     page.letters()
     dialog = page.findChild(LetterDialog)
     _settle(1200)
