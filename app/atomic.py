@@ -58,3 +58,17 @@ def keep_once(target: Path, data: bytes) -> None:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(target, data)
+
+
+def check_output(path: Path, what: str, kind: str, suffix: str, short: str = "") -> Path:
+    """Refuse, before anything is read or written, a target that is not a ``suffix`` file.
+
+    ``what`` names the document (台账), ``kind`` the file type (Excel 文件) and
+    ``short`` what the folder message calls it (defaults to ``what``).
+    """
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        raise UserError(f"{what}只能保存为 {kind}（{suffix}），「{path.name}」不是。")
+    if path.is_dir():
+        raise UserError(f"「{path}」是一个文件夹，请写上{short or what}的文件名（{suffix}）。")
+    return path

@@ -57,7 +57,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app import clock
-from app.atomic import atomic_path
+from app.atomic import atomic_path, check_output
 from app.domains import resolve_domain
 from app.errors import UserError
 from app.facts import CHANNELS, STATUSES, SYNC_STATES, order_like
@@ -142,12 +142,7 @@ def make_filter(store: Store, year: str | int | None = None, quarter: str | int 
 
 def check_target(path: Path) -> Path:
     """Refuse, before anything is read or written, a file name that is not an .xlsx."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"台账只能保存为 Excel 文件（.xlsx），「{path.name}」不是。")
-    if path.is_dir():
-        raise UserError(f"「{path}」是一个文件夹，请写上台账的文件名（.xlsx）。")
-    return path
+    return check_output(path, "台账", "Excel 文件", ".xlsx")
 
 
 # --------------------------------------------------------------------------- rows

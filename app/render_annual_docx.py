@@ -42,7 +42,7 @@ from app.annual_report import (
     item_label,
     outcome_label,
 )
-from app.atomic import atomic_path
+from app.atomic import atomic_path, check_output
 from app.errors import UserError
 from app.facts import APPLICANT_TYPES, NOTICE_KINDS, REQUEST_OUTCOMES
 from app.render_docx import FACES, add_run, new_document
@@ -346,12 +346,7 @@ def render_annual_docx(figures: AnnualFigures, out: Path) -> None:
 
 def check_report_target(out: Path) -> Path:
     """Refuse, before anything is read, a file name that is not a .docx or is a folder."""
-    out = Path(out)
-    if out.suffix.lower() != ".docx":
-        raise UserError(f"年度报告只能保存为 Word 文件（.docx），「{out.name}」不是。")
-    if out.is_dir():
-        raise UserError(f"「{out}」是一个文件夹，请写上报告的文件名（.docx）。")
-    return out
+    return check_output(out, "年度报告", "Word 文件", ".docx", short="报告")
 
 
 def write_annual_report(store: Store, year: str | int, out: Path,
