@@ -160,20 +160,23 @@ def _fingerprint(request: InfoRequest, kind: str, drafted: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _draft(store: Store, request: InfoRequest, kind: str) -> tuple[LetterDraft, str]:
+    """The letter of a request already read, and the fingerprint of its template draft."""
+    info = get_township(store)
+    drafted = template_text(request, kind, info.township, info.county)
+    fingerprint = _fingerprint(request, kind, drafted)
+    rows = store.query("SELECT body, drafted_from FROM request_letters"
+                       " WHERE request_id = ? AND kind = ?", (request.id, kind))
+    body, edited = (rows[0]["body"], True) if rows else (drafted, False)
+    stale = bool(rows) and rows[0]["drafted_from"] != fingerprint
+    return (LetterDraft(request.id, kind, letter_title(kind), addressee(request, kind), body,
+                        edited=edited, stale=stale), fingerprint)
+
+
 def get_letter(store: Store, request_id: str, kind: str,
                today: date | None = None) -> LetterDraft:
     """The letter's text: the clerk's saved edit, else the fresh draft from the template."""
-    request = get_request(store, request_id, today)
-    info = get_township(store)
-    drafted = template_text(request, kind, info.township, info.county)
-    rows = store.query("SELECT body, drafted_from FROM request_letters"
-                       " WHERE request_id = ? AND kind = ?", (request.id, kind))
-    if rows:
-        return LetterDraft(request.id, kind, letter_title(kind), addressee(request, kind),
-                           rows[0]["body"], edited=True,
-                           stale=rows[0]["drafted_from"] != _fingerprint(request, kind, drafted))
-    return LetterDraft(request.id, kind, letter_title(kind), addressee(request, kind),
-                       drafted, edited=False, stale=False)
+    return _draft(store, get_request(store, request_id, today), kind)[0]
 
 
 def _clean(body: str) -> str:
@@ -190,8 +193,7 @@ def save_letter(store: Store, request_id: str, kind: str, body: str,
                 today: date | None = None) -> LetterDraft:
     """Keep the clerk's text of a letter (replacing any earlier edit), in one transaction."""
     request = get_request(store, request_id, today)
-    info = get_township(store)
-    drafted = template_text(request, kind, info.township, info.county)
+    _, fingerprint = _draft(store, request, kind)
     text = _clean(body)
     with store.transaction() as conn:
         conn.execute(
@@ -199,9 +201,9 @@ def save_letter(store: Store, request_id: str, kind: str, body: str,
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id, kind) DO UPDATE SET"
             " body = excluded.body, drafted_from = excluded.drafted_from,"
             " saved_at = excluded.saved_at",
-            (request.id, kind, text, _fingerprint(request, kind, drafted), now_iso()))
+            (request.id, kind, text, fingerprint, now_iso()))
         store.audit("request.letter", request.id, {"kind": kind, "chars": len(text)})
-    return get_letter(store, request.id, kind, today)
+    return _draft(store, request, kind)[0]
 
 
 def reset_letter(store: Store, request_id: str, kind: str,
@@ -214,7 +216,7 @@ def reset_letter(store: Store, request_id: str, kind: str,
                             (request.id, kind)).rowcount
         if gone:
             store.audit("request.letter_reset", request.id, {"kind": kind})
-    return get_letter(store, request.id, kind, today)
+    return _draft(store, request, kind)[0]
 
 
 def _letter_day(request: InfoRequest, kind: str, today: date) -> date:
@@ -229,8 +231,8 @@ def letter_sheet(store: Store, request_id: str, kind: str, body: str | None = No
                  today: date | None = None) -> Sheet:
     """The letter laid out as a sheet: addressee flush left, paragraphs, seal and date."""
     today = today or clock.today()
-    draft = get_letter(store, request_id, kind, today)
     request = get_request(store, request_id, today)
+    draft = _draft(store, request, kind)[0]
     info = get_township(store)
     text = _clean(body) if body is not None else draft.body
     blocks = [Block(text=f"{draft.addressee}：", flush=True), *split_body(text)]
