@@ -6,7 +6,8 @@ import os
 import threading
 from pathlib import Path
 
-from app import catalog, logs, paths
+from app import logs, paths
+from app.catalog.items import ensure_default_catalog
 from app.store import Store
 
 _prepared: set[Path] = set()
@@ -26,7 +27,7 @@ def open_desk(explicit: str | os.PathLike[str] | None = None) -> Store:
         if folder in _prepared:
             return store
         try:
-            if not catalog.ensure_default_catalog(store):
+            if not ensure_default_catalog(store):
                 store.daily_backup()
         except BaseException:
             store.close()

@@ -461,7 +461,7 @@ def make_tls(folder: Path, ip: str = "127.0.0.1") -> TlsFiles:
 def county_command(*args: str) -> list[str]:
     """The real console script (``.venv/bin/gongkai-county``) with ``args``."""
     script = Path(sys.executable).with_name("gongkai-county")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county_cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county.cli"]
     return [*command, *args]
 
 

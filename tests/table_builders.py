@@ -3,7 +3,7 @@
 Every ``build_*`` function writes one file into ``folder`` with real merged cells
 (openpyxl ``merge_cells``, python-docx ``cell.merge``) and returns it with the items
 the reader must find in it. The cell texts are written out by hand in each county's
-style; they are deliberately not produced by :mod:`app.catalog_tables`.
+style; they are deliberately not produced by :mod:`app.catalog.table_writer`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from docx.document import Document
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.catalog_item import CatalogItem
+from app.catalog.item import CatalogItem
 
 STANDARD_CHANNELS = (
     "政府网站", "政府公报", "两微一端", "发布会/听证会", "广播电视", "纸质媒体", "公开查阅点",

@@ -243,11 +243,11 @@ def test_review_and_litigation_totals_are_computed_and_checked(gk: Gongkai) -> N
         gk, "report", "set", "2026", "--review", "结果维持=1,结果纠正=2,总计=5")
     assert "不是行政复议的栏目" in refused(gk, "report", "set", "2026", "--review", "维持=1")
     assert "只能是0或正整数" in refused(gk, "report", "set", "2026", "--litigation-direct",
-                                   "尚未审结=-1")
+                                 "尚未审结=-1")
     assert "不是年度报告第二部分表格的栏目" in refused(gk, "report", "set", "2026", "--active",
-                                           "规章=1")
+                                        "规章=1")
     assert "最多四位小数" in refused(gk, "report", "set", "2026", "--active",
-                                "行政事业性收费=1.23456")
+                               "行政事业性收费=1.23456")
     assert "至少给出一项" in refused(gk, "report", "set", "2026")
     assert "年份「2028」不对" in refused(gk, "report", "figures", "2028")
     assert saved_state(gk.folder) == before
@@ -385,6 +385,6 @@ def test_the_docx_converts_in_libreoffice(seeded: Gongkai, tmp_path: Path,
 
 def paths_resources() -> Path:
     """The folder of the bundled font."""
-    from app.fonts import BUNDLED
+    from app.printing.fonts import BUNDLED
 
     return BUNDLED.parent

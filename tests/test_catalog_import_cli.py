@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import table_builders as tb
 
-from app import catalog
-from app.catalog_import import import_catalog
+from app.catalog.importing import import_catalog
+from app.catalog.items import list_items
 
 BUILDERS = [tb.build_xlsx_merged, tb.build_xlsx_sheets, tb.build_xlsx_one_row,
             tb.build_xlsx_no_level, tb.build_xlsx_level3, tb.build_xlsx_channel_columns,
@@ -26,7 +26,7 @@ def test_every_variant_imports_every_row(store, tmp_path: Path, build) -> None:
     for want in built.items:
         target = domain or want.domain
         # A 目录编号 in the file names the item it updates; otherwise 事项 names match.
-        got = [i for i in catalog.list_items(store, target)
+        got = [i for i in list_items(store, target)
                if (i.id == want.id if want.id else
                    (i.level1, i.level2, i.level3) == (want.level1, want.level2, want.level3))]
         assert len(got) == 1, (target, want.title())

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app import catalog, domains, paths
-from app.catalog_import import import_catalog
+from app import paths
+from app.catalog import domains
+from app.catalog.importing import import_catalog
+from app.catalog.items import get_item, item_revisions, list_items, versions
 from app.errors import UserError
 
 
@@ -22,38 +24,38 @@ def db_digest(folder: Path) -> str:
 
 
 def test_changed_item_gets_a_revision_and_the_old_one_stays(store, tmp_path) -> None:
-    old = catalog.list_items(store, "社会救助")[0]
+    old = list_items(store, "社会救助")[0]
     new = old.to_json() | {"time_limit": "信息形成之日起15个工作日内"}
     report = import_catalog(store, write_catalog(tmp_path / "rev.json", [new]))
     section = report.sections[0]
     assert (len(section.changed), len(section.added), len(section.retired)) == (1, 0, 0)
-    current = catalog.get_item(store, old.id)
+    current = get_item(store, old.id)
     assert current.rule == {"kind": "workdays", "n": 15, "publicity": None}
-    assert catalog.get_item(store, old.id, rev=1).time_limit == old.time_limit
-    revs = catalog.item_revisions(store, old.id)
+    assert get_item(store, old.id, rev=1).time_limit == old.time_limit
+    revs = item_revisions(store, old.id)
     assert [r["rev"] for r in revs] == [2, 1] and revs[0]["active"] == 1
-    assert len(catalog.versions(store)) == 2
+    assert len(versions(store)) == 2
 
 
 def test_replace_retires_missing_items_but_keeps_them_readable(store, tmp_path) -> None:
-    items = catalog.list_items(store, "就业")
+    items = list_items(store, "就业")
     keep = [i.to_json() for i in items[:2]]
     report = import_catalog(store, write_catalog(tmp_path / "r.json", keep), replace=True)
     assert len(report.sections[0].retired) == len(items) - 2
-    assert [i.id for i in catalog.list_items(store, "就业")] == [i.id for i in items[:2]]
+    assert [i.id for i in list_items(store, "就业")] == [i.id for i in items[:2]]
     gone = items[-1]
-    assert catalog.get_item(store, gone.id).level1 == gone.level1
+    assert get_item(store, gone.id).level1 == gone.level1
 
 
 def test_dry_run_writes_nothing(store, data_dir, tmp_path) -> None:
-    item = catalog.list_items(store, "就业")[0].to_json() | {"basis": "《新依据》"}
+    item = list_items(store, "就业")[0].to_json() | {"basis": "《新依据》"}
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = db_digest(data_dir)
     report = import_catalog(store, write_catalog(tmp_path / "d.json", [item]), dry_run=True)
     assert report.dry_run and len(report.sections[0].changed) == 1
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert db_digest(data_dir) == before
-    assert catalog.get_item(store, item["id"]).basis != "《新依据》"
+    assert get_item(store, item["id"]).basis != "《新依据》"
 
 
 def new_domain_item(domain: str) -> dict:
@@ -84,7 +86,7 @@ def test_aliases_map_to_the_townships_domain(store, tmp_path, label, domain) -> 
     item = new_domain_item(label) | {"level1": "测试事项"}
     report = import_catalog(store, write_catalog(tmp_path / "a.json", [item]))
     assert report.sections[0].domain == domain and not report.new_domains()
-    assert any(i.level1 == "测试事项" for i in catalog.list_items(store, domain))
+    assert any(i.level1 == "测试事项" for i in list_items(store, domain))
 
 
 def test_clerk_alias_and_health_synonyms(store) -> None:
@@ -100,7 +102,7 @@ def test_domain_can_be_hidden_but_not_dropped(store) -> None:
     assert "公共法律服务" in [d.name for d in domains.list_domains(store, include_hidden=True)]
     with pytest.raises(UserError, match="只能隐藏"):
         domains.remove_domain(store, "公共法律服务")
-    assert catalog.list_items(store, "公共法律服务")
+    assert list_items(store, "公共法律服务")
     domains.add_domain(store, "义务教育")
     domains.remove_domain(store, "义务教育")
     actions = [r["action"] for r in store.query("SELECT action FROM audit_log")]
@@ -133,11 +135,11 @@ def test_json_export_round_trip(gk, tmp_path) -> None:
 
 def test_file_ids_and_new_ids_never_collide(store, tmp_path) -> None:
     code = "shjz"
-    taken = {i.id for i in catalog.list_items(store, "社会救助")}
+    taken = {i.id for i in list_items(store, "社会救助")}
     fresh = [new_domain_item("社会救助") | {"id": "", "level1": f"新事项{k}"} for k in range(3)]
     own = new_domain_item("社会救助") | {"id": f"{code}-900", "level1": "带编号的事项"}
     import_catalog(store, write_catalog(tmp_path / "ids.json", [own, *fresh]))
-    items = catalog.list_items(store, "社会救助")
+    items = list_items(store, "社会救助")
     ids = [i.id for i in items]
     assert len(ids) == len(set(ids)) == len(taken) + 4
     assert f"{code}-900" in ids

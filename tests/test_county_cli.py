@@ -1,6 +1,6 @@
 """``gongkai-county``: tokens, USB import, stats, catalog and calendar loads, and the real serve.
 
-Most commands run in-process through ``app.county_cli.main`` (the same code as
+Most commands run in-process through ``app.county.cli.main`` (the same code as
 the console script); the token test and the kill-and-restart test run the real
 console script as a separate process.
 """
@@ -33,11 +33,11 @@ from test_county_support import (
 )
 
 from app.county.answers import mark
+from app.county.cli import main
 from app.county.database import open_database
 from app.county.tokens import township_id
-from app.county_cli import main
-from app.sync_bundle import write_bundle
-from app.sync_protocol import API, Batch, sha256_hex
+from app.sync.bundle import write_bundle
+from app.sync.protocol import API, Batch, sha256_hex
 
 ROOT = Path(__file__).resolve().parents[1]
 ZERO = {"notices": 0, "batches": 0, "attachments": 0, "bytes": 0, "published": 0,
@@ -57,7 +57,7 @@ def county_process(*args: str, env: dict[str, str] | None = None,
                    wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen:
     """The real console script (``.venv/bin/gongkai-county``) as its own process."""
     script = Path(sys.executable).with_name("gongkai-county")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county_cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county.cli"]
     full_env = {**os.environ, **(env or {})}
     if not wait:
         return subprocess.Popen([*command, *args], cwd=ROOT, env=full_env,
@@ -74,7 +74,7 @@ def stats_of(db: str, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
 
 
 def usb_file(folder: Path, batches: list[Batch], photos: list[bytes]) -> Path:
-    """A USB file as the township writes it (app.sync_bundle)."""
+    """A USB file as the township writes it (app.sync.bundle)."""
     return write_bundle(batches, {sha256_hex(p): p for p in photos}, folder / "报送.zip")
 
 
@@ -151,7 +151,7 @@ def _member_data_offset(path: Path, name: str) -> tuple[int, int]:
         info = archive.getinfo(name)
     raw = path.read_bytes()
     name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:
-                                                    info.header_offset + 30])
+                                                   info.header_offset + 30])
     return info.header_offset + 30 + name_len + extra_len, info.compress_size
 
 

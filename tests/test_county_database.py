@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from test_county_support import database_for
 
+from app.county.cli import main
 from app.county.database import database_url, open_database
 from app.county.errors import Refused
 from app.county.schema import LATEST, VERSION_KEY, meta, schema_version
-from app.county_cli import main
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from app.county.openapi import DOCUMENT, render
-from app.sync_protocol import API, REPLY_STATES
+from app.sync.protocol import API, REPLY_STATES
 
 ROOT = Path(__file__).resolve().parents[1]
 

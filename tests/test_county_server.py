@@ -26,7 +26,7 @@ from app.county.calendars import load_calendar
 from app.county.catalog_versions import load_catalog
 from app.county.stats import stats
 from app.county.tokens import township_id
-from app.sync_protocol import (
+from app.sync.protocol import (
     MAX_BATCH_BYTES,
     MAX_BLOB_BYTES,
     MAX_NOTICES_PER_BATCH,

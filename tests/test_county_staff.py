@@ -12,7 +12,7 @@ from test_county_support import County, batch, blob, notice, running_county
 
 from app.county.stats import stats
 from app.county.tokens import list_tokens, revoke_token
-from app.sync_protocol import sha256_hex
+from app.sync.protocol import sha256_hex
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_staff_see_what_each_township_sent_escaped(county: County) -> None:
     a, b = county.township("城关镇"), county.township("河口乡")
     photo = blob()
     a.push(batch("城关镇", [notice(title="<script>alert(1)</script>低保公示",
-                                 photos=[photo])]), [photo])
+                                photos=[photo])]), [photo])
     b.push(batch("河口乡", [notice(title="河口乡危房改造名单公示")]), [])
     staff = browser(county, auth=("张科长", county.token("张科长", staff=True)))
     page = staff.get("/")

@@ -32,7 +32,7 @@ import uvicorn
 from app.county.api import create_app
 from app.county.database import Database, open_database
 from app.county.tokens import add_token
-from app.sync_protocol import API, Attachment, Batch, NoticePayload, sha256_hex
+from app.sync.protocol import API, Attachment, Batch, NoticePayload, sha256_hex
 
 
 def free_socket() -> socket.socket:

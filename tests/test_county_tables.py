@@ -14,9 +14,8 @@ import table_builders as tb  # tests/ is on sys.path: pytest puts conftest.py's 
 from docx.oxml.ns import qn
 from table_builders import BOARD, Built
 
-from app.catalog_item import CatalogItem
-from app.catalog_tables import write_catalog_docx, write_catalog_xlsx
-from app.county_tables import (
+from app.catalog.item import CatalogItem
+from app.catalog.table_reader import (
     NO_LEVEL_WARNING,
     TableSection,
     domain_label_from_title,
@@ -24,6 +23,7 @@ from app.county_tables import (
     split_channels,
     split_elements,
 )
+from app.catalog.table_writer import write_catalog_docx, write_catalog_xlsx
 from app.errors import UserError
 
 WORKDAYS_20 = {"kind": "workdays", "n": 20, "publicity": None}
@@ -197,7 +197,7 @@ def test_docx_spaces_and_header_variants(township: str, tmp_path: Path) -> None:
     assert second.elements == ["救助对象姓名", "救助金额", "救助事由"]
     assert second.channels == ["政府网站", BOARD]
     assert (second.audience, second.mode, second.levels) == (["特定群体"], ["主动", "依申请"],
-                                                              ["乡级"])
+                                                             ["乡级"])
     assert second.rule == QUARTERLY
 
 

@@ -2,9 +2,10 @@
 
 import json
 
-from app import catalog, domains
+from app.catalog import domains
+from app.catalog.items import ensure_default_catalog, list_items, versions
+from app.catalog.timelimits import parse_time_limit
 from app.facts import AUDIENCES, CHANNELS, DEFAULT_DOMAIN_NAMES, LEVELS, MODES
-from app.timelimits import parse_time_limit
 
 CONTRACT_KEYS = {"id", "domain", "seq", "level1", "level2", "elements", "basis", "time_limit",
                  "rule", "subject", "channels", "audience", "mode", "levels"}
@@ -18,7 +19,7 @@ def test_thirteen_domains_with_enough_items(gk) -> None:
 
 
 def test_every_column_has_real_content(store) -> None:
-    items = catalog.list_items(store)
+    items = list_items(store)
     assert len({i.id for i in items}) == len(items)
     for item in items:
         data = item.to_json()
@@ -47,6 +48,6 @@ def test_contract_json_shape(gk) -> None:
 
 
 def test_default_loads_once_and_is_a_version(store) -> None:
-    assert catalog.ensure_default_catalog(store) is False
-    assert len(catalog.versions(store)) == 1
+    assert ensure_default_catalog(store) is False
+    assert len(versions(store)) == 1
     assert [d.name for d in domains.list_domains(store)] == list(DEFAULT_DOMAIN_NAMES)

@@ -57,8 +57,8 @@ def test_public_functions_have_docstrings_and_hints() -> None:
 
 
 def test_app_runs_without_qt_installed_in_the_process() -> None:
-    code = ("import sys; sys.modules['PySide6'] = None; import app.cli, app.catalog_import,"
-            " app.search, app.workdays; print('ok')")
+    code = ("import sys; sys.modules['PySide6'] = None; import app.cli.main, app.catalog.importing,"
+            " app.catalog.search, app.workdays; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
 

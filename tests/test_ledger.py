@@ -10,10 +10,13 @@ import openpyxl
 import pytest
 from tests_support import libreoffice_to_pdf
 
-from app import boards, domains, ledger, notices, review, sync_outbox
+from app.catalog import domains
 from app.errors import UserError
 from app.facts import STATUSES, SYNC_STATES
-from app.sync_protocol import BatchReceipt, Reply
+from app.notices import boards, drafts, review
+from app.reports import ledger
+from app.sync import outbox
+from app.sync.protocol import BatchReceipt, Reply
 
 TODAY = "2026-11-23"
 HEADER_ROW = 3  # title, the filter line, then the column headers
@@ -27,7 +30,7 @@ def pinned_today(monkeypatch) -> None:
 
 def _notice(store, item, formed, *, title=None, approve=True, posts=(), downs=(),
             withdraw=False):
-    n = notices.create_notice(store, item, formed=formed, title=title)
+    n = drafts.create_notice(store, item, formed=formed, title=title)
     if approve:
         review.approve(store, n.id, "王明")
     for board, day in posts:
@@ -35,7 +38,7 @@ def _notice(store, item, formed, *, title=None, approve=True, posts=(), downs=()
     for board, day in downs:
         boards.take_down(store, n.id, board, day)
     if withdraw:
-        notices.withdraw(store, n.id, "内容有误，重新起草")
+        drafts.withdraw(store, n.id, "内容有误，重新起草")
     return n.id
 
 
@@ -81,12 +84,12 @@ def seeded(township):
         # the year before
         "last_year": _notice(store, "shjz-002", "2025-12-01", posts=[(town, "2025-12-05")]),
     }
-    batches = sync_outbox.form_batches(store)
+    batches = outbox.form_batches(store)
     replies = [Reply(ids["dibao_on_time"], "published", url="https://www.example.gov.cn/gk/1",
                      seq=1),
                Reply(ids["dibao_hanging"], "returned", reason="名单缺少家庭人口", seq=2)]
     for k, batch in enumerate(batches):
-        sync_outbox.record_receipt(store, BatchReceipt(batch, False, replies if k == 0 else []))
+        outbox.record_receipt(store, BatchReceipt(batch, False, replies if k == 0 else []))
     return ids
 
 
@@ -343,7 +346,7 @@ def test_one_snapshot_and_a_fixed_number_of_queries(seeded, township) -> None:
         first = ledger.read_ledger(township, flt)
         few = len(statements)
         for _ in range(20):
-            notices.create_notice(township, "shjz-002", formed="2026-11-02")
+            drafts.create_notice(township, "shjz-002", formed="2026-11-02")
         statements.clear()
         more = ledger.read_ledger(township, flt)
     finally:
@@ -404,8 +407,8 @@ def test_domain_and_period_are_checked_in_app(township) -> None:
 
 def test_a_deadline_in_an_unknown_year_says_so(township) -> None:
     december = date(2026, 12, 28)
-    n = notices.create_notice(township, "shjz-002", formed="2026-12-21", today=december)
-    shown = notices.get_notice(township, n.id)
+    n = drafts.create_notice(township, "shjz-002", formed="2026-12-21", today=december)
+    shown = drafts.get_notice(township, n.id)
     book = ledger.read_ledger(township, ledger.make_filter(township, 2026, 4, today=december),
                               today=december)
     row = next(r for r in book.rows if r.notice_id == n.id)

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from test_ledger import _day, _sheet_rows
 
-from app import info_requests
+from app.info_requests import cases
 
 TODAY = "2026-11-23"
 
@@ -20,16 +20,16 @@ def pinned_today(monkeypatch) -> None:
 def register(township):
     """A year of requests: answered on time, answered late, open and overdue, open, paused."""
     s = township
-    info_requests.register(s, "张三", "自然人", "2026-03-02", "低保资金发放明细")
-    info_requests.answer(s, "2026-001", "予以公开", on="2026-03-20")
-    info_requests.register(s, "青石建材有限公司", "法人或其他组织", "2026-05-11", "招标文件",
-                           organisation_type="商业企业")
-    info_requests.answer(s, "2026-002", "不予公开", "属于国家秘密", on="2026-06-30")
-    info_requests.register(s, "李四", "自然人", "2026-10-20", "危房改造名单")
-    info_requests.register(s, "王五", "自然人", "2026-11-20", "涉农补贴发放情况")
-    info_requests.register(s, "赵六", "自然人", "2026-11-02", "养老服务补贴名单")
-    info_requests.send_correction(s, "2026-005", "2026-11-04")
-    info_requests.register(s, "钱七", "自然人", "2025-12-22", "上年结转的申请")
+    cases.register(s, "张三", "自然人", "2026-03-02", "低保资金发放明细")
+    cases.answer(s, "2026-001", "予以公开", on="2026-03-20")
+    cases.register(s, "青石建材有限公司", "法人或其他组织", "2026-05-11", "招标文件",
+                   organisation_type="商业企业")
+    cases.answer(s, "2026-002", "不予公开", "属于国家秘密", on="2026-06-30")
+    cases.register(s, "李四", "自然人", "2026-10-20", "危房改造名单")
+    cases.register(s, "王五", "自然人", "2026-11-20", "涉农补贴发放情况")
+    cases.register(s, "赵六", "自然人", "2026-11-02", "养老服务补贴名单")
+    cases.send_correction(s, "2026-005", "2026-11-04")
+    cases.register(s, "钱七", "自然人", "2025-12-22", "上年结转的申请")
     return s
 
 

@@ -13,8 +13,8 @@ import docx
 import pytest
 from tests_support import libreoffice_to_pdf
 
-from app import notices, review
-from app.printing import PrintOptions, render_notice
+from app.notices import drafts, review
+from app.printing.output import PrintOptions, render_notice
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
                                 is None, reason="scripts/setup-system installs LibreOffice")
@@ -51,8 +51,8 @@ def docx_texts(path) -> list[str]:
 def test_long_roster_docx_converts_without_losing_text(township, tmp_path) -> None:
     rows = ["序号\t姓名\t所在村\t家庭人口\t拟保障金额"]
     rows += [f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元" for k in range(1, 501)]
-    n = notices.create_notice(township, "shjz-002", formed="2026-11-20",
-                              body="现将名单公示如下：\n" + "\n".join(rows))
+    n = drafts.create_notice(township, "shjz-002", formed="2026-11-20",
+                             body="现将名单公示如下：\n" + "\n".join(rows))
     word = tmp_path / "roster.docx"
     render_notice(township, n.id, word, PrintOptions(fmt="docx"))
     text = pdf_text(libreoffice_to_pdf(word, tmp_path))
@@ -64,7 +64,7 @@ def test_long_roster_docx_converts_without_losing_text(township, tmp_path) -> No
 
 
 def test_a3_sheet_stays_a3(township, tmp_path) -> None:
-    n = notices.create_notice(township, "shjz-002", formed="2026-11-20")
+    n = drafts.create_notice(township, "shjz-002", formed="2026-11-20")
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(township, n.id, reviewer)
     word = tmp_path / "a3.docx"
@@ -77,7 +77,7 @@ def test_a3_sheet_stays_a3(township, tmp_path) -> None:
 
 
 def test_two_up_handout_docx_keeps_both_copies_on_one_sheet(township, tmp_path) -> None:
-    n = notices.create_notice(township, "shjz-004", kind="明白纸", body=HANDOUT)
+    n = drafts.create_notice(township, "shjz-004", kind="明白纸", body=HANDOUT)
     word = tmp_path / "two.docx"
     render_notice(township, n.id, word,
                   PrintOptions(fmt="docx", copies_per_sheet=2, qr_url="https://example.cn/x"))
@@ -85,7 +85,7 @@ def test_two_up_handout_docx_keeps_both_copies_on_one_sheet(township, tmp_path) 
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
                           text=True).stdout
     assert re.search(r"Pages:\s+1\n", info) and re.search(r"Page size:\s+841\.\d+ x 595\.\d+",
-                                                            info), info
+                                                          info), info
     text = pdf_text(pdf)
     assert text.count("一、政策是什么：") == 2
     assert not [t for t in docx_texts(word) if t not in text]
@@ -94,15 +94,15 @@ def test_two_up_handout_docx_keeps_both_copies_on_one_sheet(township, tmp_path) 
 def test_reply_letter_docx_converts_on_one_a4_page(township, tmp_path) -> None:
     from datetime import date
 
-    from app import info_requests, request_letters
+    from app.info_requests import cases, letters
 
     today = date(2026, 11, 23)
-    request = info_requests.register(township, "张三", "自然人", "2026-10-09", "村道维修资金",
-                                     today=today)
-    info_requests.answer(township, request.id, "不予公开", "保护第三方合法权益", "个人隐私",
-                         "2026-11-02", today=today)
+    request = cases.register(township, "张三", "自然人", "2026-10-09", "村道维修资金",
+                             today=today)
+    cases.answer(township, request.id, "不予公开", "保护第三方合法权益", "个人隐私",
+                 "2026-11-02", today=today)
     word = tmp_path / "reply.docx"
-    request_letters.render_letter(township, request.id, "答复书", word, PrintOptions("docx"))
+    letters.render_letter(township, request.id, "答复书", word, PrintOptions("docx"))
     pdf = libreoffice_to_pdf(word, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
                           text=True).stdout

@@ -2,7 +2,14 @@
 
 import pytest
 
-from app.privacy import find_personal_data, line_and_column, luhn, mask, valid_id15, valid_id18
+from app.notices.privacy import (
+    find_personal_data,
+    line_and_column,
+    luhn,
+    mask,
+    valid_id15,
+    valid_id18,
+)
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

@@ -10,10 +10,10 @@ import pytest
 from docx.oxml.ns import qn
 from tests_support import HANDOUT_BODY, assert_matches_reference
 
-from app import notices, review
-from app.render_handout import render_handout_pdf
-from app.render_handout_docx import render_handout_docx
-from app.sheet import build_sheet
+from app.notices import drafts, review
+from app.printing.handout_docx import render_handout_docx
+from app.printing.handout_pdf import render_handout_pdf
+from app.printing.sheet import build_sheet
 from app.township import set_township
 
 pytestmark = pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
@@ -29,7 +29,7 @@ def pinned_today(monkeypatch) -> None:
 @pytest.fixture
 def handout(store) -> str:
     set_township(store, "青石镇", "东山县", "0551-62345678")
-    n = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
+    n = drafts.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(store, n.id, reviewer)
     return n.id
@@ -125,7 +125,7 @@ def test_two_up_docx_is_two_columns_on_landscape_a4(store, handout, tmp_path) ->
 
 @pytest.mark.parametrize("copies", [1, 2])
 def test_handout_pages_match_reference_images(store, handout, tmp_path, copies) -> None:
-    from app.fonts import bundled_faces
+    from app.printing.fonts import bundled_faces
 
     case = f"handout-{copies}up"
     pdf = tmp_path / f"{case}.pdf"

@@ -10,11 +10,11 @@ import pytest
 from docx.oxml.ns import qn
 from tests_support import assert_matches_reference
 
-from app import notices, review
-from app.fonts import bundled_faces
-from app.render_pdf import NO_LINE_START, render_sheet_pdf
-from app.sheet import build_sheet, split_body
-from app.templates import set_template
+from app.notices import drafts, review
+from app.notices.templates import set_template
+from app.printing.fonts import bundled_faces
+from app.printing.sheet import build_sheet, split_body
+from app.printing.sheet_pdf import NO_LINE_START, render_sheet_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils is installed by scripts/setup-system")
@@ -38,7 +38,7 @@ def fonts_of(pdf: Path) -> list[list[str]]:
 
 
 def approved(store, body: str | None = None) -> str:
-    n = notices.create_notice(store, "shjz-002", formed="2026-11-20", body=body)
+    n = drafts.create_notice(store, "shjz-002", formed="2026-11-20", body=body)
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(store, n.id, reviewer)
     return n.id
@@ -72,7 +72,7 @@ def reddish_pixels(pdf: Path, page: int, tmp: Path) -> int:
 
 
 def test_draft_carries_the_watermark_on_every_page(township, tmp_path) -> None:
-    n = notices.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(120))
+    n = drafts.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(120))
     out = tmp_path / "draft.pdf"
     pages = render_sheet_pdf(build_sheet(township, n.id), out)
     assert pages > 1
@@ -132,7 +132,7 @@ def test_cli_render_and_refusals(gk, tmp_path) -> None:
 
 
 def test_docx_table_repeats_its_header(township, tmp_path) -> None:
-    from app.render_docx import render_sheet_docx
+    from app.printing.sheet_docx import render_sheet_docx
 
     out = tmp_path / "roster.docx"
     render_sheet_docx(build_sheet(township, approved(township, roster(40))), out)
@@ -150,7 +150,7 @@ def test_split_body_finds_tables() -> None:
 @pytest.mark.parametrize("case", ["approved-a4", "draft-roster-a4", "masthead-a3"])
 def test_pages_match_reference_images(township, tmp_path, case) -> None:
     if case == "draft-roster-a4":
-        n = notices.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(30))
+        n = drafts.create_notice(township, "shjz-002", formed="2026-11-20", body=roster(30))
         sheet = build_sheet(township, n.id)
     else:
         if case == "masthead-a3":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.request_clock import ClockInput, Consultation, compute, workdays_between
+from app.info_requests.deadlines import ClockInput, Consultation, compute, workdays_between
 from app.workdays import Calendar
 
 CAL = Calendar()

@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from test_info_requests import database_rows, refused, register
 
-from app import info_requests, request_letters
 from app.errors import UserError
 from app.facts import LETTER_KINDS, REQUEST_FILE_KINDS, REQUEST_OUTCOMES
+from app.info_requests import cases, letters
 
 TODAY = "2026-11-23"
 
@@ -45,7 +45,7 @@ def pdf_text(pdf: Path) -> str:
 
 def test_every_outcome_of_the_annual_report_has_its_own_reply_paragraph() -> None:
     """The template covers exactly the outcomes and cases of app.facts, no more, no fewer."""
-    data = tomllib.loads(request_letters.LETTERS.read_text(encoding="utf-8"))
+    data = tomllib.loads(letters.LETTERS.read_text(encoding="utf-8"))
     keys = set(data["答复书"]["正文"])
     wanted = {c if not items else f"{c}/{i}" for c, items in REQUEST_OUTCOMES.items()
               for i in (items or (None,))}
@@ -78,13 +78,13 @@ def test_reply_letter_is_drafted_from_the_register(gk, answered: str) -> None:
 ])
 def test_each_outcome_cites_its_article(township, outcome, item, article) -> None:
     store = township
-    request = info_requests.register(store, "李四", "自然人", "2026-10-09", "村道维修资金",
-                                     today=_day(TODAY))
+    request = cases.register(store, "李四", "自然人", "2026-10-09", "村道维修资金",
+                             today=_day(TODAY))
     if outcome == "其他处理":
-        info_requests.send_correction(store, request.id, "2026-10-12", today=_day(TODAY))
-    info_requests.answer(store, request.id, outcome, item, "商业秘密" if item else "",
-                         "2026-11-02", today=_day(TODAY))
-    draft = request_letters.get_letter(store, request.id, "答复书", _day(TODAY))
+        cases.send_correction(store, request.id, "2026-10-12", today=_day(TODAY))
+    cases.answer(store, request.id, outcome, item, "商业秘密" if item else "",
+                 "2026-11-02", today=_day(TODAY))
+    draft = letters.get_letter(store, request.id, "答复书", _day(TODAY))
     assert article in draft.body and "【" not in draft.body
     if outcome == "其他处理":
         assert "2026年10月12日向您发出补正通知" in draft.body
@@ -134,7 +134,7 @@ def test_edited_text_is_kept_and_printed(gk, answered, tmp_path) -> None:
                       encoding="utf-8")
     letter = gk.json("request", "letter", answered, "答复书", "--text-file", str(edited))
     assert letter["edited"] and letter["body"] == ("您申请的低保资金发放明细已作区分处理，见附件。"
-                                                  "\n特此告知。")
+                                                   "\n特此告知。")
     pdf = tmp_path / "edited.pdf"
     gk("request", "letter", answered, "答复书", "--out", str(pdf))
     assert "已作区分处理" in pdf_text(pdf) and "第三十七条" not in pdf_text(pdf)
@@ -197,10 +197,10 @@ def test_letters_the_register_has_no_facts_for_are_refused(gk, data_dir, args, m
 
 def test_empty_or_overlong_text_is_refused(township) -> None:
     store = township
-    request = info_requests.register(store, "张三", "自然人", "2026-10-09", "村道维修资金",
-                                     today=_day(TODAY))
-    info_requests.answer(store, request.id, "予以公开", on="2026-11-02", today=_day(TODAY))
+    request = cases.register(store, "张三", "自然人", "2026-10-09", "村道维修资金",
+                             today=_day(TODAY))
+    cases.answer(store, request.id, "予以公开", on="2026-11-02", today=_day(TODAY))
     for text, words in (("  \n ", "文书内容不能为空。"), ("字" * 5001, "文书太长了")):
         with pytest.raises(UserError, match=words):
-            request_letters.save_letter(store, request.id, "答复书", text, _day(TODAY))
+            letters.save_letter(store, request.id, "答复书", text, _day(TODAY))
     assert store.scalar("SELECT COUNT(*) FROM request_letters") == 0

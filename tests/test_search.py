@@ -1,6 +1,6 @@
 """Search: any words of any column, 2-character queries, best first."""
 
-from app import search
+from app.catalog import search
 
 
 def test_dibao_finds_social_assistance_first(gk) -> None:
@@ -39,7 +39,7 @@ def test_exact_id_and_nothing_found(store) -> None:
 
 
 def test_index_follows_catalog_changes(store) -> None:
-    from app import domains
+    from app.catalog import domains
 
     before = search.search(store, "低保")
     domains.set_hidden(store, "社会救助", True)

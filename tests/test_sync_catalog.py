@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
 
-from app import catalog, sync_catalog
+from app.catalog.items import list_items
 from app.desk import open_desk
+from app.sync import catalog_offers
 
 
 def county_revision(folder: Path, out: Path) -> dict[str, str]:
     """The township's own catalog as the county revises it: one changed, one dropped, one new."""
     with open_desk(folder) as store:
-        items = [i.to_json() for i in catalog.list_items(store, "社会救助")]
+        items = [i.to_json() for i in list_items(store, "社会救助")]
     changed, dropped = items[0], items[1]
     changed["time_limit"] = "信息形成或变更之日起10个工作日内"
     fresh = dict(items[2], id="SHJZ-COUNTY-1", level2="临时救助备用金", level3="发放情况",
@@ -85,9 +86,9 @@ def test_keep_others_applies_changes_without_retiring(gk, county) -> None:
 
 def test_an_offer_survives_reopening_and_a_newer_one_replaces_it(data_dir) -> None:
     with open_desk(data_dir) as store:
-        sync_catalog.keep_offer(store, 2, [{"id": "A"}], "https://x")
-        sync_catalog.keep_offer(store, 3, [{"id": "B"}, {"id": "C"}], "https://x")
+        catalog_offers.keep_offer(store, 2, [{"id": "A"}], "https://x")
+        catalog_offers.keep_offer(store, 3, [{"id": "B"}, {"id": "C"}], "https://x")
     with open_desk(data_dir) as store:
-        offer = sync_catalog.offered(store)
+        offer = catalog_offers.offered(store)
         assert offer is not None and (offer.version, len(offer.items)) == (3, 2)
         assert offer.name == "县级平台目录第3版"

@@ -22,8 +22,9 @@ import pytest
 from test_county_cli import county_process, serve_process  # noqa: F401  (fixture)
 from tests_support import fill_outbox
 
-from app import notices, sync, sync_outbox
-from app.sync_client import RetryPolicy, SyncError
+from app.notices import drafts
+from app.sync import exchange, outbox
+from app.sync.http_client import RetryPolicy, SyncError
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -49,7 +50,7 @@ def token_for(db: str, township: str = "青石镇") -> str:
 def county_for(serve_process, store, monkeypatch) -> tuple[str, str]:  # noqa: F811
     """Start the county, give 青石镇 a token and point ``store`` at it: (database, base URL)."""
     db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
     base = f"http://127.0.0.1:{serve_process['port']}"
     store.set_settings({"sync.server": base})
     serve_process["start"]()
@@ -60,7 +61,7 @@ def test_push_survives_server_kills_and_stores_each_notice_once(
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     fill_outbox(store, 1000, 200)
     db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
     store.set_settings({"sync.server": f"http://127.0.0.1:{serve_process['port']}"})
     rng = random.Random(2026)
     quick = RetryPolicy(attempts=3, base=0.05, cap=0.2)
@@ -71,12 +72,12 @@ def test_push_survives_server_kills_and_stores_each_notice_once(
         killer = threading.Timer(rng.uniform(0.05, 0.6), proc.send_signal, (signal.SIGKILL,))
         killer.start()
         try:
-            with sync.connect(store, retry=quick) as client:
-                sync.push(store, client)
+            with exchange.connect(store, retry=quick) as client:
+                exchange.push(store, client)
         except SyncError:
             pass
         else:
-            if not sync_outbox.pending_batches(store):
+            if not outbox.pending_batches(store):
                 killer.cancel()
                 break
         finally:
@@ -85,8 +86,8 @@ def test_push_survives_server_kills_and_stores_each_notice_once(
             proc.kill()
             proc.wait(10)
     assert kills >= 3, "the server should have died under the push several times"
-    assert not sync_outbox.pending_batches(store)
-    status = sync_outbox.sync_status(store)
+    assert not outbox.pending_batches(store)
+    status = outbox.sync_status(store)
     assert (status.queued, status.in_flight) == (0, 0)
     totals = stats(db)
     assert (totals["notices"], totals["attachments"]) == (1000, 200), totals
@@ -114,7 +115,7 @@ def test_the_client_killed_mid_push_loses_nothing_and_sends_nothing_twice(
     finished = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True,
                               text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
-    assert not sync_outbox.pending_batches(store)
+    assert not outbox.pending_batches(store)
     totals = stats(db)
     assert (totals["notices"], totals["attachments"]) == (600, 50), totals
 
@@ -123,7 +124,7 @@ def test_usb_file_gives_the_same_totals_once_and_a_changed_byte_is_refused(
         store, tmp_path) -> None:
     fill_outbox(store, 1000, 200)
     out = tmp_path / "报送.zip"
-    batches = sync.export_bundle(store, out)
+    batches = exchange.export_bundle(store, out)
     assert sum(len(b.notices) for b in batches) == 1000
     db = str(tmp_path / "county.sqlite3")
     token_for(db)
@@ -148,23 +149,23 @@ def test_a_returned_notice_shows_the_county_reason_after_pull(
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     ids = fill_outbox(store, 3, 0)
     db, base = county_for(serve_process, store, monkeypatch)
-    with sync.connect(store) as client:
-        assert sync.push(store, client).notices == 3
-    assert {notices.get_notice(store, i).sync for i in ids} == {"accepted"}
+    with exchange.connect(store) as client:
+        assert exchange.push(store, client).notices == 3
+    assert {drafts.get_notice(store, i).sync for i in ids} == {"accepted"}
     staff = _staff_token(db)
     _county_answers(base, staff, ids[0], "returned", "名单缺少家庭人口，请补充后重报。")
     _county_answers(base, staff, ids[1], "published", "https://www.example.gov.cn/gk/1.html")
-    with sync.connect(store) as client:
-        pulled = sync.pull(store, client)
+    with exchange.connect(store) as client:
+        pulled = exchange.pull(store, client)
     assert (pulled.replies, pulled.returned) == (2, 1)
-    returned = notices.get_notice(store, ids[0])
+    returned = drafts.get_notice(store, ids[0])
     assert returned.sync == "returned"
     assert returned.county_reason == "名单缺少家庭人口，请补充后重报。"
-    from app.due import due_lines
+    from app.reports.due import due_lines
 
     line = next(d for d in due_lines(store) if d.notice_id == ids[0])
     assert line.kind == "returned" and "名单缺少家庭人口" in line.detail
-    status = sync_outbox.sync_status(store)
+    status = outbox.sync_status(store)
     assert status.returned[0]["reason"] == "名单缺少家庭人口，请补充后重报。"
     row = store.conn.execute("SELECT county_url FROM notices WHERE id = ?", (ids[1],)).fetchone()
     assert row[0] == "https://www.example.gov.cn/gk/1.html"

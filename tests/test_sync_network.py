@@ -20,10 +20,11 @@ import pytest
 from net_support import CountyServer, ForwardProxy, Relay, TlsFiles, county_serving, make_tls
 from tests_support import fill_outbox
 
-from app import notices, sync, sync_outbox
-from app.county_cli import main as county_main
+from app.county.cli import main as county_main
+from app.notices import drafts
 from app.store import Store
-from app.sync_client import Connection, CountyClient, RetryPolicy, SyncError
+from app.sync import exchange, outbox
+from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,12 +82,12 @@ def outbox_ids(store: Store) -> set[str]:
 def assert_waiting(store: Store, ids: list[str], message: str) -> None:
     """Nothing lost and nothing taken as received: one pending batch holds every notice."""
     assert outbox_ids(store) == set(ids)
-    [pending] = sync_outbox.pending_batches(store)
+    [pending] = outbox.pending_batches(store)
     assert (pending.notices, pending.attempts, pending.last_error) == (len(ids), 1, message)
-    status = sync_outbox.sync_status(store)
+    status = outbox.sync_status(store)
     assert (status.queued, status.in_flight, status.last_ok) == (0, len(ids), "")
     assert status.last_error == message
-    assert "accepted" not in {notices.get_notice(store, i).sync for i in ids}
+    assert "accepted" not in {drafts.get_notice(store, i).sync for i in ids}
 
 
 def assert_landed_once(store: Store, county: CountyServer, ids: list[str],
@@ -95,8 +96,8 @@ def assert_landed_once(store: Store, county: CountyServer, ids: list[str],
     figures = county.stats()
     assert (figures["notices"], figures["batches"], figures["attachments"]) == \
         (len(ids), 1, attachments), figures
-    assert not sync_outbox.pending_batches(store) and not outbox_ids(store)
-    assert {notices.get_notice(store, i).sync for i in ids} == {"accepted"}
+    assert not outbox.pending_batches(store) and not outbox_ids(store)
+    assert {drafts.get_notice(store, i).sync for i in ids} == {"accepted"}
 
 
 # -- TLS ----------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def test_https_county_without_its_ca_is_one_sentence_about_the_certificate_and_n
     sleeps: list[float] = []
     with CountyClient(Connection(tls_county.url, token), RetryPolicy(attempts=6),
                       sleep=sleeps.append) as client, pytest.raises(SyncError) as refused:
-        sync.push(store, client)
+        exchange.push(store, client)
     message = one_sentence(str(refused.value))
     assert "证书无法验证" in message and "CA 证书" in message and "连不上" not in message
     assert sleeps == []  # retrying cannot fix a certificate: asked once, answered at once
@@ -123,7 +124,7 @@ def test_https_county_without_its_ca_is_one_sentence_about_the_certificate_and_n
         client.hello()
     assert "所填的 CA 证书" in one_sentence(str(mismatch.value)) and sleeps == []
     # The command line says the same sentence on stderr and exits 1.
-    monkeypatch.setenv(sync.TOKEN_ENV, token)
+    monkeypatch.setenv(exchange.TOKEN_ENV, token)
     store.set_settings({"sync.server": tls_county.url})
     pushed = gk("sync", "push", check=False)
     assert pushed.returncode == 1 and pushed.stderr.strip() == message
@@ -134,7 +135,7 @@ def test_https_county_with_its_ca_from_cli_login_takes_the_push(
         tls_county: CountyServer, tls: TlsFiles, store: Store, gk,
         monkeypatch: pytest.MonkeyPatch) -> None:
     ids = fill_outbox(store, 3, 1)
-    monkeypatch.setenv(sync.TOKEN_ENV, tls_county.token())
+    monkeypatch.setenv(exchange.TOKEN_ENV, tls_county.token())
     refused = gk("sync", "login", "--server", tls_county.url, check=False)
     assert refused.returncode == 1 and "证书无法验证" in refused.stderr
     # Typed relative to where the clerk stands (gk runs in the repository); kept whole.
@@ -170,13 +171,13 @@ def test_the_proxy_setting_carries_the_push(scheme: str, tmp_path: Path, store: 
     tls = make_tls(tmp_path / "tls") if scheme == "https" else None
     with county_serving(tmp_path / "county", tls) as county, ForwardProxy() as proxy:
         ids = fill_outbox(store, 3, 1)
-        monkeypatch.setenv(sync.TOKEN_ENV, county.token())
+        monkeypatch.setenv(exchange.TOKEN_ENV, county.token())
         # Over http the proxy is given as a clerk types it, without http://.
         setting = proxy.url if tls else f"127.0.0.1:{proxy.port}"
         store.set_settings({"sync.server": county.url, "sync.proxy": setting,
                             "sync.ca_cert": str(tls.ca_cert) if tls else ""})
-        with sync.connect(store) as client:
-            assert sync.push(store, client).notices == 3
+        with exchange.connect(store) as client:
+            assert exchange.push(store, client).notices == 3
         where = f"127.0.0.1:{county.port}"
         if tls:
             # https goes through a CONNECT tunnel: the proxy sees where, never what.
@@ -206,7 +207,7 @@ def test_http_500_is_retried_then_one_sentence_and_the_outbox_waits(
 
     with CountyClient(Connection(relay.url, token), QUICK, sleep) as client, \
             pytest.raises(SyncError) as failed:
-        sync.push(store, client)
+        exchange.push(store, client)
     assert one_sentence(str(failed.value)) == SERVER_ERROR
     assert relay.requests == ["POST /api/v1/blobs/missing HTTP/1.1"] * QUICK.attempts
     assert len(sleeps) == QUICK.attempts - 1
@@ -215,7 +216,7 @@ def test_http_500_is_retried_then_one_sentence_and_the_outbox_waits(
 
     relay.set_mode("pass")
     with CountyClient(Connection(relay.url, token), QUICK) as client:
-        report = sync.push(store, client)
+        report = exchange.push(store, client)
     assert (report.batches, report.notices, report.attachments, report.replayed) == (1, 3, 1, 0)
     assert_landed_once(store, county, ids, attachments=1)
 
@@ -228,7 +229,7 @@ def test_a_stalled_county_is_given_up_in_bounded_time_then_sent_once(
     patient = Connection(relay.url, token, connect_timeout=2.0, read_timeout=0.4)
     started = time.monotonic()
     with CountyClient(patient, QUICK) as client, pytest.raises(SyncError) as failed:
-        sync.push(store, client)
+        exchange.push(store, client)
     elapsed = time.monotonic() - started
     assert one_sentence(str(failed.value)) == STALLED
     # It really waited for each attempt, and no longer than the attempts allow.
@@ -238,7 +239,7 @@ def test_a_stalled_county_is_given_up_in_bounded_time_then_sent_once(
 
     relay.set_mode("pass")
     with CountyClient(patient, QUICK) as client:
-        assert sync.push(store, client).notices == 3
+        assert exchange.push(store, client).notices == 3
     assert_landed_once(store, county, ids, attachments=1)
 
 
@@ -249,7 +250,7 @@ def test_an_answer_cut_after_the_county_stored_the_batch_is_resent_and_counted_o
     relay.set_mode("cut", cut_after=20)  # "HTTP/1.1 200 OK\r\n" and a little more
     with CountyClient(Connection(relay.url, token), QUICK) as client, \
             pytest.raises(SyncError) as failed:
-        sync.push(store, client)
+        exchange.push(store, client)
     assert one_sentence(str(failed.value)) == UNREACHABLE
     assert relay.connections == QUICK.attempts
     # The county did the work every time (once); the township never heard, so it waits.
@@ -258,6 +259,6 @@ def test_an_answer_cut_after_the_county_stored_the_batch_is_resent_and_counted_o
 
     relay.set_mode("pass")
     with CountyClient(Connection(relay.url, token), QUICK) as client:
-        report = sync.push(store, client)
+        report = exchange.push(store, client)
     assert (report.notices, report.replayed) == (3, 1)  # the county's stored receipt
     assert_landed_once(store, county, ids, attachments=0)

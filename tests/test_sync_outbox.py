@@ -5,9 +5,10 @@ import zipfile
 
 import pytest
 
-from app import boards, notices, review, sync, sync_outbox
-from app.sync_bundle import read_bundle
-from app.sync_protocol import BatchReceipt, ProtocolError, Reply
+from app.notices import boards, drafts, review
+from app.sync import exchange, outbox
+from app.sync.bundle import read_bundle
+from app.sync.protocol import BatchReceipt, ProtocolError, Reply
 from app.township import set_township
 
 
@@ -24,7 +25,7 @@ def township(store):
 
 
 def approved(store, title="公示") -> str:
-    n = notices.create_notice(store, "shjz-002", formed="2026-11-20", title=title)
+    n = drafts.create_notice(store, "shjz-002", formed="2026-11-20", title=title)
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(store, n.id, reviewer)
     return n.id
@@ -32,11 +33,11 @@ def approved(store, title="公示") -> str:
 
 def test_approval_queues_and_going_back_to_draft_unqueues(township) -> None:
     nid = approved(township)
-    assert notices.get_notice(township, nid).sync == "queued"
-    assert sync_outbox.sync_status(township).queued == 1
-    notices.edit_notice(township, nid, body="改过的正文", author="王明")
-    assert notices.get_notice(township, nid).sync == "none"
-    assert sync_outbox.sync_status(township).queued == 0
+    assert drafts.get_notice(township, nid).sync == "queued"
+    assert outbox.sync_status(township).queued == 1
+    drafts.edit_notice(township, nid, body="改过的正文", author="王明")
+    assert drafts.get_notice(township, nid).sync == "none"
+    assert outbox.sync_status(township).queued == 0
 
 
 def test_batches_freeze_once_and_a_receipt_closes_them(township, tmp_path) -> None:
@@ -44,22 +45,22 @@ def test_batches_freeze_once_and_a_receipt_closes_them(township, tmp_path) -> No
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"photo" * 100)
     ids = [approved(township, f"公示{k}") for k in range(3)]
     boards.post(township, ids[0], "镇政务公开栏", photo=photo)
-    made = sync_outbox.form_batches(township)
-    assert len(made) == 1 and sync_outbox.form_batches(township) == []  # frozen once
-    pending = sync_outbox.pending_batches(township)
+    made = outbox.form_batches(township)
+    assert len(made) == 1 and outbox.form_batches(township) == []  # frozen once
+    pending = outbox.pending_batches(township)
     batch = pending[0].batch
     assert sorted(p.notice_id for p in batch.notices) == sorted(ids)
     assert [a.kind for a in batch.blobs()] == ["photo"]
-    assert {notices.get_notice(township, i).sync for i in ids} == {"sent"}
-    status = sync_outbox.sync_status(township)
+    assert {drafts.get_notice(township, i).sync for i in ids} == {"sent"}
+    status = outbox.sync_status(township)
     assert (status.queued, status.in_flight) == (0, 3)
     replies = [Reply(ids[0], "received", seq=1), Reply(ids[1], "published", "https://x/1", seq=2),
                Reply(ids[2], "returned", reason="缺少公示期", seq=3)]
-    sync_outbox.record_receipt(township, BatchReceipt(made[0], False, replies))
-    assert sync_outbox.pending_batches(township) == []
-    assert [notices.get_notice(township, i).sync for i in ids] == ["accepted", "accepted",
-                                                                   "returned"]
-    status = sync_outbox.sync_status(township)
+    outbox.record_receipt(township, BatchReceipt(made[0], False, replies))
+    assert outbox.pending_batches(township) == []
+    assert [drafts.get_notice(township, i).sync for i in ids] == ["accepted", "accepted",
+                                                                  "returned"]
+    status = outbox.sync_status(township)
     assert (status.queued, status.in_flight) == (0, 0) and status.last_ok
     assert status.returned == [{"id": ids[2], "title": "公示2", "reason": "缺少公示期"}]
 
@@ -70,13 +71,13 @@ def test_usb_file_round_trip_and_any_changed_byte_is_refused(township, tmp_path)
     nid = approved(township)
     boards.post(township, nid, "镇政务公开栏", photo=photo)
     out = tmp_path / "batch.zip"
-    batches = sync.export_bundle(township, out)
+    batches = exchange.export_bundle(township, out)
     assert len(batches) == 1
     bundle = read_bundle(out)
     assert bundle.batch.batch_id == batches[0].batch_id
     assert list(bundle.blobs.values()) == [photo.read_bytes()]
     # The file carries the very document a push would send.
-    frozen = sync_outbox.pending_batches(township)[0].text
+    frozen = outbox.pending_batches(township)[0].text
     with zipfile.ZipFile(out) as archive:
         assert archive.read(f"batches/{batches[0].batch_id}.json").decode() == frozen
         assert json.loads(archive.read("manifest.json"))["township"] == "青石镇"
@@ -92,12 +93,12 @@ def test_usb_file_round_trip_and_any_changed_byte_is_refused(township, tmp_path)
 
 def test_a_thousand_waiting_notices_make_several_batches_in_one_file(township, tmp_path) -> None:
     for k in range(450):
-        n = notices.create_notice(township, "shjz-002", formed="2026-11-20", title=f"第{k}条")
+        n = drafts.create_notice(township, "shjz-002", formed="2026-11-20", title=f"第{k}条")
         township.conn.execute("UPDATE notices SET status = 'approved', approved_rev = 1"
                               " WHERE id = ?", (n.id,))
-    assert sync_outbox.sweep(township) == 450
+    assert outbox.sweep(township) == 450
     out = tmp_path / "many.zip"
-    batches = sync.export_bundle(township, out)
+    batches = exchange.export_bundle(township, out)
     assert [len(b.notices) for b in batches] == [200, 200, 50]
     bundle = read_bundle(out)
     assert [b.batch_id for b in bundle.batches] == [b.batch_id for b in batches]
@@ -105,17 +106,17 @@ def test_a_thousand_waiting_notices_make_several_batches_in_one_file(township, t
 
 
 def test_every_flipped_bit_in_a_compressed_batch_is_refused_in_one_sentence(township,
-                                                                          tmp_path) -> None:
+                                                                            tmp_path) -> None:
     import struct
 
     approved(township)
     out = tmp_path / "batch.zip"
-    batch_id = sync.export_bundle(township, out)[0].batch_id
+    batch_id = exchange.export_bundle(township, out)[0].batch_id
     with zipfile.ZipFile(out) as archive:
         info = archive.getinfo(f"batches/{batch_id}.json")
     raw = out.read_bytes()
     name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:
-                                                    info.header_offset + 30])
+                                                   info.header_offset + 30])
     start = info.header_offset + 30 + name_len + extra_len
     assert info.compress_type == zipfile.ZIP_DEFLATED
     original = read_bundle(out).batch

@@ -8,7 +8,8 @@ from test_county_cli import county_process, serve_process  # noqa: F401  (fixtur
 from test_sync_e2e import _county_answers, _staff_token, county_for
 from tests_support import fill_outbox
 
-from app import notices, sync, sync_outbox
+from app.notices import drafts
+from app.sync import exchange, outbox
 
 
 @pytest.fixture(autouse=True)
@@ -20,24 +21,24 @@ def test_a_withdrawal_reaches_the_county_page_and_a_never_sent_notice_is_unqueue
         serve_process, store, monkeypatch) -> None:  # noqa: F811
     sent, published = fill_outbox(store, 2, 0)
     db, base = county_for(serve_process, store, monkeypatch)
-    with sync.connect(store) as client:
-        sync.push(store, client)
+    with exchange.connect(store) as client:
+        exchange.push(store, client)
     staff = _staff_token(db)
     _county_answers(base, staff, published, "published", "https://www.example.gov.cn/gk/7.html")
-    with sync.connect(store) as client:
-        sync.pull(store, client)
+    with exchange.connect(store) as client:
+        exchange.pull(store, client)
 
-    notices.withdraw(store, published, "名单有误，已另行公示")
-    assert notices.get_notice(store, published).sync == "queued"
+    drafts.withdraw(store, published, "名单有误，已另行公示")
+    assert drafts.get_notice(store, published).sync == "queued"
     never = fill_outbox(store, 1, 0)[0]
-    notices.withdraw(store, never, "重复起草")
-    assert notices.get_notice(store, never).sync == "none"
-    assert sync_outbox.sync_status(store).queued == 1
+    drafts.withdraw(store, never, "重复起草")
+    assert drafts.get_notice(store, never).sync == "none"
+    assert outbox.sync_status(store).queued == 1
 
-    with sync.connect(store) as client:
-        report = sync.push(store, client)
+    with exchange.connect(store) as client:
+        report = exchange.push(store, client)
     assert report.notices == 1
-    assert notices.get_notice(store, published).sync == "accepted"  # the county's answer stands
+    assert drafts.get_notice(store, published).sync == "accepted"  # the county's answer stands
     with httpx.Client(base_url=base, timeout=10) as page:
         assert page.post("/login", data={"token": staff}).status_code in (200, 303)
         html = page.get("/").text

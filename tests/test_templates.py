@@ -7,16 +7,16 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from app import notices, review
 from app.errors import UserError
-from app.printing import PrintOptions, render_notice
-from app.templates import (
+from app.notices import drafts, review
+from app.notices.templates import (
     default_templates,
     get_template,
     reset_template,
     set_template,
     township_changes,
 )
+from app.printing.output import PrintOptions, render_notice
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def pinned_today(monkeypatch) -> None:
 
 
 def approved(store, body=None, kind="公示") -> str:
-    n = notices.create_notice(store, "shjz-002", kind=kind, formed="2026-11-20", body=body)
+    n = drafts.create_notice(store, "shjz-002", kind=kind, formed="2026-11-20", body=body)
     for reviewer in ("王明", "李华", "赵强"):
         review.approve(store, n.id, reviewer)
     return n.id
@@ -64,8 +64,8 @@ def test_default_sheet_prints_closing_once_and_dates_in_the_publicity_sentence(
 
 def test_township_heading_and_words_reach_pdf_and_docx(township, tmp_path) -> None:
     set_template(township, "公示", {"heading": "中共{乡镇名称}委员会 {乡镇名称}人民政府",
-                                   "closing": "特此公示，欢迎监督。", "phone_label": "举报电话",
-                                   "opening": "为接受群众监督，"})
+                                  "closing": "特此公示，欢迎监督。", "phone_label": "举报电话",
+                                  "opening": "为接受群众监督，"})
     nid = approved(township, "名单如下：\n张三")
     pdf = tmp_path / "t.pdf"
     render_notice(township, nid, pdf, PrintOptions())

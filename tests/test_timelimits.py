@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.timelimits import chinese_number, describe_rule, parse_time_limit
+from app.catalog.timelimits import chinese_number, describe_rule, parse_time_limit
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ from datetime import date  # noqa: E402
 import docx  # noqa: E402
 import pytest  # noqa: E402
 
-from app import annual_report, info_requests  # noqa: E402
 from app.desk import open_desk  # noqa: E402
+from app.info_requests import cases  # noqa: E402
+from app.reports import annual_figures  # noqa: E402
 from ui import annual_report_dialog  # noqa: E402
 from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
 
@@ -29,14 +30,14 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def dialog(configured_window, qtbot) -> AnnualReportDialog:
     """The dialog on a register of three 2026 requests (two answered) and one of 2025."""
     with open_desk(configured_window.folder) as store:
-        old = info_requests.register(store, "李四", "自然人", "2025-12-20", "危房改造名单")
-        info_requests.answer(store, old.id, "予以公开", on="2026-01-10", today=TODAY)
+        old = cases.register(store, "李四", "自然人", "2025-12-20", "危房改造名单")
+        cases.answer(store, old.id, "予以公开", on="2026-01-10", today=TODAY)
         for name, received, outcome in (("张三", "2026-03-02", "予以公开"),
                                         ("王五", "2026-05-11", None),
                                         ("赵六", "2026-08-03", "部分公开")):
-            r = info_requests.register(store, name, "自然人", received, "低保资金发放明细")
+            r = cases.register(store, name, "自然人", received, "低保资金发放明细")
             if outcome:
-                info_requests.answer(store, r.id, outcome, on=received, today=TODAY)
+                cases.answer(store, r.id, outcome, on=received, today=TODAY)
     shown = AnnualReportDialog(configured_window.runner, 2026, configured_window)
     qtbot.addWidget(shown)
     qtbot.waitUntil(lambda: shown.figures is not None, timeout=WAIT)
@@ -52,7 +53,7 @@ def test_default_year_follows_the_reporting_season(monkeypatch) -> None:
 
 def test_register_figures_shown_and_typed_tables_saved(dialog, configured_window, qtbot) -> None:
     with open_desk(configured_window.folder) as store:
-        expected = annual_report.annual_figures(store, 2026, TODAY).requests
+        expected = annual_figures.annual_figures(store, 2026, TODAY).requests
     assert dialog.register_line.text().startswith(
         f"本年新收 {expected.new.total} 件，上年结转 {expected.carried_in.total} 件，"
         f"办理结果总计 {expected.results.total} 件，结转下年度 {expected.carried_out.total} 件")
@@ -69,7 +70,7 @@ def test_register_figures_shown_and_typed_tables_saved(dialog, configured_window
     dialog.save()
     qtbot.waitUntil(lambda: dialog.message.text() == "已保存2026年度报告的数字。", timeout=WAIT)
     with open_desk(configured_window.folder) as store:
-        manual = annual_report.get_manual(store, 2026)
+        manual = annual_figures.get_manual(store, 2026)
     assert manual.active["行政许可.本年处理决定数量"] == 3
     assert str(manual.active["行政事业性收费.本年收费金额"]) == "1.25"
     assert manual.review.values == (1, 0, 0, 2) and manual.review.total == 3
@@ -90,7 +91,7 @@ def test_unbalanced_year_is_refused_and_no_file_is_asked_for(dialog, configured_
     assert dialog.balance.text() == dialog.message.text()
     assert asked == [] and not list(tmp_path.glob("*.docx"))
     with open_desk(configured_window.folder) as store:
-        assert annual_report.get_manual(store, 2026).carried_in.total == 4  # the typed figure kept
+        assert annual_figures.get_manual(store, 2026).carried_in.total == 4  # the typed figure kept
 
     dialog.from_register.setChecked(True)
     out = tmp_path / "年度报告.docx"

@@ -10,7 +10,7 @@ import openpyxl  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from app.catalog_item import CatalogItem  # noqa: E402
+from app.catalog.item import CatalogItem  # noqa: E402
 from app.facts import CHANNELS  # noqa: E402
 from ui.catalog_model import ItemTableModel  # noqa: E402
 from ui.item_detail import item_html  # noqa: E402

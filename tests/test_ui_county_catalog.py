@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from test_county_cli import county_process, serve_process  # noqa: E402, F401  (fixture)
 from test_sync_catalog import county_revision  # noqa: E402
 
-from app import catalog  # noqa: E402
+from app.catalog.items import list_items  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
@@ -16,7 +16,7 @@ WAIT = 20_000
 
 def social_items(folder) -> dict[str, dict]:
     with open_desk(folder) as store:
-        return {i.id: i.to_json() for i in catalog.list_items(store, "社会救助")}
+        return {i.id: i.to_json() for i in list_items(store, "社会救助")}
 
 
 def test_revision_from_the_county_is_shown_before_it_changes_the_catalog(

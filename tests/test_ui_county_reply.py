@@ -8,8 +8,8 @@ from test_county_cli import serve_process  # noqa: E402, F401  (fixture)
 from test_sync_e2e import _county_answers, _staff_token, token_for  # noqa: E402
 from test_ui_sync import approve_one  # noqa: E402
 
-from app import sync  # noqa: E402
 from app.desk import open_desk  # noqa: E402
+from app.sync import exchange  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 WAIT = 20_000
@@ -20,7 +20,7 @@ def test_returned_reason_shows_where_the_clerk_looks(
         configured_window, serve_process, qtbot, monkeypatch) -> None:  # noqa: F811
     window = configured_window
     db = str(serve_process["db"])
-    monkeypatch.setenv(sync.TOKEN_ENV, token_for(db))
+    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
     base = f"http://127.0.0.1:{serve_process['port']}"
     serve_process["start"]()
     with open_desk(window.folder) as store:

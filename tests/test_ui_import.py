@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from app import catalog  # noqa: E402
+from app.catalog.items import list_items  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 from ui.import_dialog import NEW  # noqa: E402
 
@@ -47,7 +47,7 @@ def test_county_table_is_previewed_then_imported(catalog_page, county_table, qtb
     assert section.startswith("社会救助") and "表中 2 行" in section
     assert ("1. 残疾人两项补贴 › 补贴对象名单", "新增") in items
     with open_desk(page.runner.folder) as store:  # the preview wrote nothing
-        assert len(catalog.list_items(store, "社会救助")) == before
+        assert len(list_items(store, "社会救助")) == before
     assert dialog.ok.isEnabled()
 
     with qtbot.waitSignal(dialog.imported, timeout=WAIT):
@@ -56,7 +56,7 @@ def test_county_table_is_previewed_then_imported(catalog_page, county_table, qtb
     qtbot.waitUntil(lambda: "残疾人两项补贴" in
                     "".join(i.level1 for i in page.model.items), timeout=WAIT)
     with open_desk(page.runner.folder) as store:
-        items = catalog.list_items(store, "社会救助")
+        items = list_items(store, "社会救助")
     assert {"残疾人两项补贴", "户口登记"} <= {i.level1 for i in items}
     assert len(items) == before + 2
 
@@ -108,7 +108,7 @@ def test_new_domain_can_be_mapped_to_an_existing_one(catalog_page, qtbot,
         dialog.confirm()
     qtbot.waitUntil(lambda: catalog_page.domain_list.count() == 13, timeout=WAIT)
     with open_desk(catalog_page.runner.folder) as store:
-        assert "户口迁移" in [i.level1 for i in catalog.list_items(store, "社会救助")]
+        assert "户口迁移" in [i.level1 for i in list_items(store, "社会救助")]
 
 
 def test_unreadable_file_is_one_sentence(catalog_page, qtbot, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The 台账 page: a seeded 2026 in 青石镇, its figures and charts checked against app.ledger,
-its filters, and both exports written through the page and read back."""
+"""The 台账 page: a seeded 2026 in 青石镇, its figures and charts checked against
+app.reports.ledger, its filters, and both exports written through the page and read back."""
 
 import os
 
@@ -15,10 +15,12 @@ import pytest  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
-from app import annual_report, boards, info_requests, notices, review  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 from app.facts import REQUEST_OUTCOMES  # noqa: E402
-from app.ledger import LedgerFilter, make_filter, read_ledger  # noqa: E402
+from app.info_requests import cases  # noqa: E402
+from app.notices import boards, drafts, review  # noqa: E402
+from app.reports import annual_figures  # noqa: E402
+from app.reports.ledger import LedgerFilter, make_filter, read_ledger  # noqa: E402
 from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
 from ui.charts import ON_TIME, OVERDUE, BarChart, Series  # noqa: E402
 from ui.ledger_page import OUTCOME_COLOR, LedgerPage  # noqa: E402
@@ -68,17 +70,17 @@ def ledger_page(configured_window, data_dir, qtbot) -> LedgerPage:
         review.set_review_steps(store, 1)
         boards.set_villages(store, ["东山村", "西河村"])
         for item, formed, posts, approved, withdrawn in NOTICES:
-            notice = notices.create_notice(store, item, formed=formed)
+            notice = drafts.create_notice(store, item, formed=formed)
             if approved:
                 review.approve(store, notice.id, "王明")
             for board, day in posts:
                 boards.post(store, notice.id, board, day)
             if withdrawn:
-                notices.withdraw(store, notice.id, "内容有误，重新起草")
+                drafts.withdraw(store, notice.id, "内容有误，重新起草")
         for received, answered, outcome, item in REQUESTS:
-            request = info_requests.register(store, "张三", "自然人", received, "低保资金发放明细")
+            request = cases.register(store, "张三", "自然人", received, "低保资金发放明细")
             if answered:
-                info_requests.answer(store, request.id, outcome, item, on=answered)
+                cases.answer(store, request.id, outcome, item, on=answered)
     configured_window.show_page("台账")
     page = configured_window.ledger
     page.refresh()
@@ -142,7 +144,7 @@ def test_tiles_and_charts_are_the_ledgers_figures(ledger_page, data_dir) -> None
     assert dict(page.domain_chart.bars())["社会救助"] == (2, 1, 1)
 
     with open_desk(data_dir) as store:
-        register = info_requests.list_requests(store, year=2026)
+        register = cases.list_requests(store, year=2026)
     assert page.outcome_chart.bars() == [(name, (n,)) for name, n in EXPECTED_OUTCOMES]
     counted = Counter(r.outcome or "办理中" for r in register)
     assert [(name, counted[name]) for name in (*REQUEST_OUTCOMES, "办理中")] == EXPECTED_OUTCOMES
@@ -303,7 +305,7 @@ def test_an_unbalanced_year_is_refused_and_nothing_is_written(ledger_page, data_
     page = ledger_page
     with open_desk(data_dir) as store:
         # Last year's report printed three natural persons carried over; the register has none.
-        annual_report.set_manual(store, 2026, carried_in={"自然人": "3"})
+        annual_figures.set_manual(store, 2026, carried_in={"自然人": "3"})
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: pytest.fail("no file is asked for an unbalanced year"))
     dialog = page.annual_report()

@@ -11,9 +11,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from tests_support import body_with_personal_data, make_id  # noqa: E402
 
-import app.notices  # noqa: E402
-from app import notices, review  # noqa: E402
+import app.notices.drafts  # noqa: E402
 from app.desk import open_desk  # noqa: E402
+from app.notices import drafts, review  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 WAIT = 10_000
@@ -72,7 +72,7 @@ def test_mask_then_review_then_post(configured_window, qtbot, monkeypatch) -> No
 
 def test_dashboard_lists_due_work_and_opens_it(configured_window, qtbot) -> None:
     with open_desk(configured_window.folder) as store:
-        late = notices.create_notice(store, "shjz-002", formed="2026-11-02")
+        late = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
     configured_window.refresh()
     dash = configured_window.dashboard
     qtbot.waitUntil(lambda: dash.due_list.topLevelItemCount() >= 2, timeout=WAIT)
@@ -87,7 +87,7 @@ def test_editor_stays_responsive_while_a_long_roster_is_checked(configured_windo
                                                                 monkeypatch) -> None:
     page = open_new_notice(configured_window, qtbot)
     threads: list[int] = []
-    real = app.notices.check_text
+    real = app.notices.drafts.check_text
 
     def spy(*args, **kwargs):
         threads.append(threading.get_ident())
@@ -120,21 +120,21 @@ def test_settings_workflow_box_saves(configured_window, qtbot) -> None:
         box.save()
     with open_desk(configured_window.folder) as store:
         assert review.review_steps(store) == ("初审",)
-        from app.boards import list_boards
+        from app.notices.boards import list_boards
         assert [b.name for b in list_boards(store)] == ["镇政务公开栏", "东山村务公开栏",
-                                                         "西河村务公开栏"]
+                                                        "西河村务公开栏"]
 
 
 def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot,
                                                         tmp_path) -> None:
     from test_notices import png
 
-    from app import boards
+    from app.notices import boards
 
     with open_desk(configured_window.folder) as store:
         boards.set_villages(store, ["东山村"])
         review.set_review_steps(store, 1)
-        n = notices.create_notice(store, "shjz-002", formed="2026-11-02")
+        n = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
         review.approve(store, n.id, "王明")
         boards.post(store, n.id, "东山村", "2026-11-05", png(tmp_path / "p.png"))
     configured_window.show_page("公开栏")
@@ -156,9 +156,9 @@ def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot
 
 def test_filters_history_and_due_match_the_command_line(configured_window, qtbot, gk) -> None:
     with open_desk(configured_window.folder) as store:
-        a = notices.create_notice(store, "shjz-002", formed="2026-11-02")
-        notices.create_notice(store, "jy-002", kind="公告", formed="2026-11-20")
-        notices.edit_notice(store, a.id, body="改过的正文")
+        a = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
+        drafts.create_notice(store, "jy-002", kind="公告", formed="2026-11-20")
+        drafts.edit_notice(store, a.id, body="改过的正文")
     page = configured_window.notices
     configured_window.show_page("公开信息")
     page.refresh()
@@ -181,7 +181,7 @@ def test_filters_history_and_due_match_the_command_line(configured_window, qtbot
     configured_window.refresh()
     dash = configured_window.dashboard
     qtbot.waitUntil(lambda: dash.due_list.topLevelItemCount() == len(cli), timeout=WAIT)
-    from app.due import DUE_KINDS
+    from app.reports.due import DUE_KINDS
     labels = {v: k for k, v in DUE_KINDS.items()}
     shown = [(labels[dash.due_list.topLevelItem(i).text(0)],
               dash.due_list.topLevelItem(i).data(0, 256)[0]) for i in range(len(cli))]

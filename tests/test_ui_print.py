@@ -21,10 +21,10 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 from tests_support import HANDOUT_BODY  # noqa: E402
 
-from app import notices, review  # noqa: E402
 from app.atomic import NO_FOLDER  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.page_images import fit_dpi, page_count, page_sizes  # noqa: E402
+from app.notices import drafts, review  # noqa: E402
+from app.printing.page_images import fit_dpi, page_count, page_sizes  # noqa: E402
 from ui.print_dialog import PRINTER_NOT_READY, PrintPreviewDialog  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
@@ -46,10 +46,10 @@ def roster(rows: int) -> str:
 
 
 def make_notice(window, body: str | None = None, kind: str = "公示",
-                approve: bool = False) -> notices.Notice:
+                approve: bool = False) -> drafts.Notice:
     item = "shjz-004" if kind == "明白纸" else "shjz-002"
     with open_desk(window.folder) as store:
-        n = notices.create_notice(store, item, kind=kind, formed="2026-11-20", body=body)
+        n = drafts.create_notice(store, item, kind=kind, formed="2026-11-20", body=body)
         if approve:
             for reviewer in ("王明", "李华", "赵强"):
                 review.approve(store, n.id, reviewer)
@@ -215,7 +215,7 @@ def test_printing_paints_what_was_previewed(configured_window, qtbot, tmp_path) 
 
 
 def test_copies_are_printed_collated_when_the_printer_cannot(configured_window, qtbot,
-                                                            tmp_path) -> None:
+                                                             tmp_path) -> None:
     n = make_notice(configured_window, roster(60), approve=True)
     dialog = preview_of(configured_window, qtbot, n.id)
     shown = len(dialog.strip.images)
@@ -247,7 +247,7 @@ def test_a3_changes_the_page_size(configured_window, qtbot, tmp_path) -> None:
 
 
 def test_paper_follows_the_template_until_chosen(configured_window, qtbot, tmp_path) -> None:
-    from app.templates import set_template
+    from app.notices.templates import set_template
 
     with open_desk(configured_window.folder) as store:
         set_template(store, "公示", {"paper": "A3"})

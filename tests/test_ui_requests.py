@@ -7,8 +7,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QDate  # noqa: E402
 
-from app import info_requests  # noqa: E402
 from app.desk import open_desk  # noqa: E402
+from app.info_requests import cases  # noqa: E402
 from ui import requests_page  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
@@ -77,7 +77,7 @@ def test_register_extend_and_answer_from_the_page(configured_window, qtbot, monk
     assert not page.open_only.isChecked()
     assert "已于2026-11-23答复：部分公开" in page.detail.text()
     with open_desk(window.folder) as store:
-        saved = info_requests.get_request(store, "2026-001")
+        saved = cases.get_request(store, "2026-001")
     assert (saved.outcome, saved.outcome_reason) == ("部分公开", "涉及商业秘密的部分不予公开")
     assert saved.extension_days == 10 and saved.extension_approver == "李镇长"
 
@@ -85,8 +85,8 @@ def test_register_extend_and_answer_from_the_page(configured_window, qtbot, monk
 def test_an_overdue_request_on_the_dashboard_opens_on_its_page(configured_window, qtbot) -> None:
     window = configured_window
     with open_desk(window.folder) as store:
-        info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
-        info_requests.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
+        cases.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        cases.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
     window.refresh()
     dash = window.dashboard
     qtbot.waitUntil(lambda: any(dash.due_list.topLevelItem(i).text(0) == "依申请公开已超期"
@@ -110,10 +110,10 @@ def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_wind
 
     window = configured_window
     with open_desk(window.folder) as store:
-        request = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
-        info_requests.send_correction(store, request.id, "2026-10-21")
-        info_requests.resume(store, request.id, "2026-10-23")
-        info_requests.answer(store, request.id, "不予处理", "信访举报投诉类申请", on="2026-11-10")
+        request = cases.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        cases.send_correction(store, request.id, "2026-10-21")
+        cases.resume(store, request.id, "2026-10-23")
+        cases.answer(store, request.id, "不予处理", "信访举报投诉类申请", on="2026-11-10")
     window.show_page("依申请公开")
     page = window.requests
     page.open_request(request.id)
@@ -143,7 +143,7 @@ def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_wind
         dialog.buttons["keep"].click()
     assert not dialog.dirty()
     with open_desk(window.folder) as store:
-        kept = info_requests.get_request(store, request.id)
+        kept = cases.get_request(store, request.id)
         assert [f.kind for f in kept.files] == ["答复书"]
         assert store.scalar("SELECT body FROM request_letters").count("转镇信访办办理") == 1
     qtbot.waitUntil(lambda: page.files.isEnabled(), timeout=WAIT)
@@ -174,7 +174,7 @@ def test_delivery_proof_is_filed_from_the_page(configured_window, qtbot, monkeyp
     proof = tmp_path / "送达回证.jpg"
     proof.write_bytes(b"\xff\xd8\xff\xe0" + b"scan" * 100)
     with open_desk(window.folder) as store:
-        request = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        request = cases.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
     original = requests_page.AttachDialog
 
     class Filled(original):  # type: ignore[misc, valid-type]
@@ -201,9 +201,9 @@ def test_delivery_proof_is_filed_from_the_page(configured_window, qtbot, monkeyp
 def test_an_answered_request_asked_for_by_id_is_the_one_shown(configured_window, qtbot) -> None:
     window = configured_window
     with open_desk(window.folder) as store:
-        done = info_requests.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
-        info_requests.answer(store, done.id, "予以公开", on="2026-11-10")
-        info_requests.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
+        done = cases.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        cases.answer(store, done.id, "予以公开", on="2026-11-10")
+        cases.register(store, "李四", "自然人", "2026-11-20", "危房改造名单")
     window.show_page("依申请公开")
     page = window.requests
     page.refresh()

@@ -32,7 +32,7 @@ def test_years_listed_with_status(window, qtbot) -> None:
     page = settings(window, qtbot)
     this = date.today().year
     assert [r.split("年")[0] for r in year_rows(page)] == [str(y)
-                                                         for y in range(this - 1, this + 3)]
+                                                          for y in range(this - 1, this + 3)]
     assert f"{NEXT_YEAR}年　未知" in year_rows(page)
     assert page.selected_year() == NEXT_YEAR  # the year most likely to need loading
 
@@ -106,7 +106,7 @@ def test_load_file_clears_the_warning_and_refuses_bad_files(window, qtbot,
 
 
 def test_template_box_saves_only_changes_and_refuses_bad_input(window, qtbot) -> None:
-    from app.templates import get_template, township_changes
+    from app.notices.templates import get_template, township_changes
 
     page = settings(window, qtbot)
     box = page.templates

@@ -7,9 +7,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import socket  # noqa: E402
 import time  # noqa: E402
 
-from app import notices, review, sync_client  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.sync_bundle import read_bundle  # noqa: E402
+from app.notices import drafts, review  # noqa: E402
+from app.sync import http_client  # noqa: E402
+from app.sync.bundle import read_bundle  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 WAIT = 15_000
@@ -17,7 +18,7 @@ WAIT = 15_000
 
 def approve_one(folder) -> str:
     with open_desk(folder) as store:
-        n = notices.create_notice(store, "shjz-002", formed="2026-11-20")
+        n = drafts.create_notice(store, "shjz-002", formed="2026-11-20")
         for reviewer in ("王明", "李华", "赵强"):
             review.approve(store, n.id, reviewer)
         return n.id
@@ -44,8 +45,8 @@ def test_queue_shows_and_usb_export_writes_the_batch(configured_window, qtbot, t
 
 
 def test_unreachable_county_is_one_sentence_and_keeps_the_queue(configured_window, qtbot,
-                                                                  monkeypatch) -> None:
-    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", sync_client.RetryPolicy(base=0.01))
+                                                                monkeypatch) -> None:
+    monkeypatch.setattr(http_client, "DEFAULT_RETRY", http_client.RetryPolicy(base=0.01))
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -76,7 +77,7 @@ def qtbot_timer(ticks: list):
 
 
 def test_attach_pdf_box_shows_and_stores_the_setting(configured_window, qtbot) -> None:
-    from app import sync_pdf
+    from app.sync import attached_sheets
 
     approve_one(configured_window.folder)
     page = sync_page(configured_window, qtbot)
@@ -85,7 +86,7 @@ def test_attach_pdf_box_shows_and_stores_the_setting(configured_window, qtbot) -
 
     def stored() -> bool:
         with open_desk(configured_window.folder) as store:
-            return sync_pdf.enabled(store)
+            return attached_sheets.enabled(store)
 
     qtbot.waitUntil(stored, timeout=WAIT)
     page.refresh()

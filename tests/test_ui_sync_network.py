@@ -21,9 +21,9 @@ from net_support import CountyServer, Relay, county_serving  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from tests_support import fill_outbox  # noqa: E402
 
-from app import sync, sync_client  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.sync_client import RetryPolicy  # noqa: E402
+from app.sync import exchange, http_client  # noqa: E402
+from app.sync.http_client import RetryPolicy  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
 WAIT = 15_000
@@ -62,9 +62,9 @@ def quick_client(monkeypatch: pytest.MonkeyPatch) -> None:
     would make a stalled county take minutes here. Same settings, same token,
     same real client and sockets: only the patience is shorter.
     """
-    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", QUICK)
-    monkeypatch.setattr(sync_client, "READ_TIMEOUT", READ_TIMEOUT)
-    monkeypatch.setattr(sync_client, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setattr(http_client, "DEFAULT_RETRY", QUICK)
+    monkeypatch.setattr(http_client, "READ_TIMEOUT", READ_TIMEOUT)
+    monkeypatch.setattr(http_client, "CONNECT_TIMEOUT", 2.0)
 
 
 def queue_for(window, county: CountyServer, url: str, monkeypatch: pytest.MonkeyPatch,
@@ -73,7 +73,7 @@ def queue_for(window, county: CountyServer, url: str, monkeypatch: pytest.Monkey
     with open_desk(window.folder) as store:
         ids = fill_outbox(store, 3, 1)
         store.set_settings({"sync.server": url})
-    monkeypatch.setenv(sync.TOKEN_ENV, county.token())
+    monkeypatch.setenv(exchange.TOKEN_ENV, county.token())
     window.show_page("同步")
     page = window.sync
     page.refresh()  # an earlier answer (from the window's first load) may still arrive first
@@ -166,8 +166,8 @@ def test_stop_ends_a_stalled_sync_soon_and_keeps_the_queue(
         county: CountyServer, relay: Relay, configured_window, qtbot,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # A patient client: six attempts of 1 s reads would keep the page busy for 6 s or more.
-    monkeypatch.setattr(sync_client, "DEFAULT_RETRY", RetryPolicy(attempts=6, base=0.5, cap=1))
-    monkeypatch.setattr(sync_client, "READ_TIMEOUT", 1.0)
+    monkeypatch.setattr(http_client, "DEFAULT_RETRY", RetryPolicy(attempts=6, base=0.5, cap=1))
+    monkeypatch.setattr(http_client, "READ_TIMEOUT", 1.0)
     page, _ids = queue_for(configured_window, county, relay.url, monkeypatch, qtbot)
     relay.set_mode("stall")
     page.sync_now()

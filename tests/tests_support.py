@@ -102,8 +102,8 @@ def fill_outbox(store, notices: int, photos: int, photo_bytes: int = 48_000) -> 
     """
     import random
 
-    from app import boards, review
-    from app import notices as notice_api
+    from app.notices import boards, review
+    from app.notices import drafts as notice_api
     from app.township import set_township
 
     set_township(store, "青石镇", "东山县", "0551-62345678")

@@ -3,7 +3,7 @@
 Table 三 comes from the register and is shown, not typed; 上年结转 may be
 copied from last year's report when the register does not go back that far.
 Tables 二 and 四 are typed here. 保存 writes them in one transaction
-(:func:`app.annual_report.set_manual`); 生成报告… saves, then writes the .docx
+(:func:`app.reports.annual_figures.set_manual`); 生成报告… saves, then writes the .docx
 through the same function as ``gongkai report annual`` — refused, with its
 one sentence, while table 三 does not balance.
 """
@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import annual_report, clock
-from app.annual_report import (
+from app import clock
+from app.reports import annual_figures
+from app.reports.annual_figures import (
     ACTIVE_GROUPS,
     APPLICANT_COLUMNS,
     CASE_COLUMNS,
@@ -75,7 +76,7 @@ class AnnualReportDialog(QDialog):
         self._busy = False
         self.setWindowTitle("政府信息公开工作年度报告")
         self.year = QSpinBox()
-        self.year.setRange(annual_report.FIRST_YEAR, clock.today().year)
+        self.year.setRange(annual_figures.FIRST_YEAR, clock.today().year)
         self.year.setValue(year or report_year_default())
         self.year.setSuffix(" 年度")
         self.year.valueChanged.connect(lambda _y: self.load())
@@ -203,7 +204,7 @@ class AnnualReportDialog(QDialog):
         """Read the chosen year's figures in the background and show them."""
         year = self.year.value()
         self.register_line.setText("正在统计……")
-        self._run(lambda s: annual_report.annual_figures(s, year), self._show)
+        self._run(lambda s: annual_figures.annual_figures(s, year), self._show)
 
     def _show(self, figures: AnnualFigures) -> None:
         if figures.year != self.year.value():
@@ -229,7 +230,7 @@ class AnnualReportDialog(QDialog):
             f"本年新收 {requests.new.total} 件，上年结转 {requests.carried_in.total} 件{typed}，"
             f"办理结果总计 {requests.results.total} 件，结转下年度 {requests.carried_out.total} 件"
             f"{so_far}。")
-        problem = annual_report.balance_problem(figures)
+        problem = annual_figures.balance_problem(figures)
         say(self.balance, problem or "表格平衡：每一列新收加上年结转，等于办理结果加结转下年度。",
             error=bool(problem))
 
@@ -243,7 +244,7 @@ class AnnualReportDialog(QDialog):
     # -- saving and writing ---------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`app.annual_report.set_manual` for what the boxes show."""
+        """Keyword arguments of :func:`app.reports.annual_figures.set_manual` for the boxes."""
         def text(box: QSpinBox | QDoubleSpinBox) -> str:
             if isinstance(box, QDoubleSpinBox):
                 # Through Decimal so that 1.5 is written "1.5", never "1.5000000001".
@@ -265,8 +266,8 @@ class AnnualReportDialog(QDialog):
         year, values = self.year.value(), self.values()
 
         def work(store: Store) -> AnnualFigures:
-            annual_report.set_manual(store, year, **values)
-            return annual_report.annual_figures(store, year)
+            annual_figures.set_manual(store, year, **values)
+            return annual_figures.annual_figures(store, year)
 
         def done(figures: AnnualFigures) -> None:
             self._show(figures)
@@ -283,7 +284,7 @@ class AnnualReportDialog(QDialog):
     def _ask_and_write(self) -> None:
         if self.figures is None:
             return
-        problem = annual_report.balance_problem(self.figures)
+        problem = annual_figures.balance_problem(self.figures)
         if problem:
             say(self.message, problem, error=True)
             return
@@ -303,12 +304,12 @@ class AnnualReportDialog(QDialog):
 
         def work(store: Store) -> AnnualFigures:
             # python-docx loads only when a report is written, not with the window.
-            from app.render_annual_docx import write_annual_report
+            from app.reports.annual_docx import write_annual_report
 
             return write_annual_report(store, year, out)
 
         def done(figures: AnnualFigures) -> None:
-            from app.render_annual_docx import written_line
+            from app.reports.annual_docx import written_line
 
             line = written_line(figures, out)
             say(self.message, line)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import boards
+from app.notices import boards
 from ui.tasks import Runner
 from ui.widgets import stacked
 
@@ -121,7 +121,7 @@ class BoardsPage(QWidget):
         shown = [r for r in self.rows if board is None or r.board == board]
         for r in shown:
             state = "已撤下 " + r.taken_down if r.taken_down else ("待撤栏" if r.overdue
-                                                                  else "在栏")
+                                                                else "在栏")
             title = r.title if board else f"{r.title}（{r.board}）"
             item = QTreeWidgetItem(["", title, r.posted, r.publicity_end or "—", state])
             item.setData(1, Qt.ItemDataRole.UserRole, r.notice_id)

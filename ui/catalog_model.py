@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.catalog_item import CatalogItem
-from app.timelimits import describe_rule
+from app.catalog.item import CatalogItem
+from app.catalog.timelimits import describe_rule
 
 UNREAD = QBrush(QColor("#b00020"))
 

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import catalog, domains, search
-from app.catalog_import import export_catalog
+from app.catalog import domains, search
+from app.catalog.importing import export_catalog
+from app.catalog.item import CatalogItem
+from app.catalog.items import item_revisions, list_items
 from app.store import Store
 from app.township import get_township
 from ui.catalog_model import ItemTableModel
@@ -183,10 +185,10 @@ class CatalogPage(QWidget):
         self._request += 1
         token = self._request
 
-        def loaded(items: list[catalog.CatalogItem]) -> None:
+        def loaded(items: list[CatalogItem]) -> None:
             self._show(token, items, False, f"「{name}」共 {len(items)} 项")
 
-        self.runner.run(lambda s: catalog.list_items(s, name), loaded)
+        self.runner.run(lambda s: list_items(s, name), loaded)
 
     def _search(self) -> None:
         query = self.search_box.text().strip()
@@ -209,7 +211,7 @@ class CatalogPage(QWidget):
 
         self.runner.run(lambda s: search.search(s, query), found)
 
-    def _show(self, token: int, items: list[catalog.CatalogItem], with_domain: bool,
+    def _show(self, token: int, items: list[CatalogItem], with_domain: bool,
               status: str) -> None:
         if token != self._request:
             return  # an older answer arriving after a newer question
@@ -240,10 +242,10 @@ class CatalogPage(QWidget):
         if item is None:
             return
         self.detail.setHtml(item_html(item))
-        self.runner.run(lambda s: catalog.item_revisions(s, item.id),
+        self.runner.run(lambda s: item_revisions(s, item.id),
                         lambda revs: self._revisions(item, revs))
 
-    def _revisions(self, item: catalog.CatalogItem, revisions: list[dict[str, Any]]) -> None:
+    def _revisions(self, item: CatalogItem, revisions: list[dict[str, Any]]) -> None:
         current = self.model.item(self.table.currentIndex().row())
         if current is item:
             self.detail.setHtml(item_html(item, revisions))
@@ -315,7 +317,7 @@ class CatalogPage(QWidget):
 
         self.runner.run(work, done, failed)
 
-    def selected_item(self) -> catalog.CatalogItem | None:
+    def selected_item(self) -> CatalogItem | None:
         """The catalog item chosen in the table, if any."""
         index = self.table.currentIndex()
         return self.model.item(index.row()) if index.isValid() else None

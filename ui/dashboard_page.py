@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.overview import Overview, overview
+from app.reports.overview import Overview, overview
 from ui.tasks import Runner
 
 YEAR_NOTES = {
@@ -130,7 +130,7 @@ class DashboardPage(QWidget):
             self.catalog_grid.addWidget(label, n // columns, n % columns)
         self.catalog_total.setText(f"共 {len(data.domains)} 个领域、{data.items} 个公开事项")
         self.calendar.setText("　　".join(f"{year}年：{status}（{YEAR_NOTES.get(status, '')}）"
-                                         for year, status in data.years))
+                                        for year, status in data.years))
         self._show_due(data)
         unknown = data.unknown_years()
         if unknown:

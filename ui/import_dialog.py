@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domains
-from app.catalog_import import CatalogSource, FileSource, ImportReport, import_catalog
+from app.catalog import domains
+from app.catalog.importing import CatalogSource, FileSource, ImportReport, import_catalog
 from app.store import Store
 from ui.tasks import Runner
 from ui.widgets import dialog_buttons

@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from app.catalog_item import CatalogItem
+from app.catalog.item import CatalogItem
+from app.catalog.timelimits import describe_rule
 from app.facts import AUDIENCES, CHANNELS, LEVELS, MODES
-from app.timelimits import describe_rule
 
 CHECKED, UNCHECKED = "☑", "☐"
 
@@ -48,7 +48,7 @@ def revision_text(revisions: list[dict[str, Any]]) -> str:
     current = revisions[0]
     loaded = str(current.get("loaded_at") or "")[:10]
     source = "，".join(p for p in (str(current.get("label") or ""), f"{loaded} 载入"
-                                   if loaded else "") if p)
+                                  if loaded else "") if p)
     text = f"第{current['rev']}版"
     if source:
         text += f"（{source}）"

@@ -14,7 +14,7 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
-from app.cli import guarded, run  # noqa: E402
+from app.cli.main import guarded, run  # noqa: E402
 
 
 def _gui(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """台账: the year's (quarter's, domain's) figures at a glance, the rows, and the two exports.
 
-Everything shown comes from one read of :func:`app.ledger_view.ledger_view` in
+Everything shown comes from one read of :func:`app.reports.ledger_view.ledger_view` in
 the background; the workbook and the annual report are written by the same
 functions the command line uses (``gongkai ledger export``, ``gongkai report
 annual``), so the page, the files and the terminal never disagree.
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.annual_report import FIRST_YEAR
 from app.facts import REQUEST_OUTCOMES
+from app.reports.annual_figures import FIRST_YEAR
 from app.store import Store
 from ui.annual_report_dialog import AnnualReportDialog
 from ui.charts import OTHER, OVERDUE, Bar, BarChart, Rate, RateChart, Series, percent
@@ -42,8 +42,8 @@ from ui.widgets import say
 if TYPE_CHECKING:
     # The ledger brings openpyxl, a quarter of a second: it is imported by the
     # first read (in a worker), not while the window opens.
-    from app.ledger import Counts, LedgerExport
-    from app.ledger_view import LedgerView, RequestCounts
+    from app.reports.ledger import Counts, LedgerExport
+    from app.reports.ledger_view import LedgerView, RequestCounts
 
 ALL_DOMAINS = "全部领域"
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
@@ -230,8 +230,8 @@ class LedgerPage(QWidget):
         year, quarter, domain = self.choices()
 
         def work(store: Store) -> LedgerView:
-            from app.ledger import make_filter
-            from app.ledger_view import ledger_view
+            from app.reports.ledger import make_filter
+            from app.reports.ledger_view import ledger_view
 
             return ledger_view(store, make_filter(store, year, quarter, domain))
 
@@ -376,8 +376,8 @@ class LedgerPage(QWidget):
         self._start_writing(f"正在导出台账到 {target.name} ……")
 
         def work(store: Store) -> LedgerExport:
-            from app.ledger import make_filter
-            from app.ledger_view import export_view
+            from app.reports.ledger import make_filter
+            from app.reports.ledger_view import export_view
 
             return export_view(store, target, make_filter(store, year, quarter, domain))
 

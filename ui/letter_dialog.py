@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import request_letters
-from app.info_requests import InfoRequest
-from app.request_letters import LetterDraft
+from app.info_requests import letters
+from app.info_requests.cases import InfoRequest
+from app.info_requests.letters import LetterDraft
 from app.store import Store
 from ui.print_dialog import PrintPreviewDialog
 from ui.tasks import Runner
@@ -131,7 +131,7 @@ class LetterDialog(QDialog):
         self.draft = None
         self.text.clear()
         request_id, kind = self.request.id, self.kind.currentText()
-        self._run(lambda s: request_letters.get_letter(s, request_id, kind), self._show)
+        self._run(lambda s: letters.get_letter(s, request_id, kind), self._show)
 
     def save(self) -> None:
         """Keep the edited text with the request."""
@@ -141,7 +141,7 @@ class LetterDialog(QDialog):
             self._show(draft)
             say(self.message, "已保存修改。")
 
-        self._run(lambda s: request_letters.save_letter(s, request_id, kind, body), done)
+        self._run(lambda s: letters.save_letter(s, request_id, kind, body), done)
 
     def reset(self) -> None:
         """Drop the edits: back to the template's text."""
@@ -151,12 +151,12 @@ class LetterDialog(QDialog):
             self._show(draft)
             say(self.message, "已恢复按模板起草的文字。")
 
-        self._run(lambda s: request_letters.reset_letter(s, request_id, kind), done)
+        self._run(lambda s: letters.reset_letter(s, request_id, kind), done)
 
     def preview(self) -> None:
         """The print preview of the text as it stands in the editor."""
-        target = request_letters.letter_target(self.request.id, self.kind.currentText(),
-                                               self.text.toPlainText())
+        target = letters.letter_target(self.request.id, self.kind.currentText(),
+                                       self.text.toPlainText())
         PrintPreviewDialog(self.runner, target, self).open()
 
     def keep(self) -> None:
@@ -173,7 +173,7 @@ class LetterDialog(QDialog):
             self._update()
             self.kept.emit(request.id)
 
-        self._run(lambda s: request_letters.keep_letter(s, request_id, kind, body), done)
+        self._run(lambda s: letters.keep_letter(s, request_id, kind, body), done)
 
     def _ask_save(self) -> bool:
         """Offer to save unsaved edits; False when the clerk cancels."""
@@ -186,7 +186,7 @@ class LetterDialog(QDialog):
         if answer == QMessageBox.StandardButton.Save and self.draft is not None:
             request_id, kind = self.request.id, self.draft.kind
             body = self.text.toPlainText()
-            self.runner.run(lambda s: request_letters.save_letter(s, request_id, kind, body),
+            self.runner.run(lambda s: letters.save_letter(s, request_id, kind, body),
                             lambda _d: None)
         return True
 

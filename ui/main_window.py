@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.overview import Overview, overview
+from app.reports.overview import Overview, overview
 from app.township import set_township
 from ui.boards_page import BoardsPage
 from ui.catalog_page import CatalogPage

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.facts import STATUSES
-from app.notices import Notice
+from app.notices.drafts import Notice
 
 Index = QModelIndex | QPersistentModelIndex
 

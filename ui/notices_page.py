@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import boards, clock, notices, review
+from app import clock
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
-from app.notices import CheckResult, EditorState, check_text, finding_lines
+from app.notices import boards, drafts, review
+from app.notices.drafts import CheckResult, EditorState, check_text, finding_lines
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
 from ui.print_dialog import PrintPreviewDialog
@@ -83,7 +84,7 @@ class NoticesPage(QWidget):
         top.addWidget(self.filter_box, 1)
 
         self.model = NoticeTableModel()
-        self._all: list[notices.Notice] = []
+        self._all: list[drafts.Notice] = []
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -166,9 +167,9 @@ class NoticesPage(QWidget):
         """Reload the list in the background (and open ``select`` when it is there)."""
         self._want = select or (self.state.notice.id if self.state else None)
         status = self.status_filter.currentData() or None
-        self.runner.run(lambda s: notices.list_notices(s, status), self._listed)
+        self.runner.run(lambda s: drafts.list_notices(s, status), self._listed)
 
-    def _listed(self, rows: list[notices.Notice]) -> None:
+    def _listed(self, rows: list[drafts.Notice]) -> None:
         self._all = rows
         for combo, values in ((self.domain_filter, sorted({n.domain for n in rows})),
                               (self.year_filter, sorted({n.formed[:4] for n in rows},
@@ -208,7 +209,7 @@ class NoticesPage(QWidget):
         notice = self.model.notice(current.row()) if current is not None else None
         if notice is None:
             return
-        self.runner.run(lambda s: notices.editor_state(s, notice.id), self._show_state)
+        self.runner.run(lambda s: drafts.editor_state(s, notice.id), self._show_state)
 
     # -- editor -----------------------------------------------------------------
 
@@ -244,7 +245,7 @@ class NoticesPage(QWidget):
         self.opened.emit(n.id)
         self.run_check()
 
-    def _show_county(self, n: notices.Notice) -> None:
+    def _show_county(self, n: drafts.Notice) -> None:
         """The county's word on this notice, in red when it came back returned."""
         if n.sync == "returned":
             text = (f"县级平台退回：{escape(n.county_reason or '未说明理由')}"
@@ -317,7 +318,7 @@ class NoticesPage(QWidget):
         notice_id, title = self.state.notice.id, self.title_edit.text()
         body = self.body_edit.toPlainText()
         self.message.setStyleSheet("")
-        self.runner.run(lambda s: notices.edit_notice(s, notice_id, title, body),
+        self.runner.run(lambda s: drafts.edit_notice(s, notice_id, title, body),
                         lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed)
 
     def mask(self) -> None:
@@ -328,8 +329,8 @@ class NoticesPage(QWidget):
         body = self.body_edit.toPlainText()
 
         def work(store: object) -> int:
-            notices.edit_notice(store, notice_id, title, body)
-            return notices.mask_notice(store, notice_id)[1]
+            drafts.edit_notice(store, notice_id, title, body)
+            return drafts.mask_notice(store, notice_id)[1]
 
         self.runner.run(work, lambda count: self._after(f"已遮盖 {count} 处个人信息。"),
                         self._failed)
@@ -352,7 +353,7 @@ class NoticesPage(QWidget):
                 self.runner.run(
                     lambda s: review.approve(s, notice_id, reviewer, opinion, marks),
                     lambda r: self._after(f"{r.step}通过。" + ("审核完成。" if r.approved else
-                                                              f"下一步：{'、'.join(r.remaining)}。")),
+                                                            f"下一步：{'、'.join(r.remaining)}。")),
                     self._failed)
 
         self.runner.run(review.review_steps, ask)
@@ -391,7 +392,7 @@ class NoticesPage(QWidget):
 
         wanted = {"rev": None}
 
-        def shown(n: notices.Notice) -> None:
+        def shown(n: drafts.Notice) -> None:
             if n.rev == wanted["rev"]:  # an older answer must not overwrite the newer choice
                 text.setPlainText(f"{n.title}\n\n{n.body}")
 
@@ -400,7 +401,7 @@ class NoticesPage(QWidget):
             if item is None:
                 return
             rev = wanted["rev"] = item.data(Qt.ItemDataRole.UserRole)
-            self.runner.run(lambda s: notices.get_notice(s, notice_id, rev), shown)
+            self.runner.run(lambda s: drafts.get_notice(s, notice_id, rev), shown)
 
         listing.currentRowChanged.connect(show)
         layout = QVBoxLayout(dialog)
@@ -435,11 +436,11 @@ class NoticesPage(QWidget):
 
     def create(self, item_id: str, kind: str, formed: str) -> None:
         """Draft a notice in the background and open it."""
-        def done(n: notices.Notice) -> None:
+        def done(n: drafts.Notice) -> None:
             self.changed.emit()
             self.refresh(select=n.id)
 
-        self.runner.run(lambda s: notices.create_notice(s, item_id, kind=kind, formed=formed),
+        self.runner.run(lambda s: drafts.create_notice(s, item_id, kind=kind, formed=formed),
                         done, lambda m: QMessageBox.warning(self, "未能起草", m))
 
 

@@ -1,6 +1,6 @@
 """打印预览: a notice's real pages, then the printer, a PDF or a Word file from the same place.
 
-The preview is the very PDF that prints, turned into pixels (app.page_images),
+The preview is the very PDF that prints, turned into pixels (app.printing.page_images),
 so what the clerk sees is what comes out of the printer. Rendering, turning
 pages into pixels and painting onto the printer all run in the background
 through the Runner; the dialog only shows what comes back.
@@ -45,8 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.page_images import PageImage, fit_dpi, page_images, page_sizes
-from app.printing import PrintOptions, PrintTarget, Rendered, notice_target
+from app.printing.output import PrintOptions, PrintTarget, Rendered, notice_target
+from app.printing.page_images import PageImage, fit_dpi, page_images, page_sizes
 from app.store import Store
 from ui.tasks import Runner
 

@@ -24,7 +24,7 @@ from app.facts import (
     REQUEST_FILE_KINDS,
     REQUEST_OUTCOMES,
 )
-from app.request_clock import EXTENSION_MAX_WORKDAYS
+from app.info_requests.deadlines import EXTENSION_MAX_WORKDAYS
 from ui.widgets import FormDialog, date_edit, iso_date
 
 
@@ -66,7 +66,7 @@ class RegisterDialog(FormDialog):
         return ""
 
     def values(self) -> dict[str, str | None]:
-        """Keyword arguments for app.info_requests.register."""
+        """Keyword arguments for app.info_requests.cases.register."""
         organisation = (self.organisation.currentText()
                         if self.kind.currentText() == "法人或其他组织" else None)
         return {"applicant": self.applicant.text(), "applicant_type": self.kind.currentText(),
@@ -136,7 +136,7 @@ class AnswerDialog(FormDialog):
         self.item.setEnabled(bool(REQUEST_OUTCOMES[outcome]))
 
     def values(self) -> dict[str, str | None]:
-        """Keyword arguments for app.info_requests.answer."""
+        """Keyword arguments for app.info_requests.cases.answer."""
         return {"outcome": self.outcome.currentText(),
                 "item": self.item.currentText() if self.item.isEnabled() else None,
                 "reason": self.reason.toPlainText(), "on": iso_date(self.day)}

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock, info_requests
-from app.info_requests import InfoRequest
-from app.request_letters import available_kinds
+from app import clock
+from app.info_requests import cases
+from app.info_requests.cases import InfoRequest
+from app.info_requests.letters import available_kinds
 from ui.letter_dialog import LetterDialog
 from ui.request_dialogs import AnswerDialog, AttachDialog, RegisterDialog, StepDialog
 from ui.tasks import Runner
@@ -104,7 +105,7 @@ class RequestsPage(QWidget):
         current = self.current()
         self._select = select or (current.id if current else None)
         open_only = self.open_only.isChecked()
-        self.runner.run(lambda s: info_requests.list_requests(s, open_only=open_only),
+        self.runner.run(lambda s: cases.list_requests(s, open_only=open_only),
                         self._loaded)
 
     def open_request(self, request_id: str) -> None:
@@ -149,7 +150,7 @@ class RequestsPage(QWidget):
 
     def _show_current(self) -> None:
         request = self.current()
-        self.detail.setText("\n".join(info_requests.describe(request)) if request
+        self.detail.setText("\n".join(cases.describe(request)) if request
                             else "登记簿里还没有申请。" if not self.rows else "")
         self._enable(request)
 
@@ -187,7 +188,7 @@ class RequestsPage(QWidget):
         dialog = RegisterDialog(clock.today(), self)
         if dialog.exec():
             values = dialog.values()
-            self._apply(lambda s: info_requests.register(s, **values), "已登记 {id}。")
+            self._apply(lambda s: cases.register(s, **values), "已登记 {id}。")
 
     def correction(self) -> None:
         """Record the 补正 notice: the clock stops."""
@@ -196,7 +197,7 @@ class RequestsPage(QWidget):
                             "记录", clock.today(), parent=self)
         if request and dialog.exec():
             on = dialog.on()
-            self._apply(lambda s: info_requests.send_correction(s, request.id, on),
+            self._apply(lambda s: cases.send_correction(s, request.id, on),
                         "已记录 {id} 的补正通知，期限暂停。")
 
     def resume(self) -> None:
@@ -206,7 +207,7 @@ class RequestsPage(QWidget):
                             parent=self)
         if request and dialog.exec():
             on = dialog.on()
-            self._apply(lambda s: info_requests.resume(s, request.id, on),
+            self._apply(lambda s: cases.resume(s, request.id, on),
                         "{id} 已恢复计时。")
 
     def consult(self) -> None:
@@ -217,7 +218,7 @@ class RequestsPage(QWidget):
                             "记录", clock.today(), party=True, parent=self)
         if request and dialog.exec():
             on, party = dialog.on(), dialog.party.text() if dialog.party else ""
-            self._apply(lambda s: info_requests.consult(s, request.id, party, on),
+            self._apply(lambda s: cases.consult(s, request.id, party, on),
                         "已记录 {id} 征求意见。")
 
     def extend(self) -> None:
@@ -228,7 +229,7 @@ class RequestsPage(QWidget):
                             "延期", clock.today(), approver=True, parent=self)
         if request and dialog.exec() and dialog.days and dialog.approver:
             on, days, who = dialog.on(), dialog.days.value(), dialog.approver.text()
-            self._apply(lambda s: info_requests.extend(s, request.id, days, who, on),
+            self._apply(lambda s: cases.extend(s, request.id, days, who, on),
                         "{id} 已延期。")
 
     def letters(self) -> None:
@@ -249,7 +250,7 @@ class RequestsPage(QWidget):
         if request is None or not dialog.exec():
             return
         path, kind = dialog.path(), dialog.kind.currentText()
-        self._apply(lambda s: info_requests.attach(s, request.id, Path(path), kind),
+        self._apply(lambda s: cases.attach(s, request.id, Path(path), kind),
                     f"已把「{Path(path).name}」作为{kind}归入 {{id}} 的案卷。")
 
     def _open_file(self, action: QAction) -> None:
@@ -262,5 +263,5 @@ class RequestsPage(QWidget):
         dialog = AnswerDialog(clock.today(), self)
         if request and dialog.exec():
             values = dialog.values()
-            self._apply(lambda s: info_requests.answer(s, request.id, **values),
+            self._apply(lambda s: cases.answer(s, request.id, **values),
                         "已记录 {id} 的答复。")

@@ -23,7 +23,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import paths
-from app.catalog_import import export_catalog
+from app.catalog.importing import export_catalog
 from app.township import set_township
 
 #: The screen the county's office PCs most often have.
@@ -83,11 +83,11 @@ def _sample_roster(rows: int) -> str:
 
 def _save_print_preview(window: Any, path: Path) -> None:
     """The print preview of a draft 名单 (its watermark shows), as the clerk first sees it."""
-    from app import notices
+    from app.notices import drafts
     from ui.print_dialog import PrintPreviewDialog
 
     body = _sample_roster(120)
-    notice = _run(window, lambda s: notices.create_notice(s, "shjz-002", body=body))
+    notice = _run(window, lambda s: drafts.create_notice(s, "shjz-002", body=body))
     dialog = PrintPreviewDialog(window.runner, notice.id, window)
     dialog.resize(min(1000, WIDTH), HEIGHT)
     dialog.show()
@@ -98,12 +98,13 @@ def _save_print_preview(window: Any, path: Path) -> None:
 
 def _save_county_offer(window: Any, out: Path) -> None:
     """The 同步 page with a county catalog revision waiting, and its preview."""
-    from app import catalog, sync_catalog
+    from app.catalog.items import list_items
+    from app.sync import catalog_offers
 
     def offer(store: Any) -> None:
-        items = [i.to_json() for i in catalog.list_items(store)]
+        items = [i.to_json() for i in list_items(store)]
         items[2]["time_limit"] = "信息形成或变更之日起10个工作日内"
-        sync_catalog.keep_offer(store, 4, items[2:], "https://gongkai.example.gov.cn")
+        catalog_offers.keep_offer(store, 4, items[2:], "https://gongkai.example.gov.cn")
 
     _run(window, offer)
     window.show_page("同步")
@@ -121,7 +122,7 @@ def _save_county_offer(window: Any, out: Path) -> None:
 
 def _save_requests(window: Any, path: Path) -> None:
     """The 依申请公开 register with a request in each state."""
-    from app import info_requests as ir
+    from app.info_requests import cases as ir
 
     def seed(store: Any) -> None:
         ir.register(store, "张三", "自然人", "2026-10-20", "2025年度最低生活保障资金发放明细")
@@ -190,21 +191,21 @@ def _save_ledger(window: Any, path: Path) -> None:
     """The 台账 page on a sample year: notices across domains and months, requests answered."""
     from datetime import date, timedelta
 
-    from app import boards, notices, review
-    from app import info_requests as ir
+    from app.info_requests import cases as ir
+    from app.notices import boards, drafts, review
 
     def seed(store: Any) -> None:
         review.set_review_steps(store, 1)
         boards.set_villages(store, ["东山村", "西河村"])
         for item, formed, after, withdrawn in LEDGER_SAMPLE:
-            notice = notices.create_notice(store, item, formed=formed)
+            notice = drafts.create_notice(store, item, formed=formed)
             if after is None:
                 continue
             review.approve(store, notice.id, "王明")
             posted = date.fromisoformat(formed) + timedelta(days=after)
             boards.post(store, notice.id, "镇政务公开栏", posted.isoformat())
             if withdrawn:
-                notices.withdraw(store, notice.id, "内容有误，重新起草")
+                drafts.withdraw(store, notice.id, "内容有误，重新起草")
         # The register already holds this autumn's requests (the 依申请公开 screenshot).
         earlier = [("赵六", "2026-03-05", "2026-03-20", "予以公开", None),
                    ("孙八", "2026-05-11", "2026-05-29", "部分公开", None),

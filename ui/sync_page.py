@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import sync, sync_catalog, sync_outbox, sync_pdf
 from app.store import Store
+from app.sync import attached_sheets, catalog_offers, exchange, outbox
 from ui.import_dialog import ImportDialog
 from ui.tasks import Runner
 from ui.widgets import dialog_buttons, say
@@ -84,7 +84,7 @@ class LoginDialog(QDialog):
 
         def work(store: Store) -> dict:
             store.set_settings(settings)
-            return sync.login(store, server, token)
+            return exchange.login(store, server, token)
 
         def failed(text: str) -> None:
             self.ok_button.setEnabled(True)
@@ -186,9 +186,9 @@ class SyncPage(QWidget):
 
     def refresh(self) -> None:
         """Read the outbox and the county's answers in the background."""
-        self.runner.run(sync_outbox.sync_status, self._show)
+        self.runner.run(outbox.sync_status, self._show)
 
-    def _show(self, status: sync_outbox.SyncStatus) -> None:
+    def _show(self, status: outbox.SyncStatus) -> None:
         self.server = status.server
         self.ca_cert, self.proxy = status.ca_cert, status.proxy
         self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
@@ -230,22 +230,22 @@ class SyncPage(QWidget):
         self.stop_button.setEnabled(True)
         self.stop_button.setVisible(True)
 
-        def work(store: Store, report) -> tuple[sync.PushReport, sync.PullReport]:
-            with sync.connect(store, stop=stop) as client:
-                pushed = sync.push(store, client, report)
-                return pushed, sync.pull(store, client)
+        def work(store: Store, report) -> tuple[exchange.PushReport, exchange.PullReport]:
+            with exchange.connect(store, stop=stop) as client:
+                pushed = exchange.push(store, client, report)
+                return pushed, exchange.pull(store, client)
 
         def progress(done: int, total: int) -> None:
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
 
-        def finished(result: tuple[sync.PushReport, sync.PullReport]) -> None:
+        def finished(result: tuple[exchange.PushReport, exchange.PullReport]) -> None:
             pushed, pulled = result
             self._syncing_over()
             offered = (f"县里发来目录第{pulled.catalog_version}版，请查看后决定是否采用。"
                        if pulled.catalog_items else "")
             say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
-                              f"{pulled.replies} 条（退回 {pulled.returned} 条）。{offered}")
+                f"{pulled.replies} 条（退回 {pulled.returned} 条）。{offered}")
             self.refresh()
             self.changed.emit()
 
@@ -292,17 +292,17 @@ class SyncPage(QWidget):
             self._set_busy(False)
             count = sum(len(b.notices) for b in batches)
             say(self.done, f"已导出 {count} 条公开信息到 {Path(path).name}，"
-                              "请交县政务公开办导入。" if batches else "没有待报送的公开信息。")
+                "请交县政务公开办导入。" if batches else "没有待报送的公开信息。")
             self.refresh()
 
         def failed(text: str) -> None:
             self._set_busy(False)
             say(self.done, text, error=True)
 
-        self.runner.run(lambda s: sync.export_bundle(s, Path(path)), finished, failed)
+        self.runner.run(lambda s: exchange.export_bundle(s, Path(path)), finished, failed)
 
     def _attach_pdf_toggled(self, on: bool) -> None:
-        self.runner.run(lambda s: sync_pdf.set_enabled(s, on), lambda _r: None,
+        self.runner.run(lambda s: attached_sheets.set_enabled(s, on), lambda _r: None,
                         self._failed_quietly)
 
     def review_catalog(self) -> None:
@@ -314,7 +314,7 @@ class SyncPage(QWidget):
             return
         self._set_busy(True)
 
-        def opened(offer: sync_catalog.CountyCatalog | None) -> None:
+        def opened(offer: catalog_offers.CountyCatalog | None) -> None:
             self._set_busy(False)
             if offer is None:
                 self.refresh()
@@ -324,7 +324,7 @@ class SyncPage(QWidget):
             box.open()
             self.catalog_dialog = box
 
-        self.runner.run(sync_catalog.offered, opened, self._failed_quietly)
+        self.runner.run(catalog_offers.offered, opened, self._failed_quietly)
 
     def _catalog_applied(self) -> None:
         say(self.done, "已采用县里发来的目录。")
@@ -333,11 +333,11 @@ class SyncPage(QWidget):
 
     def decline_catalog(self) -> None:
         """Set the county's revision aside; the catalog stays as it is."""
-        def done(offer: sync_catalog.CountyCatalog) -> None:
+        def done(offer: catalog_offers.CountyCatalog) -> None:
             say(self.done, f"已搁置{offer.name}，目录未作改动。")
             self.refresh()
 
-        self.runner.run(sync_catalog.decline, done, self._failed_quietly)
+        self.runner.run(catalog_offers.decline, done, self._failed_quietly)
 
     def _failed_quietly(self, text: str) -> None:
         self._set_busy(False)

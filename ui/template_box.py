@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.facts import NOTICE_KINDS
-from app.printing import PAPER_SIZES
-from app.store import Store
-from app.templates import (
+from app.notices.templates import (
     FIELD_LABELS,
     PLACEHOLDERS,
     Template,
@@ -25,6 +23,8 @@ from app.templates import (
     set_template,
     township_changes,
 )
+from app.printing.output import PAPER_SIZES
+from app.store import Store
 from ui.tasks import Runner
 from ui.widgets import say
 

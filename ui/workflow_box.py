@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.facts import REVIEW_STEPS
-from app.workflow import Workflow, get_workflow, set_workflow
+from app.notices.workflow import Workflow, get_workflow, set_workflow
 from ui.tasks import Runner
 
 

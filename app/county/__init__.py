@@ -3,7 +3,7 @@
 A real service, not a test double: FastAPI over SQLAlchemy Core, so one code
 path serves SQLite (the default, a file in the county data folder) and
 PostgreSQL (``--db postgresql://…``). The protocol it speaks is defined once in
-``app.sync_protocol``; USB files are read by ``app.sync_bundle``.
+``app.sync.protocol``; USB files are read by ``app.sync.bundle``.
 
 Modules: ``database`` (engine, transactions), ``schema`` (tables, numbered
 migrations), ``tokens`` (township and staff tokens, staff sessions), ``intake``

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from app.county.database import Database, now_iso
 from app.county.errors import Refused
 from app.county.schema import notices, replies, townships
-from app.sync_protocol import Reply
+from app.sync.protocol import Reply
 
 #: At most this many replies in one answer; ``more`` says to ask again.
 MAX_REPLIES = 1000

@@ -1,4 +1,4 @@
-"""The county's HTTP face: the ``/api/v1`` endpoints of app.sync_protocol, and the staff page.
+"""The county's HTTP face: the ``/api/v1`` endpoints of app.sync.protocol, and the staff page.
 
 Request bodies are read by hand with a cap (413 past it) and parsed by the
 protocol's own ``from_json``, so the server refuses exactly what the client
@@ -30,7 +30,7 @@ from app.county.errors import Refused
 from app.county.intake import apply_batch, missing_blobs, store_blob
 from app.county.staff_web import router as staff_router
 from app.county.tokens import TOWNSHIP, Principal, authenticate
-from app.sync_protocol import (
+from app.sync.protocol import (
     API,
     MAX_BATCH_BYTES,
     MAX_BLOB_BYTES,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.catalog_item import CatalogItem
+from app.catalog.item import CatalogItem
 from app.county.database import Database, now_iso
 from app.county.errors import Refused
 from app.county.schema import catalog_versions

@@ -21,8 +21,8 @@ from app.county.database import Database, now_iso
 from app.county.errors import MissingBlobs, Refused
 from app.county.schema import batches, blobs, notices, townships
 from app.county.tokens import township_id
-from app.sync_bundle import read_bundle
-from app.sync_protocol import (
+from app.sync.bundle import read_bundle
+from app.sync.protocol import (
     MAX_BLOB_BYTES,
     Batch,
     BatchReceipt,

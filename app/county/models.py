@@ -1,6 +1,6 @@
 """The JSON shapes of the county API as pydantic models, for the OpenAPI document.
 
-The shapes themselves are defined by ``app.sync_protocol`` (``to_json`` of its
+The shapes themselves are defined by ``app.sync.protocol`` (``to_json`` of its
 dataclasses); these models describe them for the document in docs/ and check
 what the server answers. Request bodies are read by the protocol's own
 ``from_json`` (with a size cap), never by these models.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.sync_protocol import FORMAT, FORMAT_VERSION, REPLY_STATES
+from app.sync.protocol import FORMAT, FORMAT_VERSION, REPLY_STATES
 
 State = Literal[REPLY_STATES]  # type: ignore[valid-type]
 
@@ -30,7 +30,7 @@ class MissingErrorOut(ErrorOut):
 
 
 class Limits(BaseModel):
-    """The limits both sides enforce (app.sync_protocol)."""
+    """The limits both sides enforce (app.sync.protocol)."""
 
     max_blob_bytes: int
     max_batch_bytes: int
@@ -68,7 +68,7 @@ class BlobOut(BaseModel):
 
 
 class ReplyOut(BaseModel):
-    """The county's answer about one notice (app.sync_protocol.Reply)."""
+    """The county's answer about one notice (app.sync.protocol.Reply)."""
 
     notice_id: str
     state: State
@@ -79,7 +79,7 @@ class ReplyOut(BaseModel):
 
 
 class ReceiptOut(BaseModel):
-    """The answer to a batch (app.sync_protocol.BatchReceipt)."""
+    """The answer to a batch (app.sync.protocol.BatchReceipt)."""
 
     batch_id: str
     replayed: bool
@@ -111,7 +111,7 @@ class CalendarOut(BaseModel):
 
 
 class AttachmentDoc(BaseModel):
-    """An attachment named in a batch (app.sync_protocol.Attachment)."""
+    """An attachment named in a batch (app.sync.protocol.Attachment)."""
 
     sha256: str
     size: int

@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import catalog, search  # noqa: E402
-from app.catalog_import import import_catalog  # noqa: E402
-from app.catalog_item import CatalogItem  # noqa: E402
-from app.catalog_tables import write_catalog_docx, write_catalog_xlsx  # noqa: E402
+from app.catalog import search  # noqa: E402
+from app.catalog.importing import import_catalog  # noqa: E402
+from app.catalog.item import CatalogItem  # noqa: E402
+from app.catalog.items import DEFAULT_CATALOG, read_catalog_json  # noqa: E402
+from app.catalog.table_writer import write_catalog_docx, write_catalog_xlsx  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 
 QUERIES = ("低保", "危房", "补贴", "预算 公示", "临时救助", "养老服务补贴", "shjz-005", "火星")
@@ -65,7 +66,7 @@ def search_latency(store, label: str, rounds: int = 50) -> None:
 
 def synthetic_items(n: int, domain: str = "社会救助") -> list[CatalogItem]:
     """``n`` realistic rows, varied enough that matching has work to do."""
-    base = catalog.read_catalog_json(catalog.DEFAULT_CATALOG)[2]
+    base = read_catalog_json(DEFAULT_CATALOG)[2]
     items = []
     for k in range(n):
         src = base[k % len(base)]

@@ -4,7 +4,7 @@ Seeds N (default 10,000) notices of one year straight into the database — all
 13 domains, most posted on one or two boards, some late, some still open,
 some answered by the county — then times ``ledger export`` of that year:
 reading the snapshot and writing the .xlsx, separately and together, and the
-read behind the 台账 page (:func:`app.ledger_view.ledger_view`).
+read behind the 台账 page (:func:`app.reports.ledger_view.ledger_view`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import boards, ledger  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.ledger_view import ledger_view  # noqa: E402
-from app.notices import due_date  # noqa: E402
+from app.notices import boards  # noqa: E402
+from app.notices.drafts import due_date  # noqa: E402
+from app.reports import ledger  # noqa: E402
+from app.reports.ledger_view import ledger_view  # noqa: E402
 from app.store import Store, now_iso  # noqa: E402
 from app.township import set_township  # noqa: E402
 from app.workdays import Calendar  # noqa: E402

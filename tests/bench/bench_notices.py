@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from tests_support import luhn_ok, make_id  # noqa: E402
 
-from app import notices  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.privacy import find_personal_data, mask  # noqa: E402
+from app.notices import drafts  # noqa: E402
+from app.notices.privacy import find_personal_data, mask  # noqa: E402
 
 
 def roster(lines: int) -> str:
@@ -49,9 +49,9 @@ def main() -> None:
           f"{len(found)} findings; masking {masking * 1000:.0f} ms; "
           f"left after masking: {len(find_personal_data(masked))}")
     with tempfile.TemporaryDirectory() as tmp, open_desk(Path(tmp)) as store:
-        n = notices.create_notice(store, "shjz-002", body=body)
+        n = drafts.create_notice(store, "shjz-002", body=body)
         start = time.perf_counter()
-        result = notices.check_notice(store, n.id)
+        result = drafts.check_notice(store, n.id)
         took = time.perf_counter() - start
         print(f"notice check (要素 + personal data, from the database): {took * 1000:.0f} ms, "
               f"{len(result.findings)} findings, {len(result.missing)} 要素 missing")

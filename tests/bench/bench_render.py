@@ -25,10 +25,10 @@ os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 
 from tests_support import HANDOUT_BODY  # noqa: E402
 
-from app import notices, review  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.page_images import page_count  # noqa: E402
-from app.printing import PrintOptions, render_notice  # noqa: E402
+from app.notices import drafts, review  # noqa: E402
+from app.printing.output import PrintOptions, render_notice  # noqa: E402
+from app.printing.page_images import page_count  # noqa: E402
 from app.township import set_township  # noqa: E402
 
 
@@ -55,13 +55,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, open_desk(Path(tmp) / "data") as store:
         out = Path(tmp)
         set_township(store, "青石镇", "东山县", "0551-62345678")
-        one = notices.create_notice(store, "shjz-002", formed="2026-11-20")
+        one = drafts.create_notice(store, "shjz-002", formed="2026-11-20")
         rows = "\n".join(f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元"
                          for k in range(1, 561))
         header = "序号\t姓名\t所在村\t家庭人口\t拟保障金额"
-        long = notices.create_notice(store, "shjz-002", formed="2026-11-20",
-                                     body=f"名单如下：\n{header}\n{rows}")
-        leaflet = notices.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
+        long = drafts.create_notice(store, "shjz-002", formed="2026-11-20",
+                                    body=f"名单如下：\n{header}\n{rows}")
+        leaflet = drafts.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
         for n in (one, long, leaflet):
             for reviewer in ("王明", "李华", "赵强"):
                 review.approve(store, n.id, reviewer)

@@ -28,9 +28,9 @@ os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 import httpx  # noqa: E402
 from tests_support import fill_outbox  # noqa: E402
 
-from app import sync, sync_pdf  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.sync_client import RetryPolicy, SyncError  # noqa: E402
+from app.sync import attached_sheets, exchange  # noqa: E402
+from app.sync.http_client import RetryPolicy, SyncError  # noqa: E402
 
 COUNTY = [str(Path(sys.executable).with_name("gongkai-county"))]
 
@@ -53,7 +53,7 @@ def township(folder: Path, db: Path, port: int):
     fill_outbox(store, 1000, 200)
     token = subprocess.run([*COUNTY, "token", "add", "青石镇", "--db", str(db)],
                            capture_output=True, text=True, check=True).stdout.split()[0]
-    os.environ[sync.TOKEN_ENV] = token
+    os.environ[exchange.TOKEN_ENV] = token
     store.set_settings({"sync.server": f"http://127.0.0.1:{port}"})
     return store
 
@@ -69,8 +69,8 @@ def main() -> None:
         store = township(tmp_path / "a", db, port)
         proc = serve(db, port)
         start = time.perf_counter()
-        with sync.connect(store) as client:
-            report = sync.push(store, client)
+        with exchange.connect(store) as client:
+            report = exchange.push(store, client)
         took = time.perf_counter() - start
         proc.terminate()
         proc.wait()
@@ -83,15 +83,15 @@ def main() -> None:
         proc = serve(db2, port)
         threading.Timer(took / 2, proc.send_signal, (signal.SIGKILL,)).start()
         try:
-            with sync.connect(store2, retry=RetryPolicy(attempts=1)) as client:
-                sync.push(store2, client)
+            with exchange.connect(store2, retry=RetryPolicy(attempts=1)) as client:
+                exchange.push(store2, client)
             print("the cut came too late; run again")
         except SyncError:
             proc.wait()
             proc = serve(db2, port)
             start = time.perf_counter()
-            with sync.connect(store2) as client:
-                rest = sync.push(store2, client)
+            with exchange.connect(store2) as client:
+                rest = exchange.push(store2, client)
             print(f"resume after a cut half-way: {time.perf_counter() - start:.2f} s to finish "
                   f"({rest.notices} notices still unconfirmed, {rest.attachments} of 200 photos "
                   f"still to upload, {rest.replayed} batches recognised as already received)")
@@ -100,11 +100,11 @@ def main() -> None:
 
         db3 = tmp_path / "county3.sqlite3"
         store3 = township(tmp_path / "c", db3, port)
-        sync_pdf.set_enabled(store3, True)
+        attached_sheets.set_enabled(store3, True)
         proc = serve(db3, port)
         start = time.perf_counter()
-        with sync.connect(store3) as client:
-            report = sync.push(store3, client)
+        with exchange.connect(store3) as client:
+            report = exchange.push(store3, client)
         took = time.perf_counter() - start
         mb = report.bytes_sent / 1e6
         print(f"with each sheet as a PDF: {report.notices} notices, {report.attachments} "

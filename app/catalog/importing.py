@@ -1,0 +1,326 @@
+"""Bringing a county's catalog table in, and writing the catalog out.
+
+An import is planned and applied inside one transaction: the preview (GUI) and
+``--dry-run`` (CLI) run the very same plan and roll it back, so what the clerk
+was shown is what is written, and a failure half-way writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from app.atomic import write_bytes
+from app.catalog import domains
+from app.catalog.item import CatalogItem
+from app.catalog.items import (
+    IdAllocator,
+    catalog_json,
+    insert_revision,
+    list_items,
+    new_version,
+    read_catalog_json,
+    retire,
+)
+from app.catalog.timelimits import parse_time_limit
+from app.errors import UserError
+from app.facts import squash
+from app.store import Store
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SectionPlan:
+    """What an import does to one domain."""
+
+    label: str
+    domain: str
+    new_domain: bool
+    sources: list[str] = field(default_factory=list)
+    rows: int = 0
+    added: list[CatalogItem] = field(default_factory=list)
+    changed: list[CatalogItem] = field(default_factory=list)
+    unchanged: list[CatalogItem] = field(default_factory=list)
+    retired: list[CatalogItem] = field(default_factory=list)
+    #: For each changed item id, which fields changed (FIELD_LABELS names).
+    changes: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Counts and the rows with what happens to each."""
+        actions = [("added", self.added), ("changed", self.changed),
+                   ("unchanged", self.unchanged), ("retired", self.retired)]
+        return {
+            "label": self.label, "domain": self.domain, "new_domain": self.new_domain,
+            "sources": self.sources, "rows": self.rows,
+            **{name: len(items) for name, items in actions},
+            "items": [{"id": i.id, "seq": i.seq, "title": i.title(), "action": name}
+                      | ({"fields": self.changes.get(i.id, [])} if name == "changed" else {})
+                      for name, items in actions for i in items],
+        }
+
+
+@dataclass
+class ImportReport:
+    """The outcome (or, with ``dry_run``, the preview) of one import."""
+
+    file: str
+    dry_run: bool
+    replace: bool
+    sections: list[SectionPlan]
+    warnings: list[str]
+    version: int | None = None
+
+    @property
+    def rows(self) -> int:
+        """Rows read from the file."""
+        return sum(s.rows for s in self.sections)
+
+    def new_domains(self) -> list[str]:
+        """Domains the file brings that the township does not have yet."""
+        return [s.domain for s in self.sections if s.new_domain]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``catalog import --json`` report."""
+        return {"file": self.file, "dry_run": self.dry_run, "replace": self.replace,
+                "version": self.version, "rows": self.rows,
+                "new_domains": self.new_domains(),
+                "domains": [s.to_json() for s in self.sections], "warnings": self.warnings}
+
+    def summary(self) -> str:
+        """One line a clerk reads after an import."""
+        verb = "将" if self.dry_run else "已"
+        added = sum(len(s.added) for s in self.sections)
+        changed = sum(len(s.changed) for s in self.sections)
+        retired = sum(len(s.retired) for s in self.sections)
+        names = "、".join(s.domain for s in self.sections)
+        return (f"读到 {self.rows} 行（{names}），{verb}新增 {added} 项、更新 {changed} 项、"
+                f"停用 {retired} 项。")
+
+
+Sections = list[tuple[str | None, str, list[CatalogItem]]]
+
+
+class CatalogSource(Protocol):
+    """Where an import's rows come from: a county table on disk, or the county platform."""
+
+    name: str
+    origin: str
+
+    def sections(self) -> tuple[Sections, list[str]]:
+        """The tables as (domain label, source, items), plus reader warnings."""
+
+    def applied(self, store: Store, report: ImportReport) -> None:
+        """Called inside the import's transaction once the rows are written."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A .xlsx or .docx table as counties send them, or a catalog .json export."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The file name, shown in the preview and kept as the version's label."""
+        return self.path.name
+
+    @property
+    def origin(self) -> str:
+        """The full path, kept with the catalog version."""
+        return str(self.path)
+
+    def sections(self) -> tuple[Sections, list[str]]:
+        """The file's tables."""
+        return read_sections(self.path)
+
+    def applied(self, store: Store, report: ImportReport) -> None:
+        """Nothing more to record for a file."""
+
+
+def read_sections(path: Path) -> tuple[Sections, list[str]]:
+    """The file's tables as (domain label, source, items), plus reader warnings."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UserError(f"找不到文件「{path.name}」。")
+    if suffix == ".json":
+        _label, _order, items = read_catalog_json(path)
+        return sections_by_domain(items, path.name), []
+    if suffix in (".xlsx", ".docx"):
+        from app.catalog.table_reader import read_county_table
+
+        sections = read_county_table(path)
+        warnings = [w for s in sections for w in s.warnings]
+        return [(s.domain_label, s.source, s.items) for s in sections], warnings
+    raise UserError("只能导入 .xlsx、.docx 或工作台导出的 .json 目录文件。")
+
+
+def sections_by_domain(items: list[CatalogItem], source: str) -> Sections:
+    """Catalog items (JSON shape) grouped into one section per domain, in order of appearance."""
+    by_domain: dict[str, list[CatalogItem]] = {}
+    for item in items:
+        # The rule follows the wording; a stale rule in the file must not win.
+        item.rule = parse_time_limit(item.time_limit)
+        by_domain.setdefault(item.domain, []).append(item)
+    return [(d, source, its) for d, its in by_domain.items()]
+
+
+def import_catalog(
+    store: Store,
+    source: Path | CatalogSource,
+    *,
+    domain: str | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    add_domains: set[str] | frozenset[str] = frozenset(),
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a county table (or preview it with ``dry_run``), all or nothing.
+
+    ``source`` is a file path or a :class:`CatalogSource`. ``domain`` puts
+    every table under that domain (for a file with no title). ``mapping``
+    sends a label to an existing domain and remembers it as an alias;
+    ``add_domains`` confirms labels that become new domains. Labels that are
+    neither refuse the import (the preview lists them).
+    """
+    src = FileSource(Path(source)) if isinstance(source, (str, Path)) else source
+    raw, warnings = src.sections()
+    if not any(items for _l, _s, items in raw):
+        raise UserError("文件里没有读到任何目录事项，请确认它是标准目录表格。")
+    mapping = {squash(k): v for k, v in (mapping or {}).items()}
+    add_domains = {squash(d) for d in add_domains}
+    report = ImportReport(src.name, dry_run, replace, [], warnings)
+    total = sum(len(items) for _l, _s, items in raw)
+    done = 0
+    with store.transaction():
+        for label, origin, items in raw:
+            section = _section_for(store, report, domain or label, origin, mapping, add_domains)
+            section.sources.append(origin)
+            section.rows += len(items)
+            for item in items:
+                item.domain = section.domain
+            done += len(items)
+            if progress:
+                progress(done, total)
+        blocked = [s.domain for s in report.sections if s.new_domain
+                   and s.domain not in add_domains]
+        if blocked and not dry_run:
+            raise UserError(
+                f"表中有目录里没有的领域「{'、'.join(blocked)}」：请确认新增这个领域，"
+                "或把它对应到已有领域后再导入。"
+            )
+        version = new_version(store, src.name, src.origin, {}) if not dry_run else 0
+        for section in report.sections:
+            items = [i for (_lab, _s, its) in raw for i in its if i.domain == section.domain]
+            _plan_section(store, section, items, replace, version if not dry_run else None)
+        if not dry_run:
+            summary = {s.domain: {k: v for k, v in s.to_json().items() if k != "items"}
+                       for s in report.sections}
+            store.conn.execute("UPDATE catalog_versions SET summary = ? WHERE id = ?",
+                               (json.dumps(summary, ensure_ascii=False), version))
+            store.audit("catalog.import", src.name, {"version": version, "rows": report.rows,
+                                                     "replace": replace})
+            report.version = version
+            src.applied(store, report)
+    return report
+
+
+def _section_for(store: Store, report: ImportReport, label: str | None, source: str,
+                 mapping: dict[str, str], add_domains: set[str]) -> SectionPlan:
+    if not label:
+        raise UserError(f"看不出{source}属于哪个领域：请在导入时指定领域。")
+    label = squash(label)
+    target = mapping.get(label) or domains.resolve_domain(store, label)
+    new = target is None
+    target = target or label
+    if mapping.get(label) and not report.dry_run:
+        if domains.resolve_domain(store, label) != target:
+            domains.add_alias(store, label, target)
+    if new and label in add_domains and not report.dry_run:
+        domains.add_domain(store, label)
+        new = True
+    for section in report.sections:
+        if section.domain == target:
+            return section
+    section = SectionPlan(label, target, new)
+    report.sections.append(section)
+    return section
+
+
+def _match_key(item: CatalogItem) -> tuple[str, str, str]:
+    return (squash(item.level1), squash(item.level2), squash(item.level3))
+
+
+def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
+                  replace: bool, version: int | None) -> None:
+    """Match rows to current items and, when ``version`` is given, write the changes."""
+    current = [] if section.new_domain else list_items(store, section.domain)
+    by_id = {i.id: i for i in current}
+    by_key: dict[tuple[str, str, str], list[CatalogItem]] = {}
+    for old in current:
+        by_key.setdefault(_match_key(old), []).append(old)
+    matched: set[str] = set()
+    writing = version is not None
+    ids = row = None
+    if writing:
+        ids = IdAllocator(store, domains.domain_code(store, section.domain))
+        row = domains.domain_id(store, section.domain)
+    for item in items:
+        # The 目录编号 column of our own export wins; a county's table has none,
+        # so its rows are matched by 事项 names.
+        old = by_id.get(item.id) if item.id else None
+        if old is None:
+            candidates = [c for c in by_key.get(_match_key(item), []) if c.id not in matched]
+            old = candidates[0] if candidates else None
+        if old is not None and old.id not in matched:
+            item.id = old.id
+            matched.add(old.id)
+            same = old.content_key() == item.content_key() and old.seq == item.seq
+            (section.unchanged if same else section.changed).append(item)
+            if not same:
+                section.changes[item.id] = old.differences(item)
+            if not same and writing:
+                insert_revision(store, item, version, row)
+            continue
+        if writing:
+            # A 目录编号 from another township's export is kept if this one never used it.
+            known = item.id and store.scalar(
+                "SELECT 1 FROM catalog_items WHERE item_id = ?", (item.id,))
+            item.id = ids.take("" if known else item.id)  # type: ignore[union-attr]
+            insert_revision(store, item, version, row)
+        section.added.append(item)
+    if replace:
+        for old in current:
+            if old.id not in matched:
+                section.retired.append(old)
+                if version is not None:
+                    retire(store, old.id, version)
+
+
+def export_catalog(store: Store, path: Path, title_prefix: str = "") -> int:
+    """Write the current catalog to ``path`` (.xlsx, .docx or .json by extension); returns items."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    items = list_items(store)
+    order = [d.name for d in domains.list_domains(store)]
+    try:
+        if suffix == ".json":
+            data = catalog_json(store)
+            write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        elif suffix == ".xlsx":
+            from app.catalog.table_writer import write_catalog_xlsx
+
+            write_catalog_xlsx(path, items, order, title_prefix)
+        elif suffix == ".docx":
+            from app.catalog.table_writer import write_catalog_docx
+
+            write_catalog_docx(path, items, order, title_prefix)
+        else:
+            raise UserError("只能导出为 .xlsx、.docx 或 .json 文件。")
+    except OSError as exc:
+        raise UserError("无法写入导出文件，请检查文件夹是否可写、磁盘是否已满。", str(exc)) from exc
+    return len(items)

@@ -1,0 +1,47 @@
+"""``gongkai ledger export FILE.xlsx [--year YYYY] [--quarter 1-4] [--domain 名称] [--json]``.
+
+Kept out of app/cli/main.py so that the ledger (and the sheets others add to it)
+grows here; app/cli/main.py only calls :func:`add_ledger_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.reports import ledger
+from app.reports.request_sheet import request_sheet
+from app.store import Store
+
+#: Sheet sources added after the notice sheets, read in the same snapshot
+#: (see :mod:`app.reports.ledger`).
+EXTRA_SHEETS: Sequence[ledger.SheetSource] = (request_sheet,)
+
+
+def cmd_ledger_export(store: Store, args: argparse.Namespace) -> int:
+    """``ledger export``: the 台账 workbook of a year (quarter, domain)."""
+    path = ledger.check_target(Path(args.file))
+    flt = ledger.make_filter(store, args.year, args.quarter, args.domain)
+    # Requests have no domain: a one-domain ledger leaves them out.
+    done = ledger.export_ledger(store, path, flt, extra=() if flt.domain else EXTRA_SHEETS)
+    if args.json:
+        print(json.dumps(done.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(done.summary_line())
+    return 0
+
+
+def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``ledger`` command group to the ``gongkai`` parser's subcommands."""
+    group = sub.add_parser("ledger", help="台账").add_subparsers(dest="action", required=True)
+    p = group.add_parser("export", help="导出台账（.xlsx）：汇总表和各领域明细")
+    p.add_argument("file", help="保存为哪个 .xlsx 文件")
+    # Year and quarter are checked by app.reports.ledger, not argparse, so that a wrong
+    # value gets one Chinese sentence and exit code 1 like every refused input.
+    p.add_argument("--year", metavar="YYYY", help="信息形成的年份（默认今年）")
+    p.add_argument("--quarter", metavar="1-4", help="只导出这一季度")
+    p.add_argument("--domain", metavar="名称", help="只导出这个领域（别名也可）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ledger_export)

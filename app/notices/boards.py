@@ -1,0 +1,211 @@
+"""Notice boards, what hangs on them, and the photos that prove it (谁公开谁清理)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app import clock
+from app.atomic import keep_once
+from app.errors import UserError
+from app.facts import BOARD_KINDS, squash
+from app.notices.drafts import get_notice
+from app.store import Store, now_iso
+from app.workdays import parse_date
+
+TOWNSHIP_BOARD = BOARD_KINDS["township"]
+
+#: Magic numbers of the picture formats a phone or camera produces.
+_IMAGE_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"BM", "image/bmp", ".bmp"),
+)
+
+
+@dataclass(frozen=True)
+class Board:
+    """A notice board."""
+
+    id: int
+    name: str
+    kind: str
+    active: bool
+
+
+def list_boards(store: Store, include_inactive: bool = False) -> list[Board]:
+    """The township's boards, the township's own first (created on first use)."""
+    if not store.scalar("SELECT count(*) FROM boards"):
+        with store.transaction() as conn:
+            if not store.scalar("SELECT count(*) FROM boards"):
+                conn.execute("INSERT INTO boards (name, kind, position, created_at)"
+                             " VALUES (?, 'township', 0, ?)", (TOWNSHIP_BOARD, now_iso()))
+    rows = store.query("SELECT * FROM boards ORDER BY position, id")
+    return [Board(r["id"], r["name"], r["kind"], bool(r["active"])) for r in rows
+            if include_inactive or r["active"]]
+
+
+def board_name(village: str) -> str:
+    """东山村 → 东山村务公开栏, 南岭 → 南岭村务公开栏, 幸福社区 → 幸福社区居务公开栏."""
+    if village.endswith("公开栏"):
+        return village
+    if village.endswith("社区"):
+        return f"{village}居务公开栏"
+    return f"{village.removesuffix('村')}村务公开栏"
+
+
+def village_name(board: str) -> str:
+    """The village (or community) a 村务/居务公开栏 belongs to."""
+    if board.endswith("居务公开栏"):
+        return board.removesuffix("居务公开栏")
+    return board.removesuffix("务公开栏")
+
+
+def set_villages(store: Store, villages: list[str]) -> list[Board]:
+    """One 村务公开栏 per village; villages left out are retired, never deleted."""
+    names = []
+    for village in villages:
+        name = squash(village)
+        if not name:
+            continue
+        if len(name) > 20:
+            raise UserError(f"村名「{name}」太长了。")
+        names.append(board_name(name))
+    list_boards(store)
+    with store.transaction() as conn:
+        conn.execute("UPDATE boards SET active = 0 WHERE kind = 'village'")
+        for position, name in enumerate(names, start=1):
+            conn.execute(
+                "INSERT INTO boards (name, kind, position, created_at) VALUES (?, 'village', ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET active = 1, position = excluded.position",
+                (name, position, now_iso()))
+        store.audit("boards.villages", "boards", {"boards": names})
+    return list_boards(store)
+
+
+def _board(store: Store, name: str) -> Board:
+    key = squash(name)
+    for board in list_boards(store, include_inactive=True):
+        # The clerk may type the board's name or just the village's.
+        if board.name in (key, board_name(key)):
+            return board
+    raise UserError(f"没有名为「{name}」的公开栏，请先在设置中添加。")
+
+
+def store_photo(store: Store, path: Path) -> str:
+    """Copy a photo into the data folder under its SHA-256 and return the hash."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"无法读取照片「{path.name}」。", str(exc)) from exc
+    kind = next(((mime, ext) for magic, mime, ext in _IMAGE_MAGIC if data.startswith(magic)),
+                None)
+    if kind is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = ("image/webp", ".webp")
+    if kind is None:
+        raise UserError(f"「{path.name}」不是照片（支持 JPG、PNG、GIF、BMP、WEBP）。")
+    digest = hashlib.sha256(data).hexdigest()
+    relative = Path("photos") / digest[:2] / (digest + kind[1])
+    target = store.folder / relative
+    keep_once(target, data)
+    with store.transaction() as conn:
+        conn.execute("INSERT OR IGNORE INTO photos (sha256, path, size, mime, added_at)"
+                     " VALUES (?, ?, ?, ?, ?)", (digest, relative.as_posix(), len(data),
+                                                 kind[0], now_iso()))
+    return digest
+
+
+def photo_path(store: Store, digest: str) -> Path:
+    """Where a stored photo lives."""
+    rel = store.scalar("SELECT path FROM photos WHERE sha256 = ?", (digest,))
+    if rel is None:
+        raise UserError("找不到这张照片。")
+    return store.folder / rel
+
+
+def post(store: Store, notice_id: str, board: str, on: str | None = None,
+         photo: Path | None = None, today: date | None = None) -> None:
+    """Record that an approved notice went up on a board (the first posting publishes it)."""
+    notice = get_notice(store, notice_id)
+    if notice.status not in ("approved", "published"):
+        raise UserError("未经审核的公开信息不能张贴，请先完成审核。")
+    target = _board(store, board)
+    day = parse_date(on) if on else (today or clock.today())
+    if day > (today or clock.today()):
+        raise UserError("张贴日期不能晚于今天。")
+    if day.isoformat() < notice.formed:
+        raise UserError("张贴日期不能早于信息形成日期。")
+    if any(p["board"] == target.name and not p["taken_down"] for p in notice.postings):
+        raise UserError(f"这条公开信息已经贴在「{target.name}」上了。")
+    digest = store_photo(store, photo) if photo else None
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO postings (notice_id, board_id, posted, photo, created_at)"
+                     " VALUES (?, ?, ?, ?, ?)",
+                     (notice_id, target.id, day.isoformat(), digest, now_iso()))
+        if notice.status == "approved":
+            conn.execute("UPDATE notices SET status = 'published', updated_at = ? WHERE id = ?",
+                         (now_iso(), notice_id))
+        if digest and notice.sync not in ("none", "queued"):
+            # The county already has the notice; its new photo goes in a later batch.
+            from app.sync.outbox import enqueue  # the outbox imports this module
+
+            enqueue(store, notice_id)
+        store.audit("notice.post", notice_id, {"board": target.name, "date": day.isoformat(),
+                                               "photo": digest})
+
+
+def take_down(store: Store, notice_id: str, board: str, on: str | None = None,
+              today: date | None = None) -> None:
+    """Record that a notice came down from a board."""
+    notice = get_notice(store, notice_id)
+    target = _board(store, board)
+    day = parse_date(on) if on else (today or clock.today())
+    posting = store.conn.execute(
+        "SELECT id, posted FROM postings WHERE notice_id = ? AND board_id = ?"
+        " AND taken_down IS NULL", (notice.id, target.id)).fetchone()
+    if posting is None:
+        raise UserError(f"这条公开信息没有贴在「{target.name}」上。")
+    if day.isoformat() < posting["posted"]:
+        raise UserError("撤下日期不能早于张贴日期。")
+    with store.transaction() as conn:
+        conn.execute("UPDATE postings SET taken_down = ? WHERE id = ?",
+                     (day.isoformat(), posting["id"]))
+        store.audit("notice.takedown", notice_id, {"board": target.name,
+                                                   "date": day.isoformat()})
+
+
+@dataclass(frozen=True)
+class Hanging:
+    """A notice on a board: what, since when, until when, and the proof."""
+
+    board: str
+    notice_id: str
+    title: str
+    posted: str
+    taken_down: str | None
+    publicity_end: str | None
+    photo: str | None
+    overdue: bool
+
+
+def hanging(store: Store, board: str | None = None, include_down: bool = False,
+            today: date | None = None) -> list[Hanging]:
+    """What hangs on one board (or every board); ``overdue`` marks 待撤栏."""
+    now = (today or clock.today()).isoformat()
+    sql = ("SELECT p.*, b.name FROM postings p JOIN boards b ON b.id = p.board_id"
+           + ("" if include_down else " WHERE p.taken_down IS NULL")
+           + " ORDER BY b.position, p.posted DESC")
+    rows = [r for r in store.query(sql) if board is None or r["name"] == board]
+    out = []
+    for r in rows:
+        n = get_notice(store, r["notice_id"])
+        end = (n.publicity or {}).get("end")
+        photo = str(photo_path(store, r["photo"])) if r["photo"] else None
+        out.append(Hanging(r["name"], n.id, n.title, r["posted"], r["taken_down"], end, photo,
+                           bool(end and end < now and not r["taken_down"])))
+    return out

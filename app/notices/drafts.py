@@ -1,0 +1,356 @@
+"""Notices: drafted from a catalog item, revised, checked, and their JSON shape (CONTRACT.md).
+
+Every edit is a new revision; the revision that passed review is the one
+printed and sent, and editing an approved notice sends it back to draft.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from app import clock
+from app.catalog.items import get_item
+from app.errors import UserError
+from app.facts import NOTICE_KINDS
+from app.notices.privacy import Finding, find_personal_data, lines_and_columns, mask
+from app.notices.text import body_outline, missing_elements, title_for
+from app.store import Store, now_iso
+from app.township import get_township
+from app.workdays import Calendar, DayCount, parse_date
+
+
+@dataclass
+class Notice:
+    """A notice as the CLI and the GUI show it."""
+
+    id: str
+    item_id: str
+    item_rev: int
+    domain: str
+    kind: str
+    status: str
+    title: str
+    body: str
+    issuer: str
+    phone: str
+    rev: int
+    approved_rev: int | None
+    formed: str
+    due: str | None
+    calendar_known: bool
+    publicity: dict[str, str | None] | None
+    postings: list[dict[str, Any]] = field(default_factory=list)
+    sync: str = "none"
+    #: The county's latest word: where it published the notice, or why it returned it.
+    county_url: str | None = None
+    county_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The Notice JSON of CONTRACT.md, plus body, revision, issuer and the county's word."""
+        return {
+            "id": self.id, "item_id": self.item_id, "item_rev": self.item_rev,
+            "domain": self.domain, "kind": self.kind, "title": self.title,
+            "status": self.status, "formed": self.formed, "due": self.due,
+            "calendar_known": self.calendar_known, "publicity": self.publicity,
+            "postings": self.postings, "sync": self.sync, "rev": self.rev,
+            "approved_rev": self.approved_rev, "issuer": self.issuer, "phone": self.phone,
+            "body": self.body, "county_url": self.county_url,
+            "county_reason": self.county_reason,
+        }
+
+
+def published_phones(store: Store) -> tuple[str, ...]:
+    """The township's own numbers that are printed on purpose and never masked."""
+    extra = (store.get_setting("office_phones", "") or "").replace("，", ",").split(",")
+    return tuple(p.strip() for p in [get_township(store).phone, *extra] if p.strip())
+
+
+def due_date(cal: Calendar, rule: dict[str, Any] | None, formed: date) -> DayCount | None:
+    """The disclosure deadline from the item's rule and the day the information was formed.
+
+    Only countable rules give a date; 及时, 长期, 定期 and unknown wordings give
+    none rather than a guess.
+    """
+    rule = rule or {}
+    if rule.get("kind") == "workdays":
+        return cal.add_workdays(formed, int(rule["n"]))
+    if rule.get("kind") == "days":
+        return cal.add_days(formed, int(rule["n"]))
+    return None
+
+
+def publicity_end(cal: Calendar, rule: dict[str, Any] | None, start: date) -> DayCount | None:
+    """The last day of the 公示期 that starts (as day one) on ``start``."""
+    publicity = (rule or {}).get("publicity")
+    if not publicity:
+        return None
+    n = int(publicity["n"])
+    if publicity["unit"] == "workdays":
+        return cal.add_workdays(start - timedelta(days=1), n)
+    return cal.add_days(start, n - 1)
+
+
+def create_notice(store: Store, item_id: str, title: str | None = None, kind: str = "公示",
+                  body: str | None = None, formed: str | None = None, author: str = "",
+                  today: date | None = None) -> Notice:
+    """Start a draft from a catalog item (its current revision)."""
+    today = today or clock.today()
+    if kind not in NOTICE_KINDS:
+        raise UserError(f"公开信息的类型只能是{'、'.join(NOTICE_KINDS)}之一。")
+    item = get_item(store, item_id)
+    formed_day = parse_date(formed) if formed else today
+    if formed_day > today:
+        raise UserError("信息形成日期不能晚于今天。")
+    info = get_township(store)
+    issuer = f"{info.township}人民政府" if info.township else "乡镇人民政府"
+    title = (title if title is not None else title_for(item, kind, info.township)).strip()
+    if not title:
+        raise UserError("标题不能为空。")
+    if len(title) > 120:
+        raise UserError("标题太长了（不超过120个字）。")
+    body = body if body is not None else body_outline(item, kind, issuer, info.phone)
+    due = due_date(Calendar.from_store(store), item.rule, formed_day)
+    item_pk = store.scalar("SELECT pk FROM catalog_items WHERE item_id = ? AND active",
+                           (item.id,))
+    notice_id = str(uuid.uuid4())
+    stamp = now_iso()
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO notices (id, item_pk, kind, status, formed, due, due_known, current_rev,"
+            " created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, 1, ?, ?)",
+            (notice_id, item_pk, kind, formed_day.isoformat(),
+             due.date.isoformat() if due else None, int(due.calendar_known) if due else 1,
+             stamp, stamp),
+        )
+        _add_revision(store, notice_id, 1, title, body, issuer, info.phone, author, "新建")
+        store.audit("notice.new", notice_id, {"item": item.id, "kind": kind, "title": title},
+                    actor=author)
+    return get_notice(store, notice_id)
+
+
+def _add_revision(store: Store, notice_id: str, rev: int, title: str, body: str, issuer: str,
+                  phone: str, author: str, change: str) -> None:
+    store.conn.execute(
+        "INSERT INTO notice_revisions (notice_id, rev, title, body, issuer, phone, author, at,"
+        " change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (notice_id, rev, title, body, issuer, phone, author or "本机", now_iso(), change),
+    )
+
+
+def _row(store: Store, notice_id: str) -> Any:
+    row = store.conn.execute(
+        "SELECT n.*, c.item_id, c.rev AS item_rev, c.rule, d.name AS domain FROM notices n"
+        " JOIN catalog_items c ON c.pk = n.item_pk JOIN domains d ON d.id = c.domain_id"
+        " WHERE n.id = ?", (notice_id,)).fetchone()
+    if row is None:
+        raise UserError(f"没有编号为「{notice_id}」的公开信息。")
+    return row
+
+
+def resolve_id(store: Store, text: str) -> str:
+    """A notice id from its full uuid or a unique prefix of at least 6 characters."""
+    text = text.strip()
+    if len(text) >= 6:
+        rows = store.query("SELECT id FROM notices WHERE id LIKE ?", (text + "%",))
+        if len(rows) == 1:
+            return str(rows[0]["id"])
+        if len(rows) > 1:
+            raise UserError(f"编号「{text}」对应多条公开信息，请写完整编号。")
+    raise UserError(f"没有编号为「{text}」的公开信息。")
+
+
+def _outbox() -> Any:
+    # The outbox builds batches from notices, so it imports this module; it is
+    # looked up here, at call time, to keep the import order one-way.
+    from app.sync import outbox
+
+    return outbox
+
+
+def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
+    """A notice with its current (or a given) revision, postings and 公示期."""
+    row = _row(store, notice_id)
+    revision = store.conn.execute(
+        "SELECT * FROM notice_revisions WHERE notice_id = ? AND rev = ?",
+        (notice_id, rev or row["current_rev"])).fetchone()
+    if revision is None:
+        raise UserError(f"这条公开信息没有第{rev}版。")
+    postings = [
+        {"board": p["name"], "posted": p["posted"], "taken_down": p["taken_down"],
+         "photo": p["photo"]}
+        for p in store.query(
+            "SELECT p.*, b.name FROM postings p JOIN boards b ON b.id = p.board_id"
+            " WHERE p.notice_id = ? ORDER BY p.posted, b.position", (notice_id,))
+    ]
+    cal = Calendar.from_store(store)
+    rule = json.loads(row["rule"])
+    publicity = None
+    known = bool(row["due_known"])
+    if rule.get("publicity"):
+        start = min((p["posted"] for p in postings), default=None)
+        end = publicity_end(cal, rule, date.fromisoformat(start)) if start else None
+        publicity = {"start": start, "end": end.date.isoformat() if end else None}
+        if end is not None:
+            known = known and end.calendar_known
+    return Notice(
+        id=row["id"], item_id=row["item_id"], item_rev=row["item_rev"], domain=row["domain"],
+        kind=row["kind"], status=row["status"], title=revision["title"], body=revision["body"],
+        issuer=revision["issuer"], phone=revision["phone"], rev=revision["rev"],
+        approved_rev=row["approved_rev"], formed=row["formed"], due=row["due"],
+        calendar_known=known, publicity=publicity, postings=postings, sync=row["sync"],
+        county_url=row["county_url"], county_reason=row["county_reason"],
+    )
+
+
+def list_ids(store: Store, status: str | None = None) -> list[str]:
+    """Notice ids, newest first, optionally of one status."""
+    if status:
+        rows = store.query("SELECT id FROM notices WHERE status = ? ORDER BY created_at DESC",
+                           (status,))
+    else:
+        rows = store.query("SELECT id FROM notices ORDER BY created_at DESC")
+    return [r["id"] for r in rows]
+
+
+def revisions(store: Store, notice_id: str) -> list[dict[str, Any]]:
+    """Every revision: who, when, what changed (newest first)."""
+    _row(store, notice_id)
+    rows = store.query("SELECT rev, title, author, at, change FROM notice_revisions"
+                       " WHERE notice_id = ? ORDER BY rev DESC", (notice_id,))
+    return [dict(r) for r in rows]
+
+
+def describe_change(old_title: str, old_body: str, title: str, body: str) -> str:
+    """What an edit changed, in a few words: ``改标题；正文增加12字、删去3字``."""
+    parts = []
+    if title != old_title:
+        parts.append("改标题")
+    if body != old_body:
+        matcher = difflib.SequenceMatcher(None, old_body, body, autojunk=False)
+        added = sum(j2 - j1 for op, _i1, _i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+        removed = sum(i2 - i1 for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal")
+        parts.append(f"正文增加{added}字、删去{removed}字")
+    return "；".join(parts) or "无改动"
+
+
+def edit_notice(store: Store, notice_id: str, title: str | None = None,
+                body: str | None = None, author: str = "", change: str = "") -> Notice:
+    """Save a new revision; an approved notice goes back to draft and review starts again."""
+    current = get_notice(store, notice_id)
+    if current.status == "withdrawn":
+        raise UserError("这条公开信息已撤回，不能再修改。")
+    new_title = current.title if title is None else title.strip()
+    new_body = current.body if body is None else body
+    if not new_title:
+        raise UserError("标题不能为空。")
+    if (new_title, new_body) == (current.title, current.body):
+        return current
+    with store.transaction() as conn:
+        rev = current.rev + 1
+        change = change or describe_change(current.title, current.body, new_title, new_body)
+        _add_revision(store, notice_id, rev, new_title, new_body, current.issuer,
+                      current.phone, author, change)
+        back = current.status == "approved"
+        conn.execute(
+            "UPDATE notices SET current_rev = ?, updated_at = ?"
+            + (", status = 'draft', review_round = review_round + 1" if back else "")
+            + " WHERE id = ?", (rev, now_iso(), notice_id))
+        if back:
+            _outbox().drop_waiting(store, notice_id)
+        store.audit("notice.edit", notice_id, {"rev": rev, "change": change,
+                                               "back_to_draft": back}, actor=author)
+    return get_notice(store, notice_id)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``notice check`` reports."""
+
+    missing: list[str]
+    findings: list[Finding]
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {"missing_elements": self.missing,
+                "personal_data": [f.to_json() for f in self.findings]}
+
+
+def check_notice(store: Store, notice_id: str) -> CheckResult:
+    """The 要素 the text does not cover yet, and the personal data it holds."""
+    notice = get_notice(store, notice_id)
+    item = get_item(store, notice.item_id, notice.item_rev)
+    return check_text(notice.title, notice.body, item.elements, published_phones(store))
+
+
+def mask_notice(store: Store, notice_id: str, author: str = "") -> tuple[Notice, int]:
+    """Mask every finding in a new revision; returns the notice and how many were masked."""
+    notice = get_notice(store, notice_id)
+    phones = published_phones(store)
+    title_findings = find_personal_data(notice.title, phones)
+    body_findings = find_personal_data(notice.body, phones)
+    count = len(title_findings) + len(body_findings)
+    if not count:
+        return notice, 0
+    masked = edit_notice(store, notice_id, mask(notice.title, title_findings),
+                         mask(notice.body, body_findings), author,
+                         change=f"遮盖个人信息 {count} 处")
+    return masked, count
+
+
+def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Notice:
+    """Withdraw a notice (kept, with its history, never deleted)."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError("撤回时请写明理由。")
+    notice = get_notice(store, notice_id)
+    if notice.status == "withdrawn":
+        raise UserError("这条公开信息已经撤回了。")
+    with store.transaction() as conn:
+        conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+                     (now_iso(), notice_id))
+        _outbox().withdrawn(store, notice_id)
+        store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
+                    actor=author)
+    return get_notice(store, notice_id)
+
+
+def list_notices(store: Store, status: str | None = None) -> list[Notice]:
+    """Every notice (of one status), newest first."""
+    return [get_notice(store, i) for i in list_ids(store, status)]
+
+
+@dataclass(frozen=True)
+class EditorState:
+    """Everything the editor needs about one notice, read in one go."""
+
+    notice: Notice
+    elements: list[str]
+    phones: tuple[str, ...]
+    revisions: list[dict[str, Any]]
+
+
+def editor_state(store: Store, notice_id: str) -> EditorState:
+    """The notice, its item's 要素, the numbers never to mask, and its revisions."""
+    notice = get_notice(store, notice_id)
+    item = get_item(store, notice.item_id, notice.item_rev)
+    return EditorState(notice, item.elements, published_phones(store),
+                       revisions(store, notice_id))
+
+
+def finding_lines(text: str, result: CheckResult) -> list[str]:
+    """One line per finding for the editor: where it stands, what it is, how it is masked."""
+    places = lines_and_columns(text, [f.start for f in result.findings])
+    return [f"第{line}行第{col}字　{f.label}　{f.text} → {f.masked}"
+            for f, (line, col) in zip(result.findings, places, strict=True)]
+
+
+def check_text(title: str, body: str, elements: list[str],
+               phones: tuple[str, ...]) -> CheckResult:
+    """The same check as :func:`check_notice`, on text not saved yet (the editor, as it types)."""
+    return CheckResult(missing_elements(elements, body),
+                       find_personal_data(title + "\n" + body, phones))

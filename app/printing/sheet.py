@@ -1,0 +1,152 @@
+"""What goes on a board sheet, independent of the file format that prints it.
+
+A notice's body is plain text: paragraphs, and (for 名单) runs of
+tab-separated lines that are tables, the first line being the header. The
+sheet adds what the wall needs: the 公示期 from … to …, the 监督电话, the issuing
+unit and date with room for the seal, and the draft mark until it is approved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from app import clock
+from app.catalog.items import get_item
+from app.notices.drafts import Notice, get_notice, publicity_end
+from app.notices.templates import get_template
+from app.store import Store
+from app.township import get_township
+from app.workdays import Calendar
+
+DRAFT_MARK = "草稿 未经审核"
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+#: The outline's "公示期：自张贴之日起5个工作日", which the sheet prints as real dates.
+_PERIOD_RULE = re.compile(r"(公示期[：:为]?)\s*自张贴之日起\s*\d+\s*(?:个工作日|天|日)")
+
+
+@dataclass
+class Block:
+    """A paragraph (``rows`` empty) or a table (``rows[0]`` is its header).
+
+    ``flush`` paragraphs start at the margin (a letter's addressee line).
+    """
+
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+    flush: bool = False
+
+
+@dataclass
+class Sheet:
+    """Everything printed on a board sheet."""
+
+    title: str
+    blocks: list[Block]
+    publicity: str
+    phone: str
+    issuer: str
+    dated: str
+    draft: bool
+    calendar_known: bool = True
+    heading: str = ""
+    closing: str = ""
+    phone_label: str = "监督电话"
+    paper: str = "A4"
+    qr_caption: str = ""
+
+    @property
+    def phone_line(self) -> str:
+        """``监督电话：…`` (or the template's label), empty when there is no number to print."""
+        return f"{self.phone_label}：{self.phone}" if self.phone else ""
+
+
+def chinese_date(day: date) -> str:
+    """2026年11月23日, as official papers write dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def split_body(body: str) -> list[Block]:
+    """Paragraphs and tables of a body; a table is two or more tab-separated lines."""
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+
+    def close_table() -> None:
+        if len(table) >= 2:
+            width = max(len(r) for r in table)
+            blocks.append(Block(rows=[r + [""] * (width - len(r)) for r in table]))
+        elif table:
+            blocks.append(Block(text="  ".join(table[0])))
+        table.clear()
+
+    for line in body.splitlines():
+        if "\t" in line:
+            table.append([cell.strip() for cell in line.split("\t")])
+            continue
+        close_table()
+        if line.strip():
+            blocks.append(Block(text=line.strip()))
+    close_table()
+    return blocks
+
+
+def build_sheet(store: Store, notice_id: str, on: date | None = None) -> Sheet:
+    """The sheet of a notice: its approved revision if it has one, else the draft.
+
+    The township's template for the notice's kind adds the heading line, the
+    fixed opening and closing words and the name of the phone line.
+    """
+    notice = get_notice(store, notice_id)
+    if notice.approved_rev:
+        notice = get_notice(store, notice_id, notice.approved_rev)
+    on = on or clock.today()
+    publicity, known = _publicity_line(store, notice, on)
+    template = get_template(store, notice.kind).filled(
+        get_township(store).township, notice.issuer, notice.phone)
+    body = notice.body
+    if publicity and _PERIOD_RULE.search(body):
+        # The dates go where the clerk expects them, in the 公示期 sentence itself.
+        body = _PERIOD_RULE.sub(lambda m: publicity, body, count=1)
+        publicity = ""
+    squashed = "".join(body.split())
+    blocks = split_body(template.opening) + split_body(body)
+    # The outline already writes the phone line; a clerk may have written the
+    # closing words too. Neither should print twice.
+    printed_phone = any(label in notice.body for label in ("监督电话", template.phone_label))
+    closing = "" if "".join(template.closing.split()) in squashed else template.closing
+    return Sheet(notice.title, blocks, publicity, "" if printed_phone else notice.phone,
+                 notice.issuer, chinese_date(on),
+                 draft=notice.status not in ("approved", "published"), calendar_known=known,
+                 heading=template.heading, closing=closing, phone_label=template.phone_label,
+                 paper=template.paper, qr_caption=template.qr_caption)
+
+
+def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
+    """公示期 from the first posting, or from the printing day if it is not up yet."""
+    item = get_item(store, notice.item_id, notice.item_rev)
+    if not (item.rule or {}).get("publicity") or notice.kind == "明白纸":
+        return "", True
+    start = date.fromisoformat(notice.publicity["start"]) if notice.publicity and \
+        notice.publicity.get("start") else on
+    end = publicity_end(Calendar.from_store(store), item.rule, start)
+    if end is None:
+        return "", True
+    return f"公示期：{chinese_date(start)}至{chinese_date(end.date)}", end.calendar_known
+
+
+def handout_parts(sheet: Sheet) -> list[tuple[str, str]]:
+    """A 明白纸 as (heading, text) pairs: "一、政策是什么：…" opens a section.
+
+    Lines without a numbered heading come as ("", text), so nothing the clerk
+    wrote is lost when a handout does not follow the usual sections.
+    """
+    parts: list[tuple[str, str]] = []
+    for block in sheet.blocks:
+        text = block.text or "　".join(" ".join(r) for r in block.rows)
+        if _SECTION.match(text):
+            heading, _, rest = text.partition("：")
+            parts.append((heading + "：", rest.strip()))
+        else:
+            parts.append(("", text))
+    return parts

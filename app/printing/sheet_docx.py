@@ -1,0 +1,133 @@
+"""Board sheets as DOCX, for clerks who finish in Word or WPS: same content as the PDF.
+
+Every run names its East Asian font (w:eastAsia), because Word and WPS pick
+the Chinese face from that attribute and ignore the Latin one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from app.atomic import atomic_path
+from app.errors import UserError
+from app.printing.sheet import DRAFT_MARK, Sheet
+from app.printing.sheet_pdf import PAPERS
+
+#: The official faces by role, as Word and WPS know them.
+FACES = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体", "sign": "楷体_GB2312"}
+
+
+def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool = False) -> None:
+    """Append a run in ``face`` (Latin and East Asian alike) at ``size`` points."""
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = face
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), face)
+
+
+def new_document() -> Document:
+    """A blank document whose paragraphs have no extra space after them.
+
+    python-docx's template adds space after every paragraph, which pushes a
+    handout copy past its half-sheet and a sheet's signature onto a new page.
+    """
+    doc = Document()
+    normal = doc.styles["Normal"].paragraph_format
+    normal.space_after = Pt(0)
+    normal.space_before = Pt(0)
+    normal.line_spacing = 1.3
+    return doc
+
+
+def add_masthead(doc: Document, text: str, size: float) -> None:
+    """The township's red heading line with a red rule under it (nothing when empty)."""
+    if not text:
+        return
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, text, FACES["title"], size)
+    paragraph.runs[-1].font.color.rgb = RGBColor(0xD9, 0x1A, 0x1A)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"),
+                       ("w:color", "D91A1A")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    paragraph._p.get_or_add_pPr().append(border)
+
+
+def _repeat_header(row: object) -> None:
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+    no_split = OxmlElement("w:cantSplit")
+    properties.append(no_split)
+
+
+def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
+    """Write the sheet as an editable .docx (atomically)."""
+    if paper not in PAPERS:
+        raise UserError("纸张只能选 A4 或 A3。")
+    spec = PAPERS[paper]
+    doc = new_document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(420)) if paper == "A3" else \
+        (Mm(210), Mm(297))
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(28)
+    b = spec.body_pt
+
+    if sheet.draft:
+        mark = section.header.paragraphs[0]
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(mark, DRAFT_MARK, FACES["heading"], b, bold=True)
+
+    add_masthead(doc, sheet.heading, spec.title_pt)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(title, sheet.title, FACES["title"], spec.title_pt)
+    for block in sheet.blocks:
+        if block.rows:
+            table = doc.add_table(rows=0, cols=len(block.rows[0]))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for n, row in enumerate(block.rows):
+                cells = table.add_row().cells
+                for cell, text in zip(cells, row, strict=True):
+                    paragraph = cell.paragraphs[0]
+                    add_run(paragraph, text, FACES["heading" if n == 0 else "body"],
+                            spec.table_pt)
+                if n == 0:
+                    _repeat_header(table.rows[0])
+        else:
+            paragraph = doc.add_paragraph()
+            if not block.flush:
+                paragraph.paragraph_format.first_line_indent = Pt(2 * b)
+            add_run(paragraph, block.text, FACES["body"], b)
+    for line in (sheet.publicity, sheet.phone_line, sheet.closing):
+        if line:
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.first_line_indent = Pt(2 * b)
+            add_run(paragraph, line, FACES["body"], b)
+    for _ in range(3):  # room for the seal
+        doc.add_paragraph()
+    for line in (sheet.issuer, sheet.dated):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_run(paragraph, line, FACES["sign"], b)
+
+    with atomic_path(out) as tmp:
+        doc.save(tmp)

@@ -1,0 +1,116 @@
+"""What is late and what is due: the 工作台 lines and ``gongkai due``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from app import clock
+from app.info_requests.cases import list_requests
+from app.notices.drafts import Notice, get_notice
+from app.store import Store
+from app.workdays import Calendar
+
+SOON_WORKDAYS = 5
+
+#: The kinds of line, in the order the 工作台 shows them, with the clerk's words.
+DUE_KINDS: dict[str, str] = {
+    "overdue": "已超期未公开",
+    "request_overdue": "依申请公开已超期",
+    "takedown": "待撤栏",
+    "due_soon": "即将到期",
+    "request_due_soon": "依申请公开即将到期",
+    "publicity_ending": "公示期即将结束",
+    "awaiting_review": "待审核",
+    "returned": "县级平台退回",
+    "unsent": "未报送县级平台",
+}
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One piece of work for the clerk, pointing at its notice (or its 依申请公开 request)."""
+
+    kind: str
+    notice_id: str
+    title: str
+    date: str | None
+    detail: str
+    calendar_known: bool
+    request_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The kind in the clerk's words."""
+        return DUE_KINDS[self.kind]
+
+    def to_json(self) -> dict[str, object]:
+        """As JSON for ``gongkai due --json``."""
+        return asdict(self) | {"label": self.label}
+
+
+def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
+    """Every overdue and due-soon piece of work, most urgent kind first, then by date."""
+    today = today or clock.today()
+    cal = Calendar.from_store(store)
+    soon = cal.add_workdays(today, SOON_WORKDAYS).date.isoformat()
+    ending = cal.add_workdays(today, 2).date.isoformat()
+    now = today.isoformat()
+    lines: list[DueLine] = []
+    ids = [r["id"] for r in store.query("SELECT id FROM notices WHERE status != 'withdrawn'"
+                                        " ORDER BY due IS NULL, due, created_at")]
+    for notice_id in ids:
+        n = get_notice(store, notice_id)
+        lines += _lines_for(n, now, soon, ending)
+    lines += _request_lines(store, today, soon)
+    order = list(DUE_KINDS)
+    lines.sort(key=lambda line: (order.index(line.kind), line.date or "9999"))
+    return lines
+
+
+def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
+    out = []
+
+    def add(kind: str, day: str | None, detail: str) -> None:
+        out.append(DueLine(kind, n.id, n.title, day, detail, n.calendar_known))
+
+    if n.status in ("draft", "approved") and n.due:
+        if n.due < now:
+            late = (date.fromisoformat(now) - date.fromisoformat(n.due)).days
+            add("overdue", n.due, f"应于{n.due}前公开，已超期{late}天")
+        elif n.due <= soon:
+            add("due_soon", n.due, f"应于{n.due}前公开")
+    if n.status == "draft":
+        add("awaiting_review", n.due, "草稿，尚未完成审核")
+    end = (n.publicity or {}).get("end")
+    up = [p for p in n.postings if not p["taken_down"]]
+    if end and up:
+        boards = "、".join(p["board"] for p in up)
+        if end < now:
+            add("takedown", end, f"公示期已于{end}结束，请从{boards}撤下")
+        elif end <= ending:
+            add("publicity_ending", end, f"公示期{end}结束（{boards}）")
+    if n.status in ("approved", "published") and n.sync == "returned":
+        reason = (n.county_reason or "未说明理由").rstrip("。；;. ")
+        add("returned", n.due, f"县级平台退回：{reason}；修改后重新审核即再次报送")
+    elif n.status in ("approved", "published") and n.sync in ("none", "queued"):
+        add("unsent", n.due, "尚未报送县级平台")
+    return out
+
+
+def _request_lines(store: Store, today: date, soon: str) -> list[DueLine]:
+    out = []
+    for r in list_requests(store, open_only=True, today=today):
+        if r.clock.due is None:
+            continue  # stopped for 补正 or a third party: nothing runs out meanwhile
+        due = r.clock.due.isoformat()
+        title = f"{r.id} {r.applicant}：{r.content[:30]}"
+        if r.state == "overdue":
+            late = (today - r.clock.due).days
+            out.append(DueLine("request_overdue", "", title, due,
+                               f"应于{due}前答复，已超期{late}天", r.clock.calendar_known, r.id))
+        elif due <= soon:
+            out.append(DueLine("request_due_soon", "", title, due, f"应于{due}前答复"
+                               + ("（已延期）" if r.extension_days else "，如需延期须经负责人同意"),
+                               r.clock.calendar_known, r.id))
+    return out

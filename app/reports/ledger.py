@@ -1,0 +1,857 @@
+"""The 台账 (ledger): every notice of a year, quarter or domain, with its figures, as .xlsx.
+
+What the words mean here, so that the workbook, ``gongkai due`` and
+``gongkai notice show`` never disagree:
+
+- **Published (公开日期)** is the date of the notice's *first posting* on a
+  board. Recording that posting is what moves a notice from 已审核 to 已公开
+  (:func:`app.notices.boards.post`), and it is also the first day of its 公示期. It is
+  the date the clerk typed for the posting, not the moment the record was
+  made. A notice withdrawn after it went up keeps its published date: it was
+  disclosed, and the ledger is a record of what happened.
+- **Overdue (超期)** follows :mod:`app.reports.due`: a notice with a deadline is late
+  when it went up after the deadline (days late = published − due), or when it
+  is still 草稿/已审核 and the deadline is before today (days late = today −
+  due). Publishing on the deadline itself is on time. Notices whose rule gives
+  no date (及时, 长期, 定期, unrecognised wording) are never late, and a notice
+  withdrawn before it went up is not late either (due.py drops it as well).
+- **On time (按时公开)**: published and not late. The on-time rate is on time /
+  (on time + overdue): of the notices whose deadline has been settled one way
+  or the other, the share that made it. Notices not yet due do not count.
+- **Still open (未公开)**: 草稿 or 已审核 — not yet on any board.
+
+Everything is read in one read transaction (one snapshot of the database) with
+a handful of set-based queries, never one query per notice.
+
+**Adding a sheet (依申请公开 requests and anything after them).** A
+:data:`SheetSource` is a function ``(store, ledger_filter, today) -> Sheet``. Pass it
+to :func:`read_ledger` (``extra=[...]``) or :func:`export_ledger`: it runs
+inside the same snapshot as the notices, its :class:`Sheet` is written after
+the domain sheets with the same look (title line, frozen header, autofilter,
+real dates, marked rows with the fill *and* the text column the sheet
+provides), and its ``summary`` lines are added to the 汇总 sheet under the
+sheet's title. ``gongkai ledger export`` passes the sources listed in
+:data:`app.cli.ledger.EXTRA_SHEETS`.
+
+The filter is by 信息形成日期 (``formed``): a notice belongs to the year, quarter
+and month in which its information was formed, as its deadline counts from it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app import clock
+from app.atomic import atomic_path, check_output
+from app.catalog.domains import resolve_domain
+from app.errors import UserError
+from app.facts import CHANNELS, STATUSES, SYNC_STATES, order_like
+from app.notices.drafts import publicity_end
+from app.store import Store
+from app.township import get_township
+from app.workdays import Calendar
+
+SUMMARY_SHEET = "汇总"
+OVERDUE_YES, OVERDUE_NO = "是", "否"
+
+
+# --------------------------------------------------------------------------- filter
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """Which notices a ledger holds: formed in ``year`` (and ``quarter``), of ``domain``."""
+
+    year: int
+    quarter: int | None = None
+    domain: str | None = None
+
+    @property
+    def months(self) -> list[int]:
+        """The months the filter spans, in order."""
+        if self.quarter:
+            return list(range(self.quarter * 3 - 2, self.quarter * 3 + 1))
+        return list(range(1, 13))
+
+    @property
+    def first_day(self) -> date:
+        """The first day of the period (inclusive)."""
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def end_day(self) -> date:
+        """The day after the period (exclusive)."""
+        last = self.months[-1]
+        return date(self.year + 1, 1, 1) if last == 12 else date(self.year, last + 1, 1)
+
+    @property
+    def period(self) -> str:
+        """The period in the clerk's words: ``2026年`` or ``2026年第3季度``."""
+        return f"{self.year}年" + (f"第{self.quarter}季度" if self.quarter else "")
+
+    def describe(self) -> str:
+        """The period and domain in the clerk's words: ``2026年第3季度，社会救助领域``."""
+        return self.period + "，" + (f"{self.domain}领域" if self.domain else "全部领域")
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {"year": self.year, "quarter": self.quarter, "domain": self.domain}
+
+
+def _number(text: str | int | None, what: str, low: int, high: int) -> int | None:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    value = str(text).strip()
+    if not re.fullmatch(r"\d{1,4}", value) or not low <= int(value) <= high:
+        raise UserError(f"{what}「{value}」不对，{what}应在{low}到{high}之间。")
+    return int(value)
+
+
+def make_filter(store: Store, year: str | int | None = None, quarter: str | int | None = None,
+                domain: str | None = None, today: date | None = None) -> LedgerFilter:
+    """Check the clerk's choices and resolve the domain (a county's other name works too).
+
+    ``year`` defaults to the current year (:mod:`app.clock`). An unknown domain,
+    a quarter outside 1–4 or an impossible year is refused with one sentence.
+    """
+    this_year = (today or clock.today()).year
+    chosen_year = _number(year, "年份", 2000, this_year) or this_year
+    chosen_quarter = _number(quarter, "季度", 1, 4)
+    name = None
+    if domain is not None and domain.strip():
+        name = resolve_domain(store, domain)
+        if name is None:
+            raise UserError(f"目录里没有「{domain.strip()}」这个领域。")
+    return LedgerFilter(chosen_year, chosen_quarter, name)
+
+
+def check_target(path: Path) -> Path:
+    """Refuse, before anything is read or written, a file name that is not an .xlsx."""
+    return check_output(path, "台账", "Excel 文件", ".xlsx")
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One time a notice went up on a board, and when (if yet) it came down."""
+
+    board: str
+    posted: date
+    taken_down: date | None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One notice as the ledger records it."""
+
+    notice_id: str
+    domain: str
+    item_id: str
+    level1: str
+    level2: str
+    kind: str
+    title: str
+    status: str
+    formed: date
+    due: date | None
+    calendar_known: bool
+    published: date | None
+    channels: tuple[str, ...]
+    postings: tuple[Posting, ...]
+    publicity_start: date | None
+    publicity_end: date | None
+    sync: str
+    county_url: str | None
+    county_reason: str | None
+    overdue: bool
+    days_late: int
+
+    @property
+    def status_label(self) -> str:
+        """The status in the clerk's words (已公开 …)."""
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def sync_label(self) -> str:
+        """The county sync state in the clerk's words."""
+        return SYNC_STATES.get(self.sync, self.sync)
+
+    @property
+    def still_open(self) -> bool:
+        """草稿 or 已审核: not on any board yet."""
+        return self.status in ("draft", "approved")
+
+    @property
+    def on_time(self) -> bool:
+        """Published, and not after its deadline (or it had none)."""
+        return self.published is not None and not self.overdue
+
+    @property
+    def taken_down(self) -> date | None:
+        """When the last board was cleared, once every posting has come down."""
+        if not self.postings or any(p.taken_down is None for p in self.postings):
+            return None
+        return max(p.taken_down for p in self.postings if p.taken_down)
+
+    @property
+    def county_reply(self) -> str:
+        """The county's word: where it published the notice, or why it returned it."""
+        if self.county_reason:
+            return f"退回：{self.county_reason}"
+        return self.county_url or ""
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON (dates as ISO strings)."""
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "id": self.notice_id, "domain": self.domain, "item_id": self.item_id,
+            "level1": self.level1, "level2": self.level2, "kind": self.kind,
+            "title": self.title, "status": self.status, "formed": iso(self.formed),
+            "due": iso(self.due), "calendar_known": self.calendar_known,
+            "published": iso(self.published), "channels": list(self.channels),
+            "postings": [{"board": p.board, "posted": iso(p.posted),
+                          "taken_down": iso(p.taken_down)} for p in self.postings],
+            "publicity": ({"start": iso(self.publicity_start), "end": iso(self.publicity_end)}
+                          if self.publicity_start or self.publicity_end else None),
+            "sync": self.sync, "county_url": self.county_url,
+            "county_reason": self.county_reason, "overdue": self.overdue,
+            "days_late": self.days_late,
+        }
+
+
+def lateness(status: str, due: date | None, published: date | None, today: date) -> int:
+    """Days late by the rule of :mod:`app.reports.due` (0 when not late); see the module doc."""
+    if due is None:
+        return 0
+    if published is not None:
+        return max(0, (published - due).days)
+    if status in ("draft", "approved") and due < today:
+        return (today - due).days
+    return 0
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass
+class Counts:
+    """The figures of one line of the summary."""
+
+    total: int = 0
+    published: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    still_open: int = 0
+    withdrawn: int = 0
+
+    def add(self, row: LedgerRow) -> None:
+        """Count one notice."""
+        self.total += 1
+        self.published += row.published is not None
+        self.on_time += row.on_time
+        self.overdue += row.overdue
+        self.still_open += row.still_open
+        self.withdrawn += row.status == "withdrawn"
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按时公开 / (按时公开 + 超期), or None while nothing has been settled."""
+        settled = self.on_time + self.overdue
+        return self.on_time / settled if settled else None
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        rate = self.on_time_rate
+        return {"total": self.total, "published": self.published, "on_time": self.on_time,
+                "overdue": self.overdue, "open": self.still_open, "withdrawn": self.withdrawn,
+                "on_time_rate": None if rate is None else round(rate, 4)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts per domain, per month (of 信息形成日期) and per channel, and in all."""
+
+    total: Counts
+    domains: list[tuple[str, Counts]]
+    months: list[tuple[int, Counts]]
+    channels: list[tuple[str, Counts]]
+
+    def to_json(self, year: int) -> dict[str, Any]:
+        """As JSON: ``domains`` and ``months`` are lists of counts with their key."""
+        return self.total.to_json() | {
+            "domains": [{"domain": d} | c.to_json() for d, c in self.domains],
+            "months": [{"month": f"{year}-{m:02d}"} | c.to_json() for m, c in self.months],
+            "channels": [{"channel": ch} | c.to_json() for ch, c in self.channels],
+        }
+
+
+def summarise(rows: Sequence[LedgerRow], domains: Sequence[str],
+              months: Sequence[int]) -> Summary:
+    """Count the rows: every domain of ``domains`` (zeros too), then any other met in rows."""
+    total = Counts()
+    by_domain: dict[str, Counts] = {d: Counts() for d in domains}
+    by_month: dict[int, Counts] = {m: Counts() for m in months}
+    by_channel: dict[str, Counts] = defaultdict(Counts)
+    for row in rows:
+        total.add(row)
+        by_domain.setdefault(row.domain, Counts()).add(row)
+        by_month.setdefault(row.formed.month, Counts()).add(row)
+        for channel in row.channels:
+            by_channel[channel].add(row)
+    channels = order_like(list(by_channel), CHANNELS)
+    return Summary(total, list(by_domain.items()), sorted(by_month.items()),
+                   [(ch, by_channel[ch]) for ch in channels])
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a ledger sheet: its header, the widest it may grow, and what it holds.
+
+    ``kind`` is ``text`` (one line), ``center`` (a short word, centred),
+    ``wrap`` (several lines), ``date`` (an Excel date), ``int`` or ``percent``.
+    """
+
+    header: str
+    width: float
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table for the workbook, written the same way whoever builds it.
+
+    ``marked`` holds the 0-based indexes of rows to fill (overdue); the sheet
+    should also say so in a text column, which survives black-and-white
+    printing. ``summary`` lines (label, value) go on the 汇总 sheet.
+    """
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    marked: frozenset[int] = frozenset()
+    summary: tuple[tuple[str, Any], ...] = ()
+
+
+#: Builds one more sheet from the same snapshot the notices are read in; the
+#: date is the ledger's "today", against which anything is overdue.
+SheetSource = Callable[[Store, LedgerFilter, date], Sheet]
+
+NOTICE_COLUMNS: tuple[Column, ...] = (
+    Column("序号", 6, "int"),
+    Column("目录编号", 11),
+    Column("一级事项", 14, "wrap"),
+    Column("二级事项", 14, "wrap"),
+    Column("类型", 7, "center"),
+    Column("标题", 32, "wrap"),
+    Column("状态", 8, "center"),
+    Column("信息形成日期", 13, "date"),
+    Column("公开时限截止", 13, "date"),
+    Column("公开日期", 12, "date"),
+    Column("是否超期", 9, "center"),
+    Column("超期天数", 9, "int"),
+    Column("公开渠道", 22, "wrap"),
+    Column("张贴公开栏", 30, "wrap"),
+    Column("撤栏日期", 12, "date"),
+    Column("公示期起", 12, "date"),
+    Column("公示期止", 12, "date"),
+    Column("县级平台", 11, "center"),
+    Column("县级平台回复", 24, "wrap"),
+    Column("备注", 16, "wrap"),
+    Column("信息编号", 10),
+)
+
+
+def _posting_text(p: Posting) -> str:
+    down = f"{p.taken_down.isoformat()}撤下" if p.taken_down else "未撤下"
+    return f"{p.board}：{p.posted.isoformat()}张贴，{down}"
+
+
+def _notice_cells(number: int, row: LedgerRow) -> tuple[Any, ...]:
+    note = "" if row.calendar_known else "该年节假日安排未载入，日期按周一至周五推算"
+    return (
+        number, row.item_id, row.level1, row.level2, row.kind, row.title, row.status_label,
+        row.formed, row.due, row.published, OVERDUE_YES if row.overdue else OVERDUE_NO,
+        row.days_late or None, "、".join(row.channels),
+        "\n".join(_posting_text(p) for p in row.postings), row.taken_down,
+        row.publicity_start, row.publicity_end, row.sync_label, row.county_reply, note,
+        row.notice_id[:8],
+    )
+
+
+def notice_sheet(domain: str, rows: Sequence[LedgerRow], township: str,
+                 flt: LedgerFilter) -> Sheet:
+    """The sheet of one domain's notices, overdue rows marked."""
+    return Sheet(
+        name=domain, title=f"{township}{domain}领域政务公开台账（{flt.period}）",
+        columns=NOTICE_COLUMNS,
+        rows=tuple(_notice_cells(k, row) for k, row in enumerate(rows, start=1)),
+        marked=frozenset(k for k, row in enumerate(rows) if row.overdue),
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Everything one export writes, read from one snapshot of the database."""
+
+    township: str
+    county: str
+    filter: LedgerFilter
+    as_of: date
+    rows: list[LedgerRow]
+    summary: Summary
+    extra_sheets: list[Sheet] = field(default_factory=list)
+
+    def by_domain(self) -> list[tuple[str, list[LedgerRow]]]:
+        """The rows grouped by domain, in the township's domain order; empty domains left out."""
+        groups: dict[str, list[LedgerRow]] = {}
+        for row in self.rows:
+            groups.setdefault(row.domain, []).append(row)
+        return [(d, groups[d]) for d, _ in self.summary.domains if d in groups]
+
+    def sheets(self) -> list[Sheet]:
+        """Every table sheet after 汇总: one per domain with notices, then the extra ones."""
+        return [notice_sheet(d, rows, self.township, self.filter)
+                for d, rows in self.by_domain()] + list(self.extra_sheets)
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures as JSON (no rows)."""
+        return {"filter": self.filter.to_json(), "as_of": self.as_of.isoformat(),
+                "township": self.township} | self.summary.to_json(self.filter.year)
+
+
+_NOTICES_SQL = """
+SELECT n.id, n.kind, n.status, n.formed, n.due, n.due_known, n.sync, n.county_url,
+       n.county_reason, c.item_id, c.level1, c.level2, c.rule, c.channels, d.name AS domain,
+       r.title
+FROM notices n
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN domains d ON d.id = c.domain_id
+JOIN notice_revisions r ON r.notice_id = n.id AND r.rev = n.current_rev
+WHERE n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :domain)
+ORDER BY d.position, d.id, n.formed, n.created_at, n.id
+"""
+
+_POSTINGS_SQL = """
+SELECT p.notice_id, b.name, p.posted, p.taken_down
+FROM postings p
+JOIN boards b ON b.id = p.board_id
+JOIN notices n ON n.id = p.notice_id
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN domains d ON d.id = c.domain_id
+WHERE n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :domain)
+ORDER BY p.posted, b.position
+"""
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
+                extra: Sequence[SheetSource] = ()) -> Ledger:
+    """Every notice of the filter as ledger rows, with the summary, from one snapshot.
+
+    ``extra`` sheet sources run inside the same snapshot (see the module docstring).
+    """
+    today = today or clock.today()
+    params = {"first": flt.first_day.isoformat(), "end": flt.end_day.isoformat(),
+              "domain": flt.domain}
+    with store.snapshot():
+        info = get_township(store)
+        cal = Calendar.from_store(store)
+        postings: dict[str, list[Posting]] = defaultdict(list)
+        for p in store.query(_POSTINGS_SQL, params):
+            postings[p["notice_id"]].append(
+                Posting(p["name"], date.fromisoformat(p["posted"]), _day(p["taken_down"])))
+        parsed: dict[str, Any] = {}
+        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed)
+                for r in store.query(_NOTICES_SQL, params)]
+        if flt.domain:
+            domains = [flt.domain]
+        else:
+            domains = [r["name"] for r in store.query(
+                "SELECT name FROM domains WHERE NOT hidden ORDER BY position, id")]
+        sheets = [source(store, flt, today) for source in extra]
+    return Ledger(info.township, info.county, flt, today, rows,
+                  summarise(rows, domains, flt.months), sheets)
+
+
+def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
+                parsed: dict[str, Any]) -> LedgerRow:
+    # Rules and channel lists repeat across the notices of one item: parse each once.
+    rule = parsed.get(r["rule"]) or parsed.setdefault(r["rule"], json.loads(r["rule"]))
+    channels = (parsed.get(r["channels"])
+                or parsed.setdefault(r["channels"], tuple(json.loads(r["channels"]))))
+    due = _day(r["due"])
+    published = min((p.posted for p in postings), default=None)
+    known = bool(r["due_known"])
+    start = end = None
+    # The 公示期 and its calendar flag are worked out as get_notice does, so the
+    # ledger and ``notice show`` agree to the day.
+    if rule.get("publicity") and published is not None:
+        start = published
+        counted = publicity_end(cal, rule, published)
+        if counted is not None:
+            end = counted.date
+            known = known and counted.calendar_known
+    late = lateness(r["status"], due, published, today)
+    return LedgerRow(
+        notice_id=r["id"], domain=r["domain"], item_id=r["item_id"], level1=r["level1"],
+        level2=r["level2"], kind=r["kind"], title=r["title"], status=r["status"],
+        formed=date.fromisoformat(r["formed"]), due=due, calendar_known=known,
+        published=published, channels=channels, postings=tuple(postings),
+        publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
+        county_reason=r["county_reason"], overdue=late > 0, days_late=late,
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=False)
+_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_TITLE_FONT = Font(name="黑体", size=16, bold=True)
+_HEAD_FONT = Font(name="黑体", size=10, bold=True)
+_BODY_FONT = Font(name="仿宋", size=10)
+_NOTE_FONT = Font(name="仿宋", size=10, italic=True)
+_LATE_FONT = Font(name="仿宋", size=10, color="9C0006")
+_LATE_FLAG_FONT = Font(name="黑体", size=10, bold=True, color="9C0006")
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_LATE_FILL = PatternFill("solid", fgColor="FFC7CE")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_FORMATS = {"date": "yyyy-mm-dd", "int": "0", "percent": "0.0%"}
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+#: The column every sheet may name to say, in words, that a row is marked.
+FLAG_HEADER = "是否超期"
+
+
+def _clean(value: Any) -> Any:
+    # Control characters pasted from other programs make the file unreadable.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _width(text: str) -> float:
+    # A Chinese character is about two digits wide in Excel's width unit.
+    longest = max(text.split("\n"), key=len, default="")
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest) * 1.1
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unused Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    base = _SHEET_BAD.sub("_", name).strip("'") or "台账"
+    base = base[:31]
+    candidate, n = base, 1
+    while candidate.lower() in used or candidate.lower() == "history":
+        n += 1
+        suffix = f"({n})"
+        candidate = base[:31 - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _title_rows(ws: Worksheet, lines: Sequence[str], span: int) -> int:
+    """Write the title (and subtitle lines) merged across ``span`` columns; next free row."""
+    for k, text in enumerate(lines, start=1):
+        cell = ws.cell(k, 1, _clean(text))
+        cell.font = _TITLE_FONT if k == 1 else _BODY_FONT
+        cell.alignment = _CENTER if k == 1 else Alignment(horizontal="left", vertical="center")
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=max(span, 1))
+        ws.row_dimensions[k].height = 30 if k == 1 else 18
+    return len(lines) + 1
+
+
+def _print_setup(ws: Worksheet, header_row: int) -> None:
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    # Twenty-one columns are unreadable shrunk onto A4; a township office that
+    # prints A3 board sheets has the paper, and Excel falls back to A4 if not.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Each column as wide as its widest text, between a floor and the column's maximum."""
+    widths = [_width(c.header) + 2 for c in columns]
+    measured = [k for k, c in enumerate(columns) if c.kind in ("text", "center", "wrap")]
+    for values in rows:
+        for k in measured:
+            value = values[k]
+            # Measuring is the slow part; a string too short to widen the
+            # column is not measured.
+            if isinstance(value, str) and len(value) * 2.2 + 2 > widths[k]:
+                widths[k] = max(widths[k], _width(value) + 2)
+    return [max(12 if c.kind == "date" else 6, min(w, c.width))
+            for c, w in zip(columns, widths, strict=True)]
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines a wrapped cell of ``width`` needs for ``value``."""
+    if not isinstance(value, str) or not value:
+        return 1
+    usable = max(width - 1.5, 1.0)
+    if "\n" not in value and len(value) * 2.2 <= usable:
+        return 1
+    return sum(max(1, math.ceil(_width(line) / usable)) for line in value.split("\n"))
+
+
+class _CellStyles:
+    """One named style per look of a table cell, registered with the workbook once.
+
+    Setting font, border, alignment, fill and format on each of 200,000 cells
+    one by one costs seconds (openpyxl hashes every style object each time);
+    a named style is applied in one step, and the clerk sees tidy names in
+    Excel's style list.
+    """
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.names: dict[tuple[str, bool, bool], str] = {}
+
+    def name(self, kind: str, late: bool, flag: bool) -> str:
+        """The style of a cell of ``kind`` in a marked (``late``) row or not."""
+        key = (kind, late, flag and late)
+        name = self.names.get(key)
+        if name is None:
+            name = f"台账{len(self.names) + 1:02d}"
+            style = NamedStyle(name=name, border=_BORDER, number_format=_FORMATS.get(kind,
+                                                                                     "General"))
+            style.font = (_LATE_FLAG_FONT if key[2] else _LATE_FONT if late else _BODY_FONT)
+            style.alignment = (_WRAP if kind == "wrap" else
+                               _CENTER if kind in (*_FORMATS, "center") else _LEFT)
+            if late:
+                style.fill = _LATE_FILL
+            self.book.add_named_style(style)
+            self.names[key] = name
+        return name
+
+
+def _write_table_sheet(ws: Worksheet, sheet: Sheet, subtitle: str, styles: _CellStyles) -> None:
+    columns = sheet.columns
+    header = _title_rows(ws, [sheet.title, subtitle], len(columns))
+    flag = next((k for k, c in enumerate(columns) if c.header == FLAG_HEADER), None)
+    for col, column in enumerate(columns, start=1):
+        cell = ws.cell(header, col, column.header)
+        cell.font, cell.alignment, cell.border, cell.fill = (_HEAD_FONT, _CENTER, _BORDER,
+                                                             _HEAD_FILL)
+    looks = [[styles.name(c.kind, late, k == flag) for k, c in enumerate(columns)]
+             for late in (False, True)]
+    for index, values in enumerate(sheet.rows):
+        if len(values) != len(columns):
+            raise ValueError(f"row {index + 1} of {sheet.name} has {len(values)} cells")
+    widths = _column_widths(columns, sheet.rows)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    wrapped = [k for k, c in enumerate(columns) if c.kind == "wrap"]
+    for index, values in enumerate(sheet.rows):
+        r = header + 1 + index
+        look = looks[index in sheet.marked]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(r, col, _clean(value))
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a title is text, never a formula
+            cell.style = look[col - 1]
+        # Neither Excel nor LibreOffice grows a row for wrapped text it did not
+        # lay out itself, so the height is set here from the lines each cell needs.
+        lines = max((_lines(values[k], widths[k]) for k in wrapped), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = 13.5 * lines + 2
+    last_row = header + max(len(sheet.rows), 1)
+    ws.freeze_panes = ws.cell(header + 1, 1)
+    ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last_row}"
+    _print_setup(ws, header)
+
+
+_COUNT_HEADERS = ("总数", "已公开", "按时公开", "超期", "未公开", "已撤回", "按时公开率")
+
+
+def _count_values(c: Counts) -> list[Any]:
+    return [c.total, c.published, c.on_time, c.overdue, c.still_open, c.withdrawn,
+            c.on_time_rate]
+
+
+def _summary_table(ws: Worksheet, row: int, heading: str, key: str,
+                   lines: Sequence[tuple[str, list[Any]]], total: list[Any] | None,
+                   table_name: str, headers: Sequence[str] = _COUNT_HEADERS) -> int:
+    """A heading, a table (an Excel table, so it has its own filter) and its 合计 line."""
+    ws.cell(row, 1, heading).font = _HEAD_FONT
+    row += 1
+    for col, text in enumerate([key, *headers], start=1):
+        cell = ws.cell(row, col, text)
+        cell.font, cell.alignment, cell.border, cell.fill = (_HEAD_FONT, _CENTER, _BORDER,
+                                                             _HEAD_FILL)
+    first = row
+    for label, values in lines:
+        row += 1
+        _summary_line(ws, row, label, values, _BODY_FONT)
+    if lines:
+        ref = f"A{first}:{get_column_letter(len(headers) + 1)}{row}"
+        table = Table(displayName=table_name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+        ws.add_table(table)
+    if total is not None:
+        # Kept below the table, not in it, so that sorting or filtering the
+        # table never moves the 合计 line into the middle.
+        row += 1
+        _summary_line(ws, row, "合计", total, _HEAD_FONT)
+        for col in range(1, len(headers) + 2):
+            ws.cell(row, col).fill = _TOTAL_FILL
+    return row + 2
+
+
+def _summary_line(ws: Worksheet, row: int, label: str, values: list[Any], font: Font) -> None:
+    cell = ws.cell(row, 1, _clean(label))
+    cell.font, cell.border, cell.alignment = font, _BORDER, _LEFT
+    for col, value in enumerate(values, start=2):
+        cell = ws.cell(row, col, "—" if value is None else value)
+        cell.font, cell.border, cell.alignment = font, _BORDER, _CENTER
+        cell.number_format = "0.0%" if isinstance(value, float) else "0"
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
+    s = ledger.summary
+    span = len(_COUNT_HEADERS) + 1
+    township = ledger.township or "本乡镇"
+    total = s.total
+    row = _title_rows(ws, [
+        f"{township}政务公开工作台账",
+        f"统计范围：{ledger.filter.describe()}（按信息形成日期）；统计截至{ledger.as_of.isoformat()}",
+        f"公开信息 {total.total} 条：已公开 {total.published} 条，其中按时公开 {total.on_time} 条；"
+        f"超期 {total.overdue} 条；未公开 {total.still_open} 条；已撤回 {total.withdrawn} 条。"
+        f"按时公开率 {_percent(total.on_time_rate)}",
+    ], span)
+    row = _summary_table(ws, row, "一、按领域统计", "领域",
+                         [(d, _count_values(c)) for d, c in s.domains], _count_values(total),
+                         "ByDomain")
+    row = _summary_table(ws, row, "二、按月份统计（按信息形成日期）", "月份",
+                         [(f"{ledger.filter.year}年{m}月", _count_values(c)) for m, c in s.months],
+                         _count_values(total), "ByMonth")
+    row = _summary_table(ws, row, "三、按公开渠道统计（按目录事项的公开渠道）", "公开渠道",
+                         [(ch, [c.total, c.published]) for ch, c in s.channels], None,
+                         "ByChannel", headers=("条数", "已公开"))
+    number = "四五六七八九十"
+    for k, sheet in enumerate(ledger.extra_sheets):
+        if not sheet.summary:
+            continue
+        ws.cell(row, 1, f"{number[min(k, len(number) - 1)]}、{sheet.title}").font = _HEAD_FONT
+        for label, value in sheet.summary:
+            row += 1
+            ws.cell(row, 1, _clean(label)).font = _BODY_FONT
+            ws.cell(row, 2, _clean(value)).font = _BODY_FONT
+        row += 2
+    notes = [
+        "说明：",
+        "1. 公开日期为首次张贴到公开栏的日期（记录张贴即为已公开），也是公示期的第一天。",
+        "2. 超期：张贴晚于公开时限截止日，或截至统计日仍未张贴且已过截止日；"
+        "公开时限为及时、长期、定期或未能识别的事项不计超期。",
+        "3. 按时公开率 = 按时公开 ÷（按时公开 + 超期）；尚未到期的未公开信息不计入。",
+        "4. 各领域明细见后面的工作表，超期的行以红色底纹标出，并在“是否超期”一列写明；"
+        "“信息编号”为编号的前8位，在工作台中可凭它查到这条公开信息。",
+    ]
+    for text in notes:
+        ws.cell(row, 1, text).font = _NOTE_FONT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+        row += 1
+    ws.column_dimensions["A"].width = 24
+    for col in range(2, span + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def write_ledger(path: Path, ledger: Ledger) -> list[str]:
+    """Write the workbook (汇总 first, then a sheet per domain, then extra sheets), atomically.
+
+    Returns the sheet names in order. The file at ``path`` is either the old
+    one or the whole new workbook, never half of it.
+    """
+    path = check_target(path)
+    book = Workbook()
+    summary = book.active
+    summary.title = SUMMARY_SHEET
+    used = {SUMMARY_SHEET.lower()}
+    _write_summary(summary, ledger)
+    subtitle = f"统计范围：{ledger.filter.describe()}；统计截至{ledger.as_of.isoformat()}"
+    styles = _CellStyles(book)
+    for sheet in ledger.sheets():
+        ws = book.create_sheet(sheet_name(sheet.name, used))
+        _write_table_sheet(ws, sheet, subtitle, styles)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return book.sheetnames
+
+
+def _said(label: str, value: Any) -> str:
+    """A 汇总 line in a sentence: 收到申请（件）, 3 → 收到申请 3 件."""
+    unit = re.fullmatch(r"(.*)（(.+)）", label)
+    return f"{unit[1]} {value} {unit[2]}" if unit else f"{label} {value}"
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    """What an export wrote."""
+
+    path: Path
+    ledger: Ledger
+    sheets: list[str]
+
+    def summary_line(self) -> str:
+        """One sentence for the clerk."""
+        t = self.ledger.summary.total
+        return (f"已导出{self.ledger.filter.describe().replace('，', '')}台账到 {self.path}："
+                f"公开信息 {t.total} 条，已公开 {t.published} 条（按时 {t.on_time} 条），"
+                f"超期 {t.overdue} 条，未公开 {t.still_open} 条，"
+                f"按时公开率 {_percent(t.on_time_rate)}"
+                + "".join(f"；{sheet.name}：" + "，".join(_said(label, value)
+                                                       for label, value in sheet.summary)
+                          for sheet in self.ledger.extra_sheets if sheet.summary)
+                + "。")
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts and what was written."""
+        return {"file": str(self.path), "sheets": self.sheets} | self.ledger.to_json()
+
+
+def export_ledger(store: Store, path: Path, flt: LedgerFilter, today: date | None = None,
+                  extra: Sequence[SheetSource] = ()) -> LedgerExport:
+    """Read the ledger of ``flt`` (one snapshot) and write it to ``path`` (.xlsx, atomically)."""
+    path = check_target(path)
+    ledger = read_ledger(store, flt, today, extra)
+    return LedgerExport(path, ledger, write_ledger(path, ledger))
+

@@ -1,0 +1,214 @@
+"""Sending to and fetching from the county: push, pull, USB export, and the token.
+
+The network work happens here, outside any transaction: each step that
+changes the township database (freezing batches, writing a receipt, writing
+replies) is its own short transaction, so a cut or a kill at any moment
+leaves either the old state or the new one, and the next push carries on
+from there.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app import clock, workdays
+from app.errors import UserError
+from app.store import Store, now_iso
+from app.sync import catalog_offers, outbox
+from app.sync.bundle import write_bundle
+from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
+from app.sync.protocol import Batch
+
+KEYRING_SERVICE = "gongkai-county"
+TOKEN_ENV = "GONGKAI_COUNTY_TOKEN"
+Progress = Callable[[int, int], None]
+
+
+def server_of(store: Store, server: str | None = None) -> str:
+    """The county server given, or the one saved by the last login."""
+    chosen = (server or store.get_setting("sync.server", "") or "").strip()
+    if not chosen:
+        raise UserError("还没有设置县级平台地址，请先运行 gongkai sync login --server 地址。")
+    return chosen
+
+
+def token_for(server: str) -> str:
+    """The token for ``server``: GONGKAI_COUNTY_TOKEN, else the system keyring."""
+    if os.environ.get(TOKEN_ENV):
+        return os.environ[TOKEN_ENV].strip()
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, server) or ""
+    except KeyringError as exc:
+        raise UserError("本机的系统密钥环无法使用，请用环境变量 GONGKAI_COUNTY_TOKEN "
+                        "提供令牌。") from exc
+
+
+def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str, Any]:
+    """Check the token with the county, keep it in the keyring, remember the server.
+
+    ``keep=False`` (a token from GONGKAI_COUNTY_TOKEN) checks it and leaves the
+    keyring alone: the token is never written anywhere in plain text.
+    """
+    token = token.strip()
+    if not token:
+        raise UserError("令牌不能为空。")
+    with CountyClient(_connection(store, server, token), RetryPolicy(attempts=2)) as client:
+        hello = client.hello()
+    if not keep:
+        store.set_settings({"sync.server": server})
+        return hello
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, server, token)
+    except KeyringError as exc:
+        raise UserError("本机的系统密钥环无法使用，令牌没有保存；可改用环境变量 "
+                        "GONGKAI_COUNTY_TOKEN。") from exc
+    store.set_settings({"sync.server": server})
+    return hello
+
+
+def _connection(store: Store, server: str, token: str) -> Connection:
+    return Connection(server, token, store.get_setting("sync.ca_cert", "") or "",
+                      store.get_setting("sync.proxy", "") or "")
+
+
+def connect(store: Store, server: str | None = None, retry: RetryPolicy | None = None,
+            stop: threading.Event | None = None) -> CountyClient:
+    """A client for the township's county server with its saved token and settings.
+
+    Setting ``stop`` ends the work at the next call or retry with SyncStopped.
+    """
+    chosen = server_of(store, server)
+    return CountyClient(_connection(store, chosen, token_for(chosen)), retry, stop=stop)
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What one push did."""
+
+    batches: int
+    notices: int
+    attachments: int
+    bytes_sent: int
+    replayed: int
+
+    def to_json(self) -> dict[str, int]:
+        """As JSON (``sync push --json``)."""
+        return {"batches": self.batches, "notices": self.notices,
+                "attachments": self.attachments, "bytes": self.bytes_sent,
+                "replayed": self.replayed}
+
+
+def push(store: Store, client: CountyClient, progress: Progress | None = None) -> PushReport:
+    """Send every approved, unsent notice; safe to repeat, and to resume after any cut."""
+    outbox.sweep(store)
+    outbox.form_batches(store)
+    pending = outbox.pending_batches(store)
+    total = sum(p.notices for p in pending)
+    done = blobs = replayed = 0
+    if progress:
+        progress(0, total)
+    for entry in pending:
+        try:
+            hashes = [a.sha256 for a in entry.batch.blobs()]
+            for digest in client.missing(hashes):
+                client.put_blob(digest, outbox.blob_bytes(store, digest))
+                blobs += 1
+            receipt = client.put_batch(entry.batch_id, entry.text.encode("utf-8"))
+        except SyncStopped:
+            raise
+        except SyncError as err:
+            outbox.record_failure(store, entry.batch_id, str(err))
+            raise
+        outbox.record_receipt(store, receipt)
+        replayed += receipt.replayed
+        done += entry.notices
+        if progress:
+            progress(done, total)
+    return PushReport(len(pending), done, blobs, client.bytes_sent, replayed)
+
+
+@dataclass(frozen=True)
+class PullReport:
+    """What one pull brought."""
+
+    replies: int
+    returned: int
+    catalog_version: int | None
+    catalog_items: int
+    calendar_years: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON (``sync pull --json``)."""
+        return {"replies": self.replies, "returned": self.returned,
+                "catalog_version": self.catalog_version, "catalog_items": self.catalog_items,
+                "calendar_years": self.calendar_years}
+
+
+def pull(store: Store, client: CountyClient, today: date | None = None) -> PullReport:
+    """County replies, a newer catalog (kept for the clerk to preview), unknown holiday years."""
+    try:
+        replies = outbox.record_replies(
+            store, client.replies(outbox.replies_after(store)))
+        after = catalog_offers.taken_version(store)
+        offered = client.catalog(after)
+        items = offered.get("items") or []
+        version = int(offered.get("version") or after)
+        if items and version > after:
+            catalog_offers.keep_offer(store, version, items,
+                                      store.get_setting("sync.server", "") or "")
+        else:
+            items = []
+        years = []
+        cal = workdays.Calendar.from_store(store)
+        this_year = (today or clock.today()).year
+        for year in (this_year, this_year + 1):
+            if cal.year_status(year) != "未知":
+                continue
+            arrangement = client.calendar(year)
+            if arrangement:
+                workdays.load_arrangement(store, arrangement)
+                years.append(year)
+    except SyncStopped:
+        raise
+    except SyncError as err:
+        outbox.record_failure(store, None, str(err))
+        raise
+    store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
+    return PullReport(len(replies), sum(r.state == "returned" for r in replies),
+                      version if items else None, len(items), years)
+
+
+def export_bundle(store: Store, out: Path) -> list[Batch]:
+    """Write everything waiting as one USB file (an empty list if nothing waits).
+
+    Batches already frozen for the network go into the file under their own
+    ids and as the same bytes, so the county counts them once however they
+    arrive; they stay pending until a push brings the county's receipt.
+    """
+    outbox.sweep(store)
+    outbox.form_batches(store)
+    pending = outbox.pending_batches(store)
+    if not pending:
+        return []
+    batches = [p.batch for p in pending]
+    blobs = {a.sha256: outbox.blob_bytes(store, a.sha256)
+             for b in batches for a in b.blobs()}
+    write_bundle(batches, blobs, out, {p.batch_id: p.text for p in pending})
+    with store.transaction() as conn:
+        for entry in pending:
+            conn.execute("UPDATE sync_batches SET exported_at = ? WHERE batch_id = ?",
+                         (now_iso(), entry.batch_id))
+        store.audit("sync.export", out.name, {"batches": [p.batch_id for p in pending]})
+    return batches
