@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from app.notices import boards, drafts, review
+from app.notices import boards, county_queue, drafts, review
 from app.sync import exchange, outbox
 from app.sync.bundle import read_bundle
 from app.sync.protocol import BatchReceipt, ProtocolError, Reply
@@ -96,7 +96,7 @@ def test_a_thousand_waiting_notices_make_several_batches_in_one_file(township, t
         n = drafts.create_notice(township, "shjz-002", formed="2026-11-20", title=f"第{k}条")
         township.conn.execute("UPDATE notices SET status = 'approved', approved_rev = 1"
                               " WHERE id = ?", (n.id,))
-    assert outbox.sweep(township) == 450
+    assert county_queue.sweep(township) == 450
     out = tmp_path / "many.zip"
     batches = exchange.export_bundle(township, out)
     assert [len(b.notices) for b in batches] == [200, 200, 50]

@@ -11,6 +11,7 @@ from app import clock
 from app.atomic import keep_once
 from app.errors import UserError
 from app.facts import BOARD_KINDS, squash
+from app.notices import county_queue
 from app.notices.drafts import get_notice
 from app.store import Store, now_iso
 from app.workdays import parse_date
@@ -152,9 +153,7 @@ def post(store: Store, notice_id: str, board: str, on: str | None = None,
                          (now_iso(), notice_id))
         if digest and notice.sync not in ("none", "queued"):
             # The county already has the notice; its new photo goes in a later batch.
-            from app.sync.outbox import enqueue  # the outbox imports this module
-
-            enqueue(store, notice_id)
+            county_queue.enqueue(store, notice_id)
         store.audit("notice.post", notice_id, {"board": target.name, "date": day.isoformat(),
                                                "photo": digest})
 

@@ -17,6 +17,7 @@ from app import clock
 from app.catalog.items import get_item
 from app.errors import UserError
 from app.facts import NOTICE_KINDS
+from app.notices import county_queue
 from app.notices.privacy import Finding, find_personal_data, lines_and_columns, mask
 from app.notices.text import body_outline, missing_elements, title_for
 from app.store import Store, now_iso
@@ -164,14 +165,6 @@ def resolve_id(store: Store, text: str) -> str:
     raise UserError(f"没有编号为「{text}」的公开信息。")
 
 
-def _outbox() -> Any:
-    # The outbox builds batches from notices, so it imports this module; it is
-    # looked up here, at call time, to keep the import order one-way.
-    from app.sync import outbox
-
-    return outbox
-
-
 def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
     """A notice with its current (or a given) revision, postings and 公示期."""
     row = _row(store, notice_id)
@@ -261,7 +254,7 @@ def edit_notice(store: Store, notice_id: str, title: str | None = None,
             + (", status = 'draft', review_round = review_round + 1" if back else "")
             + " WHERE id = ?", (rev, now_iso(), notice_id))
         if back:
-            _outbox().drop_waiting(store, notice_id)
+            county_queue.drop_waiting(store, notice_id)
         store.audit("notice.edit", notice_id, {"rev": rev, "change": change,
                                                "back_to_draft": back}, actor=author)
     return get_notice(store, notice_id)
@@ -313,7 +306,7 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
     with store.transaction() as conn:
         conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
-        _outbox().withdrawn(store, notice_id)
+        county_queue.withdrawn(store, notice_id)
         store.audit("notice.withdraw", notice_id, {"reason": reason, "from": notice.status},
                     actor=author)
     return get_notice(store, notice_id)

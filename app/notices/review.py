@@ -8,9 +8,9 @@ from typing import Any
 
 from app.errors import UserError
 from app.facts import REVIEW_CHECKLIST, REVIEW_STEPS
+from app.notices import county_queue
 from app.notices.drafts import check_notice, get_notice
 from app.store import Store, now_iso
-from app.sync import outbox
 
 
 def review_steps(store: Store) -> tuple[str, ...]:
@@ -76,7 +76,7 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "",
                          " updated_at = ? WHERE id = ?", (notice.rev, now_iso(), notice_id))
             # Approved means ready for the county: queued in the same transaction,
             # so an approval is never without its place in the outbox.
-            outbox.enqueue(store, notice_id)
+            county_queue.enqueue(store, notice_id)
         store.audit("notice.approve" if last else "notice.review", notice_id,
                     {"step": step, "rev": notice.rev, "opinion": opinion}, actor=reviewer)
     return StepResult(step, last, steps[done + 1:])
@@ -104,7 +104,7 @@ def send_back(store: Store, notice_id: str, reviewer: str, reason: str) -> None:
         conn.execute("UPDATE notices SET status = 'draft', approved_rev = NULL,"
                      " review_round = review_round + 1, updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
-        outbox.drop_waiting(store, notice_id)
+        county_queue.drop_waiting(store, notice_id)
         store.audit("notice.return", notice_id, {"step": step, "reason": reason},
                     actor=reviewer)
 

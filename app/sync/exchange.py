@@ -19,6 +19,7 @@ from typing import Any
 
 from app import clock, workdays
 from app.errors import UserError
+from app.notices import county_queue
 from app.store import Store, now_iso
 from app.sync import catalog_offers, outbox
 from app.sync.bundle import write_bundle
@@ -112,7 +113,7 @@ class PushReport:
 
 def push(store: Store, client: CountyClient, progress: Progress | None = None) -> PushReport:
     """Send every approved, unsent notice; safe to repeat, and to resume after any cut."""
-    outbox.sweep(store)
+    county_queue.sweep(store)
     outbox.form_batches(store)
     pending = outbox.pending_batches(store)
     total = sum(p.notices for p in pending)
@@ -197,7 +198,7 @@ def export_bundle(store: Store, out: Path) -> list[Batch]:
     ids and as the same bytes, so the county counts them once however they
     arrive; they stay pending until a push brings the county's receipt.
     """
-    outbox.sweep(store)
+    county_queue.sweep(store)
     outbox.form_batches(store)
     pending = outbox.pending_batches(store)
     if not pending:
