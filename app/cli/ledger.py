@@ -1,31 +1,27 @@
 """``gongkai ledger export FILE.xlsx [--year YYYY] [--quarter 1-4] [--domain 名称] [--json]``.
 
-Kept out of app/cli/main.py so that the ledger (and the sheets others add to it)
-grows here; app/cli/main.py only calls :func:`add_ledger_commands`.
+Kept out of app/cli/main.py so that the ledger grows here; app/cli/main.py only
+calls :func:`add_ledger_commands`. What the workbook holds (the notice sheets and
+the sheets added after them) is :func:`app.reports.ledger_view.export_view`, the
+same call the 台账 page makes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 from app.reports import ledger
-from app.reports.request_sheet import request_sheet
+from app.reports.ledger_view import export_view
 from app.store import Store
-
-#: Sheet sources added after the notice sheets, read in the same snapshot
-#: (see :mod:`app.reports.ledger`).
-EXTRA_SHEETS: Sequence[ledger.SheetSource] = (request_sheet,)
 
 
 def cmd_ledger_export(store: Store, args: argparse.Namespace) -> int:
     """``ledger export``: the 台账 workbook of a year (quarter, domain)."""
     path = ledger.check_target(Path(args.file))
     flt = ledger.make_filter(store, args.year, args.quarter, args.domain)
-    # Requests have no domain: a one-domain ledger leaves them out.
-    done = ledger.export_ledger(store, path, flt, extra=() if flt.domain else EXTRA_SHEETS)
+    done = export_view(store, path, flt)
     if args.json:
         print(json.dumps(done.to_json(), ensure_ascii=False, indent=2))
     else:

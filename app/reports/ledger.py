@@ -31,7 +31,7 @@ the domain sheets with the same look (title line, frozen header, autofilter,
 real dates, marked rows with the fill *and* the text column the sheet
 provides), and its ``summary`` lines are added to the 汇总 sheet under the
 sheet's title. ``gongkai ledger export`` passes the sources listed in
-:data:`app.cli.ledger.EXTRA_SHEETS`.
+:data:`app.reports.ledger_view.EXTRA_SHEETS`.
 
 The filter is by 信息形成日期 (``formed``): a notice belongs to the year, quarter
 and month in which its information was formed, as its deadline counts from it.

@@ -20,11 +20,21 @@ from pathlib import Path
 
 from app import clock
 from app.catalog.domains import list_domains
-from app.cli.ledger import EXTRA_SHEETS
 from app.facts import REQUEST_OUTCOMES, REQUEST_STATES
-from app.reports.ledger import Ledger, LedgerExport, LedgerFilter, export_ledger, read_ledger
-from app.reports.request_sheet import requests_in_period
+from app.reports.ledger import (
+    Ledger,
+    LedgerExport,
+    LedgerFilter,
+    SheetSource,
+    export_ledger,
+    read_ledger,
+)
+from app.reports.request_sheet import request_sheet, requests_in_period
 from app.store import Store
+
+#: Sheet sources added after the notice sheets, read in the same snapshot
+#: (see :mod:`app.reports.ledger`): the page's export and ``gongkai ledger export``.
+EXTRA_SHEETS: tuple[SheetSource, ...] = (request_sheet,)
 
 #: The bar for requests not yet answered, in the register's own word.
 PENDING = REQUEST_STATES["open"]
@@ -87,6 +97,6 @@ def export_view(store: Store, path: Path, flt: LedgerFilter,
                 today: date | None = None) -> LedgerExport:
     """Write the 台账 workbook of ``flt`` as ``gongkai ledger export`` writes it.
 
-    The 依申请公开 sheet is added unless the filter is one domain.
+    The 依申请公开 sheet is added unless the filter is one domain: requests have none.
     """
     return export_ledger(store, path, flt, today, extra=() if flt.domain else EXTRA_SHEETS)
