@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from app import paths
 from app.errors import UserError
 from app.migrations import LATEST, MIGRATIONS
@@ -94,6 +92,9 @@ class Store:
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table, for ``gongkai check`` and support calls."""
+        # Imported here: it takes longer to import than most commands take to run.
+        import sqlite_utils
+
         db = sqlite_utils.Database(self.conn)
         return {table.name: table.count for table in db.tables}
 

@@ -169,6 +169,19 @@ def test_packages_are_parts_and_names_do_not_repeat_them() -> None:
             assert not module.stem.startswith(tuple(s + "_" for s in stems)), module
 
 
+def test_every_command_module_has_the_same_shape() -> None:
+    from app.cli.main import COMMANDS
+
+    modules = {p.stem for p in (ROOT / "app" / "cli").glob("*.py")} - {"__init__", "main", "shape"}
+    assert set(COMMANDS.values()) == modules
+    for name in modules:
+        tree = ast.parse((ROOT / "app" / "cli" / f"{name}.py").read_text(encoding="utf-8"))
+        register = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register"]
+        assert len(register) == 1 and [a.arg for a in register[0].args.args] == ["sub"], name
+        assert not [n.name for n in tree.body if isinstance(n, ast.FunctionDef)
+                    and n.name.startswith("add_")], name
+
+
 def public_definitions(tree: ast.Module):
     """Module-level functions and classes, and the methods of public classes."""
     for node in tree.body:

@@ -1,17 +1,15 @@
 """``gongkai ledger export FILE.xlsx [--year YYYY] [--quarter 1-4] [--domain 名称] [--json]``.
 
-Kept out of app/cli/main.py so that the ledger grows here; app/cli/main.py only
-calls :func:`add_ledger_commands`. What the workbook holds (the notice sheets and
-the sheets added after them) is :func:`app.reports.ledger_view.export_view`, the
-same call the 台账 page makes.
+What the workbook holds (the notice sheets and the sheets added after them) is
+:func:`app.reports.ledger_view.export_view`, the same call the 台账 page makes.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from app.cli.shape import Subcommands, print_json
 from app.reports import ledger
 from app.reports.ledger_view import export_view
 from app.store import Store
@@ -23,14 +21,14 @@ def cmd_ledger_export(store: Store, args: argparse.Namespace) -> int:
     flt = ledger.make_filter(store, args.year, args.quarter, args.domain)
     done = export_view(store, path, flt)
     if args.json:
-        print(json.dumps(done.to_json(), ensure_ascii=False, indent=2))
+        print_json(done.to_json())
     else:
         print(done.summary_line())
     return 0
 
 
-def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``ledger`` command group to the ``gongkai`` parser's subcommands."""
+def register(sub: Subcommands) -> None:
+    """Add ``ledger export``."""
     group = sub.add_parser("ledger", help="台账").add_subparsers(dest="action", required=True)
     p = group.add_parser("export", help="导出台账（.xlsx）：汇总表和各领域明细")
     p.add_argument("file", help="保存为哪个 .xlsx 文件")

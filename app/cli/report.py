@@ -10,17 +10,16 @@ gongkai report annual YEAR --out FILE.docx [--json]
 ```
 
 ``figures`` shows an unbalanced year (with the sentence that says why);
-``annual`` refuses it (exit 1, no file written). Kept out of app/cli/main.py, which
-only calls :func:`add_report_commands`.
+``annual`` refuses it (exit 1, no file written).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from app.cli.shape import Subcommands, print_json
 from app.facts import NOTICE_KINDS
 from app.reports import annual_figures
 from app.reports.annual_figures import (
@@ -34,10 +33,6 @@ from app.reports.annual_figures import (
     format_amount,
 )
 from app.store import Store
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _print_figures(figures: AnnualFigures) -> None:
@@ -83,7 +78,7 @@ def cmd_figures(store: Store, args: argparse.Namespace) -> int:
     """``report figures YEAR``: the figures, balanced or not."""
     figures = annual_figures.annual_figures(store, annual_figures.check_year(args.year))
     if args.json:
-        _print_json(figures.to_json())
+        print_json(figures.to_json())
     else:
         _print_figures(figures)
     return 0
@@ -104,7 +99,7 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
                                       CASE_PARTS["litigation_after_review"]))
     figures = annual_figures.annual_figures(store, year)
     if args.json:
-        _print_json(figures.to_json())
+        print_json(figures.to_json())
         return 0
     print(f"已保存{year}年度报告的手填数字。")
     problem = annual_figures.balance_problem(figures)
@@ -121,14 +116,14 @@ def cmd_annual(store: Store, args: argparse.Namespace) -> int:
     out = Path(args.out)
     figures = write_annual_report(store, args.year, out)
     if args.json:
-        _print_json(figures.to_json() | {"out": str(out)})
+        print_json(figures.to_json() | {"out": str(out)})
         return 0
     print(written_line(figures, out))
     return 0
 
 
-def add_report_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``report`` command group (figures, set, annual) to ``gongkai``'s subcommands."""
+def register(sub: Subcommands) -> None:
+    """Add ``report figures|set|annual``."""
     group = sub.add_parser("report", help="政府信息公开工作年度报告").add_subparsers(
         dest="action", required=True)
 

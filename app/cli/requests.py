@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli.shape import Subcommands, print_json
 from app.errors import UserError
 from app.facts import (
     APPLICANT_TYPES,
@@ -27,7 +27,7 @@ def _print(request: InfoRequest, as_json: bool, store: Store | None = None) -> N
         data: dict[str, Any] = request.to_json()
         if store is not None:
             data["history"] = cases.history(store, request.id)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     for line in cases.describe(request):
         print(line)
@@ -56,7 +56,7 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     """``request list``: the register, a line each."""
     rows = cases.list_requests(store, year=args.year, open_only=args.open)
     if args.json:
-        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.to_json() for r in rows])
         return 0
     for r in rows:
         due = r.clock.due.isoformat() if r.clock.due else r.clock.paused
@@ -94,7 +94,7 @@ def cmd_letter(store: Store, args: argparse.Namespace) -> int:
         letters.keep_letter(store, draft.request_id, args.kind)
         said.append(f"已把{draft.title}存入 {draft.request_id} 的案卷。")
     if args.json:
-        print(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+        print_json(draft.to_json())
         return 0
     if said:
         print("\n".join(said))
@@ -116,7 +116,7 @@ def _then_show(handler: Any) -> Any:
     return run
 
 
-def add_request_commands(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add ``request new|show|list|correction|resume|consult|extend|answer|attach|letter``."""
     rq = sub.add_parser("request", help="依申请公开登记").add_subparsers(dest="action",
                                                                   required=True)

@@ -1,0 +1,229 @@
+"""``gongkai notice …``: drafts, checks, masking, review, posting, printing, withdrawal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.shape import Subcommands, print_json
+from app.errors import UserError
+from app.facts import NOTICE_KINDS, STATUSES
+from app.notices import boards, drafts, review
+from app.notices.privacy import lines_and_columns
+from app.store import Store
+
+
+def _read_body(path: str | None) -> str | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"无法读取正文文件「{Path(path).name}」，请确认它是UTF-8文本。",
+                        str(exc)) from exc
+
+
+def _notice_line(n: drafts.Notice) -> str:
+    status = STATUSES.get(n.status, n.status)
+    due = f"  应于{n.due}前公开" if n.due and n.status in ("draft", "approved") else ""
+    return f"{n.id}  [{status}] {n.kind}  {n.title}{due}"
+
+
+def cmd_notice_new(store: Store, args: argparse.Namespace) -> int:
+    """``notice new``: a draft from a catalog item."""
+    n = drafts.create_notice(store, args.item, args.title, args.kind,
+                             _read_body(args.body_file), args.formed, args.author or "")
+    if args.json:
+        print_json(n.to_json())
+    else:
+        print(_notice_line(n))
+        if not n.calendar_known:
+            print("注意：期限涉及的年份节假日安排尚未载入，已按周一至周五计算。", file=sys.stderr)
+    return 0
+
+
+def cmd_notice_show(store: Store, args: argparse.Namespace) -> int:
+    """``notice show``."""
+    n = drafts.get_notice(store, drafts.resolve_id(store, args.id), args.rev)
+    if args.json:
+        print_json(n.to_json() | {"revisions": drafts.revisions(store, n.id),
+                                   "reviews": review.review_history(store, n.id)})
+        return 0
+    print(_notice_line(n))
+    if n.publicity:
+        print(f"公示期：{n.publicity['start'] or '张贴之日起'} 至 {n.publicity['end'] or '—'}")
+    for p in n.postings:
+        print(f"张贴：{p['board']} {p['posted']}" + (f"，{p['taken_down']}撤下"
+                                                  if p["taken_down"] else ""))
+    print()
+    print(n.body)
+    return 0
+
+
+def cmd_notice_list(store: Store, args: argparse.Namespace) -> int:
+    """``notice list``: every notice, newest first."""
+    rows = [drafts.get_notice(store, i) for i in drafts.list_ids(store, args.status)]
+    if args.json:
+        print_json([n.to_json() for n in rows])
+    else:
+        for n in rows:
+            print(_notice_line(n))
+    return 0
+
+
+def cmd_notice_edit(store: Store, args: argparse.Namespace) -> int:
+    """``notice edit``: a new revision (an approved notice goes back to draft)."""
+    n = drafts.edit_notice(store, drafts.resolve_id(store, args.id), args.title,
+                           _read_body(args.body_file), args.author or "")
+    print(_notice_line(n) + f"（第{n.rev}版）")
+    return 0
+
+
+def cmd_notice_check(store: Store, args: argparse.Namespace) -> int:
+    """``notice check``: missing 要素 and personal data."""
+    notice_id = drafts.resolve_id(store, args.id)
+    result = drafts.check_notice(store, notice_id)
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    body = drafts.get_notice(store, notice_id)
+    text = body.title + "\n" + body.body
+    print("要素齐全。" if not result.missing else "尚未写到的要素：" + "、".join(result.missing))
+    if not result.findings:
+        print("未发现个人信息。")
+    places = lines_and_columns(text, [f.start for f in result.findings])
+    for f, (line, col) in zip(result.findings, places, strict=True):
+        print(f"第{line}行第{col}字：{f.label} {f.text} → {f.masked}")
+    return 0
+
+
+def cmd_notice_mask(store: Store, args: argparse.Namespace) -> int:
+    """``notice mask``: mask every finding in a new revision."""
+    n, count = drafts.mask_notice(store, drafts.resolve_id(store, args.id), args.author or "")
+    print(f"已遮盖 {count} 处个人信息（第{n.rev}版）。" if count else "未发现需要遮盖的个人信息。")
+    return 0
+
+
+def cmd_notice_approve(store: Store, args: argparse.Namespace) -> int:
+    """``notice approve``: record the next review step."""
+    result = review.approve(store, drafts.resolve_id(store, args.id), args.reviewer,
+                            args.opinion or "")
+    if result.approved:
+        print(f"{result.step}通过，审核完成，可以张贴和报送。")
+    else:
+        print(f"{result.step}通过，下一步：{'、'.join(result.remaining)}。")
+    return 0
+
+
+def cmd_notice_return(store: Store, args: argparse.Namespace) -> int:
+    """``notice return``: back to draft with a reason."""
+    review.send_back(store, drafts.resolve_id(store, args.id), args.reviewer, args.reason)
+    print("已退回修改。")
+    return 0
+
+
+def cmd_notice_post(store: Store, args: argparse.Namespace) -> int:
+    """``notice post``: it went up on a board."""
+    notice_id = drafts.resolve_id(store, args.id)
+    boards.post(store, notice_id, args.board, args.date, Path(args.photo) if args.photo else None)
+    n = drafts.get_notice(store, notice_id)
+    end = (n.publicity or {}).get("end")
+    print(f"已记录张贴于「{args.board}」" + (f"，公示期至{end}" if end else "") + "。")
+    return 0
+
+
+def cmd_notice_takedown(store: Store, args: argparse.Namespace) -> int:
+    """``notice takedown``: it came down from a board."""
+    boards.take_down(store, drafts.resolve_id(store, args.id), args.board, args.date)
+    print(f"已记录从「{args.board}」撤下。")
+    return 0
+
+
+def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
+    """``notice withdraw``: kept with its history, never deleted."""
+    drafts.withdraw(store, drafts.resolve_id(store, args.id), args.reason, args.author or "")
+    print("已撤回。")
+    return 0
+
+
+def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
+    """``notice render``: the board sheet or 明白纸 as PDF or DOCX."""
+    from app.printing.output import PrintOptions, render_notice
+
+    options = PrintOptions(args.format, args.paper or "", args.copies_per_sheet,
+                           args.qr_url or "")
+    done = render_notice(store, drafts.resolve_id(store, args.id), Path(args.out), options)
+    print(done.summary())
+    return 0
+
+def register(sub: Subcommands) -> None:
+    """Add ``notice new|show|list|edit|check|mask|approve|return|post|takedown|render|withdraw``."""
+    nt = sub.add_parser("notice", help="公开信息").add_subparsers(dest="action", required=True)
+    p = nt.add_parser("new", help="从目录事项起草")
+    p.add_argument("--item", required=True)
+    p.add_argument("--title")
+    p.add_argument("--kind", default="公示", choices=list(NOTICE_KINDS))
+    p.add_argument("--body-file")
+    p.add_argument("--formed", help="信息形成日期（默认今天）")
+    p.add_argument("--author")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_new)
+    p = nt.add_parser("show", help="查看")
+    p.add_argument("id")
+    p.add_argument("--rev", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_show)
+    p = nt.add_parser("list", help="列出公开信息")
+    p.add_argument("--status", choices=list(STATUSES))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_list)
+    p = nt.add_parser("edit", help="修改（生成新版本）")
+    p.add_argument("id")
+    p.add_argument("--title")
+    p.add_argument("--body-file")
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_edit)
+    p = nt.add_parser("check", help="检查要素和个人信息")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_check)
+    p = nt.add_parser("mask", help="遮盖个人信息")
+    p.add_argument("id")
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_mask)
+    p = nt.add_parser("approve", help="记录一步审核")
+    p.add_argument("id")
+    p.add_argument("--reviewer", required=True)
+    p.add_argument("--opinion")
+    p.set_defaults(handler=cmd_notice_approve)
+    p = nt.add_parser("return", help="退回修改")
+    p.add_argument("id")
+    p.add_argument("--reviewer", required=True)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_notice_return)
+    p = nt.add_parser("post", help="记录张贴")
+    p.add_argument("id")
+    p.add_argument("--board", required=True)
+    p.add_argument("--date")
+    p.add_argument("--photo")
+    p.set_defaults(handler=cmd_notice_post)
+    p = nt.add_parser("takedown", help="记录撤下")
+    p.add_argument("id")
+    p.add_argument("--board", required=True)
+    p.add_argument("--date")
+    p.set_defaults(handler=cmd_notice_takedown)
+
+    p = nt.add_parser("render", help="生成公告张贴稿（PDF 或 Word）")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+    p.add_argument("--out", required=True)
+    p.add_argument("--paper", choices=["A4", "A3"], help="默认按模板（一般为 A4）")
+    p.add_argument("--copies-per-sheet", type=int, choices=[1, 2], default=1)
+    p.add_argument("--qr-url", help="明白纸上二维码指向的网上版本地址")
+    p.set_defaults(handler=cmd_notice_render)
+    p = nt.add_parser("withdraw", help="撤回（保留记录）")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_withdraw)

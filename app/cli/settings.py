@@ -1,0 +1,74 @@
+"""``gongkai boards|template|review-steps``: what the township sets once (设置)."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.shape import Subcommands, print_json
+from app.errors import UserError
+from app.facts import NOTICE_KINDS
+from app.notices import boards, review
+from app.store import Store
+
+
+def cmd_boards(store: Store, args: argparse.Namespace) -> int:
+    """``boards``: list the boards, or set the villages with ``--villages``."""
+    rows = (boards.set_villages(store, args.villages.replace("，", ",").split(","))
+            if args.villages is not None else boards.list_boards(store))
+    for b in rows:
+        print(b.name)
+    return 0
+
+
+def cmd_template(store: Store, args: argparse.Namespace) -> int:
+    """``template show|set|reset KIND``: the township's print template for a kind."""
+    from app.notices import templates
+
+    if args.action == "reset":
+        template = templates.reset_template(store, args.kind)
+    elif args.action == "set":
+        changes = {name: value for name in templates.FIELD_LABELS
+                   if (value := getattr(args, name)) is not None}
+        if not changes:
+            raise UserError("请至少给出一项要改的内容，例如 --closing 特此公示。")
+        template = templates.set_template(store, args.kind, changes)
+    else:
+        template = templates.get_template(store, args.kind)
+    if args.json:
+        print_json(template.to_json())
+        return 0
+    changed = templates.township_changes(store, args.kind)
+    print(f"【{args.kind}】模板")
+    for name, label in templates.FIELD_LABELS.items():
+        mark = "（本乡镇）" if name in changed else ""
+        print(f"{label}：{getattr(template, name) or '（不印）'}{mark}")
+    return 0
+
+
+def cmd_review_steps(store: Store, args: argparse.Namespace) -> int:
+    """``review-steps N``: how many review steps the township uses."""
+    if args.count is not None:
+        review.set_review_steps(store, args.count)
+    print("审核步骤：" + " → ".join(review.review_steps(store)))
+    return 0
+
+def register(sub: Subcommands) -> None:
+    """Add ``boards``, ``template`` and ``review-steps``."""
+    p = sub.add_parser("boards", help="公开栏")
+    p.add_argument("--villages", help="各村名称，用逗号分隔")
+    p.set_defaults(handler=cmd_boards)
+
+    p = sub.add_parser("template", help="张贴稿和明白纸模板（标题上方一行、结束语等）")
+    p.add_argument("action", choices=["show", "set", "reset"])
+    p.add_argument("kind", choices=list(NOTICE_KINDS))
+    p.add_argument("--heading", help="标题上方的一行，红色，空字符串表示不印")
+    p.add_argument("--opening", help="正文前的固定文字")
+    p.add_argument("--closing", help="正文后的结束语，如“特此公示。”")
+    p.add_argument("--phone-label", dest="phone_label", help="电话一行的名称，如“举报电话”")
+    p.add_argument("--paper", choices=["A4", "A3"], help="默认纸张")
+    p.add_argument("--qr-caption", dest="qr_caption", help="明白纸二维码旁的说明")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_template)
+    p = sub.add_parser("review-steps", help="审核步骤数（1到3）")
+    p.add_argument("count", type=int, nargs="?")
+    p.set_defaults(handler=cmd_review_steps)

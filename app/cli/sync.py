@@ -1,0 +1,137 @@
+"""``gongkai sync login|push|pull|status|export|catalog|attach-pdf``: the county and USB files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app.catalog.importing import import_catalog
+from app.cli.catalog import domain_mapping, print_import
+from app.cli.shape import Subcommands, print_json
+from app.errors import UserError
+from app.store import Store
+
+
+def cmd_sync(store: Store, args: argparse.Namespace) -> int:
+    """``sync login|push|pull|status|export|catalog|attach-pdf``: county and USB batches."""
+    from app.sync import exchange, outbox
+
+    if args.action == "login":
+        if not args.server:
+            raise UserError("请用 --server 给出县级平台地址。")
+        # The CA file is kept by its full path: later pushes run from other folders.
+        ca_cert = str(Path(args.ca_cert).resolve()) if args.ca_cert else args.ca_cert
+        settings = {k: v for k, v in (("sync.ca_cert", ca_cert),
+                                      ("sync.proxy", args.proxy)) if v is not None}
+        if settings:
+            store.set_settings(settings)
+        from_env = bool(os.environ.get(exchange.TOKEN_ENV))
+        token = os.environ.get(exchange.TOKEN_ENV) or _ask_token()
+        hello = exchange.login(store, args.server, token, keep=not from_env)
+        kept = "令牌取自环境变量，未写入密钥环" if from_env else "令牌已存入系统密钥环"
+        print(f"已登录县级平台 {args.server}（{hello.get('township', '')}），{kept}。")
+        return 0
+    if args.action == "catalog":
+        return cmd_sync_catalog(store, args)
+    if args.action == "attach-pdf":
+        from app.sync import attached_sheets
+
+        if args.file not in ("on", "off"):
+            raise UserError("请写 gongkai sync attach-pdf on 或 off。")
+        attached_sheets.set_enabled(store, args.file == "on")
+        print("今后报送时附上每条信息的张贴稿 PDF。" if args.file == "on"
+              else "今后报送时不再附张贴稿 PDF。")
+        return 0
+    if args.action == "export":
+        if not args.file:
+            raise UserError("请给出U盘文件的保存位置，如 gongkai sync export E:/报送.zip。")
+        batches = exchange.export_bundle(store, Path(args.file))
+        count = sum(len(b.notices) for b in batches)
+        print(f"已导出 {count} 条公开信息（{len(batches)} 个批次）到 {args.file}。" if batches
+              else "没有待报送的公开信息。")
+        return 0
+    if args.action == "status":
+        status = outbox.sync_status(store)
+        if args.json:
+            print_json(status.to_json())
+        else:
+            print(f"上次成功同步：{status.last_ok or '从未'}；待报送 {status.queued} 条，"
+                  f"报送中 {status.in_flight} 条，县级退回 {len(status.returned)} 条。")
+            if status.last_error:
+                print(f"上次出错：{status.last_error}")
+            if status.catalog_offer:
+                print(f"县里发来目录第{status.catalog_offer['version']}版尚未采用，"
+                      "请运行 gongkai sync catalog 预览。")
+        return 0
+    with exchange.connect(store, args.server) as client:
+        if args.action == "push":
+            report = exchange.push(store, client)
+            if args.json:
+                print_json(report.to_json())
+            elif not report.batches:
+                print("没有待报送的公开信息。")
+            else:
+                print(f"已报送 {report.notices} 条公开信息（{report.batches} 个批次，"
+                      f"{report.attachments} 个附件）。")
+        else:
+            pulled = exchange.pull(store, client)
+            if args.json:
+                print_json(pulled.to_json())
+            else:
+                print(f"收到县级答复 {pulled.replies} 条（退回 {pulled.returned} 条）。")
+                if pulled.catalog_items:
+                    print(f"县里发来目录第{pulled.catalog_version}版（{pulled.catalog_items}项），"
+                          "请运行 gongkai sync catalog 预览，确认后再采用。")
+                for year in pulled.calendar_years:
+                    print(f"已载入{year}年节假日安排。")
+    return 0
+
+
+def cmd_sync_catalog(store: Store, args: argparse.Namespace) -> int:
+    """``sync catalog``: preview the county's catalog revision, then --apply or --decline it."""
+    from app.sync import catalog_offers
+
+    if args.decline:
+        offer = catalog_offers.decline(store)
+        print(f"已搁置{offer.name}，目录未作改动。")
+        return 0
+    offer = catalog_offers.waiting(store)
+    report = import_catalog(store, offer, replace=not args.keep_others, dry_run=not args.apply,
+                            add_domains=set(args.add_domain or []),
+                            mapping=domain_mapping(args.map))
+    if not args.json:
+        print(("已采用" if args.apply else "预览（尚未写入）：") + offer.name + "。")
+    print_import(report, args.json, details=not args.apply)
+    if not args.apply and not args.json:
+        print("确认无误后运行 gongkai sync catalog --apply 采用。")
+    return 0
+
+
+def _ask_token() -> str:
+    """The token typed by the clerk (hidden at a terminal, a plain line from a pipe)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("县级平台令牌：")
+    return sys.stdin.readline().strip()
+
+def register(sub: Subcommands) -> None:
+    """Add ``sync``."""
+    p = sub.add_parser("sync", help="与县级平台同步，或导出到U盘")
+    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "catalog",
+                                      "attach-pdf"])
+    p.add_argument("file", nargs="?", help="export：U盘文件（.zip）；attach-pdf：on 或 off")
+    p.add_argument("--server", help="县级平台地址，如 https://gongkai.example.gov.cn")
+    p.add_argument("--ca-cert", dest="ca_cert", help="login：县里自己的 CA 证书文件")
+    p.add_argument("--proxy", help="login：代理服务器地址")
+    p.add_argument("--apply", action="store_true", help="catalog：采用县里发来的目录")
+    p.add_argument("--decline", action="store_true", help="catalog：搁置，不改动目录")
+    p.add_argument("--keep-others", dest="keep_others", action="store_true",
+                   help="catalog：县目录里没有的本乡镇事项不停用")
+    p.add_argument("--add-domain", action="append", metavar="名称", help="catalog：确认新增领域")
+    p.add_argument("--map", action="append", metavar="表中名=领域",
+                   help="catalog：把县目录的领域对应到已有领域")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
