@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import platformdirs
 
 DB_NAME = "gongkai.sqlite3"
+
+
+class _DirsNaming(TypedDict):
+    appname: str
+    appauthor: Literal[False]
+
+
 #: How platformdirs names the per-user data folder (%LOCALAPPDATA%\gongkai on Windows,
 #: ~/.local/share/gongkai on Linux). The installers rely on it lying outside the program.
-PLATFORM_DIRS = {"appname": "gongkai", "appauthor": False}
+PLATFORM_DIRS: _DirsNaming = {"appname": "gongkai", "appauthor": False}
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

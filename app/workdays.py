@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]  # ships no type hints
 from chinese_calendar import constants as _cc
 
 from app.errors import UserError

@@ -107,8 +107,13 @@ Sections = list[tuple[str | None, str, list[CatalogItem]]]
 class CatalogSource(Protocol):
     """Where an import's rows come from: a county table on disk, or the county platform."""
 
-    name: str
-    origin: str
+    @property
+    def name(self) -> str:
+        """How the preview and the catalog history name the source."""
+
+    @property
+    def origin(self) -> str:
+        """Where the rows came from (a file path or a county server)."""
 
     def sections(self) -> tuple[Sections, list[str]]:
         """The tables as (domain label, source, items), plus reader warnings."""
@@ -261,12 +266,12 @@ def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
     current = [] if section.new_domain else list_items(store, section.domain)
     by_id = {i.id: i for i in current}
     by_key: dict[tuple[str, str, str], list[CatalogItem]] = {}
+    old: CatalogItem | None  # the name is reused below for a match that may be missing
     for old in current:
         by_key.setdefault(_match_key(old), []).append(old)
     matched: set[str] = set()
-    writing = version is not None
     ids = row = None
-    if writing:
+    if version is not None:
         ids = IdAllocator(store, domains.domain_code(store, section.domain))
         row = domains.domain_id(store, section.domain)
     for item in items:
@@ -283,10 +288,10 @@ def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
             (section.unchanged if same else section.changed).append(item)
             if not same:
                 section.changes[item.id] = old.differences(item)
-            if not same and writing:
+            if not same and version is not None:
                 insert_revision(store, item, version, row)
             continue
-        if writing:
+        if version is not None:
             # A 目录编号 from another township's export is kept if this one never used it.
             known = item.id and store.scalar(
                 "SELECT 1 FROM catalog_items WHERE item_id = ?", (item.id,))

@@ -86,7 +86,7 @@ def _index(store: Store) -> _Index:
             return cached[1]
     index = _Index(list_items(store))
     with _lock:
-        _cache[key] = (stamp, index)  # type: ignore[assignment]
+        _cache[key] = (stamp, index)
     return index
 
 

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -461,6 +462,7 @@ def _map_columns(top: list[str], sub_raw: list[str] | None) -> _Columns:
             if not below:
                 choice.text_cols.append(col)
             elif (name := choice.lookup(below)) or choice.keep_unknown:
+                assert sub_raw is not None  # below is blank when there is no sub header row
                 choice.mark_cols.append((col, name or _clean(sub_raw[col])))
             else:
                 cols.warnings.append(f"{choice.title}下的“{below}”列无法识别，已忽略")
@@ -541,7 +543,9 @@ def _read_rows(
         def _warn(message: str, where: str = where) -> None:
             section.warnings.append(f"{where}的{message}")
 
-        chosen = {key: choice.read(row, _warn) for key, choice in cols.choices.items()}
+        # Any: the keys are CatalogItem's list fields (see _choices), passed as keywords.
+        chosen: dict[str, Any] = {key: choice.read(row, _warn)
+                                  for key, choice in cols.choices.items()}
         if not cols.choices["levels"].present:
             chosen["levels"] = ["乡级"]  # it is the township's own catalog
         section.items.append(CatalogItem(

@@ -39,8 +39,8 @@ _Column = tuple[str, str, float]
 
 def _columns(with_level3: bool) -> list[_Column]:
     items = ["一级事项", "二级事项"] + (["三级事项"] if with_level3 else [])
-    single = [("公开内容（要素）", 24), ("公开依据", 24), ("公开时限", 16), ("公开主体", 10),
-              ("公开渠道和载体", 20)]
+    single: list[tuple[str, float]] = [("公开内容（要素）", 24), ("公开依据", 24), ("公开时限", 16),
+                                       ("公开主体", 10), ("公开渠道和载体", 20)]
     return (
         [("序号", "序号", 5)]
         + [("公开事项", name, 11) for name in items]
@@ -113,7 +113,9 @@ def write_catalog_xlsx(
 ) -> None:
     """Write the catalog as an Excel workbook, one sheet per domain that has items."""
     book = Workbook()
-    book.remove(book.active)
+    blank = book.active
+    assert blank is not None  # a new workbook starts with one sheet
+    book.remove(blank)
     used: set[str] = set()
     for domain, domain_items in _groups(items, domains):
         sheet = book.create_sheet(_sheet_name(domain, used))
@@ -165,7 +167,9 @@ def _fill_sheet(sheet: Worksheet, items: list[CatalogItem], title: str) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = sheet.sheet_properties.pageSetUpPr
+    assert setup is not None  # WorksheetProperties always makes one
+    setup.fitToPage = True
 
 
 # --------------------------------------------------------------------------- Word

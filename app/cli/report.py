@@ -30,6 +30,7 @@ from app.reports.annual_figures import (
     REQUEST_COLUMNS,
     TOTAL,
     AnnualFigures,
+    Counts,
     format_amount,
 )
 from app.store import Store
@@ -40,8 +41,8 @@ def _print_figures(figures: AnnualFigures) -> None:
     so_far = "" if figures.complete else f"（截至{figures.as_of.isoformat()}，本年度尚未结束）"
     print(f"{figures.township or '本乡镇'}{figures.year}年政府信息公开工作年度报告数字{so_far}")
     print("二、主动公开政府信息情况（手填）")
-    for _, columns, labels, rows in ACTIVE_GROUPS:
-        for row in rows:
+    for _, columns, labels, active_rows in ACTIVE_GROUPS:
+        for row in active_rows:
             cells = [f"{label} {format_amount(figures.manual.active[f'{row}.{column}'])}"
                      for column, label in zip(columns, labels, strict=True)]
             print(f"  {row}：" + "，".join(cells))
@@ -54,9 +55,10 @@ def _print_figures(figures: AnnualFigures) -> None:
     req = figures.requests
     print("三、收到和处理政府信息公开申请情况")
     print("  栏目\t" + "\t".join(REQUEST_COLUMNS))
-    rows = [("一、本年新收", req.new),
-            ("二、上年结转" + ("（手填）" if req.carried_in_manual else "（按登记簿）"),
-             req.carried_in)]
+    rows: list[tuple[str, Counts]] = [
+        ("一、本年新收", req.new),
+        ("二、上年结转" + ("（手填）" if req.carried_in_manual else "（按登记簿）"),
+         req.carried_in)]
     rows += [(f"{annual_figures.outcome_label(r.category)}"
               + (f" {annual_figures.item_label(r.category, r.item)}" if r.item else ""), r.counts)
              for r in req.outcomes]

@@ -153,6 +153,7 @@ async def blobs_missing(request: Request, who: Township, db: Db) -> dict[str, An
     hashes = data.get("sha256") if isinstance(data, dict) else None
     if not isinstance(hashes, list):
         raise Refused(422, "查询内容应是 {\"sha256\": [...]} 的形式。")
+    assert who.township_id is not None  # township() refuses a token without one
     missing = await run_in_threadpool(missing_blobs, db, who.township_id, hashes)
     return {"missing": missing}
 
@@ -167,6 +168,7 @@ async def put_blob(sha256: str, request: Request, who: Township, db: Db) -> JSON
     if not is_sha256(sha256):
         raise Refused(422, "附件的校验值格式不对。")
     data = await read_capped(request, MAX_BLOB_BYTES, "附件")
+    assert who.township_id is not None  # township() refuses a token without one
     new = await run_in_threadpool(store_blob, db, who.township_id, sha256, data)
     return JSONResponse({"sha256": sha256, "size": len(data), "stored": new},
                         status_code=201 if new else 200)
@@ -191,6 +193,7 @@ async def put_batch(batch_id: str, request: Request, who: Township, db: Db) -> d
         raise Refused(422, "地址中的批次编号与批次内容不一致。")
     if batch.township != who.township:
         raise Refused(403, f"这个令牌属于「{who.township}」，不能报送「{batch.township}」的批次。")
+    assert who.township_id is not None  # township() refuses a token without one
     receipt = await run_in_threadpool(apply_batch, db, who.township_id, batch)
     return receipt.to_json()
 

@@ -56,7 +56,9 @@ def load_catalog(db: Database, data: Any, source: str = "") -> int:
         result = conn.execute(catalog_versions.insert().values(
             loaded=now_iso(), source=source, count=len(items),
             document=json.dumps(items, ensure_ascii=False)))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None  # a one-row insert always reports its key
+        return int(key[0])
 
 
 def load_catalog_file(db: Database, path: Path) -> int:

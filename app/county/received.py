@@ -56,7 +56,8 @@ def _notice(row: Any) -> ReceivedNotice:
     document = json.loads(row.document)
     notice, item = document.get("notice") or {}, document.get("item") or {}
     heading = " › ".join(str(item[k]) for k in ("level1", "level2", "level3") if item.get(k))
-    postings = notice.get("postings") if isinstance(notice.get("postings"), list) else []
+    raw_postings = notice.get("postings")
+    postings = raw_postings if isinstance(raw_postings, list) else []
     return ReceivedNotice(
         row.notice_id, row.title, row.kind, row.domain, row.rev, row.first_received,
         row.received, row.state, row.url, row.reason, row.state_at,

@@ -71,8 +71,10 @@ def add_token(db: Database, name: str, staff: bool = False) -> str:
         if not staff:
             tid = township_id(conn, name)
             if tid is None:
-                tid = conn.execute(townships.insert().values(
-                    name=name, created=now_iso(), last_seq=0)).inserted_primary_key[0]
+                key = conn.execute(townships.insert().values(
+                    name=name, created=now_iso(), last_seq=0)).inserted_primary_key
+                assert key is not None  # a one-row insert always reports its key
+                tid = key[0]
         conn.execute(tokens.insert().values(
             token_hash=token_hash(token), role=STAFF if staff else TOWNSHIP,
             township_id=tid, name=name, created=now_iso()))

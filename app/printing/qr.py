@@ -29,9 +29,10 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     Cached: a stack of handouts carries the same code on every copy, and
     choosing the best mask is most of the cost.
     """
-    widget = qr_widget(url)
-    widget.qr.make()
-    return tuple(tuple(bool(m) for m in row) for row in widget.qr.modules)
+    # The stub omits qr, which QrCodeWidget.__init__ sets through __dict__.
+    qr = qr_widget(url).qr  # type: ignore[attr-defined]
+    qr.make()
+    return tuple(tuple(bool(m) for m in row) for row in qr.modules)
 
 
 def dark_runs(url: str) -> list[tuple[int, int, int]]:

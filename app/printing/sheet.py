@@ -127,8 +127,8 @@ def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
     item = get_item(store, notice.item_id, notice.item_rev)
     if not (item.rule or {}).get("publicity") or notice.kind == "明白纸":
         return "", True
-    start = date.fromisoformat(notice.publicity["start"]) if notice.publicity and \
-        notice.publicity.get("start") else on
+    posted = notice.publicity.get("start") if notice.publicity else None
+    start = date.fromisoformat(posted) if posted else on
     end = publicity_end(Calendar.from_store(store), item.rule, start)
     if end is None:
         return "", True

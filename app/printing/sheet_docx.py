@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,7 +37,7 @@ def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool 
     fonts.set(qn("w:eastAsia"), face)
 
 
-def new_document() -> Document:
+def new_document() -> DocxDocument:
     """A blank document whose paragraphs have no extra space after them.
 
     python-docx's template adds space after every paragraph, which pushes a
@@ -50,7 +51,7 @@ def new_document() -> Document:
     return doc
 
 
-def add_masthead(doc: Document, text: str, size: float) -> None:
+def add_masthead(doc: DocxDocument, text: str, size: float) -> None:
     """The township's red heading line with a red rule under it (nothing when empty)."""
     if not text:
         return

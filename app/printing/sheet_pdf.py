@@ -59,7 +59,9 @@ PAPERS = {
 NO_LINE_START = "，；：！？》〉」』”’"
 _kinsoku = textsplit.ALL_CANNOT_START + "".join(
     c for c in NO_LINE_START if c not in textsplit.ALL_CANNOT_START)
-textsplit.ALL_CANNOT_START = rl_paragraph.ALL_CANNOT_START = _kinsoku
+# The stubs make the list Final and omit paragraph's own copy; replacing both is the point.
+textsplit.ALL_CANNOT_START = _kinsoku  # type: ignore[misc]
+rl_paragraph.ALL_CANNOT_START = _kinsoku  # type: ignore[attr-defined]
 
 MASTHEAD_RED = colors.Color(0.85, 0.1, 0.1)
 _registered: dict[tuple[str, int], str] = {}
@@ -202,7 +204,10 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
         # would be listed unembedded in the PDF.
         doc = SimpleDocTemplate(tmp, pagesize=spec.size, title=sheet.title,
                                 author=sheet.issuer, initialFontName=styles["body"].fontName,
-                                **margins)
+                                leftMargin=margins["leftMargin"],
+                                rightMargin=margins["rightMargin"],
+                                topMargin=margins["topMargin"],
+                                bottomMargin=margins["bottomMargin"])
         if progress:
             guess = estimated_pages(sheet, paper)
             doc.setProgressCallBack(lambda kind, value: progress(value, max(guess, value + 1))

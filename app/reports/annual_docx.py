@@ -9,6 +9,7 @@ names them (w:eastAsia on every run).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -218,7 +219,7 @@ def _two_lines(name: str) -> str:
         name[(len(name) + 1) // 2:]
 
 
-def _span(labels: list[str | None], start: int) -> int:
+def _span(labels: Sequence[str | None], start: int) -> int:
     """The last row from ``start`` on that has the same label (a run to merge)."""
     end = start
     while end + 1 < len(labels) and labels[end + 1] == labels[start]:

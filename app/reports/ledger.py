@@ -596,7 +596,9 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = ws.sheet_properties.pageSetUpPr
+    assert setup is not None  # WorksheetProperties always makes one
+    setup.fitToPage = True
 
 
 def _column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[float]:
@@ -686,7 +688,7 @@ def _write_table_sheet(ws: Worksheet, sheet: Sheet, subtitle: str, styles: _Cell
         if lines > 1:
             ws.row_dimensions[r].height = 13.5 * lines + 2
     last_row = header + max(len(sheet.rows), 1)
-    ws.freeze_panes = ws.cell(header + 1, 1)
+    ws.freeze_panes = ws.cell(header + 1, 1).coordinate
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last_row}"
     _print_setup(ws, header)
 
@@ -792,7 +794,9 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = ws.sheet_properties.pageSetUpPr
+    assert setup is not None  # WorksheetProperties always makes one
+    setup.fitToPage = True
 
 
 def write_ledger(path: Path, ledger: Ledger) -> list[str]:
@@ -804,6 +808,7 @@ def write_ledger(path: Path, ledger: Ledger) -> list[str]:
     path = check_target(path)
     book = Workbook()
     summary = book.active
+    assert summary is not None  # a new workbook starts with one sheet
     summary.title = SUMMARY_SHEET
     used = {SUMMARY_SHEET.lower()}
     _write_summary(summary, ledger)

@@ -167,7 +167,8 @@ def _payload(entry: Any) -> NoticePayload:
             raise ProtocolError("附件大小不对或超过上限。")
         attachments.append(Attachment(a["sha256"], size, str(a.get("kind") or "photo"),
                                       str(a.get("name") or "")))
-    item = entry.get("item") if isinstance(entry.get("item"), dict) else {}
+    raw_item = entry.get("item")
+    item = raw_item if isinstance(raw_item, dict) else {}
     return NoticePayload(notice, item, attachments)
 
 
