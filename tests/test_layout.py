@@ -182,14 +182,24 @@ def test_every_command_module_has_the_same_shape() -> None:
                     and n.name.startswith("add_")], name
 
 
+def _overload(node: ast.AST) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "overload"
+               for d in getattr(node, "decorator_list", ()))
+
+
 def public_definitions(tree: ast.Module):
-    """Module-level functions and classes, and the methods of public classes."""
+    """Module-level functions and classes, and the methods of public classes.
+
+    The ``@overload`` signatures of a function are left out: its docstring is
+    on the implementation they describe.
+    """
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
-            yield node
+            if not _overload(node):
+                yield node
             if isinstance(node, ast.ClassDef):
                 yield from (m for m in node.body if isinstance(m, ast.FunctionDef)
-                            and not m.name.startswith("_"))
+                            and not m.name.startswith("_") and not _overload(m))
 
 
 def test_public_functions_have_docstrings_and_hints() -> None:

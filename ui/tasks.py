@@ -1,9 +1,10 @@
 """Background work for the GUI: small operations that run off the UI thread and report back.
 
-Like Anki's ``CollectionOp``: the operation is a plain function of a store,
-run in Qt's thread pool on its own SQLite connection (connections belong to
-the thread that opened them), and its result or its one-sentence error comes
-back to the main thread by a queued signal.
+Like Anki's ``QueryOp[T]`` and ``CollectionOp``: the operation is a plain
+function of a store, run in Qt's thread pool on its own SQLite connection
+(connections belong to the thread that opened them), and its result, typed
+by what the function returns, or its one-sentence error comes back to the
+main thread by a queued signal.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.desk import open_desk
 from app.errors import FILE_ERROR, UserError
 from app.store import Store
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "操作未完成，详情已写入日志。"
 
-Work = Callable[..., Any]
+T = TypeVar("T")
+#: How work tells its progress: ``report(done, total)``, called from the worker thread.
+Report = Callable[[int, int], None]
 
 
 class _Signals(QObject):
@@ -35,14 +38,17 @@ class _Signals(QObject):
 
 class _Task(QRunnable):
     # ``folder`` None: pure work with no database (checking text as the clerk types).
-    def __init__(self, number: int, folder: Path | None, work: Work, signals: _Signals,
-                 wants_progress: bool) -> None:
+    def __init__(self, number: int, folder: Path | None, work: Callable[..., object],
+                 signals: _Signals, wants_progress: bool) -> None:
         super().__init__()
         self.number, self.folder, self.work = number, folder, work
         self.signals, self.wants_progress = signals, wants_progress
 
     def run(self) -> None:
         """In a pool thread: open the folder's own store, do the work, report once."""
+        # Imported in the worker: opening the desk pulls in the catalog, which the
+        # first window can be shown without.
+        from app.desk import open_desk
 
         def report(done: int, total: int) -> None:
             self.signals.progress.emit(self.number, done, total)
@@ -67,8 +73,18 @@ class _Task(QRunnable):
             self.signals.finished.emit(self.number, 1, result)
 
 
+@dataclass(frozen=True)
+class _Pending(Generic[T]):
+    done: Callable[[T], object]
+    failed: Callable[[str], object] | None
+    progress: Callable[[int, int], object] | None
+
+
 class Runner(QObject):
     """Runs operations on a data folder in the background, one callback each on the main thread."""
+
+    #: A failed operation that named no ``failed`` callback: its one sentence.
+    error = Signal(str)
 
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,28 +95,50 @@ class Runner(QObject):
         self._signals.finished.connect(self._finished)
         self._signals.progress.connect(self._progress)
         self._numbers = itertools.count(1)
-        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None,
-                                       Callable[[int, int], None] | None]] = {}
+        self._pending: dict[int, _Pending[Any]] = {}
 
-    def run(self, work: Callable[[Store], Any], done: Callable[[Any], None],
-            failed: Callable[[str], None] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> int:
-        """Start ``work(store)`` (or ``work(store, report)`` when ``progress`` is given)."""
-        number = next(self._numbers)
-        self._pending[number] = (done, failed, progress)
-        self.pool.start(_Task(number, self.folder, work, self._signals, progress is not None))
-        return number
+    @overload
+    def run(self, work: Callable[[Store], T], done: Callable[[T], object],
+            failed: Callable[[str], object] | None = None, progress: None = None) -> int: ...
 
-    def compute(self, work: Callable[..., Any], done: Callable[[Any], None],
-                failed: Callable[[str], None] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> int:
+    @overload
+    def run(self, work: Callable[[Store, Report], T], done: Callable[[T], object],
+            failed: Callable[[str], object] | None,
+            progress: Callable[[int, int], object]) -> int: ...
+
+    def run(self, work: Callable[..., T], done: Callable[[T], object],
+            failed: Callable[[str], object] | None = None,
+            progress: Callable[[int, int], object] | None = None) -> int:
+        """Start ``work(store)`` (or ``work(store, report)`` when ``progress`` is given).
+
+        ``done(result)`` or ``failed(sentence)`` runs on the main thread.
+        """
+        return self._start(self.folder, work, _Pending(done, failed, progress))
+
+    @overload
+    def compute(self, work: Callable[[], T], done: Callable[[T], object],
+                failed: Callable[[str], object] | None = None,
+                progress: None = None) -> int: ...
+
+    @overload
+    def compute(self, work: Callable[[Report], T], done: Callable[[T], object],
+                failed: Callable[[str], object] | None,
+                progress: Callable[[int, int], object]) -> int: ...
+
+    def compute(self, work: Callable[..., T], done: Callable[[T], object],
+                failed: Callable[[str], object] | None = None,
+                progress: Callable[[int, int], object] | None = None) -> int:
         """Start ``work()`` (no database) off the UI thread; ``done(result)`` on the main thread.
 
         With ``progress`` the work is called as ``work(report)``, as in ``run``.
         """
+        return self._start(None, work, _Pending(done, failed, progress))
+
+    def _start(self, folder: Path | None, work: Callable[..., object],
+               pending: _Pending[Any]) -> int:
         number = next(self._numbers)
-        self._pending[number] = (done, failed, progress)
-        self.pool.start(_Task(number, None, work, self._signals, progress is not None))
+        self._pending[number] = pending
+        self.pool.start(_Task(number, folder, work, self._signals, pending.progress is not None))
         return number
 
     def busy(self) -> bool:
@@ -109,19 +147,18 @@ class Runner(QObject):
 
     @Slot(int, int, object)
     def _finished(self, number: int, ok: int, payload: object) -> None:
-        done, failed, _ = self._pending.pop(number, (None, None, None))
-        if ok and done:
-            done(payload)
-        elif not ok:
-            if failed:
-                failed(str(payload))
-            else:
-                self.error.emit(str(payload))
+        pending = self._pending.pop(number, None)
+        if pending is None:
+            return
+        if ok:
+            pending.done(payload)
+        elif pending.failed:
+            pending.failed(str(payload))
+        else:
+            self.error.emit(str(payload))
 
     @Slot(int, int, int)
     def _progress(self, number: int, done_: int, total: int) -> None:
         entry = self._pending.get(number)
-        if entry and entry[2]:
-            entry[2](done_, total)
-
-    error = Signal(str)
+        if entry and entry.progress:
+            entry.progress(done_, total)
