@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.notices import boards
-from ui.tasks import Runner
+from app.store import Store
+from ui.page import Page
+from ui.tasks import Changes, Runner
 from ui.widgets import stacked
 
 THUMB = 96
@@ -37,16 +38,16 @@ def _thumbnails(paths: list[str]) -> dict[str, QImage]:
     return out
 
 
-class BoardsPage(QWidget):
+class BoardsPage(Page):
     """Each board, what hangs on it, and what must come down."""
 
     open_notice = Signal(str)
-    changed = Signal()
     shown = Signal()
+    #: The boards (the villages are 设置) and what hangs on them.
+    cares = Changes.SETTINGS | Changes.NOTICES | Changes.POSTINGS
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.rows: list[boards.Hanging] = []
         title = QLabel("公开栏")
         title.setObjectName("pageTitle")
@@ -85,7 +86,7 @@ class BoardsPage(QWidget):
         """Reload the boards and their postings in the background."""
         include = self.include_down.isChecked()
 
-        def work(store: object) -> tuple[list[str], list[boards.Hanging]]:
+        def work(store: Store) -> tuple[list[str], list[boards.Hanging]]:
             return ([b.name for b in boards.list_boards(store)],
                     boards.hanging(store, include_down=include))
 
@@ -152,9 +153,6 @@ class BoardsPage(QWidget):
         notice_id = item.data(1, Qt.ItemDataRole.UserRole)
         board = item.data(0, Qt.ItemDataRole.UserRole)
 
-        def done(_r: object) -> None:
-            self.refresh()
-            self.changed.emit()
-
-        self.runner.run(lambda s: boards.take_down(s, notice_id, board), done,
-                        lambda m: QMessageBox.warning(self, "未能记录", m))
+        self.runner.run(lambda s: boards.take_down(s, notice_id, board), lambda _r: self.refresh(),
+                        lambda m: QMessageBox.warning(self, "未能记录", m),
+                        changes=Changes.POSTINGS, origin=self)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.catalog import domains, search
@@ -35,7 +34,8 @@ from app.township import get_township
 from ui.catalog_model import ItemTableModel
 from ui.import_dialog import ImportDialog
 from ui.item_detail import item_html
-from ui.tasks import Runner
+from ui.page import Page
+from ui.tasks import Changes, Runner
 from ui.widgets import stacked
 
 SEARCH_DELAY_MS = 200
@@ -46,17 +46,18 @@ MAX_COLUMN = 220
 PLACEHOLDER = "<p style='color:#777'>选择一个事项查看全部内容。</p>"
 
 
-class CatalogPage(QWidget):
+class CatalogPage(Page):
     """The township's standard disclosure catalog."""
 
-    changed = Signal()
     items_shown = Signal()
     draft_requested = Signal(str, str)
     detail_shown = Signal()
 
+    #: The domains and items (a county catalog applied from 同步 changes them).
+    cares = Changes.CATALOG
+
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self._request = 0
         self.current_domain: str | None = None
 
@@ -270,9 +271,9 @@ class CatalogPage(QWidget):
             self.status.setText(f"已隐藏领域「{name}」，勾选“显示已隐藏领域”可恢复。" if hidden
                                 else f"已恢复显示领域「{name}」。")
             self.refresh()
-            self.changed.emit()
 
-        self.runner.run(lambda s: domains.set_hidden(s, name, hidden), done)
+        self.runner.run(lambda s: domains.set_hidden(s, name, hidden), done,
+                        changes=Changes.CATALOG, origin=self)
 
     # -- files ------------------------------------------------------------------
 
@@ -284,7 +285,7 @@ class CatalogPage(QWidget):
         if not path:
             return None
         dialog = ImportDialog(self.runner, Path(path), self)
-        dialog.imported.connect(lambda: (self.refresh(), self.changed.emit()))
+        dialog.imported.connect(self.refresh)
         dialog.open()
         return dialog
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -18,8 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.overview import Overview, overview
-from ui.tasks import Runner
+from app.store import Store
+from ui.page import Page
+from ui.tasks import Changes, Runner
+
+if TYPE_CHECKING:
+    from app.reports.overview import Overview
 
 YEAR_NOTES = {
     "内置": "程序自带国务院安排",
@@ -34,17 +39,27 @@ def unknown_year_warning(years: list[int]) -> str:
     return f"{names}年节假日安排尚未载入，涉及该年的期限按周一至周五计算，可能与官方安排不符。"
 
 
-class DashboardPage(QWidget):
+def read_overview(store: Store) -> Overview:
+    """What the 工作台 shows, read in the worker (which also imports it, off the UI thread)."""
+    from app.reports.overview import overview
+
+    return overview(store)
+
+
+class DashboardPage(Page):
     """The first screen the clerk sees."""
 
     go_settings = Signal()
     go_catalog = Signal()
     open_notice = Signal(str)
     open_request = Signal(str)
+    #: The overview just shown (the window takes its title from it).
+    overview_shown = Signal(object)
+    #: Township, catalog, calendar, and the due work of every other part.
+    cares = Changes.ALL
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.title = QLabel("工作台")
         self.title.setObjectName("pageTitle")
         self.township = QLabel("正在打开数据……")
@@ -110,7 +125,7 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read the overview in the background."""
-        self.runner.run(overview, self.show_overview)
+        self.runner.run(read_overview, self.show_overview)
 
     def show_overview(self, data: Overview) -> None:
         """Fill the page from an overview."""
@@ -136,6 +151,7 @@ class DashboardPage(QWidget):
         if unknown:
             self.warning.setText(unknown_year_warning(unknown))
         self.warning_row.setVisible(bool(unknown))
+        self.overview_shown.emit(data)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         # A line points at a notice or at a 依申请公开 request.

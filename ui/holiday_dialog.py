@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import workdays
 from app.store import Store
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 from ui.widgets import dialog_buttons
 
 STATUS = {
@@ -98,4 +98,5 @@ class HolidayDialog(QDialog):
             self.saved.emit()
             self.accept()
 
-        self.runner.run(lambda s: workdays.load_arrangement(s, data, "手工录入"), done, failed)
+        self.runner.run(lambda s: workdays.load_arrangement(s, data, "手工录入"), done, failed,
+                        changes=Changes.SETTINGS, origin=self)

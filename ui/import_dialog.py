@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.catalog import domains
 from app.catalog.importing import CatalogSource, FileSource, ImportReport, import_catalog
 from app.store import Store
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 from ui.widgets import dialog_buttons
 
 ACTIONS = {"added": "新增", "changed": "更新", "unchanged": "不变", "retired": "停用"}
@@ -158,7 +158,8 @@ class ImportDialog(QDialog):
                 self._progress(n, total)
 
         self._busy()
-        self.runner.run(work, finished, refused, progress)
+        self.runner.run(work, finished, refused, progress,
+                        changes=Changes.NONE if dry_run else Changes.CATALOG, origin=self)
 
     def preview(self) -> None:
         """Run the import as a dry run (nothing is written) and show what it would do."""

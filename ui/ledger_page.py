@@ -36,7 +36,8 @@ from app.reports.annual_figures import FIRST_YEAR
 from app.store import Store
 from ui.annual_report_dialog import AnnualReportDialog
 from ui.charts import OTHER, OVERDUE, Bar, BarChart, Rate, RateChart, Series, percent
-from ui.tasks import Runner
+from ui.page import Page
+from ui.tasks import Changes, Runner
 from ui.widgets import say
 
 if TYPE_CHECKING:
@@ -87,8 +88,12 @@ class Tile(QFrame):
         return self.value.text()
 
 
-class LedgerPage(QWidget):
+class LedgerPage(Page):
     """The 台账 page: filters, figures, charts, the notice rows, and the export buttons."""
+
+    #: The 台账 counts what every other part changes; its reads are cheap, in the
+    #: background, and a stale one is dropped.
+    cares = Changes.ALL
 
     #: A view has been drawn (tests and screenshots wait for it).
     loaded = Signal()
@@ -96,8 +101,7 @@ class LedgerPage(QWidget):
     written = Signal(str)
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.view: LedgerView | None = None
         self._generation = 0
 

@@ -1,10 +1,16 @@
-"""The main window: navigation on the left, one page at a time on the right."""
+"""The main window: navigation on the left, one page at a time on the right.
+
+Pages refresh themselves when the desk changes (:mod:`ui.page`); the window
+only opens pages and passes "open this notice" between them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,21 +21,75 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.overview import Overview, overview
 from app.township import set_township
-from ui.boards_page import BoardsPage
-from ui.catalog_page import CatalogPage
-from ui.dashboard_page import DashboardPage
-from ui.first_run import FirstRunDialog
-from ui.ledger_page import LedgerPage
-from ui.notices_page import NoticesPage
-from ui.requests_page import RequestsPage
-from ui.settings_page import SettingsPage
-from ui.sync_page import SyncPage
-from ui.tasks import Runner
+from ui.dashboard_page import DashboardPage, read_overview
+from ui.page import Page
+from ui.tasks import Changes, Runner
+
+if TYPE_CHECKING:
+    from app.reports.overview import Overview
+    from ui.boards_page import BoardsPage
+    from ui.catalog_page import CatalogPage
+    from ui.ledger_page import LedgerPage
+    from ui.notices_page import NoticesPage
+    from ui.requests_page import RequestsPage
+    from ui.settings_page import SettingsPage
+    from ui.sync_page import SyncPage
 
 #: The parts of the desk, in the clerk's order.
 NAV = ("工作台", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账", "设置")
+#: While something waits for the county, the desk tries again this often on its own
+#: (the client itself retries within a send).
+AUTO_RETRY_MS = 10 * 60 * 1000
+
+
+def _catalog(runner: Runner) -> Page:
+    from ui.catalog_page import CatalogPage
+
+    return CatalogPage(runner)
+
+
+def _notices(runner: Runner) -> Page:
+    from ui.notices_page import NoticesPage
+
+    return NoticesPage(runner)
+
+
+def _boards(runner: Runner) -> Page:
+    from ui.boards_page import BoardsPage
+
+    return BoardsPage(runner)
+
+
+def _requests(runner: Runner) -> Page:
+    from ui.requests_page import RequestsPage
+
+    return RequestsPage(runner)
+
+
+def _sync(runner: Runner) -> Page:
+    from ui.sync_page import SyncPage
+
+    return SyncPage(runner)
+
+
+def _ledger(runner: Runner) -> Page:
+    from ui.ledger_page import LedgerPage
+
+    return LedgerPage(runner)
+
+
+def _settings(runner: Runner) -> Page:
+    from ui.settings_page import SettingsPage
+
+    return SettingsPage(runner)
+
+
+#: How each page but 工作台 is made, when it is first needed.
+BUILDERS: dict[str, Callable[[Runner], Page]] = {
+    "公开目录": _catalog, "公开信息": _notices, "公开栏": _boards, "依申请公开": _requests,
+    "同步": _sync, "台账": _ledger, "设置": _settings,
+}
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +104,7 @@ class MainWindow(QMainWindow):
         self.runner = Runner(folder, self)
         self.runner.error.connect(self.show_error)
         self.overview: Overview | None = None
+        self._ready = False
         self.setWindowTitle("乡镇政务公开工作台")
         self._fit_to_screen()
 
@@ -53,45 +114,15 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.pages = QStackedWidget()
         self.dashboard = DashboardPage(self.runner)
-        self.catalog = CatalogPage(self.runner)
-        self.settings = SettingsPage(self.runner)
-        self.notices = NoticesPage(self.runner)
-        self.boards = BoardsPage(self.runner)
-        self.sync = SyncPage(self.runner)
-        self.requests = RequestsPage(self.runner)
-        self.ledger = LedgerPage(self.runner)
-        by_name: dict[str, QWidget] = {
-            "工作台": self.dashboard, "公开目录": self.catalog, "公开信息": self.notices,
-            "公开栏": self.boards, "依申请公开": self.requests, "同步": self.sync,
-            "台账": self.ledger, "设置": self.settings,
-        }
+        self.dashboard.overview_shown.connect(self._shown)
+        self._built: dict[str, Page] = {"工作台": self.dashboard}
         for name in NAV:
-            self.pages.addWidget(by_name[name])
+            # Until a page is built, an empty stand-in keeps its place in the stack.
+            self.pages.addWidget(self._built.get(name) or QWidget())
+        self._connect(self.dashboard)
+        for name in BUILDERS:
+            self.page(name)
         self.nav.currentRowChanged.connect(self._switch)
-        self.dashboard.go_settings.connect(lambda: self.show_page("设置"))
-        self.dashboard.go_catalog.connect(lambda: self.show_page("公开目录"))
-        self.settings.changed.connect(self.refresh)
-        self.catalog.changed.connect(self.dashboard.refresh)
-        self.catalog.draft_requested.connect(self._draft)
-        self.notices.changed.connect(self.dashboard.refresh)
-        self.dashboard.open_notice.connect(self.open_notice)
-        self.dashboard.open_request.connect(self.open_request)
-        self.requests.changed.connect(self.dashboard.refresh)
-        self.boards.open_notice.connect(self.open_notice)
-        self.boards.changed.connect(self.dashboard.refresh)
-        self.notices.changed.connect(self.boards.refresh)
-        self.settings.changed.connect(self.boards.refresh)
-        self.sync.open_notice.connect(self.open_notice)
-        self.sync.changed.connect(self.dashboard.refresh)
-        self.sync.changed.connect(self.notices.refresh)
-        self.sync.catalog_changed.connect(self.catalog.refresh)
-        self.sync.catalog_changed.connect(self.dashboard.refresh)
-        self.notices.changed.connect(self.sync.refresh)
-        # The 台账 counts what every other page changes; its reads are cheap and run
-        # in the background, and a stale one is dropped.
-        for page in (self.notices, self.requests, self.boards, self.sync, self.catalog,
-                     self.settings):
-            page.changed.connect(self.ledger.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -108,6 +139,77 @@ class MainWindow(QMainWindow):
             "#domains::item { padding: 3px 4px; }"
         )
         self.nav.setCurrentRow(0)
+        self.auto_sync = QTimer(self)
+        self.auto_sync.setInterval(AUTO_RETRY_MS)
+        self.auto_sync.timeout.connect(lambda: self.sync.retry_if_waiting())
+
+    # -- pages ------------------------------------------------------------------------
+
+    def page(self, name: str) -> Page:
+        """The page of that navigation name, built now if it was not yet."""
+        built = self._built.get(name)
+        if built is not None:
+            return built
+        page = BUILDERS[name](self.runner)
+        self._built[name] = page
+        index = NAV.index(name)
+        stand_in = self.pages.widget(index)
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self._connect(page)
+        if self._ready:
+            page.refresh()
+        return page
+
+    def _connect(self, page: Page) -> None:
+        # Pages ask the window to open a notice, a request or another page; any page
+        # that has such a signal is heard, so a new page needs nothing here.
+        for signal, slot in (("open_notice", self.open_notice),
+                             ("open_request", self.open_request),
+                             ("draft_requested", self._draft),
+                             ("go_settings", lambda: self.show_page("设置")),
+                             ("go_catalog", lambda: self.show_page("公开目录"))):
+            instance = getattr(page, signal, None)
+            if isinstance(instance, SignalInstance):
+                instance.connect(slot)
+
+    @property
+    def catalog(self) -> CatalogPage:
+        """公开目录."""
+        return cast("CatalogPage", self.page("公开目录"))
+
+    @property
+    def notices(self) -> NoticesPage:
+        """公开信息."""
+        return cast("NoticesPage", self.page("公开信息"))
+
+    @property
+    def boards(self) -> BoardsPage:
+        """公开栏."""
+        return cast("BoardsPage", self.page("公开栏"))
+
+    @property
+    def requests(self) -> RequestsPage:
+        """依申请公开."""
+        return cast("RequestsPage", self.page("依申请公开"))
+
+    @property
+    def sync(self) -> SyncPage:
+        """同步."""
+        return cast("SyncPage", self.page("同步"))
+
+    @property
+    def ledger(self) -> LedgerPage:
+        """台账."""
+        return cast("LedgerPage", self.page("台账"))
+
+    @property
+    def settings(self) -> SettingsPage:
+        """设置."""
+        return cast("SettingsPage", self.page("设置"))
+
+    # -- window -----------------------------------------------------------------------
 
     def _fit_to_screen(self) -> None:
         # Office PCs are often 1366×768 with a taskbar: never open taller than the screen.
@@ -125,30 +227,30 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the data folder in the background and fill the first screen."""
-        self.runner.run(overview, self._loaded, self.first_screen_failed.emit)
+        self.runner.run(read_overview, self._loaded, self.first_screen_failed.emit)
 
     def refresh(self) -> None:
-        """Re-read the overview after settings or the catalog changed."""
-        self.runner.run(overview, self._shown)
+        """Re-read the overview (the 工作台 and the window's title)."""
+        self.dashboard.refresh()
 
     def _loaded(self, data: Overview) -> None:
-        self._shown(data)
+        self.dashboard.show_overview(data)
+        self._ready = True
         self.first_screen_ready.emit()
-        self.catalog.refresh()
-        self.settings.refresh()
-        self.notices.refresh()
-        self.boards.refresh()
-        self.sync.refresh()
-        self.requests.refresh()
-        self.ledger.refresh()
+        # Pages opened before the data folder was ready read it now.
+        for page in self._built.values():
+            if page is not self.dashboard:
+                page.refresh()
+        self.auto_sync.start()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data
         name = f"{data.township.county}{data.township.township}"
         self.setWindowTitle("乡镇政务公开工作台" + (f" — {name}" if name else ""))
-        self.dashboard.show_overview(data)
 
     def _switch(self, row: int) -> None:
+        if 0 <= row < len(NAV):
+            self.page(NAV[row])
         self.pages.setCurrentIndex(row)
 
     def _draft(self, item_id: str, title: str) -> None:
@@ -175,11 +277,11 @@ class MainWindow(QMainWindow):
 
     def ask_township(self) -> None:
         """The first-run questions: township, county, 监督电话."""
+        from ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self)
         if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
             return
         township, county, phone = dialog.values()
-        self.runner.run(lambda s: set_township(s, township, county, phone),
-                        lambda _info: (self.refresh(), self.settings.refresh()))
-
-
+        self.runner.run(lambda s: set_township(s, township, county, phone), lambda _info: None,
+                        changes=Changes.SETTINGS, origin=self)

@@ -23,33 +23,35 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from app import clock
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
 from app.notices import boards, drafts, review
 from app.notices.drafts import CheckResult, EditorState, check_text, finding_lines
+from app.store import Store
 from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
+from ui.page import Page
 from ui.print_dialog import PrintPreviewDialog
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 from ui.widgets import stacked
 
 CHECK_DELAY_MS = 300
 
 
-class NoticesPage(QWidget):
+class NoticesPage(Page):
     """The list of notices and the editor of the chosen one."""
 
-    changed = Signal()
     loaded = Signal()
     checked = Signal()
     opened = Signal(str)
 
+    #: Notices change here; from elsewhere only the county's answers (同步) change them.
+    cares = Changes.COUNTY
+
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.state: EditorState | None = None
         self._check_number = 0
         self._want: str | None = None
@@ -305,7 +307,6 @@ class NoticesPage(QWidget):
         self.message.setStyleSheet("")
         self.message.setText(text)
         self.refresh()
-        self.changed.emit()
 
     def _failed(self, message: str) -> None:
         self.message.setText(message)
@@ -319,7 +320,8 @@ class NoticesPage(QWidget):
         body = self.body_edit.toPlainText()
         self.message.setStyleSheet("")
         self.runner.run(lambda s: drafts.edit_notice(s, notice_id, title, body),
-                        lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed)
+                        lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed,
+                        changes=Changes.NOTICES, origin=self)
 
     def mask(self) -> None:
         """Save, then mask every finding in a new revision."""
@@ -328,12 +330,12 @@ class NoticesPage(QWidget):
         notice_id, title = self.state.notice.id, self.title_edit.text()
         body = self.body_edit.toPlainText()
 
-        def work(store: object) -> int:
+        def work(store: Store) -> int:
             drafts.edit_notice(store, notice_id, title, body)
             return drafts.mask_notice(store, notice_id)[1]
 
         self.runner.run(work, lambda count: self._after(f"已遮盖 {count} 处个人信息。"),
-                        self._failed)
+                        self._failed, changes=Changes.NOTICES, origin=self)
 
     def review_step(self, returning: bool) -> None:
         """Record one review step (or send the notice back)."""
@@ -348,13 +350,14 @@ class NoticesPage(QWidget):
             reviewer, opinion, marks = dialog.values()
             if returning:
                 self.runner.run(lambda s: review.send_back(s, notice_id, reviewer, opinion),
-                                lambda _r: self._after("已退回修改。"), self._failed)
+                                lambda _r: self._after("已退回修改。"), self._failed,
+                                changes=Changes.NOTICES, origin=self)
             else:
                 self.runner.run(
                     lambda s: review.approve(s, notice_id, reviewer, opinion, marks),
                     lambda r: self._after(f"{r.step}通过。" + ("审核完成。" if r.approved else
                                                             f"下一步：{'、'.join(r.remaining)}。")),
-                    self._failed)
+                    self._failed, changes=Changes.NOTICES, origin=self)
 
         self.runner.run(review.review_steps, ask)
 
@@ -371,7 +374,8 @@ class NoticesPage(QWidget):
             board, day, photo = dialog.values()
             self.runner.run(
                 lambda s: boards.post(s, notice_id, board, day, Path(photo) if photo else None),
-                lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed)
+                lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed,
+                changes=Changes.NOTICES | Changes.POSTINGS, origin=self)
 
         self.runner.run(lambda s: [b.name for b in boards.list_boards(s)], ask)
 
@@ -437,11 +441,11 @@ class NoticesPage(QWidget):
     def create(self, item_id: str, kind: str, formed: str) -> None:
         """Draft a notice in the background and open it."""
         def done(n: drafts.Notice) -> None:
-            self.changed.emit()
             self.refresh(select=n.id)
 
         self.runner.run(lambda s: drafts.create_notice(s, item_id, kind=kind, formed=formed),
-                        done, lambda m: QMessageBox.warning(self, "未能起草", m))
+                        done, lambda m: QMessageBox.warning(self, "未能起草", m),
+                        changes=Changes.NOTICES, origin=self)
 
 
 

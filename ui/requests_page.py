@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,29 +17,27 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from app import clock
 from app.info_requests import cases
 from app.info_requests.cases import InfoRequest
 from app.info_requests.letters import available_kinds
+from app.store import Store
 from ui.letter_dialog import LetterDialog
+from ui.page import Page
 from ui.request_dialogs import AnswerDialog, AttachDialog, RegisterDialog, StepDialog
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 from ui.widgets import say, stacked
 
 RED = QColor("#b00020")
 
 
-class RequestsPage(QWidget):
+class RequestsPage(Page):
     """The register: a line per request, its clock in words, and buttons for each step."""
 
-    changed = Signal()
-
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.rows: list[InfoRequest] = []
         self._select: str | None = None
         title = QLabel("依申请公开")
@@ -175,13 +172,13 @@ class RequestsPage(QWidget):
 
     # -- steps ------------------------------------------------------------------------
 
-    def _apply(self, work: Callable[[Any], InfoRequest], done_text: str) -> None:
+    def _apply(self, work: Callable[[Store], InfoRequest], done_text: str) -> None:
         def done(request: InfoRequest) -> None:
             say(self.answer_line, done_text.format(id=request.id))
             self.refresh(select=request.id)
-            self.changed.emit()
 
-        self.runner.run(work, done, lambda message: say(self.answer_line, message, error=True))
+        self.runner.run(work, done, lambda message: say(self.answer_line, message, error=True),
+                        changes=Changes.REQUESTS, origin=self)
 
     def register(self) -> None:
         """Enter a new request."""

@@ -27,7 +27,8 @@ from app import workdays
 from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.holiday_dialog import HolidayDialog
-from ui.tasks import Runner
+from ui.page import Page
+from ui.tasks import Changes, Runner
 from ui.template_box import TemplateBox
 from ui.widgets import say
 from ui.workflow_box import WorkflowBox
@@ -40,15 +41,15 @@ STATUS_NOTES = {
 }
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     """The township's settings."""
 
-    changed = Signal()
     loaded = Signal()
+    #: The township's name comes from the first-run questions too.
+    cares = Changes.SETTINGS
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         title = QLabel("设置")
         title.setObjectName("pageTitle")
 
@@ -97,7 +98,6 @@ class SettingsPage(QWidget):
         calendar_layout.addWidget(self.calendar_message)
 
         self.workflow = WorkflowBox(runner)
-        self.workflow.saved.connect(self.changed.emit)
         self.templates = TemplateBox(runner)
         # The page is taller than a small office screen: it scrolls, the title stays.
         inner = QWidget()
@@ -158,13 +158,13 @@ class SettingsPage(QWidget):
         def done(_info: Township) -> None:
             self.save_button.setEnabled(True)
             say(self.message, "已保存。")
-            self.changed.emit()
 
         def failed(message: str) -> None:
             self.save_button.setEnabled(True)
             say(self.message, message, error=True)
 
-        self.runner.run(lambda s: set_township(s, township, county, phone), done, failed)
+        self.runner.run(lambda s: set_township(s, township, county, phone), done, failed,
+                        changes=Changes.SETTINGS, origin=self)
 
     def selected_year(self) -> int:
         """The year chosen in the list (next year by default)."""
@@ -193,9 +193,9 @@ class SettingsPage(QWidget):
         def failed(message: str) -> None:
             say(self.calendar_message, message, error=True)
 
-        self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done, failed)
+        self.runner.run(lambda s: workdays.load_arrangement_file(s, Path(path)), done, failed,
+                        changes=Changes.SETTINGS, origin=self)
 
     def _calendar_changed(self) -> None:
         self.refresh(fields=False)
-        self.changed.emit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
 from app.store import Store
 from app.sync import attached_sheets, catalog_offers, exchange, outbox
 from ui.import_dialog import ImportDialog
-from ui.tasks import Runner
+from ui.page import Page
+from ui.tasks import Changes, Runner
 from ui.widgets import dialog_buttons, say
 
 NOTICE_ROLE = Qt.ItemDataRole.UserRole
-#: While something waits, try again this often on its own (the client retries within a send).
-AUTO_RETRY_MS = 10 * 60 * 1000
 
 
 class LoginDialog(QDialog):
@@ -93,17 +92,16 @@ class LoginDialog(QDialog):
         self.runner.run(work, lambda _hello: self.accept(), failed)
 
 
-class SyncPage(QWidget):
+class SyncPage(Page):
     """Last sync, queued and in-flight notices, county returns, 立即同步 and 导出到U盘."""
 
-    changed = Signal()
-    catalog_changed = Signal()
     loaded = Signal()
     open_notice = Signal(str)
+    #: Approving, editing or withdrawing a notice changes what waits for the county.
+    cares = Changes.NOTICES
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__()
-        self.runner = runner
+        super().__init__(runner)
         self.server = self.ca_cert = self.proxy = ""
         self._stop: threading.Event | None = None
         title = QLabel("同步")
@@ -179,10 +177,6 @@ class SyncPage(QWidget):
         layout.addWidget(self.offer_box)
         layout.addWidget(returned_box, 1)
         self._busy = False
-        self.auto = QTimer(self)
-        self.auto.setInterval(AUTO_RETRY_MS)
-        self.auto.timeout.connect(self._auto_retry)
-        self.auto.start()
 
     def refresh(self) -> None:
         """Read the outbox and the county's answers in the background."""
@@ -247,15 +241,13 @@ class SyncPage(QWidget):
             say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
                 f"{pulled.replies} 条（退回 {pulled.returned} 条）。{offered}")
             self.refresh()
-            self.changed.emit()
 
         def failed(text: str) -> None:
             self._syncing_over()
             say(self.done, text, error=not stop.is_set())
             self.refresh()
-            self.changed.emit()
 
-        self.runner.run(work, finished, failed, progress)
+        self.runner.run(work, finished, failed, progress, changes=Changes.COUNTY, origin=self)
 
     def stop(self) -> None:
         """Ask the running sync to stop at its next call or retry; nothing queued is lost.
@@ -274,9 +266,18 @@ class SyncPage(QWidget):
         self.stop_button.setVisible(False)
         self._set_busy(False)
 
-    def _auto_retry(self) -> None:
-        if not self._busy and self.server and self.queued.text() not in ("", "0 条"):
-            self.sync_now()
+    def retry_if_waiting(self) -> None:
+        """Sync now if a county is set and something waits (the window asks every ten minutes).
+
+        The status is read afresh first: the page may have been built a moment ago.
+        """
+        def read(status: outbox.SyncStatus) -> None:
+            self._show(status)
+            if not self._busy and status.server and status.queued:
+                self.sync_now()
+
+        if not self._busy:
+            self.runner.run(outbox.sync_status, read)
 
     def export(self, path: str | None = None) -> None:
         """Write everything waiting to a file for a USB stick."""
@@ -329,7 +330,6 @@ class SyncPage(QWidget):
     def _catalog_applied(self) -> None:
         say(self.done, "已采用县里发来的目录。")
         self.refresh()
-        self.catalog_changed.emit()
 
     def decline_catalog(self) -> None:
         """Set the county's revision aside; the catalog stays as it is."""

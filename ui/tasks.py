@@ -5,10 +5,16 @@ function of a store, run in Qt's thread pool on its own SQLite connection
 (connections belong to the thread that opened them), and its result, typed
 by what the function returns, or its one-sentence error comes back to the
 main thread by a queued signal.
+
+An operation that writes says what it wrote (:class:`Changes`); when it ends
+the runner announces that once, on :attr:`Runner.desk_changed`, and every page
+that reads those parts of the desk reads them again (as Anki's
+``operation_did_execute`` hook does). Nobody wires one page to another.
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
 import logging
 from collections.abc import Callable
@@ -27,6 +33,23 @@ UNEXPECTED = "操作未完成，详情已写入日志。"
 T = TypeVar("T")
 #: How work tells its progress: ``report(done, total)``, called from the worker thread.
 Report = Callable[[int, int], None]
+
+
+class Changes(enum.Flag):
+    """The parts of the desk an operation may have written, for the pages that read them."""
+
+    NONE = 0
+    #: The township, review steps, villages and their boards, templates, holiday years.
+    SETTINGS = enum.auto()
+    CATALOG = enum.auto()
+    #: Drafts, revisions, review steps, withdrawals: a notice's text or status.
+    NOTICES = enum.auto()
+    #: What hangs on which board: postings and takedowns.
+    POSTINGS = enum.auto()
+    REQUESTS = enum.auto()
+    #: What the county has and said: the outbox, batches, replies.
+    COUNTY = enum.auto()
+    ALL = SETTINGS | CATALOG | NOTICES | POSTINGS | REQUESTS | COUNTY
 
 
 class _Signals(QObject):
@@ -78,11 +101,16 @@ class _Pending(Generic[T]):
     done: Callable[[T], object]
     failed: Callable[[str], object] | None
     progress: Callable[[int, int], object] | None
+    changes: Changes
+    origin: object
 
 
 class Runner(QObject):
     """Runs operations on a data folder in the background, one callback each on the main thread."""
 
+    #: An operation ended that may have written these parts of the desk
+    #: (:class:`Changes`); the second argument is whoever started it (or None).
+    desk_changed = Signal(object, object)
     #: A failed operation that named no ``failed`` callback: its one sentence.
     error = Signal(str)
 
@@ -99,21 +127,29 @@ class Runner(QObject):
 
     @overload
     def run(self, work: Callable[[Store], T], done: Callable[[T], object],
-            failed: Callable[[str], object] | None = None, progress: None = None) -> int: ...
+            failed: Callable[[str], object] | None = None, progress: None = None, *,
+            changes: Changes = Changes.NONE, origin: object = None) -> int: ...
 
     @overload
     def run(self, work: Callable[[Store, Report], T], done: Callable[[T], object],
-            failed: Callable[[str], object] | None,
-            progress: Callable[[int, int], object]) -> int: ...
+            failed: Callable[[str], object] | None, progress: Callable[[int, int], object], *,
+            changes: Changes = Changes.NONE, origin: object = None) -> int: ...
 
     def run(self, work: Callable[..., T], done: Callable[[T], object],
             failed: Callable[[str], object] | None = None,
-            progress: Callable[[int, int], object] | None = None) -> int:
+            progress: Callable[[int, int], object] | None = None, *,
+            changes: Changes = Changes.NONE, origin: object = None) -> int:
         """Start ``work(store)`` (or ``work(store, report)`` when ``progress`` is given).
 
-        ``done(result)`` or ``failed(sentence)`` runs on the main thread.
+        ``done(result)`` or ``failed(sentence)`` runs on the main thread; then,
+        if the work may write, ``changes`` names what, and ``origin`` (the page
+        that asked) is told apart from the pages that should read again. They
+        are announced whether it succeeded or not: a refused write changed
+        nothing and costs a cheap read, but a push that failed half-way has
+        committed its first batches.
         """
-        return self._start(self.folder, work, _Pending(done, failed, progress))
+        return self._start(self.folder, work, _Pending(
+            done, failed, progress, changes, origin))
 
     @overload
     def compute(self, work: Callable[[], T], done: Callable[[T], object],
@@ -132,7 +168,7 @@ class Runner(QObject):
 
         With ``progress`` the work is called as ``work(report)``, as in ``run``.
         """
-        return self._start(None, work, _Pending(done, failed, progress))
+        return self._start(None, work, _Pending(done, failed, progress, Changes.NONE, None))
 
     def _start(self, folder: Path | None, work: Callable[..., object],
                pending: _Pending[Any]) -> int:
@@ -145,6 +181,11 @@ class Runner(QObject):
         """Whether any operation is still running."""
         return bool(self._pending)
 
+    def announce(self, changes: Changes, origin: object = None) -> None:
+        """Tell every page that ``changes`` were written (by ``origin``, if it is a page)."""
+        if changes:
+            self.desk_changed.emit(changes, origin)
+
     @Slot(int, int, object)
     def _finished(self, number: int, ok: int, payload: object) -> None:
         pending = self._pending.pop(number, None)
@@ -156,6 +197,7 @@ class Runner(QObject):
             pending.failed(str(payload))
         else:
             self.error.emit(str(payload))
+        self.announce(pending.changes, pending.origin)
 
     @Slot(int, int, int)
     def _progress(self, number: int, done_: int, total: int) -> None:

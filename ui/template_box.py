@@ -25,7 +25,7 @@ from app.notices.templates import (
 )
 from app.printing.output import PAPER_SIZES
 from app.store import Store
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 from ui.widgets import say
 
 #: Labels clerks use for the phone line; the box stays editable for any other.
@@ -115,13 +115,15 @@ class TemplateBox(QGroupBox):
         """Save the shown kind's fields; a refused value changes nothing."""
         kind, values = self.kind.currentText(), self._values()
         self.runner.run(lambda s: (set_template(s, kind, values), township_changes(s, kind)),
-                        lambda data: self._done(data, "模板已保存。"), self._failed)
+                        lambda data: self._done(data, "模板已保存。"), self._failed,
+                        changes=Changes.SETTINGS, origin=self)
 
     def reset(self) -> None:
         """Go back to the shipped template for the shown kind."""
         kind = self.kind.currentText()
         self.runner.run(lambda s: (reset_template(s, kind), township_changes(s, kind)),
-                        lambda data: self._done(data, "已恢复默认模板。"), self._failed)
+                        lambda data: self._done(data, "已恢复默认模板。"), self._failed,
+                        changes=Changes.SETTINGS, origin=self)
 
     def _done(self, data: tuple[Template, dict[str, str]], text: str) -> None:
         self._show(data)

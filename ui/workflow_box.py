@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.facts import REVIEW_STEPS
 from app.notices.workflow import Workflow, get_workflow, set_workflow
-from ui.tasks import Runner
+from ui.tasks import Changes, Runner
 
 
 class WorkflowBox(QGroupBox):
@@ -73,4 +73,5 @@ class WorkflowBox(QGroupBox):
             self.message.setStyleSheet("color: #b00020;")
             self.message.setText(message)
 
-        self.runner.run(lambda s: set_workflow(s, steps, villages, phones), done, failed)
+        self.runner.run(lambda s: set_workflow(s, steps, villages, phones), done, failed,
+                        changes=Changes.SETTINGS, origin=self)
