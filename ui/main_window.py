@@ -1,7 +1,10 @@
 """The main window: navigation on the left, one page at a time on the right.
 
-Pages refresh themselves when the desk changes (:mod:`ui.page`); the window
-only opens pages and passes "open this notice" between them.
+Only 工作台 is built at start; every other page is built (and its module
+imported) the first time it is shown or asked for, so the first screen
+appears without the catalog table, the print preview, the county client or
+the charts. Pages refresh themselves when the desk changes (:mod:`ui.page`);
+the window only opens pages and passes "open this notice" between them.
 """
 
 from __future__ import annotations
@@ -120,8 +123,6 @@ class MainWindow(QMainWindow):
             # Until a page is built, an empty stand-in keeps its place in the stack.
             self.pages.addWidget(self._built.get(name) or QWidget())
         self._connect(self.dashboard)
-        for name in BUILDERS:
-            self.page(name)
         self.nav.currentRowChanged.connect(self._switch)
 
         central = QWidget()
@@ -161,6 +162,10 @@ class MainWindow(QMainWindow):
         if self._ready:
             page.refresh()
         return page
+
+    def built(self) -> tuple[str, ...]:
+        """The navigation names of the pages built so far, in the order they were built."""
+        return tuple(self._built)
 
     def _connect(self, page: Page) -> None:
         # Pages ask the window to open a notice, a request or another page; any page

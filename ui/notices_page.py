@@ -55,6 +55,7 @@ class NoticesPage(Page):
         self.state: EditorState | None = None
         self._check_number = 0
         self._want: str | None = None
+        self._generation = 0
 
         title = QLabel("公开信息")
         title.setObjectName("pageTitle")
@@ -169,7 +170,15 @@ class NoticesPage(Page):
         """Reload the list in the background (and open ``select`` when it is there)."""
         self._want = select or (self.state.notice.id if self.state else None)
         status = self.status_filter.currentData() or None
-        self.runner.run(lambda s: drafts.list_notices(s, status), self._listed)
+        # Reads can finish out of order: only the newest one is shown.
+        self._generation += 1
+        generation = self._generation
+
+        def listed(rows: list[drafts.Notice]) -> None:
+            if generation == self._generation:
+                self._listed(rows)
+
+        self.runner.run(lambda s: drafts.list_notices(s, status), listed)
 
     def _listed(self, rows: list[drafts.Notice]) -> None:
         self._all = rows

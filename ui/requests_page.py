@@ -40,6 +40,7 @@ class RequestsPage(Page):
         super().__init__(runner)
         self.rows: list[InfoRequest] = []
         self._select: str | None = None
+        self._generation = 0
         title = QLabel("依申请公开")
         title.setObjectName("pageTitle")
         self.open_only = QCheckBox("只看未办结的")
@@ -102,8 +103,16 @@ class RequestsPage(Page):
         current = self.current()
         self._select = select or (current.id if current else None)
         open_only = self.open_only.isChecked()
-        self.runner.run(lambda s: cases.list_requests(s, open_only=open_only),
-                        self._loaded)
+        # Reads can finish out of order (the page is built and asked for a request at
+        # once): only the newest one is shown.
+        self._generation += 1
+        generation = self._generation
+
+        def loaded(rows: list[InfoRequest]) -> None:
+            if generation == self._generation:
+                self._loaded(rows)
+
+        self.runner.run(lambda s: cases.list_requests(s, open_only=open_only), loaded)
 
     def open_request(self, request_id: str) -> None:
         """Show one request (from a 工作台 line)."""
