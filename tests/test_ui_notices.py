@@ -28,7 +28,7 @@ def open_new_notice(window, qtbot, formed: str = "2026-11-20"):
     page = window.notices
     window.show_page("公开信息")
     with qtbot.waitSignal(page.checked, timeout=WAIT):
-        page.create("shjz-002", "公示", formed)
+        page.draft("shjz-002", "公示", formed)
     return page
 
 
@@ -58,7 +58,7 @@ def test_mask_then_review_then_post(configured_window, qtbot, monkeypatch) -> No
     with qtbot.waitSignal(page.changed, timeout=WAIT):
         page.save()
     with qtbot.waitSignal(page.changed, timeout=WAIT):
-        page.mask()
+        page.mask_personal_data()
     qtbot.waitUntil(lambda: page.state.notice.rev == 3 and
                     page.findings.item(0).text() == "未发现个人信息", timeout=WAIT)
     assert all(s not in page.body_edit.toPlainText() for s in secrets)

@@ -98,11 +98,12 @@ class AnnualReportDialog(QDialog):
                 grid.addWidget(QLabel(row), line, 0)
                 for c, column in enumerate(columns):
                     key = f"{row}.{column}"
+                    box: QSpinBox | QDoubleSpinBox
                     if key == FEE_KEY:
-                        box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox()
-                        box.setDecimals(4)
-                        box.setRange(0, MOST)
-                        box.setAlignment(Qt.AlignmentFlag.AlignRight)
+                        fee = box = QDoubleSpinBox()
+                        fee.setDecimals(4)
+                        fee.setRange(0, MOST)
+                        fee.setAlignment(Qt.AlignmentFlag.AlignRight)
                     else:
                         box = _count_box()
                     self.active[key] = box
@@ -150,8 +151,8 @@ class AnnualReportDialog(QDialog):
 
         body = QWidget()
         parts = QVBoxLayout(body)
-        for box in (active_box, register_box, cases_box):
-            parts.addWidget(box)
+        for group in (active_box, register_box, cases_box):
+            parts.addWidget(group)
         parts.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -213,7 +214,10 @@ class AnnualReportDialog(QDialog):
         manual = figures.manual
         for key, box in self.active.items():
             value = manual.active.get(key, 0)
-            box.setValue(float(value) if isinstance(box, QDoubleSpinBox) else int(value))
+            if isinstance(box, QDoubleSpinBox):
+                box.setValue(float(value))
+            else:
+                box.setValue(int(value))
         requests = figures.requests
         self.from_register.setChecked(not requests.carried_in_manual)
         for column, box in self.carried.items():

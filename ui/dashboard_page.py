@@ -137,8 +137,8 @@ class DashboardPage(Page):
             self.township.setText("尚未设置乡镇名称，请在“设置”中填写。")
         while self.catalog_grid.count():
             item = self.catalog_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         columns = 4
         for n, domain in enumerate(data.domains):
             label = QLabel(f"{escape(domain.name)}　<b>{domain.items}</b> 项")

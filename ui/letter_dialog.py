@@ -88,7 +88,8 @@ class LetterDialog(QDialog):
     def _update(self) -> None:
         ready = self.draft is not None and not self._busy
         self.kind.setEnabled(not self._busy)
-        self.buttons["reset"].setEnabled(ready and (self.draft.edited or self.dirty()))
+        edited = self.draft is not None and self.draft.edited
+        self.buttons["reset"].setEnabled(ready and (edited or self.dirty()))
         self.buttons["save"].setEnabled(ready and self.dirty())
         self.buttons["preview"].setEnabled(ready)
         self.buttons["keep"].setEnabled(ready)

@@ -49,7 +49,8 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
         print(f"无法使用数据文件夹，请确认它是一个可以写入的文件夹。（{exc}）", file=sys.stderr)
         return 1
     logs.setup(folder)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     # The ASCII name becomes the X11 window class and the desktop file name, matching
     # installer/gongkai.desktop, so menus and task bars pair the window with its
     # launcher and icon; people see the display name.

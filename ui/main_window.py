@@ -156,8 +156,9 @@ class MainWindow(QMainWindow):
         index = NAV.index(name)
         stand_in = self.pages.widget(index)
         self.pages.insertWidget(index, page)
-        self.pages.removeWidget(stand_in)
-        stand_in.deleteLater()
+        if stand_in is not None:
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
         self._connect(page)
         if self._ready:
             page.refresh()

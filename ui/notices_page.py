@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from app import clock
@@ -38,6 +39,21 @@ from ui.tasks import Changes, Runner
 from ui.widgets import stacked
 
 CHECK_DELAY_MS = 300
+
+
+class HistoryDialog(QDialog):
+    """The revisions of a notice: the list above, the chosen revision's text below."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("修改记录")
+        self.history_list = QListWidget()
+        self.history_text = QPlainTextEdit()
+        self.history_text.setReadOnly(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.history_list)
+        layout.addWidget(self.history_text, 1)
+        self.resize(640, 520)
 
 
 class NoticesPage(Page):
@@ -134,7 +150,7 @@ class NoticesPage(Page):
         self.print_button = QPushButton("打印预览…")
         self.print_button.setToolTip("看打印出来的样子，再打印或另存为PDF、Word")
         self.save_button.clicked.connect(self.save)
-        self.mask_button.clicked.connect(self.mask)
+        self.mask_button.clicked.connect(self.mask_personal_data)
         self.approve_button.clicked.connect(lambda: self.review_step(returning=False))
         self.return_button.clicked.connect(lambda: self.review_step(returning=True))
         self.post_button.clicked.connect(self.post)
@@ -216,7 +232,7 @@ class NoticesPage(Page):
             self.status_filter.setCurrentIndex(0)
             self.refresh(select=notice_id)
 
-    def _chosen(self, current: object) -> None:
+    def _chosen(self, current: QModelIndex | None) -> None:
         notice = self.model.notice(current.row()) if current is not None else None
         if notice is None:
             return
@@ -332,7 +348,7 @@ class NoticesPage(Page):
                         lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed,
                         changes=Changes.NOTICES, origin=self)
 
-    def mask(self) -> None:
+    def mask_personal_data(self) -> None:
         """Save, then mask every finding in a new revision."""
         if self.state is None:
             return
@@ -393,11 +409,8 @@ class NoticesPage(Page):
         if self.state is None:
             return None
         notice_id = self.state.notice.id
-        dialog = QDialog(self)
-        dialog.setWindowTitle("修改记录")
-        listing = QListWidget()
-        text = QPlainTextEdit()
-        text.setReadOnly(True)
+        dialog = HistoryDialog(self)
+        listing, text = dialog.history_list, dialog.history_text
         for r in self.state.revisions:
             when = r["at"][:16].replace("T", " ")
             listing.addItem(f"第{r['rev']}版　{when}　{r['author']}　{r['change']}")
@@ -417,11 +430,6 @@ class NoticesPage(Page):
             self.runner.run(lambda s: drafts.get_notice(s, notice_id, rev), shown)
 
         listing.currentRowChanged.connect(show)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(listing)
-        layout.addWidget(text, 1)
-        dialog.resize(640, 520)
-        dialog.history_list, dialog.history_text = listing, text  # for tests
         listing.setCurrentRow(0)
         dialog.open()
         return dialog
@@ -444,10 +452,10 @@ class NoticesPage(Page):
         if dialog.exec() != NewNoticeDialog.DialogCode.Accepted:
             return None
         kind, formed = dialog.values()
-        self.create(item_id, kind, formed)
+        self.draft(item_id, kind, formed)
         return dialog
 
-    def create(self, item_id: str, kind: str, formed: str) -> None:
+    def draft(self, item_id: str, kind: str, formed: str) -> None:
         """Draft a notice in the background and open it."""
         def done(n: drafts.Notice) -> None:
             self.refresh(select=n.id)

@@ -253,11 +253,12 @@ class PrintPreviewDialog(QDialog):
         self.qr_url.editingFinished.connect(self._qr_changed)
 
         options = QHBoxLayout()
-        for label, control, stretch in (("纸张", self.paper, 0), ("每张印", self.per_sheet, 0),
-                                        ("二维码网址", self.qr_url, 1),
-                                        ("份数", self.copies, 0)):
+        fields: tuple[tuple[str, QWidget, int], ...] = (
+            ("纸张", self.paper, 0), ("每张印", self.per_sheet, 0), ("二维码网址", self.qr_url, 1),
+            ("份数", self.copies, 0))
+        for label, field, stretch in fields:
             options.addWidget(QLabel(label))
-            options.addWidget(control, stretch)
+            options.addWidget(field, stretch)
             options.addSpacing(12)
 
         self.strip = PageStrip()

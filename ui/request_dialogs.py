@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
@@ -27,6 +28,26 @@ from app.facts import (
 from app.info_requests.deadlines import EXTENSION_MAX_WORKDAYS
 from ui.widgets import FormDialog, date_edit, iso_date
 
+
+class Registration(TypedDict):
+    """What :class:`RegisterDialog` asks: the keywords of app.info_requests.cases.register."""
+
+    applicant: str
+    applicant_type: str
+    received: str
+    content: str
+    channel: str
+    organisation_type: str | None
+    contact: str
+
+
+class Answer(TypedDict):
+    """What :class:`AnswerDialog` asks: the keywords of app.info_requests.cases.answer."""
+
+    outcome: str
+    item: str | None
+    reason: str
+    on: str
 
 class RegisterDialog(FormDialog):
     """Who asks, how and when the request came in, and what it asks for."""
@@ -65,7 +86,7 @@ class RegisterDialog(FormDialog):
             return "请填写申请公开的内容。"
         return ""
 
-    def values(self) -> dict[str, str | None]:
+    def values(self) -> Registration:
         """Keyword arguments for app.info_requests.cases.register."""
         organisation = (self.organisation.currentText()
                         if self.kind.currentText() == "法人或其他组织" else None)
@@ -135,7 +156,7 @@ class AnswerDialog(FormDialog):
         self.item.addItems(list(REQUEST_OUTCOMES[outcome]))
         self.item.setEnabled(bool(REQUEST_OUTCOMES[outcome]))
 
-    def values(self) -> dict[str, str | None]:
+    def values(self) -> Answer:
         """Keyword arguments for app.info_requests.cases.answer."""
         return {"outcome": self.outcome.currentText(),
                 "item": self.item.currentText() if self.item.isEnabled() else None,

@@ -143,7 +143,9 @@ class RequestsPage(Page):
             self.tree.addTopLevelItem(item)
             if r.id == self._select:
                 chosen = item
-        self.tree.setCurrentItem(chosen or self.tree.topLevelItem(0))
+        first = chosen or self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
         self._show_current()
 
     def current(self) -> InfoRequest | None:

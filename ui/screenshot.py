@@ -210,9 +210,9 @@ def _save_ledger(window: Any, path: Path) -> None:
         earlier = [("赵六", "2026-03-05", "2026-03-20", "予以公开", None),
                    ("孙八", "2026-05-11", "2026-05-29", "部分公开", None),
                    ("周九", "2026-08-17", "2026-09-04", "无法提供", "本机关不掌握相关政府信息")]
-        for applicant, received, answered, outcome, item in earlier:
+        for applicant, received, answered, outcome, case in earlier:
             request = ir.register(store, applicant, "自然人", received, "申请公开相关政府信息")
-            ir.answer(store, request.id, outcome, item, on=answered)
+            ir.answer(store, request.id, outcome, case, on=answered)
         ir.answer(store, "2026-001", "予以公开", on="2026-11-06")
 
     _run(window, seed)
@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     sample = args.data_dir is None
     folder = paths.data_dir(args.data_dir or tempfile.mkdtemp(prefix="gongkai-shot-"))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("乡镇政务公开工作台")
 
     from ui.fonts import install_fonts
