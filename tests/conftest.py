@@ -12,6 +12,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The day the tests' examples are written for, unless a module names its own ``TODAY``.
+TODAY = "2026-11-23"
+
+
+@pytest.fixture
+def pinned_today(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pin the program's "today" (``GONGKAI_TODAY``) to the module's ``TODAY``, or 2026-11-23.
+
+    A module asks for it once: ``pytestmark = pytest.mark.usefixtures("pinned_today")``.
+    Every command and every window of its tests then runs on that day, so due
+    dates and 公示期 read the same on any day the suite runs.
+    """
+    day = getattr(request.module, "TODAY", TODAY)
+    day = day if isinstance(day, str) else day.isoformat()
+    monkeypatch.setenv("GONGKAI_TODAY", day)
+    return day
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from app import paths
 from app.facts import APPLICANT_TYPES, NOTICE_KINDS, ORGANISATION_TYPES, REQUEST_OUTCOMES
 
 TODAY = "2027-01-20"
+pytestmark = pytest.mark.usefixtures("pinned_today")
 YEAR = 2026
 COLUMNS = [APPLICANT_TYPES[0], *ORGANISATION_TYPES]
 SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
@@ -59,12 +60,6 @@ NOTICES = [
     ("snbt-001", "明白纸", "2026-12-28", ["2027-01-04"], False),  # 2027
     ("snbt-001", "通知", "2026-07-01", [], False),  # approved, never posted
 ]
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command runs on 2027-01-20, when 2026 is over."""
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
 
 
 def _seed(gk: Gongkai) -> None:

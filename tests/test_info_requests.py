@@ -11,12 +11,7 @@ import pytest
 from app import paths
 
 TODAY = "2026-11-23"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command runs on 2026-11-23."""
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def register(gk, received: str = "2026-09-25", **extra: str) -> dict:

@@ -19,13 +19,9 @@ from app.sync import outbox
 from app.sync.protocol import BatchReceipt, Reply
 
 TODAY = "2026-11-23"
+pytestmark = pytest.mark.usefixtures("pinned_today")
 HEADER_ROW = 3  # title, the filter line, then the column headers
 COUNT_KEYS = ("total", "published", "on_time", "overdue", "open", "withdrawn")
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
 
 
 def _notice(store, item, formed, *, title=None, approve=True, posts=(), downs=(),

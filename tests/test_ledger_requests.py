@@ -9,11 +9,7 @@ from test_ledger import _day, _sheet_rows
 from app.info_requests import cases
 
 TODAY = "2026-11-23"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 @pytest.fixture

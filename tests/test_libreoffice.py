@@ -16,19 +16,17 @@ from tests_support import libreoffice_to_pdf
 from app.notices import drafts, review
 from app.printing.output import PrintOptions, render_notice
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
-                                is None, reason="scripts/setup-system installs LibreOffice")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
+                       is None, reason="scripts/setup-system installs LibreOffice"),
+    pytest.mark.usefixtures("pinned_today"),
+]
 HANDOUT = """一、政策是什么：临时救助是对遭遇突发困难家庭的应急帮扶。
 二、谁能享受：因火灾、交通事故、突发重病等导致基本生活暂时困难的家庭。
 三、标准是多少：一般不超过当地月低保标准的6倍。
 四、怎么办理：向镇人民政府或村（居）委会申请，急难情形可先行救助。
 五、要带什么材料：身份证、户口簿、困难情况说明。
 六、找谁咨询：镇社会事务办公室。"""
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 def squashed(text: str) -> str:

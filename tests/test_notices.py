@@ -13,11 +13,7 @@ from app.notices import boards, drafts, review
 from app.reports.due import due_lines
 
 TODAY = "2026-11-23"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def png(path: Path) -> Path:

@@ -16,14 +16,12 @@ from app.printing.handout_pdf import render_handout_pdf
 from app.printing.sheet import build_sheet
 from app.township import set_township
 
-pytestmark = pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
-                                is None, reason="scripts/setup-system installs the tools")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
+                       is None, reason="scripts/setup-system installs the tools"),
+    pytest.mark.usefixtures("pinned_today"),
+]
 URL = "https://www.example.gov.cn/qingshi/dibao-2026.html"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 @pytest.fixture

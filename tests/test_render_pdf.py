@@ -16,13 +16,11 @@ from app.printing.fonts import bundled_faces
 from app.printing.sheet import build_sheet, split_body
 from app.printing.sheet_pdf import NO_LINE_START, render_sheet_pdf
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="poppler-utils is installed by scripts/setup-system")
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftotext") is None,
+                       reason="poppler-utils is installed by scripts/setup-system"),
+    pytest.mark.usefixtures("pinned_today"),
+]
 
 
 def text_of(pdf: Path, page: int | None = None) -> str:

@@ -16,12 +16,7 @@ from app.facts import LETTER_KINDS, REQUEST_FILE_KINDS, REQUEST_OUTCOMES
 from app.info_requests import cases, letters
 
 TODAY = "2026-11-23"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command runs on 2026-11-23."""
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 @pytest.fixture

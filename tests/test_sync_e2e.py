@@ -27,12 +27,10 @@ from app.sync import exchange, outbox
 from app.sync.http_client import RetryPolicy, SyncError
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.usefixtures("pinned_today"),
+]
 
 
 def stats(db: str) -> dict[str, int]:

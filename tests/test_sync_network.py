@@ -26,6 +26,8 @@ from app.store import Store
 from app.sync import exchange, outbox
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Patient enough to show the retries, quick enough for a test.
@@ -33,11 +35,6 @@ QUICK = RetryPolicy(attempts=3, base=0.01, cap=0.02)
 SERVER_ERROR = "县级平台暂时出错，已保留待报送内容，稍后会自动重试。"
 STALLED = "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
 UNREACHABLE = "连不上县级平台，已保留待报送内容，网络恢复后会自动重试。"
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 @pytest.fixture

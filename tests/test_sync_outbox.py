@@ -11,10 +11,7 @@ from app.sync.bundle import read_bundle
 from app.sync.protocol import BatchReceipt, ProtocolError, Reply
 from app.township import set_township
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 @pytest.fixture

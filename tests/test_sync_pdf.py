@@ -14,10 +14,7 @@ from tests_support import fill_outbox
 from app.sync import attached_sheets, exchange, outbox
 from app.sync.bundle import read_bundle
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def test_off_by_default_so_batches_carry_only_photos(store) -> None:

@@ -11,10 +11,7 @@ from tests_support import fill_outbox
 from app.notices import drafts
 from app.sync import exchange, outbox
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def test_a_withdrawal_reaches_the_county_page_and_a_never_sent_notice_is_unqueued(

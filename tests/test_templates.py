@@ -18,10 +18,7 @@ from app.notices.templates import (
 )
 from app.printing.output import PrintOptions, render_notice
 
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def approved(store, body=None, kind="公示") -> str:

@@ -15,15 +15,11 @@ from app.reports import annual_figures  # noqa: E402
 from ui import annual_report_dialog  # noqa: E402
 from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 pytest_plugins = ["conftest_ui"]
 WAIT = 20_000
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dialog and the register both see 2026-11-23."""
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY.isoformat())
 
 
 @pytest.fixture

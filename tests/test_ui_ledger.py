@@ -25,6 +25,8 @@ from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
 from ui.charts import ON_TIME, OVERDUE, BarChart, Series  # noqa: E402
 from ui.ledger_page import OUTCOME_COLOR, LedgerPage  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 pytest_plugins = ["conftest_ui"]
 TODAY = "2026-11-23"
 WAIT = 10_000
@@ -56,11 +58,6 @@ REQUESTS = [
 ]
 EXPECTED_OUTCOMES = [("予以公开", 2), ("部分公开", 0), ("不予公开", 1), ("无法提供", 1),
                      ("不予处理", 0), ("其他处理", 0), ("办理中", 2)]
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
 
 
 @pytest.fixture

@@ -15,13 +15,10 @@ import app.notices.drafts  # noqa: E402
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts, review  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 pytest_plugins = ["conftest_ui"]
 WAIT = 10_000
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 def open_new_notice(window, qtbot, formed: str = "2026-11-20"):

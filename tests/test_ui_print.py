@@ -28,15 +28,13 @@ from app.printing.page_images import fit_dpi, page_count, page_sizes  # noqa: E4
 from ui.print_dialog import PRINTER_NOT_READY, PrintPreviewDialog  # noqa: E402
 
 pytest_plugins = ["conftest_ui"]
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                                reason="poppler-utils is installed by scripts/setup-system")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftoppm") is None,
+                       reason="poppler-utils is installed by scripts/setup-system"),
+    pytest.mark.usefixtures("pinned_today"),
+]
 WAIT = 30_000
 A4_PT, A3_PT = (595.28, 841.89), (841.89, 1190.55)
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 def roster(rows: int) -> str:

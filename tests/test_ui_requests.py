@@ -11,14 +11,10 @@ from app.desk import open_desk  # noqa: E402
 from app.info_requests import cases  # noqa: E402
 from ui import requests_page  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 pytest_plugins = ["conftest_ui"]
 WAIT = 20_000
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page's dialogs and the clock both see 2026-11-23."""
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 def answer_dialogs_with(monkeypatch: pytest.MonkeyPatch, fill) -> None:

@@ -25,6 +25,8 @@ from app.desk import open_desk  # noqa: E402
 from app.sync import exchange, http_client  # noqa: E402
 from app.sync.http_client import RetryPolicy  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 pytest_plugins = ["conftest_ui"]
 WAIT = 15_000
 RED = "#b00020"
@@ -33,11 +35,6 @@ QUICK = RetryPolicy(attempts=2, base=0.01, cap=0.02)
 READ_TIMEOUT = 0.5
 FAILURES = {"500": "县级平台暂时出错，已保留待报送内容，稍后会自动重试。",
             "stall": "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"}
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-23")
 
 
 @pytest.fixture
