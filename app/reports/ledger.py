@@ -594,6 +594,11 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
     # Twenty-one columns are unreadable shrunk onto A4; a township office that
     # prints A3 board sheets has the paper, and Excel falls back to A4 if not.
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    _fit_to_width(ws)
+
+
+def _fit_to_width(ws: Worksheet) -> None:
+    # As many pages down as it takes, one page across.
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     setup = ws.sheet_properties.pageSetUpPr
@@ -792,11 +797,7 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
         ws.column_dimensions[get_column_letter(col)].width = 11
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    setup = ws.sheet_properties.pageSetUpPr
-    assert setup is not None  # WorksheetProperties always makes one
-    setup.fitToPage = True
+    _fit_to_width(ws)
 
 
 def write_ledger(path: Path, ledger: Ledger) -> list[str]:
