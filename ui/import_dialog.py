@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.catalog import domains
 from app.catalog.importing import CatalogSource, FileSource, ImportReport, import_catalog
 from app.store import Store
-from ui.tasks import Changes, Runner
+from ui.tasks import Changes, Newest, Runner
 from ui.widgets import dialog_buttons
 
 ACTIONS = {"added": "新增", "changed": "更新", "unchanged": "不变", "retired": "停用"}
@@ -59,7 +59,7 @@ class ImportDialog(QDialog):
         self.error = ""
         self.choices: dict[str, QComboBox] = {}
         self.domain_names: list[str] = []
-        self._token = 0
+        self._answers = Newest()
         self.setWindowTitle(f"导入目录：{name}")
         self.resize(860, 600)
 
@@ -137,28 +137,15 @@ class ImportDialog(QDialog):
 
     def _start(self, dry_run: bool, done: Callable[[Any], None]) -> None:
         """Run the import (or its dry run) in the background; only the newest answer counts."""
-        self._token += 1
-        token = self._token
+        only = self._answers.start()
         options = self._options()
         source = self.source
 
         def work(store: Store, report: Callable[[int, int], None]) -> ImportReport:
             return import_catalog(store, source, dry_run=dry_run, progress=report, **options)
 
-        def finished(result: ImportReport) -> None:
-            if token == self._token:
-                done(result)
-
-        def refused(message: str) -> None:
-            if token == self._token:
-                self._failed(message)
-
-        def progress(n: int, total: int) -> None:
-            if token == self._token:
-                self._progress(n, total)
-
         self._busy()
-        self.runner.run(work, finished, refused, progress,
+        self.runner.run(work, only(done), only(self._failed), only(self._progress),
                         changes=Changes.NONE if dry_run else Changes.CATALOG, origin=self)
 
     def preview(self) -> None:

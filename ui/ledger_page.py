@@ -37,7 +37,7 @@ from app.store import Store
 from ui.annual_report_dialog import AnnualReportDialog
 from ui.charts import OTHER, OVERDUE, Bar, BarChart, Rate, RateChart, Series, percent
 from ui.page import Page
-from ui.tasks import Changes, Runner
+from ui.tasks import Changes, Newest, Runner
 from ui.widgets import say
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class LedgerPage(Page):
     def __init__(self, runner: Runner) -> None:
         super().__init__(runner)
         self.view: LedgerView | None = None
-        self._generation = 0
+        self._reads = Newest()
 
         title = QLabel("台账")
         title.setObjectName("pageTitle")
@@ -229,8 +229,7 @@ class LedgerPage(Page):
         dropped, so a slow old read never overwrites a newer one.
         """
         self.year.setMaximum(clock.today().year)  # the desk may stay open over New Year
-        self._generation += 1
-        generation = self._generation
+        only = self._reads.start()
         year, quarter, domain = self.choices()
 
         def work(store: Store) -> LedgerView:
@@ -239,16 +238,11 @@ class LedgerPage(Page):
 
             return ledger_view(store, make_filter(store, year, quarter, domain))
 
-        def done(view: LedgerView) -> None:
-            if generation == self._generation:
-                self.show_view(view)
-
         def failed(message: str) -> None:
-            if generation == self._generation:
-                self.scope.setText(message)
-                self.runner.error.emit(message)
+            self.scope.setText(message)
+            self.runner.error.emit(message)
 
-        self.runner.run(work, done, failed)
+        self.runner.run(work, only(self.show_view), only(failed))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Coming back to the page reads again: the day may have turned since."""

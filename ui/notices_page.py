@@ -35,7 +35,7 @@ from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
 from ui.page import Page
 from ui.print_dialog import PrintPreviewDialog
-from ui.tasks import Changes, Runner
+from ui.tasks import Changes, Newest, Runner
 from ui.widgets import stacked
 
 CHECK_DELAY_MS = 300
@@ -71,7 +71,7 @@ class NoticesPage(Page):
         self.state: EditorState | None = None
         self._check_number = 0
         self._want: str | None = None
-        self._generation = 0
+        self._reads = Newest()
 
         title = QLabel("公开信息")
         title.setObjectName("pageTitle")
@@ -186,15 +186,8 @@ class NoticesPage(Page):
         """Reload the list in the background (and open ``select`` when it is there)."""
         self._want = select or (self.state.notice.id if self.state else None)
         status = self.status_filter.currentData() or None
-        # Reads can finish out of order: only the newest one is shown.
-        self._generation += 1
-        generation = self._generation
-
-        def listed(rows: list[drafts.Notice]) -> None:
-            if generation == self._generation:
-                self._listed(rows)
-
-        self.runner.run(lambda s: drafts.list_notices(s, status), listed)
+        self.runner.run(lambda s: drafts.list_notices(s, status),
+                        self._reads.start()(self._listed))
 
     def _listed(self, rows: list[drafts.Notice]) -> None:
         self._all = rows

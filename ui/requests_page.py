@@ -27,7 +27,7 @@ from app.store import Store
 from ui.letter_dialog import LetterDialog
 from ui.page import Page
 from ui.request_dialogs import AnswerDialog, AttachDialog, RegisterDialog, StepDialog
-from ui.tasks import Changes, Runner
+from ui.tasks import Changes, Newest, Runner
 from ui.widgets import say, stacked
 
 RED = QColor("#b00020")
@@ -40,7 +40,7 @@ class RequestsPage(Page):
         super().__init__(runner)
         self.rows: list[InfoRequest] = []
         self._select: str | None = None
-        self._generation = 0
+        self._reads = Newest()
         title = QLabel("依申请公开")
         title.setObjectName("pageTitle")
         self.open_only = QCheckBox("只看未办结的")
@@ -103,16 +103,9 @@ class RequestsPage(Page):
         current = self.current()
         self._select = select or (current.id if current else None)
         open_only = self.open_only.isChecked()
-        # Reads can finish out of order (the page is built and asked for a request at
-        # once): only the newest one is shown.
-        self._generation += 1
-        generation = self._generation
-
-        def loaded(rows: list[InfoRequest]) -> None:
-            if generation == self._generation:
-                self._loaded(rows)
-
-        self.runner.run(lambda s: cases.list_requests(s, open_only=open_only), loaded)
+        # The page is built and asked for a request at once: two reads may cross.
+        self.runner.run(lambda s: cases.list_requests(s, open_only=open_only),
+                        self._reads.start()(self._loaded))
 
     def open_request(self, request_id: str) -> None:
         """Show one request (from a 工作台 line)."""

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 UNEXPECTED = "操作未完成，详情已写入日志。"
 
 T = TypeVar("T")
+P = ParamSpec("P")
 #: How work tells its progress: ``report(done, total)``, called from the worker thread.
 Report = Callable[[int, int], None]
 
@@ -50,6 +51,31 @@ class Changes(enum.Flag):
     #: What the county has and said: the outbox, batches, replies.
     COUNTY = enum.auto()
     ALL = SETTINGS | CATALOG | NOTICES | POSTINGS | REQUESTS | COUNTY
+
+
+class Newest:
+    """Of a series of reads of the same thing, only the newest one's callbacks run.
+
+    Reads finish in any order; an older one that answers last must not
+    overwrite what the newer one showed. ``only = newest.start()`` begins a
+    read; ``only(callback)`` is the callback, silent once a later read began.
+    """
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def start(self) -> Callable[[Callable[P, object]], Callable[P, None]]:
+        """Begin a read: the wrapper for its callbacks."""
+        self._last += 1
+        mine = self._last
+
+        def only(callback: Callable[P, object]) -> Callable[P, None]:
+            def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+                if mine == self._last:
+                    callback(*args, **kwargs)
+            return guarded
+
+        return only
 
 
 class _Signals(QObject):

@@ -33,6 +33,8 @@ COMMANDS = {
     "request": "requests", "boards": "settings", "template": "settings",
     "review-steps": "settings", "sync": "sync", "ledger": "ledger", "report": "report",
 }
+#: Every command module once, in that order.
+MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 #: The options before the command that take a value (argparse also accepts a prefix).
 _VALUED = ("--data-dir",)
 
@@ -49,7 +51,7 @@ def needed_modules(argv: Sequence[str]) -> list[str]:
     ``gongkai`` (the window) need none; ``--help`` before any command, or a word
     that is no command, needs all (argparse lists them).
     """
-    every = list(dict.fromkeys(COMMANDS.values()))
+    every = list(MODULES)
     words = iter(argv)
     for word in words:
         if word == "-h" or _is_option(word, "--help"):
@@ -73,7 +75,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     parser.add_argument("--data-dir", help="数据文件夹（默认：GONGKAI_HOME 或用户数据目录）")
     sub = parser.add_subparsers(dest="command")
-    names = needed_modules(argv) if argv is not None else dict.fromkeys(COMMANDS.values())
+    names = needed_modules(argv) if argv is not None else MODULES
     for name in names:
         importlib.import_module(f"app.cli.{name}").register(sub)
     return parser
