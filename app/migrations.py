@@ -260,6 +260,33 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        7,
+        "review steps bound to the text they passed, kept unchangeable; the editor's autosave",
+        """
+        ALTER TABLE review_steps ADD COLUMN text_hash TEXT;
+        ALTER TABLE review_steps ADD COLUMN override TEXT NOT NULL DEFAULT '';
+        -- Who approved which text is the clerk's defence: once written, a review
+        -- step or a revision is never changed or removed, not even by the program.
+        CREATE TRIGGER review_steps_append_only_u BEFORE UPDATE ON review_steps
+            BEGIN SELECT RAISE(ABORT, 'review_steps is append-only'); END;
+        CREATE TRIGGER review_steps_append_only_d BEFORE DELETE ON review_steps
+            BEGIN SELECT RAISE(ABORT, 'review_steps is append-only'); END;
+        CREATE TRIGGER notice_revisions_append_only_u BEFORE UPDATE ON notice_revisions
+            BEGIN SELECT RAISE(ABORT, 'notice_revisions is append-only'); END;
+        CREATE TRIGGER notice_revisions_append_only_d BEFORE DELETE ON notice_revisions
+            BEGIN SELECT RAISE(ABORT, 'notice_revisions is append-only'); END;
+        -- Which approved revision a posting put on the wall (NULL: posted before this was kept).
+        ALTER TABLE postings ADD COLUMN rev INTEGER;
+        CREATE TABLE notice_autosave (
+            notice_id TEXT PRIMARY KEY REFERENCES notices(id),
+            base_rev  INTEGER NOT NULL,
+            title     TEXT NOT NULL,
+            body      TEXT NOT NULL,
+            saved_at  TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]
