@@ -262,7 +262,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         7,
-        "review steps bound to the text they passed, kept unchangeable; the editor's autosave",
+        "review steps bound to their text and append-only; postings keep the revision hung",
         """
         ALTER TABLE review_steps ADD COLUMN text_hash TEXT;
         ALTER TABLE review_steps ADD COLUMN override TEXT NOT NULL DEFAULT '';
@@ -278,13 +278,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'notice_revisions is append-only'); END;
         -- Which approved revision a posting put on the wall (NULL: posted before this was kept).
         ALTER TABLE postings ADD COLUMN rev INTEGER;
-        CREATE TABLE notice_autosave (
-            notice_id TEXT PRIMARY KEY REFERENCES notices(id),
-            base_rev  INTEGER NOT NULL,
-            title     TEXT NOT NULL,
-            body      TEXT NOT NULL,
-            saved_at  TEXT NOT NULL
-        );
         """,
     ),
 )

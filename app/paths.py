@@ -50,6 +50,13 @@ def backups_dir(folder: Path) -> Path:
     return path
 
 
+def autosave_dir(folder: Path) -> Path:
+    """Where the editor keeps text not saved yet, against a crash (not part of the record)."""
+    path = folder / "autosave"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def log_path(folder: Path) -> Path:
     """The log file: details of errors the clerk saw as one sentence."""
     return folder / "gongkai.log"

@@ -251,3 +251,37 @@ class Store:
         for old in dailies[: max(0, len(dailies) - keep)]:
             old.unlink(missing_ok=True)
         return out
+
+
+class DataVersion:
+    """Tells when another connection (the command line, a sync, another window) wrote.
+
+    SQLite's ``PRAGMA data_version`` moves when any *other* connection commits,
+    so this keeps one read-only connection of its own and compares. It is
+    used from one worker thread at a time (the window polls it in the
+    background), hence ``check_same_thread=False``.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._conn: sqlite3.Connection | None = None
+        self._last: int | None = None
+
+    def changed(self) -> bool:
+        """Whether someone wrote the database since the last call (False the first time)."""
+        if self._conn is None:
+            uri = paths.db_path(self.folder).resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=1)
+        try:
+            version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return False  # busy or being restored: the next poll will see it
+        moved = self._last is not None and version != self._last
+        self._last = version
+        return moved
+
+    def close(self) -> None:
+        """Close its connection."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -25,6 +25,24 @@ from ui.main_window import MainWindow  # noqa: E402
 WAIT = 10_000
 
 
+@pytest.fixture(autouse=True)
+def unsaved_edits_are_dropped(monkeypatch) -> list[str]:
+    """Offscreen, nobody answers 保存/不保存/取消: unless a test answers, it is 不保存.
+
+    The questions asked are listed, so a test can check that one was asked.
+    """
+    from ui.notices_page import NoticesPage
+
+    asked: list[str] = []
+
+    def answer(page: NoticesPage) -> str:
+        asked.append(page.title_edit.text())
+        return "discard"
+
+    monkeypatch.setattr(NoticesPage, "ask_unsaved", answer)
+    return asked
+
+
 def start_window(qtbot, folder: Path) -> MainWindow:
     """Open the main window on ``folder`` and wait until the 工作台 has its data."""
     win = MainWindow(folder)

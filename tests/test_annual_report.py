@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import Gongkai
-from tests_support import libreoffice_to_pdf
+from tests_support import CONFIRMED, libreoffice_to_pdf
 
 from app import paths
 from app.facts import APPLICANT_TYPES, NOTICE_KINDS, ORGANISATION_TYPES, REQUEST_OUTCOMES
@@ -77,7 +77,7 @@ def _seed(gk: Gongkai) -> None:
     gk("boards", "--villages", "东山村")
     for item, kind, formed, postings, withdrawn in NOTICES:
         notice = gk.json("notice", "new", "--item", item, "--kind", kind, "--formed", formed)
-        gk("notice", "approve", notice["id"], "--reviewer", "王明")
+        gk("notice", "approve", notice["id"], "--reviewer", "王明", *CONFIRMED)
         for board, day in zip(["镇政务公开栏", "东山村"], postings, strict=False):
             gk("notice", "post", notice["id"], "--board", board, "--date", day)
         if withdrawn:

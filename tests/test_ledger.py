@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from tests_support import libreoffice_to_pdf
+from tests_support import approve_step, libreoffice_to_pdf
 
 from app.catalog import domains
 from app.errors import UserError
@@ -28,7 +28,7 @@ def _notice(store, item, formed, *, title=None, approve=True, posts=(), downs=()
             withdraw=False):
     n = drafts.create_notice(store, item, formed=formed, title=title)
     if approve:
-        review.approve(store, n.id, "王明")
+        approve_step(store, n.id, "王明")
     for board, day in posts:
         boards.post(store, n.id, board, day)
     for board, day in downs:

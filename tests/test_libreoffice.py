@@ -11,9 +11,9 @@ import subprocess
 
 import docx
 import pytest
-from tests_support import libreoffice_to_pdf
+from tests_support import approve_step, libreoffice_to_pdf
 
-from app.notices import drafts, review
+from app.notices import drafts
 from app.printing.output import PrintOptions, render_notice
 
 pytestmark = [
@@ -64,7 +64,7 @@ def test_long_roster_docx_converts_without_losing_text(township, tmp_path) -> No
 def test_a3_sheet_stays_a3(township, tmp_path) -> None:
     n = drafts.create_notice(township, "shjz-002", formed="2026-11-20")
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(township, n.id, reviewer)
+        approve_step(township, n.id, reviewer)
     word = tmp_path / "a3.docx"
     render_notice(township, n.id, word, PrintOptions(fmt="docx", paper="A3"))
     pdf = libreoffice_to_pdf(word, tmp_path)

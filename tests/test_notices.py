@@ -6,7 +6,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from tests_support import body_with_personal_data
+from tests_support import CONFIRMED, approve_step, body_with_personal_data
 
 from app.errors import UserError
 from app.notices import boards, drafts, review
@@ -35,7 +35,7 @@ def test_dibao_publicity_dates(township) -> None:
     assert drafts.check_notice(township, n.id).missing == ["初审对象名单", "家庭人口",
                                                            "拟保障金额"]
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(township, n.id, reviewer)
+        approve_step(township, n.id, reviewer)
     boards.post(township, n.id, "镇政务公开栏", "2026-11-23")
     shown = drafts.get_notice(township, n.id)
     assert shown.status == "published"
@@ -48,25 +48,25 @@ def test_privacy_guard_before_and_after_masking(township) -> None:
     found = drafts.check_notice(township, n.id).findings
     assert sorted(f.text for f in found) == sorted(secrets)
     with pytest.raises(UserError, match="个人信息未遮盖"):
-        review.approve(township, n.id, "王明")
+        approve_step(township, n.id, "王明")
     masked, count = drafts.mask_notice(township, n.id)
     assert count == len(secrets) and masked.rev == 2
     for secret in secrets:
         assert secret not in masked.body
     for kept in ("0551-62345678", "张三", "1260元", "民发〔2021〕57号", "2026年11月20日"):
         assert kept in masked.body
-    assert review.approve(township, n.id, "王明").step == "初审"
+    assert approve_step(township, n.id, "王明").step == "初审"
     assert drafts.get_notice(township, n.id, rev=1).body == body  # the old text is kept
 
 
 def test_review_steps_return_and_edit_after_approval(township) -> None:
     review.set_review_steps(township, 2)
     n = drafts.create_notice(township, "shjz-001", kind="公告")
-    assert not review.approve(township, n.id, "王明").approved
+    assert not approve_step(township, n.id, "王明").approved
     review.send_back(township, n.id, "李华", "要素不全")
-    again = review.approve(township, n.id, "王明")
+    again = approve_step(township, n.id, "王明")
     assert again.step == "初审"  # a new round starts from the first step
-    assert review.approve(township, n.id, "李华").approved
+    assert approve_step(township, n.id, "李华").approved
     assert drafts.get_notice(township, n.id).approved_rev == 1
     edited = drafts.edit_notice(township, n.id, body="改过的正文")
     assert edited.status == "draft" and edited.rev == 2
@@ -81,7 +81,7 @@ def test_review_steps_return_and_edit_after_approval(township) -> None:
 
 def test_drafts_cannot_go_on_a_wall(township) -> None:
     n = drafts.create_notice(township, "shjz-001")
-    with pytest.raises(UserError, match="未经审核"):
+    with pytest.raises(UserError, match="还没有审核通过"):
         boards.post(township, n.id, "镇政务公开栏")
     assert township.scalar("SELECT count(*) FROM postings") == 0
 
@@ -92,7 +92,7 @@ def test_boards_photos_and_takedown(township, tmp_path) -> None:
     assert names == ["镇政务公开栏", "东山村务公开栏", "西河村务公开栏"]
     n = drafts.create_notice(township, "shjz-002", formed="2026-11-02")
     review.set_review_steps(township, 1)
-    review.approve(township, n.id, "王明")
+    approve_step(township, n.id, "王明")
     photo = png(tmp_path / "board.png")
     boards.post(township, n.id, "东山村", "2026-11-05", photo)
     digest = drafts.get_notice(township, n.id).postings[0]["photo"]
@@ -149,7 +149,7 @@ def test_cli_notice_flow(gk, tmp_path, monkeypatch) -> None:
     assert refused.returncode == 1 and "个人信息" in refused.stderr
     gk("notice", "mask", n["id"])
     for reviewer in ("王明", "李华", "赵强"):
-        gk("notice", "approve", n["id"], "--reviewer", reviewer)
+        gk("notice", "approve", n["id"], "--reviewer", reviewer, *CONFIRMED)
     gk("notice", "post", n["id"][:8], "--board", "镇政务公开栏", "--date", "2026-11-23")
     shown = gk.json("notice", "show", n["id"])
     assert shown["publicity"] == {"start": "2026-11-23", "end": "2026-12-01"}

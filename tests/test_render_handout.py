@@ -8,9 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from tests_support import HANDOUT_BODY, assert_matches_reference
+from tests_support import HANDOUT_BODY, approve_step, assert_matches_reference
 
-from app.notices import drafts, review
+from app.notices import drafts
 from app.printing.handout_docx import render_handout_docx
 from app.printing.handout_pdf import render_handout_pdf
 from app.printing.sheet import build_sheet
@@ -29,7 +29,7 @@ def handout(store) -> str:
     set_township(store, "青石镇", "东山县", "0551-62345678")
     n = drafts.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(store, n.id, reviewer)
+        approve_step(store, n.id, reviewer)
     return n.id
 
 

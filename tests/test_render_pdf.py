@@ -8,9 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from tests_support import assert_matches_reference
+from tests_support import approve_step, assert_matches_reference
 
-from app.notices import drafts, review
+from app.notices import drafts
 from app.notices.templates import set_template
 from app.printing.fonts import bundled_faces
 from app.printing.sheet import build_sheet, split_body
@@ -38,7 +38,7 @@ def fonts_of(pdf: Path) -> list[list[str]]:
 def approved(store, body: str | None = None) -> str:
     n = drafts.create_notice(store, "shjz-002", formed="2026-11-20", body=body)
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(store, n.id, reviewer)
+        approve_step(store, n.id, reviewer)
     return n.id
 
 
@@ -77,7 +77,7 @@ def test_draft_carries_the_watermark_on_every_page(township, tmp_path) -> None:
     for page in range(1, pages + 1):
         assert reddish_pixels(out, page, tmp_path) > 200, page
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(township, n.id, reviewer)
+        approve_step(township, n.id, reviewer)
     clean = tmp_path / "approved.pdf"
     render_sheet_pdf(build_sheet(township, n.id), clean)
     assert reddish_pixels(clean, 1, tmp_path) == 0

@@ -4,8 +4,9 @@ import json
 import zipfile
 
 import pytest
+from tests_support import approve_step
 
-from app.notices import boards, county_queue, drafts, review
+from app.notices import boards, county_queue, drafts
 from app.sync import exchange, outbox
 from app.sync.bundle import read_bundle
 from app.sync.protocol import BatchReceipt, ProtocolError, Reply
@@ -24,7 +25,7 @@ def township(store):
 def approved(store, title="公示") -> str:
     n = drafts.create_notice(store, "shjz-002", formed="2026-11-20", title=title)
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(store, n.id, reviewer)
+        approve_step(store, n.id, reviewer)
     return n.id
 
 

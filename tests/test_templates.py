@@ -6,9 +6,10 @@ import subprocess
 import docx
 import pytest
 from docx.oxml.ns import qn
+from tests_support import approve_step
 
 from app.errors import UserError
-from app.notices import drafts, review
+from app.notices import drafts
 from app.notices.templates import (
     default_templates,
     get_template,
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("pinned_today")
 def approved(store, body=None, kind="公示") -> str:
     n = drafts.create_notice(store, "shjz-002", kind=kind, formed="2026-11-20", body=body)
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(store, n.id, reviewer)
+        approve_step(store, n.id, reviewer)
     return n.id
 
 

@@ -12,6 +12,7 @@ from pathlib import Path  # noqa: E402
 from test_county_cli import serve_process  # noqa: E402, F401  (fixture)
 from test_sync_e2e import token_for  # noqa: E402
 from test_ui_sync import approve_one  # noqa: E402
+from tests_support import approve_step
 
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts, review  # noqa: E402
@@ -88,7 +89,7 @@ def test_an_approval_reaches_the_sync_page_and_the_dashboard(configured_window, 
         review.set_review_steps(store, 1)
         notice = drafts.create_notice(store, "shjz-002", formed="2026-11-20")
     with qtbot.waitSignal(window.runner.desk_changed, timeout=WAIT):
-        window.runner.run(lambda s: review.approve(s, notice.id, "王明"), lambda _r: None,
+        window.runner.run(lambda s: approve_step(s, notice.id, "王明"), lambda _r: None,
                           changes=Changes.NOTICES)
     # Neither page was asked to refresh: each read again because it shows notices.
     qtbot.waitUntil(lambda: sync.queued.text() == "1 条", timeout=WAIT)

@@ -14,6 +14,7 @@ import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
+from tests_support import approve_step
 
 from app.desk import open_desk  # noqa: E402
 from app.facts import REQUEST_OUTCOMES  # noqa: E402
@@ -69,7 +70,7 @@ def ledger_page(configured_window, data_dir, qtbot) -> LedgerPage:
         for item, formed, posts, approved, withdrawn in NOTICES:
             notice = drafts.create_notice(store, item, formed=formed)
             if approved:
-                review.approve(store, notice.id, "王明")
+                approve_step(store, notice.id, "王明")
             for board, day in posts:
                 boards.post(store, notice.id, board, day)
             if withdrawn:

@@ -9,7 +9,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
-from tests_support import body_with_personal_data, make_id  # noqa: E402
+from tests_support import approve_step, body_with_personal_data, make_id  # noqa: E402
 
 import app.notices.drafts  # noqa: E402
 from app.desk import open_desk  # noqa: E402
@@ -61,7 +61,7 @@ def test_mask_then_review_then_post(configured_window, qtbot, monkeypatch) -> No
     assert all(s not in page.body_edit.toPlainText() for s in secrets)
     with open_desk(configured_window.folder) as store:
         for reviewer in ("王明", "李华", "赵强"):
-            review.approve(store, page.state.notice.id, reviewer)
+            approve_step(store, page.state.notice.id, reviewer)
     page.refresh()
     qtbot.waitUntil(lambda: page.state.notice.status == "approved", timeout=WAIT)
     assert page.post_button.isEnabled() and not page.approve_button.isEnabled()
@@ -132,7 +132,7 @@ def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot
         boards.set_villages(store, ["东山村"])
         review.set_review_steps(store, 1)
         n = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
-        review.approve(store, n.id, "王明")
+        approve_step(store, n.id, "王明")
         boards.post(store, n.id, "东山村", "2026-11-05", png(tmp_path / "p.png"))
     configured_window.show_page("公开栏")
     page = configured_window.boards
@@ -195,8 +195,14 @@ def test_review_and_post_dialogs_drive_the_workflow(configured_window, qtbot, mo
     answers = iter(["王明", "李华", "赵强"])
 
     def accept_review(dialog) -> int:
-        dialog.reviewer.setText(next(answers))
+        dialog.reviewer.setCurrentText(next(answers))
         dialog.opinion.setText("同意公开")
+        assert "尚未确认" in dialog.problem()  # nothing is ticked for the reviewer
+        for box in dialog.checks.values():
+            box.setChecked(True)
+        # The outline's 要素 are not written yet: confirming them needs a reason.
+        assert dialog.missing and "理由" in dialog.problem()
+        dialog.override.setText("名单另附")
         assert not dialog.problem()
         return notices_page.ReviewDialog.DialogCode.Accepted
 
@@ -225,15 +231,39 @@ def test_review_and_post_dialogs_drive_the_workflow(configured_window, qtbot, mo
     assert all(s["checklist"]["不含个人隐私"] for s in steps)
 
 
-def test_review_dialog_refuses_unchecked_items(qtbot) -> None:
+def test_review_dialog_asks_every_item_and_sees_what_is_false(qtbot) -> None:
     from ui.notice_dialogs import ReviewDialog
 
-    dialog = ReviewDialog("初审", returning=False)
+    dialog = ReviewDialog("初审", returning=False, rev=3)
     qtbot.addWidget(dialog)
-    dialog.reviewer.setText("王明")
+    assert "第3版" in dialog.hint.text()
+    dialog.reviewer.setCurrentText("王明")
+    assert not any(box.isChecked() for box in dialog.checks.values())
+    for box in dialog.checks.values():
+        box.setChecked(True)
     dialog.checks["不涉密"].setChecked(False)
     assert "不涉密" in dialog.problem()
+    dialog.checks["不涉密"].setChecked(True)
+    assert not dialog.problem()
+    assert dialog.values()[2] == ["不涉密", "不含个人隐私", "要素齐全", "表述准确", "公开属性"]
+
+    leaky = ReviewDialog("审核", returning=False, findings=2)
+    qtbot.addWidget(leaky)
+    assert not leaky.checks["不含个人隐私"].isEnabled()
+    leaky.reviewer.setCurrentText("李华")
+    assert "2处个人信息" in leaky.problem()
+
+    missing = ReviewDialog("审核", returning=False, missing=["家庭人口"])
+    qtbot.addWidget(missing)
+    assert "家庭人口" in missing.checks["要素齐全"].text()
+    missing.reviewer.setCurrentText("李华")
+    for box in missing.checks.values():
+        box.setChecked(True)
+    assert "理由" in missing.problem()
+    missing.override.setText("名单另附在后页")
+    assert not missing.problem()
+
     back = ReviewDialog("审核", returning=True)
     qtbot.addWidget(back)
-    back.reviewer.setText("李华")
+    back.reviewer.setCurrentText("李华")
     assert "退回理由" in back.problem()

@@ -19,11 +19,11 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QPageSize  # noqa: E402
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
-from tests_support import HANDOUT_BODY  # noqa: E402
+from tests_support import HANDOUT_BODY, approve_step  # noqa: E402
 
 from app.atomic import NO_FOLDER  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from app.notices import drafts, review  # noqa: E402
+from app.notices import drafts  # noqa: E402
 from app.printing.page_images import fit_dpi, page_count, page_sizes  # noqa: E402
 from ui.print_dialog import PRINTER_NOT_READY, PrintPreviewDialog  # noqa: E402
 
@@ -50,7 +50,7 @@ def make_notice(window, body: str | None = None, kind: str = "公示",
         n = drafts.create_notice(store, item, kind=kind, formed="2026-11-20", body=body)
         if approve:
             for reviewer in ("王明", "李华", "赵强"):
-                review.approve(store, n.id, reviewer)
+                approve_step(store, n.id, reviewer)
     return n
 
 

@@ -7,8 +7,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import socket  # noqa: E402
 import time  # noqa: E402
 
+from tests_support import approve_step
+
 from app.desk import open_desk  # noqa: E402
-from app.notices import drafts, review  # noqa: E402
+from app.notices import drafts  # noqa: E402
 from app.sync import http_client  # noqa: E402
 from app.sync.bundle import read_bundle  # noqa: E402
 
@@ -20,7 +22,7 @@ def approve_one(folder) -> str:
     with open_desk(folder) as store:
         n = drafts.create_notice(store, "shjz-002", formed="2026-11-20")
         for reviewer in ("王明", "李华", "赵强"):
-            review.approve(store, n.id, reviewer)
+            approve_step(store, n.id, reviewer)
         return n.id
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer, Signal, SignalInstance
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
@@ -44,6 +45,9 @@ NAV = ("工作台", "公开目录", "公开信息", "公开栏", "依申请公�
 #: While something waits for the county, the desk tries again this often on its own
 #: (the client itself retries within a send).
 AUTO_RETRY_MS = 10 * 60 * 1000
+#: How often the window looks whether someone else (the command line, a sync in
+#: another window) wrote the data folder, so the open pages show the truth.
+WATCH_MS = 1500
 
 
 def _catalog(runner: Runner) -> Page:
@@ -119,6 +123,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(self.runner)
         self.dashboard.overview_shown.connect(self._shown)
         self._built: dict[str, Page] = {"工作台": self.dashboard}
+        self._current = 0
         for name in NAV:
             # Until a page is built, an empty stand-in keeps its place in the stack.
             self.pages.addWidget(self._built.get(name) or QWidget())
@@ -143,6 +148,14 @@ class MainWindow(QMainWindow):
         self.auto_sync = QTimer(self)
         self.auto_sync.setInterval(AUTO_RETRY_MS)
         self.auto_sync.timeout.connect(lambda: self.sync.retry_if_waiting())
+        self.watch = QTimer(self)
+        self.watch.setInterval(WATCH_MS)
+        self.watch.timeout.connect(self.runner.look_for_outside_changes)
+        for keys, slot in ((QKeySequence.StandardKey.Refresh, self.refresh_page),
+                           (QKeySequence.StandardKey.Find, self.to_search_box),
+                           ("Ctrl+Tab", self._next_field),
+                           ("Ctrl+Shift+Tab", self._previous_field)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
 
     # -- pages ------------------------------------------------------------------------
 
@@ -248,6 +261,7 @@ class MainWindow(QMainWindow):
             if page is not self.dashboard:
                 page.refresh()
         self.auto_sync.start()
+        self.watch.start()
 
     def _shown(self, data: Overview) -> None:
         self.overview = data
@@ -255,9 +269,60 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("乡镇政务公开工作台" + (f" — {name}" if name else ""))
 
     def _switch(self, row: int) -> None:
+        leaving = self._built.get(NAV[self._current]) if 0 <= self._current < len(NAV) else None
+        if leaving is not None and row != self._current and not leaving.leave(
+                lambda: self.nav.setCurrentRow(row)):
+            # Stay (取消), or come back here once 保存 has finished.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._current)
+            self.nav.blockSignals(False)
+            return
         if 0 <= row < len(NAV):
             self.page(NAV[row])
+        self._current = row
         self.pages.setCurrentIndex(row)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing with unsaved edits asks 保存 / 不保存 / 取消 first."""
+        for page in self._built.values():
+            if not page.leave(lambda: None if self.close() else None):
+                event.ignore()
+                return
+        self.watch.stop()
+        self.runner.stop_watching()
+        super().closeEvent(event)
+
+    def current_page(self) -> Page | None:
+        """The page in front, if it is built."""
+        return self._built.get(NAV[self._current]) if 0 <= self._current < len(NAV) else None
+
+    def refresh_page(self) -> None:
+        """F5: read the page in front again."""
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
+            self.statusBar().showMessage("已刷新。", 3000)
+
+    def to_search_box(self) -> None:
+        """Ctrl+F: to the search box of the page in front."""
+        page = self.current_page()
+        box = page.find_box() if page is not None else None
+        if box is not None:
+            box.setFocus()
+            box.selectAll()
+
+    def _next_field(self) -> None:
+        # Tab types a tab in a multi-line field; Ctrl+Tab leaves it, as in Word.
+        widget = QApplication.focusWidget()
+        following = widget.nextInFocusChain() if widget is not None else None
+        if following is not None:
+            following.setFocus()
+
+    def _previous_field(self) -> None:
+        widget = QApplication.focusWidget()
+        before = widget.previousInFocusChain() if widget is not None else None
+        if before is not None:
+            before.setFocus()
 
     def _draft(self, item_id: str, title: str) -> None:
         self.show_page("公开信息")

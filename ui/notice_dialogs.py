@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -38,51 +40,111 @@ class NewNoticeDialog(FormDialog):
 
 
 class ReviewDialog(FormDialog):
-    """One review step: who, the opinion and the checklist; or a return with its reason."""
+    """One review step: who, the opinion and the checklist; or a return with its reason.
 
-    def __init__(self, step: str, returning: bool, parent: QWidget | None = None) -> None:
+    Every checklist item starts unticked: the reviewer answers each one. An
+    item the program can see is false cannot simply be ticked: unmasked
+    personal data blocks the step, and a 要素 missing from the text needs a
+    written reason, which is kept in the review record.
+    """
+
+    def __init__(self, step: str, returning: bool, parent: QWidget | None = None, *,
+                 rev: int = 0, missing: list[str] | None = None, findings: int = 0,
+                 names: list[str] | None = None, state: str = "") -> None:
         title = f"{step}：退回修改" if returning else f"{step}"
-        super().__init__(title, "请如实填写，审核记录会保留。",
+        hint = (f"审核的是第{rev}版的文字。" if rev else "") + "请如实填写，审核记录会保留。"
+        super().__init__(title, hint + (f"\n{state}" if state else ""),
                          "退回" if returning else "审核通过", parent)
         self.returning = returning
-        self.reviewer = QLineEdit()
+        self.missing = list(missing or [])
+        self.findings = findings
+        self.reviewer = QComboBox()
+        self.reviewer.setEditable(True)
+        self.reviewer.addItems(names or [])
+        self.reviewer.setCurrentIndex(-1)
+        cast(QLineEdit, self.reviewer.lineEdit()).setPlaceholderText(
+            "审核人姓名" + ("（设置中指定：" + "、".join(names) + "）" if names else ""))
         self.opinion = QLineEdit()
         self.form.addRow("审核人", self.reviewer)
         self.form.addRow("退回理由" if returning else "审核意见", self.opinion)
         self.checks: dict[str, QCheckBox] = {}
+        self.override = QLineEdit()
         if not returning:
-            row = QHBoxLayout()
-            for name in REVIEW_CHECKLIST:
+            grid = QGridLayout()
+            for n, name in enumerate(REVIEW_CHECKLIST):
                 box = QCheckBox(name)
-                box.setChecked(True)
                 self.checks[name] = box
-                row.addWidget(box)
-            self.form.addRow("核对", row)
+                grid.addWidget(box, n // 3, n % 3)
+            privacy = self.checks["不含个人隐私"]
+            if findings:
+                privacy.setEnabled(False)
+                privacy.setText(f"不含个人隐私（还有{findings}处未遮盖）")
+            if self.missing:
+                self.checks["要素齐全"].setText("要素齐全（文中找不到："
+                                                 + "、".join(self.missing) + "）")
+                self.checks["要素齐全"].setToolTip("确实已写到（如另附名单），请在下方写明理由")
+            self.form.addRow("逐项核对", grid)
+            self.override.setPlaceholderText("要素找不到却仍确认齐全时，写明理由（记入审核记录）")
+            self.override.setVisible(bool(self.missing))
+            if self.missing:
+                self.form.addRow("通过理由", self.override)
 
     def problem(self) -> str:
-        """Reviewer always; a reason when returning; every check when passing."""
-        if not self.reviewer.text().strip():
+        """Reviewer always; a reason when returning; every item answered when passing."""
+        if not self.reviewer.currentText().strip():
             return "请填写审核人姓名。"
-        if self.returning and not self.opinion.text().strip():
-            return "请写明退回理由。"
+        if self.returning:
+            return "" if self.opinion.text().strip() else "请写明退回理由。"
+        if self.findings:
+            return f"文中还有{self.findings}处个人信息未遮盖，不能审核通过；请先遮盖，或退回修改。"
         unchecked = [n for n, box in self.checks.items() if not box.isChecked()]
         if unchecked:
-            return f"“{'、'.join(unchecked)}”未核对通过，不能审核通过，请退回修改。"
+            return f"请逐项核对：“{'、'.join(unchecked)}”尚未确认；确有问题请退回修改。"
+        if self.missing and not self.override.text().strip():
+            return "文中找不到部分要素，确认要素齐全须写明理由。"
         return ""
 
-    def values(self) -> tuple[str, str, dict[str, bool]]:
-        """Reviewer, opinion (or reason) and the checklist."""
-        marks = {n: box.isChecked() for n, box in self.checks.items()}
-        return self.reviewer.text().strip(), self.opinion.text().strip(), marks
+    def values(self) -> tuple[str, str, list[str], str]:
+        """Reviewer, opinion (or reason), the items confirmed and the override reason."""
+        checked = [n for n, box in self.checks.items() if box.isChecked()]
+        return (self.reviewer.currentText().strip(), self.opinion.text().strip(), checked,
+                self.override.text().strip())
+
+
+class ReasonDialog(FormDialog):
+    """A reason for 修改后重新报审 or 撤回, kept in the record."""
+
+    def __init__(self, title: str, hint: str, accept_text: str, reason: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, hint, accept_text, parent)
+        self.reason = QLineEdit(reason)
+        self.form.addRow("理由", self.reason)
+
+    def problem(self) -> str:
+        """A reason is needed."""
+        return "" if self.reason.text().strip() else "请写明理由。"
+
+    def value(self) -> str:
+        """The reason."""
+        return self.reason.text().strip()
 
 
 class PostDialog(FormDialog):
-    """Which board, which day, and the photo that proves it."""
+    """Which board, which day, and the photo that proves it; a village board can be added here."""
+
+    #: The clerk asked to add a village board: its village's name.
+    add_village = Signal(str)
 
     def __init__(self, boards: list[str], today: date, parent: QWidget | None = None) -> None:
-        super().__init__("记录张贴", "张贴后公示期从张贴当天开始计算。", "记录张贴", parent)
+        super().__init__("记录张贴", "张贴后公示期从张贴当天开始计算。村务公开栏可在这里添加，"
+                         "也可在“设置”中统一填写。", "记录张贴", parent)
         self.board = QComboBox()
         self.board.addItems(boards)
+        self.board.setMinimumContentsLength(16)
+        self.village = QLineEdit()
+        self.village.setPlaceholderText("村名，如：西岭村")
+        add = QPushButton("添加村公示栏")
+        add.clicked.connect(self._add)
         self.day = date_edit(today)
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.photo = QLineEdit()
@@ -92,9 +154,26 @@ class PostDialog(FormDialog):
         photo_row = QHBoxLayout()
         photo_row.addWidget(self.photo, 1)
         photo_row.addWidget(browse)
+        village_row = QHBoxLayout()
+        village_row.addWidget(self.village, 1)
+        village_row.addWidget(add)
         self.form.addRow("公开栏", self.board)
+        self.form.addRow("添加村公示栏…", village_row)
         self.form.addRow("张贴日期", self.day)
         self.form.addRow("照片", photo_row)
+
+    def _add(self) -> None:
+        name = self.village.text().strip()
+        if name:
+            self.add_village.emit(name)
+
+    def set_boards(self, boards: list[str], chosen: str = "") -> None:
+        """Show the boards again (after one was added) and choose ``chosen``."""
+        self.board.clear()
+        self.board.addItems(boards)
+        if chosen:
+            self.board.setCurrentText(chosen)
+        self.village.clear()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择现场照片", "",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
-from app.notices import boards, drafts, review
-from app.notices.drafts import CheckResult, EditorState, check_text, finding_lines
+from app.notices import actions, boards, drafts, review
+from app.notices.drafts import CheckResult, check_text, finding_lines
+from app.notices.editor import EditorState, editor_state
 from app.store import Store
-from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReviewDialog
+from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReasonDialog, ReviewDialog
 from ui.notice_model import NoticeTableModel
 from ui.page import Page
 from ui.print_dialog import PrintPreviewDialog
@@ -39,6 +41,8 @@ from ui.tasks import Changes, Newest, Runner
 from ui.widgets import stacked
 
 CHECK_DELAY_MS = 300
+#: Unsaved typing is kept against a crash this long after the last keystroke.
+AUTOSAVE_MS = 2000
 
 
 class HistoryDialog(QDialog):
@@ -127,26 +131,40 @@ class NoticesPage(Page):
         self.title_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.body_edit.setPlaceholderText("正文")
+        self.body_edit.setTabChangesFocus(False)
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.run_check)
-        self.title_edit.textEdited.connect(lambda _t: self._timer.start())
-        self.body_edit.textChanged.connect(self._timer.start)
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.keep_unsaved)
+        self.title_edit.textEdited.connect(lambda _t: self._edited())
+        self.body_edit.textChanged.connect(self._edited)
+        #: The text as last saved (or loaded): what "unsaved edits" is measured against.
+        self._baseline: tuple[str, str] = ("", "")
+        self._loading = False
 
         self.elements = QListWidget()
         self.findings = QListWidget()
         self._finding_offsets: list[int] = []
         self.findings.itemActivated.connect(self._go_to_finding)
+        self.findings.setWordWrap(True)
+        self.findings.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.history = QLabel()
-        self.history.setWordWrap(True)
+        self.history.setWordWrap(False)
+        self.history.setMinimumWidth(1)
+        self.review_line = QLabel()
+        self.review_line.setWordWrap(True)
         side = stacked(QLabel("要素（目录要求写到的内容）"), self.elements,
-                       QLabel("个人信息（双击定位）"), self.findings, self.history,
-                       margins=False)
+                       QLabel("个人信息（双击定位）"), self.findings, self.review_line,
+                       self.history, margins=False)
 
         self.save_button = QPushButton("保存")
         self.mask_button = QPushButton("遮盖个人信息")
         self.approve_button = QPushButton("审核通过…")
         self.return_button = QPushButton("退回…")
         self.post_button = QPushButton("记录张贴…")
+        self.revise_button = QPushButton("修改后重新报审…")
+        self.revise_button.setToolTip("已审核、已公开或被县级平台退回的，转为草稿修改，再走一遍审核")
+        self.withdraw_button = QPushButton("撤回…")
         self.print_button = QPushButton("打印预览…")
         self.print_button.setToolTip("看打印出来的样子，再打印或另存为PDF、Word")
         self.save_button.clicked.connect(self.save)
@@ -154,10 +172,21 @@ class NoticesPage(Page):
         self.approve_button.clicked.connect(lambda: self.review_step(returning=False))
         self.return_button.clicked.connect(lambda: self.review_step(returning=True))
         self.post_button.clicked.connect(self.post)
+        self.revise_button.clicked.connect(self.revise)
+        self.withdraw_button.clicked.connect(self.withdraw)
         self.print_button.clicked.connect(self.print_preview)
+        #: The button of each action of app.notices.actions: enabled from the same table.
+        self.action_buttons: dict[str, QPushButton] = {
+            "edit": self.save_button, "mask": self.mask_button,
+            "approve": self.approve_button, "return": self.return_button,
+            "post": self.post_button, "revise": self.revise_button,
+            "withdraw": self.withdraw_button}
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
+            self._save_shortcut)
         buttons = QHBoxLayout()
         for b in (self.save_button, self.mask_button, self.approve_button, self.return_button,
-                  self.post_button, self.print_button, self.history_button):
+                  self.post_button, self.revise_button, self.withdraw_button,
+                  self.print_button, self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.message = QLabel()
@@ -229,39 +258,161 @@ class NoticesPage(Page):
         notice = self.model.notice(current.row()) if current is not None else None
         if notice is None:
             return
-        self.runner.run(lambda s: drafts.editor_state(s, notice.id), self._show_state)
+        if self.state is not None and notice.id != self.state.notice.id:
+            wanted = notice.id
+            if not self.leave(lambda: self.open_notice(wanted)):
+                self._reselect(self.state.notice.id)
+                return
+        self.load(notice.id)
+
+    def _reselect(self, notice_id: str) -> None:
+        """Put the selection back on the open notice without opening anything."""
+        row = self.model.row_of(notice_id)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.table.clearSelection()
+        selection.blockSignals(False)
+
+    def load(self, notice_id: str, then: Callable[[], None] | None = None) -> None:
+        """Read one notice for the editor in the background; ``then`` runs once it is shown."""
+        def shown(state: EditorState) -> None:
+            self._show_state(state)
+            if then is not None:
+                then()
+
+        self.runner.run(lambda s: editor_state(s, notice_id), shown)
+
+    # -- unsaved edits ------------------------------------------------------------
+
+    def dirty(self) -> bool:
+        """Whether the editor holds text that is not saved."""
+        return (self.state is not None
+                and (self.title_edit.text(), self.body_edit.toPlainText()) != self._baseline)
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self._timer.start()
+        self._autosave.start()
+        self._show_heading()
+
+    def keep_unsaved(self) -> None:
+        """Write the unsaved text where a crash cannot take it (in the background)."""
+        if self.state is None:
+            return
+        notice_id, rev = self.state.notice.id, self.state.notice.rev
+        if not self.dirty():
+            self.runner.run(lambda s: drafts.discard_autosave(s, notice_id), lambda _r: None,
+                            lambda _m: None)
+            return
+        title, body = self.title_edit.text(), self.body_edit.toPlainText()
+        self.runner.run(lambda s: drafts.autosave(s, notice_id, rev, title, body),
+                        lambda _r: None, lambda m: self._failed("未能自动保存：" + m))
+
+    def ask_unsaved(self) -> str:
+        """Ask 保存 / 不保存 / 取消 about unsaved edits: "save", "discard" or "cancel"."""
+        box = QMessageBox(QMessageBox.Icon.Question, "未保存的修改",
+                          f"「{self.title_edit.text()[:40]}」有未保存的修改。要保存吗？",
+                          QMessageBox.StandardButton.NoButton, self)
+        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    def leave(self, then: Callable[[], None]) -> bool:
+        """Settle unsaved edits before the clerk moves on.
+
+        True: go on now (nothing unsaved, or the clerk chose 不保存). False: wait;
+        after 保存 has written the new revision, ``then`` runs; after 取消, nothing.
+        """
+        if not self.dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "discard":
+            self.revert()
+            return True
+        if answer == "save":
+            self.save(then=then)
+        return False
+
+    def revert(self) -> None:
+        """Put the saved text back in the editor and forget the unsaved one."""
+        if self.state is None:
+            return
+        self._set_text(*self._baseline)
+        notice_id = self.state.notice.id
+        self.runner.run(lambda s: drafts.discard_autosave(s, notice_id), lambda _r: None,
+                        lambda _m: None)
+        self._show_heading()
+        self.run_check()
+
+    def _set_text(self, title: str, body: str) -> None:
+        self._loading = True
+        try:
+            self.title_edit.setText(title)
+            self.body_edit.setPlainText(body)
+        finally:
+            self._loading = False
 
     # -- editor -----------------------------------------------------------------
 
+    def _show_heading(self) -> None:
+        if self.state is None:
+            return
+        n = self.state.notice
+        due = f"　应于{n.due}前公开" if n.due else ""
+        unsaved = '　<span style="color:#b00020">（有未保存的修改）</span>' if self.dirty() else ""
+        self.heading.setText(f"<b>{escape(n.kind)}</b>　{escape(STATUSES[n.status])}　"
+                             f"第{n.rev}版　{escape(n.domain)}　目录事项 {escape(n.item_id)}"
+                             f"{due}{unsaved}")
+
     def _show_state(self, state: EditorState) -> None:
         same = self.state is not None and self.state.notice.id == state.notice.id
+        # A refresh while the clerk types (another window, a sync) must not take
+        # the typing away: the editor keeps it, and says what changed underneath.
+        keep = same and self.dirty()
+        older = self.state.notice.rev if keep and self.state is not None else None
         self.state = state
         n = state.notice
         self.editor.setEnabled(True)
-        due = f"　应于{n.due}前公开" if n.due else ""
-        self.heading.setText(f"<b>{escape(n.kind)}</b>　{escape(STATUSES[n.status])}　"
-                             f"第{n.rev}版　{escape(n.domain)}　目录事项 {escape(n.item_id)}{due}")
         self._show_county(n)
-        self.title_edit.blockSignals(True)
-        self.body_edit.blockSignals(True)
-        self.title_edit.setText(n.title)
-        self.body_edit.setPlainText(n.body)
-        self.title_edit.blockSignals(False)
-        self.body_edit.blockSignals(False)
-        self.history.setText("修改记录：" + "；".join(
+        self._baseline = (n.title, n.body)
+        if not keep:
+            self._set_text(n.title, n.body)
+        history = "；".join(
             f"第{r['rev']}版 {r['at'][:16].replace('T', ' ')} {r['author']} {r['change']}"
-            for r in state.revisions[:5]))
-        editable = n.status in ("draft", "approved")
-        self.title_edit.setReadOnly(not editable)
-        self.body_edit.setReadOnly(not editable)
-        self.save_button.setEnabled(editable)
-        self.mask_button.setEnabled(editable)
-        self.approve_button.setEnabled(n.status == "draft")
-        self.return_button.setEnabled(n.status in ("draft", "approved"))
-        self.post_button.setEnabled(n.status in ("approved", "published"))
+            for r in state.revisions[:5])
+        self.history.setText("修改记录：" + history)
+        self.history.setToolTip(history.replace("；", "\n"))
+        self.review_line.setText(f"审核：{state.review}" if state.review else "")
+        self.review_line.setVisible(bool(state.review))
+        can = actions.allowed(n.status)
+        self.title_edit.setReadOnly("edit" not in can)
+        self.body_edit.setReadOnly("edit" not in can)
+        for action, button in self.action_buttons.items():
+            button.setEnabled(action in can)
         if not same:  # what the last action said stays until another notice is opened
             self.message.clear()
             self.message.setStyleSheet("")
+        if "edit" not in can and n.status != "withdrawn" and not same:
+            self.message.setText("已公开的文字不能直接修改。要更正，请点「修改后重新报审」；"
+                                 "要停止公开，请点「撤回」。")
+        if keep and older is not None and older != n.rev:
+            self._failed(f"这条公开信息已在别处改为第{n.rev}版；编辑区保留着您未保存的修改，"
+                         "保存时以编辑区的文字为准。")
+        elif not keep and state.recovered is not None and "edit" in can:
+            left = state.recovered
+            self._set_text(left.title, left.body)
+            self._failed(f"已恢复{left.saved_at[:16].replace('T', ' ')}自动保存的未保存修改"
+                         f"（在第{left.base_rev}版上）。请检查后保存；不要时切换到别的公开信息"
+                         "并选“不保存”。")
+        self._show_heading()
         self.opened.emit(n.id)
         self.run_check()
 
@@ -269,7 +420,8 @@ class NoticesPage(Page):
         """The county's word on this notice, in red when it came back returned."""
         if n.sync == "returned":
             text = (f"县级平台退回：{escape(n.county_reason or '未说明理由')}"
-                    "（修改后重新审核，即再次报送）")
+                    + ("（点「修改后重新报审」修改，审核通过后下次同步时重新报送）"
+                       if n.status != "draft" else "（修改后重新审核，通过后即再次报送）"))
         elif n.county_url:
             url = escape(n.county_url)
             text = f'县级平台已发布：<a href="{url}">{url}</a>'
@@ -330,16 +482,31 @@ class NoticesPage(Page):
         self.message.setText(message)
         self.message.setStyleSheet("color: #b00020;")
 
-    def save(self) -> None:
-        """Save the text as a new revision."""
+    def _save_shortcut(self) -> None:
+        if self.state is not None and self.save_button.isEnabled() and self.dirty():
+            self.save()
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save the text as a new revision; ``then`` runs once the saved notice is shown."""
         if self.state is None:
             return
         notice_id, title = self.state.notice.id, self.title_edit.text()
         body = self.body_edit.toPlainText()
         self.message.setStyleSheet("")
+        self._autosave.stop()
+
+        def saved(n: drafts.Notice) -> None:
+            self._baseline = (n.title, n.body)
+            self._after(f"已保存为第{n.rev}版。")
+            self.load(notice_id, then)
+
         self.runner.run(lambda s: drafts.edit_notice(s, notice_id, title, body),
-                        lambda n: self._after(f"已保存为第{n.rev}版。"), self._failed,
-                        changes=Changes.NOTICES, origin=self)
+                        saved, self._failed, changes=Changes.NOTICES, origin=self)
+
+    def settled(self, then: Callable[[], None]) -> None:
+        """Run ``then`` on saved text: at once, after 保存, or after 不保存 put it back."""
+        if self.leave(then):
+            then()
 
     def mask_personal_data(self) -> None:
         """Save, then mask every finding in a new revision."""
@@ -352,41 +519,76 @@ class NoticesPage(Page):
             drafts.edit_notice(store, notice_id, title, body)
             return drafts.mask_notice(store, notice_id)[1]
 
-        self.runner.run(work, lambda count: self._after(f"已遮盖 {count} 处个人信息。"),
-                        self._failed, changes=Changes.NOTICES, origin=self)
+        def masked(count: int) -> None:
+            self._after(f"已遮盖 {count} 处个人信息。")
+            self.load(notice_id)
+
+        self.runner.run(work, masked, self._failed, changes=Changes.NOTICES, origin=self)
 
     def review_step(self, returning: bool) -> None:
-        """Record one review step (or send the notice back)."""
+        """Record one review step (or send the notice back), on saved text only."""
         if self.state is None:
             return
-        notice_id = self.state.notice.id
+        self.settled(lambda: self._review(returning))
 
-        def ask(steps: tuple[str, ...]) -> None:
-            dialog = ReviewDialog(" → ".join(steps), returning, self)
+    def _review(self, returning: bool) -> None:
+        if self.state is None:
+            return
+        notice_id, rev = self.state.notice.id, self.state.notice.rev
+
+        def read(s: Store) -> tuple[review.ReviewState, CheckResult, list[str]]:
+            state = review.review_state(s, notice_id)
+            step = state.next_step or state.steps[-1]
+            return state, drafts.check_notice(s, notice_id), review.reviewers(s).get(step, [])
+
+        def ask(found: tuple[review.ReviewState, CheckResult, list[str]]) -> None:
+            state, check, names = found
+            steps = " → ".join(state.steps)
+            step = state.next_step or state.steps[-1]
+            dialog = ReviewDialog(f"{step}（{steps}）", returning, self, rev=rev,
+                                  missing=check.missing, findings=len(check.findings),
+                                  names=names, state=state.summary())
             if dialog.exec() != ReviewDialog.DialogCode.Accepted:
                 return
-            reviewer, opinion, marks = dialog.values()
+            reviewer, opinion, checked, override = dialog.values()
             if returning:
                 self.runner.run(lambda s: review.send_back(s, notice_id, reviewer, opinion),
                                 lambda _r: self._after("已退回修改。"), self._failed,
                                 changes=Changes.NOTICES, origin=self)
             else:
                 self.runner.run(
-                    lambda s: review.approve(s, notice_id, reviewer, opinion, marks),
+                    lambda s: review.approve(s, notice_id, reviewer, opinion, checked=checked,
+                                             override=override, rev=rev),
                     lambda r: self._after(f"{r.step}通过。" + ("审核完成。" if r.approved else
                                                             f"下一步：{'、'.join(r.remaining)}。")),
                     self._failed, changes=Changes.NOTICES, origin=self)
 
-        self.runner.run(review.review_steps, ask)
+        self.runner.run(read, ask)
 
     def post(self) -> None:
-        """Record that the notice went up on a board."""
+        """Record that the notice went up on a board (a village board can be added there)."""
         if self.state is None:
             return
         notice_id = self.state.notice.id
 
-        def ask(names: list[str]) -> None:
-            dialog = PostDialog(names, clock.today(), self)
+        def names(s: Store) -> list[str]:
+            return [b.name for b in boards.list_boards(s)]
+
+        def ask(listed: list[str]) -> None:
+            dialog = PostDialog(listed, clock.today(), self)
+
+            def add(village: str) -> None:
+                def work(s: Store) -> tuple[list[str], str]:
+                    have = [b.name for b in boards.list_boards(s) if b.kind == "village"]
+                    made = boards.set_villages(s, [boards.village_name(n) for n in have]
+                                               + [village])
+                    new = [b.name for b in made if b.name not in have]
+                    return names(s), (new[0] if new else "")
+
+                self.runner.run(work, lambda r: dialog.set_boards(*r), self._failed,
+                                changes=Changes.SETTINGS, origin=self)
+
+            dialog.add_village.connect(add)
             if dialog.exec() != PostDialog.DialogCode.Accepted:
                 return
             board, day, photo = dialog.values()
@@ -395,7 +597,46 @@ class NoticesPage(Page):
                 lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed,
                 changes=Changes.NOTICES | Changes.POSTINGS, origin=self)
 
-        self.runner.run(lambda s: [b.name for b in boards.list_boards(s)], ask)
+        self.runner.run(names, ask)
+
+    def revise(self) -> None:
+        """修改后重新报审: back to draft for a new round of review, with the reason kept."""
+        if self.state is None:
+            return
+        n = self.state.notice
+        reason = f"按县级平台意见修改：{n.county_reason}" if n.sync == "returned" else ""
+        dialog = ReasonDialog("修改后重新报审",
+                              "转为草稿后可以修改文字，修改后须重新审核；已有的张贴记录保留，"
+                              "审核通过后请换贴新的张贴稿，下次同步时报送县级平台。",
+                              "转为草稿", reason, self)
+        if dialog.exec() != ReasonDialog.DialogCode.Accepted:
+            return
+        why, notice_id = dialog.value(), n.id
+        def done(r: drafts.Notice) -> None:
+            self._after(f"已转为草稿（第{r.rev}版），请修改后重新审核。")
+            self.load(notice_id)
+
+        self.runner.run(lambda s: drafts.revise(s, notice_id, why), done, self._failed,
+                        changes=Changes.NOTICES, origin=self)
+
+    def withdraw(self) -> None:
+        """撤回: stop the notice (kept, with its history), reminding which boards to clear."""
+        if self.state is None:
+            return
+        dialog = ReasonDialog("撤回", "撤回后这条公开信息停止公开，记录保留；"
+                              "已报送的会告知县级平台。", "撤回", "", self)
+        if dialog.exec() != ReasonDialog.DialogCode.Accepted:
+            return
+        why, notice_id = dialog.value(), self.state.notice.id
+
+        def done(n: drafts.Notice) -> None:
+            up = [p["board"] for p in n.postings if not p["taken_down"]]
+            self._after("已撤回。" + (f"请到「{'」「'.join(up)}」撤下张贴稿，并在“公开栏”记录撤下"
+                                     "（谁公开谁清理）。" if up else ""))
+            self.load(notice_id)
+
+        self.runner.run(lambda s: drafts.withdraw(s, notice_id, why), done, self._failed,
+                        changes=Changes.NOTICES | Changes.COUNTY, origin=self)
 
     def show_history(self) -> QDialog | None:
         """Every revision of the open notice: pick one to read its text as it was."""
@@ -428,14 +669,17 @@ class NoticesPage(Page):
         return dialog
 
     def print_preview(self) -> PrintPreviewDialog | None:
-        """Open the print preview of the open notice (its saved text, as it will print)."""
+        """Open the print preview of the open notice: its saved text, as it will print.
+
+        Unsaved edits are settled first (保存 / 不保存 / 取消), so what is printed
+        is always a revision on record.
+        """
         if self.state is None:
             return None
-        n = self.state.notice
-        note = ""
-        if self.title_edit.text() != n.title or self.body_edit.toPlainText() != n.body:
-            note = f"编辑区有未保存的修改：这里预览和打印的是已保存的第{n.rev}版，请先保存。"
-        dialog = PrintPreviewDialog(self.runner, n.id, self, note)
+        if self.dirty():
+            self.settled(lambda: None if self.print_preview() else None)
+            return None
+        dialog = PrintPreviewDialog(self.runner, self.state.notice.id, self, "")
         dialog.open()
         return dialog
 

@@ -11,8 +11,10 @@ wires it to the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ui.tasks import Changes, Runner
 
@@ -32,6 +34,23 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Read what the page shows again (in the background)."""
+
+    def leave(self, then: Callable[[], None]) -> bool:
+        """Whether the clerk may leave the page now; a page with unsaved work asks first.
+
+        When it returns False it has either kept the clerk here (取消) or will
+        call ``then`` once the work is saved.
+        """
+        return True
+
+    def find_box(self) -> QLineEdit | None:
+        """The page's search or filter box, where Ctrl+F goes (None: the page has none)."""
+        named = getattr(self, "search_box", None) or getattr(self, "filter_box", None)
+        if isinstance(named, QLineEdit):
+            return named
+        boxes = [b for b in self.findChildren(QLineEdit)
+                 if b.isVisibleTo(self) and b.placeholderText().startswith(("搜索", "按", "筛选"))]
+        return boxes[0] if boxes else None
 
     def started(self, origin: object) -> bool:
         """Whether ``origin`` is this page, or a widget or dialog it holds (at any depth)."""

@@ -191,6 +191,7 @@ def _save_ledger(window: Any, path: Path) -> None:
     """The 台账 page on a sample year: notices across domains and months, requests answered."""
     from datetime import date, timedelta
 
+    from app.facts import REVIEW_CHECKLIST
     from app.info_requests import cases as ir
     from app.notices import boards, drafts, review
 
@@ -201,7 +202,8 @@ def _save_ledger(window: Any, path: Path) -> None:
             notice = drafts.create_notice(store, item, formed=formed)
             if after is None:
                 continue
-            review.approve(store, notice.id, "王明")
+            review.approve(store, notice.id, "王明", checked=REVIEW_CHECKLIST,
+                           override="示例数据")
             posted = date.fromisoformat(formed) + timedelta(days=after)
             boards.post(store, notice.id, "镇政务公开栏", posted.isoformat())
             if withdrawn:

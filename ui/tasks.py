@@ -25,7 +25,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.errors import FILE_ERROR, UserError
-from app.store import Store
+from app.store import DataVersion, Store
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "操作未完成，详情已写入日志。"
@@ -150,6 +150,11 @@ class Runner(QObject):
         self._signals.progress.connect(self._progress)
         self._numbers = itertools.count(1)
         self._pending: dict[int, _Pending[Any]] = {}
+        # Telling our own writes from someone else's (look_for_outside_changes).
+        self._version: DataVersion | None = None
+        self._looking = False
+        self._writes_ended = 0
+        self._writes_seen = 0
 
     @overload
     def run(self, work: Callable[[Store], T], done: Callable[[T], object],
@@ -212,6 +217,37 @@ class Runner(QObject):
         if changes:
             self.desk_changed.emit(changes, origin)
 
+    def look_for_outside_changes(self) -> None:
+        """Ask, off the UI thread, whether someone else wrote the desk; if so, tell every page.
+
+        The command line, a timer sync or a second window write the same
+        SQLite file; SQLite's ``data_version`` moves when another connection
+        commits. The window's own writes move it too, and are announced
+        already: a move while one of ours ran or ended since the last look is
+        taken to be ours (an outside write in that very moment shows on the
+        next change or with F5).
+        """
+        if self._looking:
+            return
+        if self._version is None:
+            self._version = DataVersion(self.folder)
+        self._looking = True
+        self.compute(self._version.changed, self._looked, lambda _m: self._looked(False))
+
+    def _looked(self, moved: bool) -> None:
+        self._looking = False
+        ours = (self._writes_ended != self._writes_seen
+                or any(p.changes for p in self._pending.values()))
+        self._writes_seen = self._writes_ended
+        if moved and not ours:
+            self.announce(Changes.ALL, None)
+
+    def stop_watching(self) -> None:
+        """Close the connection the watch keeps (the window is closing)."""
+        if self._version is not None and not self._looking:
+            self._version.close()
+            self._version = None
+
     @Slot(int, int, object)
     def _finished(self, number: int, ok: int, payload: object) -> None:
         pending = self._pending.pop(number, None)
@@ -223,6 +259,8 @@ class Runner(QObject):
             pending.failed(str(payload))
         else:
             self.error.emit(str(payload))
+        if pending.changes:
+            self._writes_ended += 1
         self.announce(pending.changes, pending.origin)
 
     @Slot(int, int, int)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.cli.shape import Subcommands, print_json
 from app.errors import UserError
-from app.facts import NOTICE_KINDS, STATUSES
+from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST, STATUSES
 from app.notices import boards, drafts, review
 from app.notices.privacy import lines_and_columns
 from app.store import Store
@@ -22,6 +22,13 @@ def _read_body(path: str | None) -> str | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"无法读取正文文件「{Path(path).name}」，请确认它是UTF-8文本。",
                         str(exc)) from exc
+
+
+def _revision(text: str) -> int:
+    """A revision number as typed: 1 to a million (argparse answers exit 2 otherwise)."""
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError("版本号应为1以上的整数")
+    return int(text)
 
 
 def _notice_line(n: drafts.Notice) -> str:
@@ -47,10 +54,17 @@ def cmd_notice_show(store: Store, args: argparse.Namespace) -> int:
     """``notice show``."""
     n = drafts.get_notice(store, drafts.resolve_id(store, args.id), args.rev)
     if args.json:
+        state = review.review_state(store, n.id)
         print_json(n.to_json() | {"revisions": drafts.revisions(store, n.id),
-                                   "reviews": review.review_history(store, n.id)})
+                                   "reviews": review.review_history(store, n.id),
+                                   "next_step": state.next_step if n.status == "draft"
+                                   else None})
         return 0
     print(_notice_line(n))
+    if n.status == "draft":
+        print("审核：" + review.review_state(store, n.id).summary())
+    if n.sync == "returned":
+        print(f"县级平台退回：{n.county_reason or '未说明理由'}")
     if n.publicity:
         print(f"公示期：{n.publicity['start'] or '张贴之日起'} 至 {n.publicity['end'] or '—'}")
     for p in n.postings:
@@ -108,11 +122,19 @@ def cmd_notice_mask(store: Store, args: argparse.Namespace) -> int:
 def cmd_notice_approve(store: Store, args: argparse.Namespace) -> int:
     """``notice approve``: record the next review step."""
     result = review.approve(store, drafts.resolve_id(store, args.id), args.reviewer,
-                            args.opinion or "")
+                            args.opinion or "", checked=review.parse_checked(args.checked),
+                            override=args.override or "", rev=args.rev)
     if result.approved:
         print(f"{result.step}通过，审核完成，可以张贴和报送。")
     else:
         print(f"{result.step}通过，下一步：{'、'.join(result.remaining)}。")
+    return 0
+
+
+def cmd_notice_revise(store: Store, args: argparse.Namespace) -> int:
+    """``notice revise``: 修改后重新报审 (back to draft, a new round of review)."""
+    n = drafts.revise(store, drafts.resolve_id(store, args.id), args.reason, args.author or "")
+    print(f"已转为草稿（第{n.rev}版），修改后请重新审核；审核通过后下次同步时报送县级平台。")
     return 0
 
 
@@ -158,7 +180,7 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 def register(sub: Subcommands) -> None:
-    """Add ``notice new|show|list|edit|check|mask|approve|return|post|takedown|render|withdraw``."""
+    """Add ``notice …``: new, show, list, edit, check, mask, approve, revise, return, post, …"""
     nt = sub.add_parser("notice", help="公开信息").add_subparsers(dest="action", required=True)
     p = nt.add_parser("new", help="从目录事项起草")
     p.add_argument("--item", required=True)
@@ -171,7 +193,7 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(handler=cmd_notice_new)
     p = nt.add_parser("show", help="查看")
     p.add_argument("id")
-    p.add_argument("--rev", type=int)
+    p.add_argument("--rev", type=_revision)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_notice_show)
     p = nt.add_parser("list", help="列出公开信息")
@@ -195,8 +217,17 @@ def register(sub: Subcommands) -> None:
     p = nt.add_parser("approve", help="记录一步审核")
     p.add_argument("id")
     p.add_argument("--reviewer", required=True)
+    p.add_argument("--checked", default="",
+                   help="逐项确认的核对项，用逗号分隔：" + "、".join(REVIEW_CHECKLIST))
+    p.add_argument("--override", help="确有理由通过时写明理由（如要素另见附件），记入审核记录")
+    p.add_argument("--rev", type=_revision, help="审核的版本（默认当前版本；已改过则拒绝）")
     p.add_argument("--opinion")
     p.set_defaults(handler=cmd_notice_approve)
+    p = nt.add_parser("revise", help="修改后重新报审（已审核、已公开或被县级退回的）")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_revise)
     p = nt.add_parser("return", help="退回修改")
     p.add_argument("id")
     p.add_argument("--reviewer", required=True)

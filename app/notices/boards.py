@@ -11,7 +11,7 @@ from app import clock
 from app.atomic import keep_once
 from app.errors import UserError
 from app.facts import BOARD_KINDS, squash
-from app.notices import county_queue
+from app.notices import actions, county_queue
 from app.notices.drafts import get_notice
 from app.store import Store, now_iso
 from app.workdays import parse_date
@@ -133,21 +133,29 @@ def post(store: Store, notice_id: str, board: str, on: str | None = None,
          photo: Path | None = None, today: date | None = None) -> None:
     """Record that an approved notice went up on a board (the first posting publishes it)."""
     notice = get_notice(store, notice_id)
-    if notice.status not in ("approved", "published"):
-        raise UserError("未经审核的公开信息不能张贴，请先完成审核。")
+    actions.require(notice.status, "post")
     target = _board(store, board)
     day = parse_date(on) if on else (today or clock.today())
     if day > (today or clock.today()):
         raise UserError("张贴日期不能晚于今天。")
     if day.isoformat() < notice.formed:
         raise UserError("张贴日期不能早于信息形成日期。")
-    if any(p["board"] == target.name and not p["taken_down"] for p in notice.postings):
+    hanging = store.query("SELECT id, rev FROM postings WHERE notice_id = ? AND board_id = ?"
+                          " AND taken_down IS NULL", (notice_id, target.id))
+    # A sheet of an earlier approved revision is replaced by this one (换贴); a
+    # posting from before revisions were kept is taken to be the current text.
+    older = [h["id"] for h in hanging if h["rev"] is not None and h["rev"] != notice.approved_rev]
+    if len(older) < len(hanging):
         raise UserError(f"这条公开信息已经贴在「{target.name}」上了。")
     digest = store_photo(store, photo) if photo else None
     with store.transaction() as conn:
-        conn.execute("INSERT INTO postings (notice_id, board_id, posted, photo, created_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     (notice_id, target.id, day.isoformat(), digest, now_iso()))
+        for posting in older:
+            conn.execute("UPDATE postings SET taken_down = ? WHERE id = ?",
+                         (day.isoformat(), posting))
+        conn.execute("INSERT INTO postings (notice_id, board_id, posted, photo, created_at, rev)"
+                     " VALUES (?, ?, ?, ?, ?, ?)",
+                     (notice_id, target.id, day.isoformat(), digest, now_iso(),
+                      notice.approved_rev))
         if notice.status == "approved":
             conn.execute("UPDATE notices SET status = 'published', updated_at = ? WHERE id = ?",
                          (now_iso(), notice_id))
@@ -155,7 +163,7 @@ def post(store: Store, notice_id: str, board: str, on: str | None = None,
             # The county already has the notice; its new photo goes in a later batch.
             county_queue.enqueue(store, notice_id)
         store.audit("notice.post", notice_id, {"board": target.name, "date": day.isoformat(),
-                                               "photo": digest})
+                                               "photo": digest, "replaced": older})
 
 
 def take_down(store: Store, notice_id: str, board: str, on: str | None = None,

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from app import clock
+from app import clock, paths
+from app.atomic import write_bytes
 from app.catalog.items import get_item
 from app.errors import UserError
 from app.facts import NOTICE_KINDS
-from app.notices import county_queue
+from app.notices import actions, county_queue
 from app.notices.privacy import Finding, find_personal_data, lines_and_columns, mask
 from app.notices.text import body_outline, missing_elements, title_for
 from app.store import Store, now_iso
@@ -235,8 +238,7 @@ def edit_notice(store: Store, notice_id: str, title: str | None = None,
                 body: str | None = None, author: str = "", change: str = "") -> Notice:
     """Save a new revision; an approved notice goes back to draft and review starts again."""
     current = get_notice(store, notice_id)
-    if current.status == "withdrawn":
-        raise UserError("这条公开信息已撤回，不能再修改。")
+    actions.require(current.status, "mask" if change.startswith("遮盖") else "edit")
     new_title = current.title if title is None else title.strip()
     new_body = current.body if body is None else body
     if not new_title:
@@ -248,15 +250,18 @@ def edit_notice(store: Store, notice_id: str, title: str | None = None,
         change = change or describe_change(current.title, current.body, new_title, new_body)
         _add_revision(store, notice_id, rev, new_title, new_body, current.issuer,
                       current.phone, author, change)
+        # The passed steps of this round stay on record but no longer count: they
+        # were given to the revision before this one (review.review_state).
         back = current.status == "approved"
         conn.execute(
             "UPDATE notices SET current_rev = ?, updated_at = ?"
-            + (", status = 'draft', review_round = review_round + 1" if back else "")
+            + (", status = 'draft'" if back else "")
             + " WHERE id = ?", (rev, now_iso(), notice_id))
         if back:
             county_queue.drop_waiting(store, notice_id)
         store.audit("notice.edit", notice_id, {"rev": rev, "change": change,
                                                "back_to_draft": back}, actor=author)
+    discard_autosave(store, notice_id)
     return get_notice(store, notice_id)
 
 
@@ -283,6 +288,7 @@ def check_notice(store: Store, notice_id: str) -> CheckResult:
 def mask_notice(store: Store, notice_id: str, author: str = "") -> tuple[Notice, int]:
     """Mask every finding in a new revision; returns the notice and how many were masked."""
     notice = get_notice(store, notice_id)
+    actions.require(notice.status, "mask")
     phones = published_phones(store)
     title_findings = find_personal_data(notice.title, phones)
     body_findings = find_personal_data(notice.body, phones)
@@ -301,8 +307,7 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
     if not reason:
         raise UserError("撤回时请写明理由。")
     notice = get_notice(store, notice_id)
-    if notice.status == "withdrawn":
-        raise UserError("这条公开信息已经撤回了。")
+    actions.require(notice.status, "withdraw")
     with store.transaction() as conn:
         conn.execute("UPDATE notices SET status = 'withdrawn', updated_at = ? WHERE id = ?",
                      (now_iso(), notice_id))
@@ -312,27 +317,82 @@ def withdraw(store: Store, notice_id: str, reason: str, author: str = "") -> Not
     return get_notice(store, notice_id)
 
 
+def revise(store: Store, notice_id: str, reason: str, author: str = "") -> Notice:
+    """修改后重新报审: an approved, posted or county-returned notice becomes a draft again.
+
+    A new round of review begins; the postings stay in its history (the old
+    sheet may still hang until the new one replaces it), the text last
+    approved stays what the county has until the new revision passes review
+    and goes out on the next sync, in place of the old one.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise UserError("重新报审时请写明修改的理由。")
+    if len(reason) > 500:
+        raise UserError("理由太长了（不超过500个字）。")
+    notice = get_notice(store, notice_id)
+    actions.require(notice.status, "revise")
+    with store.transaction() as conn:
+        conn.execute("UPDATE notices SET status = 'draft', review_round = review_round + 1,"
+                     " updated_at = ? WHERE id = ?", (now_iso(), notice_id))
+        county_queue.drop_waiting(store, notice_id)
+        store.audit("notice.revise", notice_id,
+                    {"reason": reason, "from": notice.status, "rev": notice.rev,
+                     "county": notice.sync}, actor=author)
+    return get_notice(store, notice_id)
+
+
 def list_notices(store: Store, status: str | None = None) -> list[Notice]:
     """Every notice (of one status), newest first."""
     return [get_notice(store, i) for i in list_ids(store, status)]
 
 
 @dataclass(frozen=True)
-class EditorState:
-    """Everything the editor needs about one notice, read in one go."""
+class Autosave:
+    """Text typed in the editor and not saved yet, kept against a crash."""
 
-    notice: Notice
-    elements: list[str]
-    phones: tuple[str, ...]
-    revisions: list[dict[str, Any]]
+    base_rev: int
+    title: str
+    body: str
+    saved_at: str
 
 
-def editor_state(store: Store, notice_id: str) -> EditorState:
-    """The notice, its item's 要素, the numbers never to mask, and its revisions."""
-    notice = get_notice(store, notice_id)
-    item = get_item(store, notice.item_id, notice.item_rev)
-    return EditorState(notice, item.elements, published_phones(store),
-                       revisions(store, notice_id))
+def _autosave_file(store: Store, notice_id: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f-]{36}", notice_id):
+        raise UserError(f"没有编号为「{notice_id}」的公开信息。")
+    return paths.autosave_dir(store.folder) / f"{notice_id}.json"
+
+
+def autosave(store: Store, notice_id: str, base_rev: int, title: str, body: str) -> None:
+    """Keep the editor's unsaved text against a crash: a file, written whole or not at all.
+
+    Not a revision and not in the database: it is nobody's decision yet, and
+    writing it there every few seconds would look to the open windows like
+    somebody else changing the desk.
+    """
+    if len(title) + len(body) > 2_000_000:
+        return  # beyond any notice; saving it is refused anyway
+    text = json.dumps({"base_rev": base_rev, "title": title, "body": body,
+                       "saved_at": now_iso()}, ensure_ascii=False)
+    write_bytes(_autosave_file(store, notice_id), text.encode("utf-8"))
+
+
+def discard_autosave(store: Store, notice_id: str) -> None:
+    """Forget the unsaved text (the clerk saved it, or chose 不保存)."""
+    _autosave_file(store, notice_id).unlink(missing_ok=True)
+
+
+def recovered(store: Store, notice_id: str) -> Autosave | None:
+    """Unsaved text left by a crash or kill, if any (a damaged file counts as none)."""
+    path = _autosave_file(store, notice_id)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Autosave(int(data["base_rev"]), str(data["title"]), str(data["body"]),
+                        str(data["saved_at"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def finding_lines(text: str, result: CheckResult) -> list[str]:

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 
-from tests_support import HANDOUT_BODY  # noqa: E402
+from tests_support import HANDOUT_BODY, approve_step  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
-from app.notices import drafts, review  # noqa: E402
+from app.notices import drafts  # noqa: E402
 from app.printing.output import PrintOptions, render_notice  # noqa: E402
 from app.printing.page_images import page_count  # noqa: E402
 from app.township import set_township  # noqa: E402
@@ -64,7 +64,7 @@ def main() -> None:
         leaflet = drafts.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
         for n in (one, long, leaflet):
             for reviewer in ("王明", "李华", "赵强"):
-                review.approve(store, n.id, reviewer)
+                approve_step(store, n.id, reviewer)
         sheet = PrintOptions()
         two_up = PrintOptions(copies_per_sheet=2, qr_url="https://www.example.gov.cn/qs/db.html")
         render_notice(store, one.id, out / "warm.pdf", sheet)  # fonts loaded once per process
