@@ -138,3 +138,28 @@ def test_cli_template_show_set_reset(gk, tmp_path) -> None:
     assert gk.json("template", "show", "公示", "--json")["paper"] == "A4"
     gk("template", "reset", "公示")
     assert gk.json("template", "show", "公示", "--json")["heading"] == ""
+
+
+def test_a_handout_drafted_from_its_outline_prints_its_sections(township, tmp_path) -> None:
+    n = drafts.create_notice(township, "shjz-005", kind="明白纸", formed="2026-11-20")
+    assert n.title == "最低生活保障办事指南明白纸"
+    filled = {"一、政策是什么：": "对收入低于本地标准的困难家庭按月发放救助。",
+              "二、谁能享受（办理条件）：": "本镇户籍、家庭人均收入低于每月700元。",
+              "三、标准是多少（最低生活保障标准）：": "每人每月700元。",
+              "四、怎么办理（办理事项、办理流程、办理时间和地点）：": "到镇便民服务中心申请。",
+              "五、要带什么材料（申请材料）：": "户口簿、身份证。"}
+    body = "\n".join(line + filled.get(line, "") for line in n.body.splitlines())
+    drafts.edit_notice(township, n.id, body=body)
+    assert drafts.check_notice(township, n.id).missing == []
+    for reviewer in ("王明", "李华", "赵强"):
+        review.approve(township, n.id, reviewer)
+    word = tmp_path / "h.docx"
+    render_notice(township, n.id, word, PrintOptions(fmt="docx"))
+    texts = [p.text for p in docx.Document(str(word)).paragraphs]
+    for heading in filled:
+        assert heading in texts  # the handout prints each section's heading on its own line
+    assert "六、找谁咨询（联系方式）：" in texts and "青石镇人民政府" in texts
+    assert texts.count("监督电话：0551-62345678") == 1
+    pdf = tmp_path / "h.pdf"
+    render_notice(township, n.id, pdf, PrintOptions())
+    assert "每人每月700元。" in pdf_text(pdf) and "谁能享受（办理条件）：" in pdf_text(pdf)
