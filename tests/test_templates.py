@@ -152,7 +152,7 @@ def test_a_handout_drafted_from_its_outline_prints_its_sections(township, tmp_pa
     drafts.edit_notice(township, n.id, body=body)
     assert drafts.check_notice(township, n.id).missing == []
     for reviewer in ("王明", "李华", "赵强"):
-        review.approve(township, n.id, reviewer)
+        approve_step(township, n.id, reviewer)
     word = tmp_path / "h.docx"
     render_notice(township, n.id, word, PrintOptions(fmt="docx"))
     texts = [p.text for p in docx.Document(str(word)).paragraphs]

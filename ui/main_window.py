@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
             if page is not self.dashboard:
                 page.refresh()
         self.auto_sync.start()
+        self.runner.look_for_outside_changes()  # the first look sets where "changed" starts
         self.watch.start()
 
     def _shown(self, data: Overview) -> None:

@@ -242,6 +242,10 @@ class Runner(QObject):
         if moved and not ours:
             self.announce(Changes.ALL, None)
 
+    def watching(self) -> bool:
+        """Whether the watch has taken its first look (later writes by others will be seen)."""
+        return self._version is not None and not self._looking
+
     def stop_watching(self) -> None:
         """Close the connection the watch keeps (the window is closing)."""
         if self._version is not None and not self._looking:

@@ -159,7 +159,11 @@ def _upsert_notice(conn: Connection, township: int, payload: NoticePayload, batc
             state="received", state_at=now, **content))
         return new_reply(conn, township, payload.notice_id, "received", at=now)
     if rev > old.rev:
-        conn.execute(notices.update().where(key).values(**content))
+        # A later revision (the township revised what staff returned, or corrected
+        # what was published) is new work for staff: received again, the old
+        # reason and address cleared with it.
+        conn.execute(notices.update().where(key).values(
+            state="received", state_at=now, reason=None, url=None, **content))
         return new_reply(conn, township, payload.notice_id, "received", at=now)
     if rev == old.rev and digest != old.content_hash:
         conn.execute(notices.update().where(key).values(**content))

@@ -31,6 +31,10 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "withdrawn": frozenset(),
 }
 
+#: What a refusal says cannot be done any more, by action.
+_VERBS: dict[str, str] = {"edit": "修改", "mask": "修改", "approve": "审核", "return": "退回",
+                          "post": "张贴", "revise": "重新报审", "withdraw": "撤回"}
+
 _WHY: dict[tuple[str, str], str] = {
     ("draft", "post"): "还没有审核通过，不能张贴（先审后发）。",
     ("draft", "revise"): "草稿可以直接修改，不需要重新报审。",
@@ -55,7 +59,8 @@ def refusal(status: str, action: str) -> str | None:
     if action in allowed(status):
         return None
     if status == "withdrawn":
-        return f"这条公开信息已撤回，不能再{ACTIONS[action]}。"
+        return ("这条公开信息已经撤回了。" if action == "withdraw"
+                else f"这条公开信息已撤回，不能再{_VERBS[action]}。")
     return _WHY.get((status, action),
                     f"{STATUSES.get(status, status)}的公开信息不能{ACTIONS[action]}。")
 
