@@ -24,8 +24,9 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 # One optional separator between groups of digits: a space or a dash of any width.
 _SEP = r"[ \-－—–]?"
 _AREA = r"(?:0\d{2,3}|\(0\d{2,3}\)|（0\d{2,3}）)"
-#: A local number of 7 or 8 digits, possibly split once (8765 4321, 876-5432).
-_LOCAL = rf"(?:\d{{3,4}}{_SEP}\d{{4}})"
+#: A local number of 7 or 8 digits, possibly split once (8765 4321, 876-5432); local
+#: numbers never begin with 0, so 0531-8765 is an area code and half a number.
+_LOCAL = rf"(?:[1-9]\d{{2,3}}{_SEP}\d{{4}})"
 #: 转801, 分机801, ext.801, x801, or a dash and a short number after a full landline.
 _EXTENSION = r"(?: ?(?:转|分机|[Ee][Xx][Tt]\.?|[Xx]) ?\d{1,6}|[\-－—–]\d{1,6})"
 #: Service numbers: 12345 (市民热线), 12315, 12348, 110, 95598 and the like.
