@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from app.errors import UserError
+from app.phones import check_phone
 from app.store import Store
 
 
@@ -41,9 +42,7 @@ def set_township(store: Store, township: str, county: str, phone: str | None = N
         raise UserError("名称太长了，请写正式全称（不超过40个字）。")
     values = {"township": township, "county": county}
     if phone is not None:
-        phone = phone.strip()
-        if phone and not all(c.isdigit() or c in "-— ()（）转" for c in phone):
-            raise UserError(f"监督电话「{phone}」里有不该出现的字符。")
-        values["phone"] = phone
+        # The rule of app.phones, the same as for the office numbers of 设置.
+        values["phone"] = check_phone(phone, "监督电话") if phone.strip() else ""
     store.set_settings(values)
     return get_township(store)

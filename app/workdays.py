@@ -9,6 +9,7 @@ Friday, and every answer that touched it says ``calendar_known: False``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -168,6 +169,156 @@ def load_arrangement(store: Store, data: Any, source: str = "手工载入") -> A
                     {"holidays": len(arrangement.holidays),
                      "workdays": len(arrangement.workdays), "source": source})
     return arrangement
+
+
+#: What a clerk writes between the first and the last day of a range.
+_RANGE_SEP = r"(?:至|到|~|～|—{1,2}|–|－|-|一)"
+#: A day, fully written or with its year left to the dialog's: 2027-02-06, 2027/2/6,
+#: 2027.2.6, 2027年2月6日, 20270206, 2月6日, 2/6, 2.6.
+_FULL_DAY = (
+    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})",
+    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?",
+    r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})",
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?",
+    r"(?P<m>\d{1,2})[/.](?P<d>\d{1,2})",
+)
+#: The end of a range may leave out what it shares with its start: 至12日, ~2-12.
+_END_DAY = (*_FULL_DAY, r"(?P<m>\d{1,2})-(?P<d>\d{1,2})", r"(?P<d>\d{1,2})[日号]?")
+_START_RE = [re.compile(p) for p in _FULL_DAY]
+_END_RE = [re.compile(p) for p in _END_DAY]
+_SEP_RE = re.compile(_RANGE_SEP)
+#: Words copied along from the State Council's notice: （星期六）, 放假调休，共8天, 上班.
+_NOISE = re.compile(r"[（(][^）)]*[）)]|共\d+天|放假|调休|上班|休息|补班|星期[一二三四五六日天]"
+                    r"|周[一二三四五六日天]|\s+")
+_ITEM_SEP = re.compile(r"[、，,；;]+")
+#: The longest run of days off an arrangement has had is under a fortnight; a longer
+#: range is almost always a typing slip (2027-02-06至2027-12-06).
+LONGEST_RANGE = 20
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A line of the holiday editor the program could not read, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+def _take_day(text: str, pos: int, patterns: list[re.Pattern[str]], year: int,
+              month: int | None) -> tuple[date, int] | str | None:
+    """The day written at ``pos`` (longest match) and where it ends; None if none is
+    written there, a reason if what is written is no day of the calendar (2027-02-30)."""
+    best: re.Match[str] | None = None
+    for pattern in patterns:
+        m = pattern.match(text, pos)
+        if m and (best is None or m.end() > best.end()):
+            best = m
+    if best is None:
+        return None
+    parts = best.groupdict()
+    try:
+        day = date(int(parts["y"]) if parts.get("y") else year,
+                   int(parts["m"]) if parts.get("m") else (month or 0), int(parts["d"]))
+    except ValueError:
+        return "没有这一天"
+    return day, best.end()
+
+
+def _read_item(item: str, year: int) -> tuple[date, date] | str:
+    """One day or range of days, or the reason it cannot be read."""
+    start = _take_day(item, 0, _START_RE, year, None)
+    if not isinstance(start, tuple):
+        return start or "看不懂"
+    first, pos = start
+    if pos == len(item):
+        return first, first
+    sep = _SEP_RE.match(item, pos)
+    end = _take_day(item, sep.end(), _END_RE, first.year, first.month) if sep else None
+    if isinstance(end, str):
+        return end
+    if end is None or end[1] != len(item):
+        return "看不懂"
+    last = end[0]
+    if last < first:
+        return "起止日期前后颠倒了"
+    if (last - first).days + 1 > LONGEST_RANGE:
+        return f"跨了{(last - first).days + 1}天，放假不会这么长，请核对"
+    return first, last
+
+
+def read_day_lines(text: str, year: int) -> tuple[list[date], list[LineProblem]]:
+    """The days of a year written one day or range per line, the way clerks write them.
+
+    ``2027-02-06至2027-02-12``, ``2027-02-06~2027-02-12``, ``2027年2月6日至12日``,
+    ``2月6日—2月12日`` (the year is ``year``), ``2027.2.6``; several on one line
+    separated by 、 or commas; weekdays and words copied from the State Council's
+    notice (（星期六）, 放假调休，共8天) are passed over. A range's days outside
+    ``year`` are left out (元旦 may start in December). Lines that cannot be read are
+    returned as problems, numbered from 1; the rest are read all the same.
+    """
+    days: set[date] = set()
+    problems: list[LineProblem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        items = [i for i in _ITEM_SEP.split(_NOISE.sub("", line)) if i]
+        found: list[date] = []
+        reason = ""
+        for item in items:
+            read = _read_item(item, year)
+            if isinstance(read, str):
+                reason = read
+                break
+            first, last = read
+            found.extend(first + timedelta(days=k) for k in range((last - first).days + 1))
+        in_year = [d for d in found if d.year == year]
+        if not reason and found and not in_year:
+            reason = f"不是{year}年的日期"
+        if reason:
+            problems.append(LineProblem(number, line.strip(), reason))
+        days.update(in_year)
+    return sorted(days), problems
+
+
+def day_lines(days: list[str] | list[date]) -> list[str]:
+    """Days as the editor shows them: a run of consecutive days as one range line."""
+    ordered = sorted({d if isinstance(d, date) else date.fromisoformat(d) for d in days})
+    lines: list[str] = []
+    k = 0
+    while k < len(ordered):
+        j = k
+        while j + 1 < len(ordered) and ordered[j + 1] - ordered[j] == timedelta(days=1):
+            j += 1
+        first, last = ordered[k], ordered[j]
+        lines.append(first.isoformat() if first == last
+                     else f"{first.isoformat()}至{last.isoformat()}")
+        k = j + 1
+    return lines
+
+
+def typed_arrangement(year: int, holidays: str, workdays: str) -> dict[str, Any]:
+    """The arrangement typed in the holiday editor, in the CONTRACT.md shape.
+
+    Refused with one sentence naming every line it cannot read (the box and the
+    line number), so the clerk fixes those and keeps the rest.
+    """
+    found: dict[str, list[str]] = {}
+    said: list[str] = []
+    for key, label, text in (("holidays", "放假日期", holidays),
+                             ("workdays", "调休上班日期", workdays)):
+        days, problems = read_day_lines(text, year)
+        found[key] = [d.isoformat() for d in days]
+        said += [f"{label}第{p.line}行「{p.text}」{p.reason}" for p in problems]
+    if said:
+        shown = "；".join(said[:3]) + (f"；另有{len(said) - 3}行也有问题" if len(said) > 3 else "")
+        raise UserError(f"{shown}。请写成 {year}-02-06 或 {year}-02-06至{year}-02-12"
+                        f" 这样的日期，其余各行已保留。")
+    return {"year": year, **found}
+
+
+def load_typed_arrangement(store: Store, year: int, holidays: str,
+                           workdays: str) -> Arrangement:
+    """Read and store the arrangement typed in 设置's holiday editor (source 手工录入)."""
+    return load_arrangement(store, typed_arrangement(year, holidays, workdays), "手工录入")
 
 
 def load_arrangement_file(store: Store, path: Path) -> Arrangement:

@@ -50,7 +50,7 @@ def seeded(township):
     store = township
     review.set_review_steps(store, 1)
     boards.set_villages(store, ["东山村", "西河村"])
-    town, east = "镇政务公开栏", "东山村务公开栏"
+    town, east = "镇政务公开栏", "东山村村务公开栏"
     ids = {
         # Q1
         "dibao_on_time": _notice(store, "shjz-002", "2026-01-05",
@@ -413,3 +413,30 @@ def test_a_deadline_in_an_unknown_year_says_so(township) -> None:
     sheet = book.sheets()[0]
     cells = dict(zip([c.header for c in sheet.columns], sheet.rows[0], strict=True))
     assert "节假日安排未载入" in cells["备注"]
+
+
+def test_the_reviewers_of_the_approved_text_are_listed(township, tmp_path) -> None:
+    """审核人: the steps passed on the text now in force, not those of a text sent back."""
+    store = township
+    review.set_review_steps(store, 3)
+    reviewed = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
+    review.approve(store, reviewed.id, "王明")
+    review.approve(store, reviewed.id, "李华")
+    review.send_back(store, reviewed.id, "张强", "名单缺少家庭人口")
+    drafts.edit_notice(store, reviewed.id, body=reviewed.body + "附：家庭人口。")
+    for name in ("王明", "赵丽", "张强"):
+        review.approve(store, reviewed.id, name)
+    halfway = drafts.create_notice(store, "shjz-001", formed="2026-11-03")
+    review.approve(store, halfway.id, "王明")  # 初审 only: not approved yet
+
+    path = tmp_path / "审核人.xlsx"
+    flt = ledger.make_filter(store, 2026)
+    export = ledger.export_ledger(store, path, flt)
+    rows = {r.notice_id: r for r in export.ledger.rows}
+    assert rows[reviewed.id].reviewers == (("初审", "王明"), ("审核", "赵丽"), ("审发", "张强"))
+    assert rows[halfway.id].reviewers == ()
+    book = openpyxl.load_workbook(path)
+    sheet = {r["信息编号"].value: r for r in _sheet_rows(book["社会救助"])}
+    assert sheet[reviewed.id[:8]]["审核人"].value == "初审 王明；审核 赵丽；审发 张强"
+    assert sheet[halfway.id[:8]]["审核人"].value is None  # an empty cell
+    assert rows[reviewed.id].to_json()["reviewers"][1] == {"step": "审核", "reviewer": "赵丽"}

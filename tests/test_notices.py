@@ -89,7 +89,7 @@ def test_drafts_cannot_go_on_a_wall(township) -> None:
 def test_boards_photos_and_takedown(township, tmp_path) -> None:
     boards.set_villages(township, ["东山村", "西河"])
     names = [b.name for b in boards.list_boards(township)]
-    assert names == ["镇政务公开栏", "东山村务公开栏", "西河村务公开栏"]
+    assert names == ["镇政务公开栏", "东山村村务公开栏", "西河村村务公开栏"]
     n = drafts.create_notice(township, "shjz-002", formed="2026-11-02")
     review.set_review_steps(township, 1)
     approve_step(township, n.id, "王明")
@@ -181,7 +181,7 @@ def test_workflow_settings_are_saved_together(township) -> None:
     assert flow.review_steps == 2 and flow.villages == ["东山村", "西河村", "南岭村"]
     assert flow.office_phones == ["0551-62345000", "12345"]
     assert "0551-62345000" in drafts.published_phones(township)
-    with pytest.raises(UserError, match="格式不对"):
+    with pytest.raises(UserError, match="办公电话：「电话号码」不是电话号码"):
         set_workflow(township, 3, "北坡村", "电话号码")
     assert get_workflow(township) == flow  # refused whole: nothing changed
 

@@ -100,3 +100,39 @@ def test_unbalanced_year_is_refused_and_no_file_is_asked_for(dialog, configured_
     texts = [p.text.replace("\n", "") for p in document.paragraphs]
     assert "青石镇人民政府2026年政府信息公开工作年度报告" in texts
     assert any(t.startswith("四、政府信息公开行政复议") for t in texts)
+
+
+def test_the_balance_follows_each_keystroke_of_the_carried_in(dialog, configured_window,
+                                                              qtbot) -> None:
+    """Typing 上年结转 re-checks table 三 at once, before anything is saved."""
+    assert dialog.balance.text().startswith("表格平衡")
+    dialog.from_register.setChecked(False)
+    box = dialog.carried["自然人"]
+    box.selectAll()
+    qtbot.keyClicks(box, "4")  # the register knows of one
+    figures = dialog.typed_figures()
+    assert figures is not None and figures.requests.carried_in.get("自然人") == 4
+    assert dialog.balance.text() == annual_figures.balance_problem(figures)
+    assert "多出3件" in dialog.balance.text()
+    assert "上年结转 4 件（手填；登记簿中为 1 件）" in dialog.register_line.text()
+    box.selectAll()
+    qtbot.keyClicks(box, "0")  # one fewer than the register can account for
+    assert "少1件" in dialog.balance.text()
+    box.selectAll()
+    qtbot.keyClicks(box, "1")
+    assert dialog.balance.text().startswith("表格平衡")
+    dialog.from_register.setChecked(True)  # back to the register: balanced again
+    assert dialog.balance.text().startswith("表格平衡")
+    with open_desk(configured_window.folder) as store:
+        assert annual_figures.get_manual(store, 2026).carried_in is None  # nothing saved
+
+
+def test_with_carried_in_is_arithmetic_on_the_figures_read(configured_window) -> None:
+    with open_desk(configured_window.folder) as store:
+        figures = annual_figures.annual_figures(store, 2026, TODAY)
+    typed = annual_figures.with_carried_in(figures, {"自然人": 2})
+    assert typed.requests.carried_in.total == 2 and typed.requests.carried_in_manual
+    assert typed.requests.carried_in_register == figures.requests.carried_in_register
+    back = annual_figures.with_carried_in(typed, None)
+    assert back.requests.carried_in == figures.requests.carried_in_register
+    assert not back.requests.carried_in_manual

@@ -12,6 +12,7 @@ from pathlib import Path  # noqa: E402
 import docx  # noqa: E402
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 from tests_support import approve_step
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("pinned_today")
 pytest_plugins = ["conftest_ui"]
 TODAY = "2026-11-23"
 WAIT = 10_000
-TOWN, EAST = "镇政务公开栏", "东山村务公开栏"
+TOWN, EAST = "镇政务公开栏", "东山村村务公开栏"
 #: (item, formed, postings, approved, withdrawn): on time, late, open past and before the
 #: deadline, no deadline (及时), withdrawn; four quarters, six domains, and one of 2025.
 NOTICES = [
@@ -161,7 +162,7 @@ def test_rows_tab_lists_every_notice_and_marks_late_ones_red(ledger_page, data_d
     page = ledger_page
     ledger = _ledger(data_dir)
     headers = [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())]
-    assert headers == ["领域", "事项", "标题", "形成", "期限", "公开", "状态", "超期天数"]
+    assert headers == ["领域", "事项", "标题", "形成", "期限", "公开", "状态", "超期天数", "审核人"]
     for k, row in enumerate(ledger.rows):
         item = page.tree.topLevelItem(k)
         assert item.text(0) == row.domain and item.text(2) == row.title
@@ -170,8 +171,29 @@ def test_rows_tab_lists_every_notice_and_marks_late_ones_red(ledger_page, data_d
         red = item.foreground(2).color() == QColor("#b00020")
         assert red == row.overdue
         assert item.text(7) == (str(row.days_late) if row.overdue else "")
+        # One step (设置 says so in the fixture), passed by 王明 on every approved notice.
+        assert item.text(8) == ("初审 王明" if row.status in ("approved", "published") else "")
     late = [page.tree.topLevelItem(k).text(7) for k, r in enumerate(ledger.rows) if r.overdue]
     assert "1" in late  # 职业培训 posted a day after its deadline
+
+
+def test_a_double_clicked_row_opens_its_notice(ledger_page, configured_window, qtbot) -> None:
+    page = ledger_page
+    page.tabs.setCurrentIndex(1)
+    item = page.tree.topLevelItem(1)
+    notice_id = item.data(0, Qt.ItemDataRole.UserRole)
+    rect = page.tree.visualItemRect(item)
+    with qtbot.waitSignal(page.open_notice, timeout=WAIT) as opened:
+        # A double-click's first press selects the row, as a clerk's does.
+        qtbot.mouseClick(page.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(page.tree.viewport(), Qt.MouseButton.LeftButton,
+                          pos=rect.center())
+    assert opened.args == [notice_id]
+    # The main window hears every page's open_notice: the notice is shown.
+    editor = configured_window.notices
+    qtbot.waitUntil(lambda: editor.state is not None and editor.state.notice.id == notice_id,
+                    timeout=WAIT)
+    assert configured_window.pages.currentWidget() is editor
 
 
 def test_quarter_and_domain_filters_change_the_figures(ledger_page, data_dir, qtbot) -> None:

@@ -106,22 +106,6 @@ def test_editor_stays_responsive_while_a_long_roster_is_checked(configured_windo
     assert ticks and max(gaps, default=0) < 0.25, max(gaps)
 
 
-def test_settings_workflow_box_saves(configured_window, qtbot) -> None:
-    configured_window.show_page("设置")
-    box = configured_window.settings.workflow
-    qtbot.waitUntil(lambda: box.steps.count() == 3 and box.steps.currentIndex() == 2,
-                    timeout=WAIT)
-    box.steps.setCurrentIndex(0)
-    box.villages.setPlainText("东山村\n西河村")
-    with qtbot.waitSignal(box.saved, timeout=WAIT):
-        box.save()
-    with open_desk(configured_window.folder) as store:
-        assert review.review_steps(store) == ("初审",)
-        from app.notices.boards import list_boards
-        assert [b.name for b in list_boards(store)] == ["镇政务公开栏", "东山村务公开栏",
-                                                        "西河村务公开栏"]
-
-
 def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot,
                                                         tmp_path) -> None:
     from test_notices import png
@@ -141,7 +125,7 @@ def test_boards_page_shows_what_hangs_and_takes_it_down(configured_window, qtbot
     def labels() -> list[str]:
         return [page.board_list.item(i).text() for i in range(page.board_list.count())]
 
-    qtbot.waitUntil(lambda: "东山村务公开栏（1）　待撤栏 1" in labels(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "东山村村务公开栏（1）　待撤栏 1" in labels(), timeout=WAIT)
     row = page.tree.topLevelItem(0)
     assert row.text(4) == "待撤栏" and row.text(3) == "2026-11-13"
     qtbot.waitUntil(lambda: not page.tree.topLevelItem(0).icon(0).isNull(), timeout=WAIT)

@@ -70,13 +70,16 @@ def test_holiday_editor_loads_next_year_and_the_warning_goes(configured_window, 
     dialog.save()  # empty: asks once more rather than marking the year known
     assert "还没有填写" in dialog.message.text() and dialog.isVisible()
 
-    dialog.holidays.setPlainText(f"{NEXT_YEAR}-01-01\n{NEXT_YEAR}-13-01")
+    typed = f"{NEXT_YEAR}-01-01\n10月1日至7日\n国庆节"
+    dialog.holidays.setPlainText(typed)
     dialog.save()
-    qtbot.waitUntil(lambda: "格式不对" in dialog.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "第3行「国庆节」看不懂" in dialog.message.text(), timeout=WAIT)
+    assert dialog.message.text().startswith("放假日期第3行「国庆节」看不懂。")
+    assert dialog.holidays.toPlainText() == typed and dialog.isVisible()  # the form is kept
     with open_desk(win.folder) as store:
         assert not Calendar.from_store(store).knows(NEXT_YEAR)  # nothing changed
 
-    dialog.holidays.setPlainText(f"{NEXT_YEAR}-01-01\n{NEXT_YEAR}-10-01")
+    dialog.holidays.setPlainText(f"{NEXT_YEAR}-01-01\n10月1日至7日")
     with qtbot.waitSignal(dialog.saved, timeout=WAIT):
         dialog.save()
     qtbot.waitUntil(lambda: f"{NEXT_YEAR}年　已载入" in year_rows(page), timeout=WAIT)
@@ -84,7 +87,15 @@ def test_holiday_editor_loads_next_year_and_the_warning_goes(configured_window, 
     assert f"{NEXT_YEAR}年：已载入" in win.dashboard.calendar.text()
     assert page.township.text() == "青石镇"  # the form was not reset by the calendar
     with open_desk(win.folder) as store:
-        assert Calendar.from_store(store).year_status(NEXT_YEAR) == "已载入"
+        cal = Calendar.from_store(store)
+        assert cal.year_status(NEXT_YEAR) == "已载入"
+        assert not cal.is_workday(date(NEXT_YEAR, 10, 5))  # inside the typed range
+
+    again = page.edit_year()
+    qtbot.waitSignal(again.ready, timeout=WAIT).wait()
+    assert again.holidays.toPlainText() == (f"{NEXT_YEAR}-01-01\n"
+                                            f"{NEXT_YEAR}-10-01至{NEXT_YEAR}-10-07")
+    again.reject()
 
 
 def test_load_file_clears_the_warning_and_refuses_bad_files(window, qtbot,
@@ -138,3 +149,95 @@ def test_template_box_saves_only_changes_and_refuses_bad_input(window, qtbot) ->
     assert box.heading.text() == "" and box.phone_label.currentText() == "监督电话"
     with open_desk(window.folder) as store:
         assert township_changes(store, "公示") == {}
+
+
+# -- the workflow boxes: each saves on its own -------------------------------------------
+
+
+def _loaded(page, qtbot):
+    for box in page.workflow_boxes():
+        box.refresh()
+        qtbot.waitSignal(box.loaded, timeout=WAIT).wait()
+
+
+def test_each_box_saves_on_its_own_and_a_refusal_names_its_field(configured_window,
+                                                                  qtbot) -> None:
+    """Today a refused office number kept the boards and review steps from being saved."""
+    from app.notices import review
+    from app.notices.boards import list_boards
+    from app.notices.workflow import get_workflow
+
+    page = settings(configured_window, qtbot)
+    _loaded(page, qtbot)
+    assert page.review.steps.currentIndex() == 2
+    page.phones.phones.setText("0531-8765 4321，0531-8765")
+    page.phones.save()
+    qtbot.waitUntil(lambda: page.phones.message.text() != "", timeout=WAIT)
+    assert page.phones.message.text() == "办公电话：「0531-8765」不是电话号码。"
+    assert page.phones.phones.text() == "0531-8765 4321，0531-8765"  # kept to fix
+
+    page.villages.villages.setPlainText("西岭村\n东河村村务公开栏\n西岭村公示栏")
+    with qtbot.waitSignal(page.villages.saved, timeout=WAIT):
+        page.villages.save()
+    assert page.villages.villages.toPlainText() == "西岭村\n东河村\n西岭村公示栏"
+    page.review.steps.setCurrentIndex(0)
+    with qtbot.waitSignal(page.review.saved, timeout=WAIT):
+        page.review.save()
+    assert page.review.message.text() == "已保存。"
+    # The refused box still holds what the clerk typed, the others did not reread it.
+    assert page.phones.phones.text() == "0531-8765 4321，0531-8765"
+    with open_desk(configured_window.folder) as store:
+        assert review.review_steps(store) == ("初审",)
+        assert [b.name for b in list_boards(store)] == [
+            "镇政务公开栏", "西岭村村务公开栏", "东河村村务公开栏", "西岭村公示栏"]
+        assert get_workflow(store).office_phones == []
+
+    page.phones.phones.setText("0531-8765 4321， 12345")
+    with qtbot.waitSignal(page.phones.saved, timeout=WAIT):
+        page.phones.save()
+    assert page.phones.phones.text() == "0531-8765 4321，12345"
+    with open_desk(configured_window.folder) as store:
+        assert get_workflow(store).office_phones == ["0531-8765 4321", "12345"]
+
+
+def test_the_review_box_names_who_may_pass_each_step(configured_window, qtbot) -> None:
+    from app.notices.workflow import get_reviewers
+
+    page = settings(configured_window, qtbot)
+    _loaded(page, qtbot)
+    box = page.review
+    assert list(box.reviewers) == ["初审", "审核", "审发"]
+    assert box.one_reviewer.text() == "本镇只有一名审核人（允许同一人审核各步）"
+    box.reviewers["初审"].setText("王明，赵丽、王明")
+    box.reviewers["审发"].setText("张强")
+    box.one_reviewer.setChecked(True)
+    with qtbot.waitSignal(box.saved, timeout=WAIT):
+        box.save()
+    assert box.reviewers["初审"].text() == "王明，赵丽"
+    with open_desk(configured_window.folder) as store:
+        assert get_reviewers(store) == ({"初审": ["王明", "赵丽"], "审核": [], "审发": ["张强"]},
+                                        True)
+
+    box.steps.setCurrentIndex(1)  # 审发 not used: its names stay, greyed
+    assert not box.reviewers["审发"].isEnabled() and box.reviewers["审核"].isEnabled()
+    box.reviewers["审核"].setText("长" * 21)
+    box.save()
+    qtbot.waitUntil(lambda: "太长了" in box.message.text(), timeout=WAIT)
+    assert box.message.text().startswith("审核：审核人「")
+    with open_desk(configured_window.folder) as store:
+        assert get_reviewers(store)[0]["审核"] == []  # refused, nothing changed
+
+
+def test_the_township_box_keeps_the_number_as_typed(window, qtbot) -> None:
+    page = settings(window, qtbot)
+    page.township.setText("青石镇")
+    page.county.setText("东山县")
+    page.phone.setText("（0531）8765-4321")
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.save()
+    with open_desk(window.folder) as store:
+        assert get_township(store).phone == "（0531）8765-4321"
+    page.phone.setText("0531-8765")
+    page.save()
+    qtbot.waitUntil(lambda: "不是电话号码" in page.message.text(), timeout=WAIT)
+    assert page.message.text() == "监督电话：「0531-8765」不是电话号码。"

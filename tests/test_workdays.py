@@ -6,7 +6,16 @@ from datetime import date
 import pytest
 
 from app.errors import UserError
-from app.workdays import Calendar, load_arrangement, validate_arrangement
+from app.workdays import (
+    Calendar,
+    arrangement_json,
+    day_lines,
+    load_arrangement,
+    load_typed_arrangement,
+    read_day_lines,
+    typed_arrangement,
+    validate_arrangement,
+)
 
 ARRANGEMENT_2027 = {
     "year": 2027,
@@ -101,3 +110,83 @@ def test_cli_workdays(gk, tmp_path) -> None:
     assert after["calendar_known"] is True and after["date"] == "2027-01-12"
     bad = gk("workdays", "add", "2026-02-30", "3", check=False)
     assert bad.returncode == 1 and "日期" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+# -- the holiday editor's lines -----------------------------------------------------------
+
+SPRING = [date(2027, 2, d) for d in range(6, 13)]
+
+
+@pytest.mark.parametrize(("line", "days"), [
+    ("2027-02-06至2027-02-12", SPRING),
+    ("2027-02-06~2027-02-12", SPRING),
+    ("2027-02-06 至 2027-02-12", SPRING),
+    ("2027-02-06到2027-02-12", SPRING),
+    ("2027-02-06—2027-02-12", SPRING),
+    ("2027-02-06-2027-02-12", SPRING),
+    ("2027/2/6～2027/2/12", SPRING),
+    ("2027-02-06至02-12", SPRING),
+    ("2027年2月6日至12日", SPRING),
+    ("2027年2月6日至2月12日", SPRING),
+    ("2月6日—2月12日", SPRING),
+    ("2月6日-12日", SPRING),
+    ("2月6日（星期六）至12日（星期五）放假调休，共7天", SPRING),
+    ("2027年4月5日", [date(2027, 4, 5)]),
+    ("2027.2.6", [date(2027, 2, 6)]),
+    ("2027/02/06", [date(2027, 2, 6)]),
+    ("20270206", [date(2027, 2, 6)]),
+    ("2月6日", [date(2027, 2, 6)]),
+    ("2/6", [date(2027, 2, 6)]),
+    ("1月31日至2月2日", [date(2027, 1, 31), date(2027, 2, 1), date(2027, 2, 2)]),
+    ("2月7日（星期日）、2月20日（星期六）上班", [date(2027, 2, 7), date(2027, 2, 20)]),
+    # 元旦 may begin in December: only the year's own days count.
+    ("2026年12月31日至2027年1月2日", [date(2027, 1, 1), date(2027, 1, 2)]),
+    ("   ", []),
+])
+def test_a_line_is_read_as_clerks_write_it(line, days) -> None:
+    assert read_day_lines(line, 2027) == (days, [])
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("明年元旦", "看不懂"),
+    ("2027-13-01", "没有这一天"),
+    ("2月30日", "没有这一天"),
+    ("2月12日至6日", "起止日期前后颠倒了"),
+    ("2027-02-06至2027-12-06", "跨了304天"),
+    ("2026-10-01", "不是2027年的日期"),
+    ("2027-02-06至", "看不懂"),
+    ("2027-02-06至后天", "看不懂"),
+])
+def test_a_line_that_cannot_be_read_says_why(line, reason) -> None:
+    days, problems = read_day_lines(f"2027-01-01\n{line}\n2027-10-01", 2027)
+    assert days == [date(2027, 1, 1), date(2027, 10, 1)]  # the other lines are read
+    assert [(p.line, p.text) for p in problems] == [(2, line)]
+    assert problems[0].reason.startswith(reason)
+
+
+def test_refused_lines_name_themselves_and_nothing_is_stored(store) -> None:
+    holidays = "2027-01-01\n2027-02-06~2027-02-12\n明年元旦"
+    with pytest.raises(UserError) as refused:
+        load_typed_arrangement(store, 2027, holidays, "2月30日")
+    assert str(refused.value).startswith(
+        "放假日期第3行「明年元旦」看不懂；调休上班日期第1行「2月30日」没有这一天。")
+    assert not Calendar.from_store(store).knows(2027)
+
+
+def test_typed_lines_are_stored_and_shown_back_as_ranges(store) -> None:
+    load_typed_arrangement(store, 2027, "2027年1月1日\n2月6日—2月12日", "2027.2.20")
+    cal = Calendar.from_store(store)
+    assert cal.year_status(2027) == "已载入"
+    assert not cal.is_workday(date(2027, 2, 8)) and cal.is_workday(date(2027, 2, 20))
+    shown = arrangement_json(cal, 2027)
+    assert day_lines(shown["holidays"]) == ["2027-01-01", "2027-02-06至2027-02-12"]
+    assert day_lines(shown["workdays"]) == ["2027-02-20"]
+    # What the editor shows is read back to the same days.
+    assert read_day_lines("\n".join(day_lines(shown["holidays"])), 2027)[0] == \
+        sorted(date.fromisoformat(d) for d in shown["holidays"])
+
+
+def test_a_day_both_off_and_on_is_still_refused(store) -> None:
+    with pytest.raises(UserError, match="同时被列为放假和上班"):
+        typed = typed_arrangement(2027, "2月6日至12日", "2027-02-07")
+        load_arrangement(store, typed)

@@ -118,11 +118,14 @@ class AnnualReportDialog(QDialog):
         self.from_register = QCheckBox("上年结转按登记簿计算（取消勾选则照抄上年度报告的数字）")
         self.from_register.setChecked(True)
         self.from_register.toggled.connect(self._carried_enabled)
+        self.from_register.toggled.connect(lambda _on: self._recheck())
         carried = QGridLayout()
         self.carried: dict[str, QSpinBox] = {}
         for c, column in enumerate(APPLICANT_COLUMNS):
             carried.addWidget(QLabel(column), 0, c)
             self.carried[column] = _count_box()
+            # Every keystroke re-checks the balance (arithmetic on what was read).
+            self.carried[column].valueChanged.connect(lambda _v: self._recheck())
             carried.addWidget(self.carried[column], 1, c)
         self.balance = QLabel()
         self.balance.setWordWrap(True)
@@ -226,6 +229,24 @@ class AnnualReportDialog(QDialog):
             counts = getattr(manual, part)
             for column, box in boxes.items():
                 box.setValue(counts.get(column))
+        self._draw(figures)
+
+    def typed_figures(self) -> AnnualFigures | None:
+        """The year as read, with 上年结转 as it stands in the boxes now."""
+        if self.figures is None:
+            return None
+        carried = (None if self.from_register.isChecked()
+                   else {column: box.value() for column, box in self.carried.items()})
+        return annual_figures.with_carried_in(self.figures, carried)
+
+    def _recheck(self) -> None:
+        figures = self.typed_figures()
+        if figures is not None:
+            self._draw(figures)
+
+    def _draw(self, figures: AnnualFigures) -> None:
+        """Table 三's line and its balance, for the figures read or as being typed."""
+        requests = figures.requests
         so_far = ("" if figures.complete
                   else f"（本年度尚未结束，统计到{figures.as_of.isoformat()}）")
         typed = (f"（手填；登记簿中为 {requests.carried_in_register.total} 件）"

@@ -39,7 +39,9 @@ class HolidayDialog(QDialog):
         self.setWindowTitle(f"{year}年节假日安排")
         self.holidays = QPlainTextEdit()
         self.workdays = QPlainTextEdit()
-        self.message = QLabel(f"每行一个日期，如 {year}-10-01。放假日期只需列出落在周一至周五的；"
+        self.message = QLabel(f"每行一个日期或一段日期，如 {year}-10-01、"
+                              f"{year}-10-01至{year}-10-07、{year}年2月6日至12日"
+                              "或2月6日—2月12日（年份可省略）。"
                               "调休上班日期列出要上班的周六、周日。")
         self.message.setWordWrap(True)
         self.status = QLabel()
@@ -68,24 +70,22 @@ class HolidayDialog(QDialog):
 
     def _fill(self, data: dict[str, Any]) -> None:
         self.status.setText(STATUS.get(data["status"], "").format(year=self.year))
-        self.holidays.setPlainText("\n".join(data["holidays"]))
-        self.workdays.setPlainText("\n".join(data["workdays"]))
+        self.holidays.setPlainText("\n".join(workdays.day_lines(data["holidays"])))
+        self.workdays.setPlainText("\n".join(workdays.day_lines(data["workdays"])))
         self.ready.emit()
 
     def save(self) -> None:
-        """Validate and store the arrangement; a bad date is named and nothing changes."""
-        data = {
-            "year": self.year,
-            "holidays": self.holidays.toPlainText().split(),
-            "workdays": self.workdays.toPlainText().split(),
-        }
+        """Read and store the arrangement; lines it cannot read are named, the form is kept,
+        and nothing changes."""
+        year = self.year
+        holidays, days_on = self.holidays.toPlainText(), self.workdays.toPlainText()
 
         def failed(message: str) -> None:
             self.ok.setEnabled(True)
             self.message.setText(message)
             self.message.setStyleSheet("color: #b00020;")
 
-        if not data["holidays"] and not self._empty_confirmed:
+        if not holidays.strip() and not self._empty_confirmed:
             # Every real year has holidays; an empty list is almost always a slip, and
             # saving it would mark the year as known with wrong deadlines.
             self._empty_confirmed = True
@@ -98,5 +98,5 @@ class HolidayDialog(QDialog):
             self.saved.emit()
             self.accept()
 
-        self.runner.run(lambda s: workdays.load_arrangement(s, data, "手工录入"), done, failed,
-                        changes=Changes.SETTINGS, origin=self)
+        self.runner.run(lambda s: workdays.load_typed_arrangement(s, year, holidays, days_on),
+                        done, failed, changes=Changes.SETTINGS, origin=self)

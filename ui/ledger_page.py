@@ -54,7 +54,8 @@ NO_REQUESTS = "按领域统计时不含依申请公开（申请不分领域）"
 NOTICE_SERIES = (Series("按时公开", QColor("#3f6e9e")), Series("超期", OVERDUE),
                  Series("其他", OTHER))
 OUTCOME_COLOR = QColor("#5b7fa6")
-TREE_HEADERS = ("领域", "事项", "标题", "形成", "期限", "公开", "状态", "超期天数")
+TREE_HEADERS = ("领域", "事项", "标题", "形成", "期限", "公开", "状态", "超期天数", "审核人")
+NOTICE_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _parts(c: Counts) -> tuple[int, int, int]:
@@ -99,6 +100,9 @@ class LedgerPage(Page):
     loaded = Signal()
     #: A file has been written (its sentence).
     written = Signal(str)
+    #: A row of 明细 was opened (double-click or Enter): the notice's id. The main
+    #: window hears every page's ``open_notice`` and shows the notice.
+    open_notice = Signal(str)
 
     def __init__(self, runner: Runner) -> None:
         super().__init__(runner)
@@ -187,10 +191,12 @@ class LedgerPage(Page):
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        for column, width in enumerate((104, 170, 330, 92, 92, 92, 64, 72)):
+        for column, width in enumerate((104, 170, 330, 92, 92, 92, 64, 72, 200)):
             self.tree.setColumnWidth(column, width)
         # The title takes what the window has to spare; the dates never get cut.
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.tree.setToolTip("双击一行打开这条公开信息")
+        self.tree.itemActivated.connect(lambda item, _column: self._open_row(item))
 
         self.tabs = QTabWidget()
         self.tabs.addTab(charts, "图表")
@@ -323,15 +329,21 @@ class LedgerPage(Page):
                 row.domain, matter, row.title, row.formed.isoformat(),
                 row.due.isoformat() if row.due else "—",
                 row.published.isoformat() if row.published else "",
-                row.status_label, str(row.days_late) if row.overdue else ""])
+                row.status_label, str(row.days_late) if row.overdue else "",
+                row.reviewers_text])
             item.setToolTip(1, f"{row.level1}／{row.level2}" if row.level2 else row.level1)
             item.setToolTip(2, row.title)
-            item.setData(0, Qt.ItemDataRole.UserRole, row.notice_id)
+            item.setData(0, NOTICE_ROLE, row.notice_id)
             if row.overdue:
                 for column in range(len(TREE_HEADERS)):
                     item.setForeground(column, QBrush(RED))
             items.append(item)
         self.tree.addTopLevelItems(items)
+
+    def _open_row(self, item: QTreeWidgetItem) -> None:
+        notice_id = item.data(0, NOTICE_ROLE)
+        if notice_id:
+            self.open_notice.emit(str(notice_id))
 
     # -- writing ----------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from ui.page import Page
 from ui.tasks import Changes, Runner
 from ui.template_box import TemplateBox
 from ui.widgets import say
-from ui.workflow_box import WorkflowBox
+from ui.workflow_box import PhonesBox, ReviewBox, SettingsBox, VillagesBox
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
 STATUS_NOTES = {
@@ -97,13 +97,17 @@ class SettingsPage(Page):
         self.calendar_message.setWordWrap(True)
         calendar_layout.addWidget(self.calendar_message)
 
-        self.workflow = WorkflowBox(runner)
+        # Each box saves on its own: a refused number never holds back the boards.
+        self.review = ReviewBox(runner)
+        self.villages = VillagesBox(runner)
+        self.phones = PhonesBox(runner)
         self.templates = TemplateBox(runner)
         # The page is taller than a small office screen: it scrolls, the title stays.
         inner = QWidget()
         boxes = QVBoxLayout(inner)
         boxes.setContentsMargins(0, 0, 0, 0)
-        for box in (form_box, calendar_box, self.workflow, self.templates):
+        for box in (form_box, calendar_box, self.review, self.villages, self.phones,
+                    self.templates):
             boxes.addWidget(box)
         boxes.addStretch(1)
         scroll = QScrollArea()
@@ -129,8 +133,13 @@ class SettingsPage(Page):
 
         self.runner.run(work, lambda data: self._show(data, fields))
         if fields:
-            self.workflow.refresh()
+            for box in self.workflow_boxes():
+                box.refresh()
             self.templates.refresh()
+
+    def workflow_boxes(self) -> tuple[SettingsBox, ...]:
+        """The boxes of the notice workflow, each saved on its own."""
+        return (self.review, self.villages, self.phones)
 
     def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data
@@ -155,8 +164,9 @@ class SettingsPage(Page):
         township, county, phone = (self.township.text(), self.county.text(), self.phone.text())
         self.save_button.setEnabled(False)
 
-        def done(_info: Township) -> None:
+        def done(info: Township) -> None:
             self.save_button.setEnabled(True)
+            self.phone.setText(info.phone)  # as stored: spaces tidied
             say(self.message, "已保存。")
 
         def failed(message: str) -> None:

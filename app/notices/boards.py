@@ -50,33 +50,69 @@ def list_boards(store: Store, include_inactive: bool = False) -> list[Board]:
             if include_inactive or r["active"]]
 
 
+#: A name that already ends like a board is a board's full name and is kept whole
+#: (东河村村务公开栏, 西岭村公示栏, 幸福社区电子屏).
+_BOARD_ENDINGS = ("栏", "屏", "墙", "牌", "橱窗")
+#: What a village's (or community's) own name ends with.
+_VILLAGE_ENDINGS = ("村", "嘎查")
+_COMMUNITY_ENDINGS = ("社区", "居委会")
+_VILLAGE_BOARD, _COMMUNITY_BOARD = "村务公开栏", "居务公开栏"
+
+
 def board_name(village: str) -> str:
-    """东山村 → 东山村务公开栏, 南岭 → 南岭村务公开栏, 幸福社区 → 幸福社区居务公开栏."""
-    if village.endswith("公开栏"):
+    """The board a clerk means by what they typed, the typed name kept whole.
+
+    西岭村 → 西岭村村务公开栏; 南岭 → 南岭村村务公开栏; 幸福社区 → 幸福社区居务公开栏;
+    东河村村务公开栏 and 西岭村公示栏 stay as they are.
+    """
+    if village.endswith(_BOARD_ENDINGS):
         return village
-    if village.endswith("社区"):
-        return f"{village}居务公开栏"
-    return f"{village.removesuffix('村')}村务公开栏"
+    if village.endswith(_COMMUNITY_ENDINGS):
+        return village + _COMMUNITY_BOARD
+    if not village.endswith(_VILLAGE_ENDINGS):
+        village += "村"
+    return village + _VILLAGE_BOARD
 
 
 def village_name(board: str) -> str:
-    """The village (or community) a 村务/居务公开栏 belongs to."""
-    if board.endswith("居务公开栏"):
-        return board.removesuffix("居务公开栏")
-    return board.removesuffix("务公开栏")
+    """The village (or community) a board belongs to, as 设置 lists it.
+
+    The inverse of :func:`board_name`: 西岭村村务公开栏 → 西岭村, 幸福社区居务公开栏 →
+    幸福社区, and a board named otherwise (西岭村公示栏) is listed by its whole name.
+    Boards named before the village's 村 was kept (西岭村务公开栏) read as 西岭村.
+    """
+    for ending in (_COMMUNITY_BOARD, _VILLAGE_BOARD):
+        place = board.removesuffix(ending)
+        if place and place != board:
+            if ending == _VILLAGE_BOARD and not place.endswith(_VILLAGE_ENDINGS
+                                                                + _COMMUNITY_ENDINGS):
+                place += "村"
+            return place
+    return board
 
 
 def set_villages(store: Store, villages: list[str]) -> list[Board]:
-    """One 村务公开栏 per village; villages left out are retired, never deleted."""
-    names = []
+    """One 村务公开栏 per village; villages left out are retired, never deleted.
+
+    A village that already has a board under an older form of its name (西岭村务公开栏
+    for 西岭村) keeps that board, so its postings stay where they were.
+    """
+    known = {village_name(b.name): b.name for b in list_boards(store, include_inactive=True)
+             if b.kind == "village"}
+    names: list[str] = []
     for village in villages:
-        name = squash(village)
-        if not name:
+        typed = squash(village)
+        if not typed:
             continue
-        if len(name) > 20:
-            raise UserError(f"村名「{name}」太长了。")
-        names.append(board_name(name))
-    list_boards(store)
+        if len(typed) > 20:
+            raise UserError(f"村名「{typed}」太长了。")
+        name = board_name(typed)
+        if name != typed and name not in known.values():
+            # Only a village's name is matched to an older board; a board's full name
+            # is taken as typed, which is how a clerk renames it.
+            name = known.get(village_name(name), name)
+        if name not in names:
+            names.append(name)
     with store.transaction() as conn:
         conn.execute("UPDATE boards SET active = 0 WHERE kind = 'village'")
         for position, name in enumerate(names, start=1):
@@ -90,9 +126,14 @@ def set_villages(store: Store, villages: list[str]) -> list[Board]:
 
 def _board(store: Store, name: str) -> Board:
     key = squash(name)
-    for board in list_boards(store, include_inactive=True):
+    boards = list_boards(store, include_inactive=True)
+    for board in boards:
         # The clerk may type the board's name or just the village's.
         if board.name in (key, board_name(key)):
+            return board
+    for board in boards:
+        # A board named before the village's 村 was kept (西岭村务公开栏 for 西岭村).
+        if board.kind == "village" and village_name(board.name) == village_name(board_name(key)):
             return board
     raise UserError(f"没有名为「{name}」的公开栏，请先在设置中添加。")
 

@@ -1,13 +1,27 @@
-"""How the township works: review steps, its villages' boards, the numbers it publishes."""
+"""How the township works: review steps and who may pass them, its villages' boards, the
+numbers it publishes.
+
+设置 saves each of these on its own (one box, one save), so a refused phone number
+never keeps the boards or the review steps from being saved; :func:`set_workflow`
+is the all-at-once form kept for scripts.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from app.errors import UserError
+from app.facts import REVIEW_STEPS
 from app.notices import boards, review
+from app.phones import split_phones
 from app.store import Store
+
+#: Field names as the refusals say them.
+OFFICE_PHONES = "办公电话"
+REVIEWERS_KEY, ONE_REVIEWER_KEY = "review.reviewers", "review.one_reviewer"
+NAME_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -30,15 +44,69 @@ def get_workflow(store: Store) -> Workflow:
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def set_workflow(store: Store, review_steps: int, villages: str, office_phones: str) -> Workflow:
-    """Save all three at once (one transaction); a bad phone number refuses the whole save."""
-    phones = [p for p in _SPLIT.split(office_phones.strip()) if p]
-    for phone in phones:
-        if not re.fullmatch(r"[\d\-—()（）转+]{5,20}", phone):
-            raise UserError(f"电话号码「{phone}」格式不对。")
-    names = [v for v in _SPLIT.split(villages.strip()) if v]
+def split_names(text: str) -> list[str]:
+    """Names typed in one box, separated by commas, 、, semicolons, spaces or new lines."""
+    return [name for name in _SPLIT.split(text.strip()) if name]
+
+
+def set_villages(store: Store, villages: str) -> list[str]:
+    """Save the villages typed in 设置 (one board each); the villages as 设置 shows them."""
+    boards.set_villages(store, split_names(villages))
+    return get_workflow(store).villages
+
+
+def set_office_phones(store: Store, office_phones: str) -> list[str]:
+    """Save the township's published office numbers, each as typed (spaces tidied).
+
+    They are stored comma-separated under ``office_phones``, which the privacy
+    check reads (:func:`app.notices.drafts.published_phones`). A number that is
+    not one is refused, named, and nothing changes.
+    """
+    phones = split_phones(office_phones, OFFICE_PHONES)
+    store.set_settings({"office_phones": ",".join(phones)})
+    return phones
+
+
+def get_reviewers(store: Store) -> tuple[dict[str, list[str]], bool]:
+    """Who may pass each review step (every step of REVIEW_STEPS, empty when anyone may),
+    and whether the township has one reviewer who may pass every step."""
+    try:
+        stored = json.loads(store.get_setting(REVIEWERS_KEY, "") or "{}")
+    except json.JSONDecodeError:
+        stored = {}
+    stored = stored if isinstance(stored, dict) else {}
+    named = {step: [str(n) for n in stored.get(step, []) if isinstance(n, str)]
+             if isinstance(stored.get(step), list) else [] for step in REVIEW_STEPS}
+    return named, store.get_setting(ONE_REVIEWER_KEY, "0") == "1"
+
+
+def set_reviewers(store: Store, named: dict[str, list[str]], one: bool) -> None:
+    """Record who may pass each step (names stripped, duplicates dropped, at most 20 characters)
+    and whether one person may pass every step."""
+    clean: dict[str, list[str]] = {step: [] for step in REVIEW_STEPS}
+    for step, names in named.items():
+        if step not in clean:
+            raise UserError(f"没有「{step}」这一审核步骤，审核步骤是{'、'.join(REVIEW_STEPS)}。")
+        for name in (n.strip() for n in names):
+            if len(name) > NAME_LIMIT:
+                raise UserError(f"{step}：审核人「{name}」太长了，姓名不超过{NAME_LIMIT}个字。")
+            if name and name not in clean[step]:
+                clean[step].append(name)
+    store.set_settings({REVIEWERS_KEY: json.dumps(clean, ensure_ascii=False),
+                        ONE_REVIEWER_KEY: "1" if one else "0"})
+
+
+def set_review(store: Store, review_steps: int, named: dict[str, list[str]], one: bool) -> None:
+    """The 审核步骤 box of 设置: how many steps, who may pass each, in one transaction."""
     with store.transaction():
         review.set_review_steps(store, review_steps)
-        boards.set_villages(store, names)
-        store.set_settings({"office_phones": ",".join(phones)})
+        set_reviewers(store, named, one)
+
+
+def set_workflow(store: Store, review_steps: int, villages: str, office_phones: str) -> Workflow:
+    """Save all three at once (one transaction); a bad phone number refuses the whole save."""
+    with store.transaction():
+        review.set_review_steps(store, review_steps)
+        set_villages(store, villages)
+        set_office_phones(store, office_phones)
     return get_workflow(store)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -448,6 +448,23 @@ def balance_problem(figures: AnnualFigures) -> str | None:
     return (f"{year}年度报告第三部分的表格不平：「{first.column}」一列本年新收{first.new}件"
             f"加上年结转{first.carried_in}件共{left}件，而办理结果总计{first.results}件"
             f"加结转下年度{first.carried_out}件共{right}件{also}；{advice}。")
+
+
+def with_carried_in(figures: AnnualFigures,
+                    carried_in: dict[str, int] | None) -> AnnualFigures:
+    """The same year with 上年结转 as the clerk is typing it (None: as the register counts).
+
+    Pure arithmetic on figures already read, so the 年度报告 window re-checks the
+    balance on every keystroke without reading the database.
+    """
+    requests = figures.requests
+    if carried_in is None:
+        counts, manual = requests.carried_in_register, False
+    else:
+        counts = Counts(tuple(max(0, int(carried_in.get(c, 0))) for c in APPLICANT_COLUMNS))
+        manual = True
+    return replace(figures, requests=replace(requests, carried_in=counts,
+                                             carried_in_manual=manual))
 
 
 def check_balance(figures: AnnualFigures) -> None:

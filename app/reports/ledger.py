@@ -182,6 +182,13 @@ class LedgerRow:
     county_reason: str | None
     overdue: bool
     days_late: int
+    #: The passed review steps that approved the text now in force: (step, reviewer).
+    reviewers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reviewers_text(self) -> str:
+        """Who approved it, step by step: 初审 王明；审核 李华；审发 张强."""
+        return "；".join(f"{step} {name}" for step, name in self.reviewers)
 
     @property
     def status_label(self) -> str:
@@ -235,6 +242,7 @@ class LedgerRow:
             "sync": self.sync, "county_url": self.county_url,
             "county_reason": self.county_reason, "overdue": self.overdue,
             "days_late": self.days_late,
+            "reviewers": [{"step": s, "reviewer": r} for s, r in self.reviewers],
         }
 
 
@@ -367,6 +375,7 @@ NOTICE_COLUMNS: tuple[Column, ...] = (
     Column("类型", 7, "center"),
     Column("标题", 32, "wrap"),
     Column("状态", 8, "center"),
+    Column("审核人", 20, "wrap"),
     Column("信息形成日期", 13, "date"),
     Column("公开时限截止", 13, "date"),
     Column("公开日期", 12, "date"),
@@ -393,8 +402,8 @@ def _notice_cells(number: int, row: LedgerRow) -> tuple[Any, ...]:
     note = "" if row.calendar_known else "该年节假日安排未载入，日期按周一至周五推算"
     return (
         number, row.item_id, row.level1, row.level2, row.kind, row.title, row.status_label,
-        row.formed, row.due, row.published, OVERDUE_YES if row.overdue else OVERDUE_NO,
-        row.days_late or None, "、".join(row.channels),
+        row.reviewers_text, row.formed, row.due, row.published,
+        OVERDUE_YES if row.overdue else OVERDUE_NO, row.days_late or None, "、".join(row.channels),
         "\n".join(_posting_text(p) for p in row.postings), row.taken_down,
         row.publicity_start, row.publicity_end, row.sync_label, row.county_reply, note,
         row.notice_id[:8],
@@ -468,6 +477,19 @@ WHERE n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :d
 ORDER BY p.posted, b.position
 """
 
+#: The review steps that count for a notice: passed, in its current review round,
+#: on the revision that was approved (a text sent back and changed is reviewed anew).
+_REVIEWERS_SQL = """
+SELECT s.notice_id, s.step_name, s.reviewer
+FROM review_steps s
+JOIN notices n ON n.id = s.notice_id
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN domains d ON d.id = c.domain_id
+WHERE s.outcome = 'passed' AND s.round = n.review_round AND s.rev = n.approved_rev
+  AND n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :domain)
+ORDER BY s.notice_id, s.step, s.id
+"""
+
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
@@ -489,8 +511,13 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
         for p in store.query(_POSTINGS_SQL, params):
             postings[p["notice_id"]].append(
                 Posting(p["name"], date.fromisoformat(p["posted"]), _day(p["taken_down"])))
+        reviewers: dict[str, dict[str, str]] = defaultdict(dict)
+        for s in store.query(_REVIEWERS_SQL, params):
+            # One name per step; should a step have been recorded twice, the later counts.
+            reviewers[s["notice_id"]][s["step_name"]] = s["reviewer"]
         parsed: dict[str, Any] = {}
-        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed)
+        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
+                            tuple(reviewers.get(r["id"], {}).items()))
                 for r in store.query(_NOTICES_SQL, params)]
         if flt.domain:
             domains = [flt.domain]
@@ -503,7 +530,7 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
 
 
 def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
-                parsed: dict[str, Any]) -> LedgerRow:
+                parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...]) -> LedgerRow:
     # Rules and channel lists repeat across the notices of one item: parse each once.
     rule = parsed.get(r["rule"]) or parsed.setdefault(r["rule"], json.loads(r["rule"]))
     channels = (parsed.get(r["channels"])
@@ -528,6 +555,7 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
         published=published, channels=channels, postings=tuple(postings),
         publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
         county_reason=r["county_reason"], overdue=late > 0, days_late=late,
+        reviewers=reviewers,
     )
 
 
@@ -591,7 +619,7 @@ def _title_rows(ws: Worksheet, lines: Sequence[str], span: int) -> int:
 def _print_setup(ws: Worksheet, header_row: int) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
-    # Twenty-one columns are unreadable shrunk onto A4; a township office that
+    # Twenty-two columns are unreadable shrunk onto A4; a township office that
     # prints A3 board sheets has the paper, and Excel falls back to A4 if not.
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     _fit_to_width(ws)
@@ -787,6 +815,7 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
         "3. 按时公开率 = 按时公开 ÷（按时公开 + 超期）；尚未到期的未公开信息不计入。",
         "4. 各领域明细见后面的工作表，超期的行以红色底纹标出，并在“是否超期”一列写明；"
         "“信息编号”为编号的前8位，在工作台中可凭它查到这条公开信息。",
+        "5. 审核人：审核通过现行文本的各步审核人（退回修改后重新审核的，只列重新审核的）。",
     ]
     for text in notes:
         ws.cell(row, 1, text).font = _NOTE_FONT
