@@ -420,14 +420,14 @@ def test_the_reviewers_of_the_approved_text_are_listed(township, tmp_path) -> No
     store = township
     review.set_review_steps(store, 3)
     reviewed = drafts.create_notice(store, "shjz-002", formed="2026-11-02")
-    review.approve(store, reviewed.id, "王明")
-    review.approve(store, reviewed.id, "李华")
+    approve_step(store, reviewed.id, "王明")
+    approve_step(store, reviewed.id, "李华")
     review.send_back(store, reviewed.id, "张强", "名单缺少家庭人口")
     drafts.edit_notice(store, reviewed.id, body=reviewed.body + "附：家庭人口。")
     for name in ("王明", "赵丽", "张强"):
-        review.approve(store, reviewed.id, name)
+        approve_step(store, reviewed.id, name)
     halfway = drafts.create_notice(store, "shjz-001", formed="2026-11-03")
-    review.approve(store, halfway.id, "王明")  # 初审 only: not approved yet
+    approve_step(store, halfway.id, "王明")  # 初审 only: not approved yet
 
     path = tmp_path / "审核人.xlsx"
     flt = ledger.make_filter(store, 2026)

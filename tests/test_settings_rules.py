@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from tests_support import approve_step
 
 from app.errors import UserError
 from app.notices import boards, drafts, privacy, review, workflow
@@ -122,7 +123,7 @@ def test_a_board_named_the_old_way_keeps_its_postings(township) -> None:
         "镇政务公开栏", "西岭村务公开栏", "东河村村务公开栏"]
     review.set_review_steps(township, 1)
     notice = drafts.create_notice(township, "shjz-002", formed="2026-11-02")
-    review.approve(township, notice.id, "王明")
+    approve_step(township, notice.id, "王明")
     boards.post(township, notice.id, "西岭村", "2026-11-05")
     assert drafts.get_notice(township, notice.id).postings[0]["board"] == "西岭村务公开栏"
     # Typing the board's full name is how the clerk renames it.

@@ -28,31 +28,42 @@ def set_review_steps(store: Store, count: int) -> None:
     store.set_settings({"review_steps": str(count)})
 
 
+_REVIEWERS, _ONE_REVIEWER = "review.reviewers", "review.one_reviewer"
+NAME_LIMIT = 20
+
+
 def reviewers(store: Store) -> dict[str, list[str]]:
     """Who may pass each step, as set in 设置 › 审核步骤 (an empty list: anyone)."""
     try:
-        named = json.loads(store.get_setting("review.reviewers", "{}") or "{}")
-    except ValueError:
-        named = {}
-    return {step: [str(n) for n in named.get(step, []) if str(n).strip()]
-            for step in REVIEW_STEPS}
+        stored = json.loads(store.get_setting(_REVIEWERS, "") or "{}")
+    except json.JSONDecodeError:
+        stored = {}
+    stored = stored if isinstance(stored, dict) else {}
+    return {step: [str(n) for n in stored.get(step, []) if isinstance(n, str)]
+            if isinstance(stored.get(step), list) else [] for step in REVIEW_STEPS}
 
 
 def one_reviewer(store: Store) -> bool:
     """Whether the township has said it has one reviewer for all its steps."""
-    return store.get_setting("review.one_reviewer", "0") == "1"
+    return store.get_setting(_ONE_REVIEWER, "0") == "1"
 
 
 def set_reviewers(store: Store, named: dict[str, list[str]], one: bool = False) -> None:
-    """Name who may pass each step; ``one`` lets the same person pass every step."""
-    clean = {step: list(dict.fromkeys(n.strip() for n in named.get(step, []) if n.strip()))
-             for step in REVIEW_STEPS}
-    for step, names in clean.items():
-        for name in names:
-            if len(name) > 20:
-                raise UserError(f"「{step}」的审核人「{name[:20]}…」太长了（不超过20个字）。")
-    store.set_settings({"review.reviewers": json.dumps(clean, ensure_ascii=False),
-                        "review.one_reviewer": "1" if one else "0"})
+    """Name who may pass each step; ``one`` lets the same person pass every step.
+
+    Names are stripped and kept once each, at most 20 characters.
+    """
+    clean: dict[str, list[str]] = {step: [] for step in REVIEW_STEPS}
+    for step, names in named.items():
+        if step not in clean:
+            raise UserError(f"没有「{step}」这一审核步骤，审核步骤是{'、'.join(REVIEW_STEPS)}。")
+        for name in (n.strip() for n in names):
+            if len(name) > NAME_LIMIT:
+                raise UserError(f"{step}：审核人「{name}」太长了，姓名不超过{NAME_LIMIT}个字。")
+            if name and name not in clean[step]:
+                clean[step].append(name)
+    store.set_settings({_REVIEWERS: json.dumps(clean, ensure_ascii=False),
+                        _ONE_REVIEWER: "1" if one else "0"})
 
 
 def text_hash(title: str, body: str, issuer: str, phone: str) -> str:

@@ -8,20 +8,15 @@ is the all-at-once form kept for scripts.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from app.errors import UserError
-from app.facts import REVIEW_STEPS
 from app.notices import boards, review
 from app.phones import split_phones
 from app.store import Store
 
 #: Field names as the refusals say them.
 OFFICE_PHONES = "办公电话"
-REVIEWERS_KEY, ONE_REVIEWER_KEY = "review.reviewers", "review.one_reviewer"
-NAME_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -68,32 +63,14 @@ def set_office_phones(store: Store, office_phones: str) -> list[str]:
 
 
 def get_reviewers(store: Store) -> tuple[dict[str, list[str]], bool]:
-    """Who may pass each review step (every step of REVIEW_STEPS, empty when anyone may),
-    and whether the township has one reviewer who may pass every step."""
-    try:
-        stored = json.loads(store.get_setting(REVIEWERS_KEY, "") or "{}")
-    except json.JSONDecodeError:
-        stored = {}
-    stored = stored if isinstance(stored, dict) else {}
-    named = {step: [str(n) for n in stored.get(step, []) if isinstance(n, str)]
-             if isinstance(stored.get(step), list) else [] for step in REVIEW_STEPS}
-    return named, store.get_setting(ONE_REVIEWER_KEY, "0") == "1"
+    """Who may pass each review step (empty when anyone may), and whether one person may
+    pass every step (the rules themselves are :mod:`app.notices.review`'s)."""
+    return review.reviewers(store), review.one_reviewer(store)
 
 
 def set_reviewers(store: Store, named: dict[str, list[str]], one: bool) -> None:
-    """Record who may pass each step (names stripped, duplicates dropped, at most 20 characters)
-    and whether one person may pass every step."""
-    clean: dict[str, list[str]] = {step: [] for step in REVIEW_STEPS}
-    for step, names in named.items():
-        if step not in clean:
-            raise UserError(f"没有「{step}」这一审核步骤，审核步骤是{'、'.join(REVIEW_STEPS)}。")
-        for name in (n.strip() for n in names):
-            if len(name) > NAME_LIMIT:
-                raise UserError(f"{step}：审核人「{name}」太长了，姓名不超过{NAME_LIMIT}个字。")
-            if name and name not in clean[step]:
-                clean[step].append(name)
-    store.set_settings({REVIEWERS_KEY: json.dumps(clean, ensure_ascii=False),
-                        ONE_REVIEWER_KEY: "1" if one else "0"})
+    """Record who may pass each step, and whether one person may pass every step."""
+    review.set_reviewers(store, named, one)
 
 
 def set_review(store: Store, review_steps: int, named: dict[str, list[str]], one: bool) -> None:
