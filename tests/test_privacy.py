@@ -89,3 +89,11 @@ def test_mobile_spellings(number: str) -> None:
 
 def test_digits_inside_longer_numbers_are_left_alone() -> None:
     assert kinds("订单号 A13812345678B 和 1381234567890123") == []
+
+
+def test_an_id_number_with_a_mistyped_check_digit_is_still_masked() -> None:
+    real = make_id("34012319560312452")
+    wrong = real[:17] + ("0" if real[17] != "0" else "1")
+    assert kinds(f"张桂兰\t{wrong}\t东山村") == ["id_card"]
+    # Eighteen digits that cannot be a birth date are left alone (an order number).
+    assert kinds("订单号 340123999999999999") == []

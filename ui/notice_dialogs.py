@@ -158,7 +158,7 @@ class PostDialog(FormDialog):
         village_row.addWidget(self.village, 1)
         village_row.addWidget(add)
         self.form.addRow("公开栏", self.board)
-        self.form.addRow("添加村公示栏…", village_row)
+        self.form.addRow("新增村", village_row)
         self.form.addRow("张贴日期", self.day)
         self.form.addRow("照片", photo_row)
 

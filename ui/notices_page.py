@@ -114,7 +114,12 @@ class NoticesPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Wide enough at 1366×768 for 「2026-12-01至2026-12-09」 and a due date with its
+        # note; the full text of any cell is also its tooltip.
+        for column, width in ((0, 64), (1, 56), (3, 96), (4, 120), (5, 196)):
+            header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._chosen(cur))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         preview_action = QAction("打印预览…", self.table)
@@ -579,10 +584,11 @@ class NoticesPage(Page):
 
             def add(village: str) -> None:
                 def work(s: Store) -> tuple[list[str], str]:
-                    have = [b.name for b in boards.list_boards(s) if b.kind == "village"]
+                    before = boards.list_boards(s)
+                    have = [b.name for b in before if b.kind == "village"]
                     made = boards.set_villages(s, [boards.village_name(n) for n in have]
                                                + [village])
-                    new = [b.name for b in made if b.name not in have]
+                    new = [b.name for b in made if b.name not in {x.name for x in before}]
                     return names(s), (new[0] if new else "")
 
                 self.runner.run(work, lambda r: dialog.set_boards(*r), self._failed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from app.cli.shape import Subcommands, print_json
 from app.errors import UserError
@@ -46,11 +47,26 @@ def cmd_template(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_review_steps(store: Store, args: argparse.Namespace) -> int:
-    """``review-steps N``: how many review steps the township uses."""
+    """``review-steps [N] [--reviewer 步骤=姓名,姓名 …] [--one-reviewer yes|no]``."""
     if args.count is not None:
         review.set_review_steps(store, args.count)
+    if args.reviewer or args.one_reviewer:
+        named = review.reviewers(store)
+        for given in args.reviewer or []:
+            step, sep, names = given.replace("＝", "=").partition("=")
+            if not sep:
+                raise UserError(f"「{given}」应写成 步骤=姓名，如 初审=王明,赵丽。")
+            named[step.strip()] = [n for n in re.split(r"[,，、]", names) if n.strip()]
+        one = (args.one_reviewer == "yes") if args.one_reviewer else review.one_reviewer(store)
+        review.set_reviewers(store, named, one)
     print("审核步骤：" + " → ".join(review.review_steps(store)))
+    named = review.reviewers(store)
+    for step in review.review_steps(store):
+        print(f"{step}：{'、'.join(named[step]) or '不限'}")
+    if review.one_reviewer(store):
+        print("本镇只有一名审核人，同一人可审核各步。")
     return 0
+
 
 def register(sub: Subcommands) -> None:
     """Add ``boards``, ``template`` and ``review-steps``."""
@@ -69,6 +85,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--qr-caption", dest="qr_caption", help="明白纸二维码旁的说明")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_template)
-    p = sub.add_parser("review-steps", help="审核步骤数（1到3）")
+    p = sub.add_parser("review-steps", help="审核步骤数（1到3）和各步的审核人")
     p.add_argument("count", type=int, nargs="?")
+    p.add_argument("--reviewer", action="append",
+                   help="某一步的审核人，如 初审=王明,赵丽（可写多次；空名单表示不限）")
+    p.add_argument("--one-reviewer", choices=["yes", "no"],
+                   help="本镇只有一名审核人时为 yes：同一人可审核各步")
     p.set_defaults(handler=cmd_review_steps)

@@ -78,6 +78,12 @@ def valid_id18(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
+def plausible_id18(number: str) -> bool:
+    """Whether 18 characters read as an ID number, its check digit aside."""
+    return (len(number) == 18 and number[:17].isdigit() and number[0] in "12345678"
+            and _valid_birth(number[6:14]))
+
+
 def valid_id15(number: str) -> bool:
     """Whether a 15-digit (pre-1999) ID number has a real birth date in 19YY."""
     return len(number) == 15 and number.isdigit() and number[0] not in "09" and \
@@ -134,14 +140,16 @@ def find_personal_data(text: str, published_phones: tuple[str, ...] = ()) -> lis
         found.append(Finding(kind, start, end, text[start:end], masked))
 
     for m in _ID18.finditer(text):
-        if valid_id18(m.group(0)):
+        # A number with a wrong check digit is still somebody's ID, mistyped: a
+        # real area digit and birth date are enough to keep it off the wall.
+        if valid_id18(m.group(0)) or plausible_id18(m.group(0)):
             add("id_card", m.start(), m.end(), _mask_middle(m.group(0), 4, 4))
     for m in _ID15.finditer(text):
         if valid_id15(m.group(0)):
             add("old_id_card", m.start(), m.end(), _mask_middle(m.group(0), 4, 4))
     for m in _CARD.finditer(text):
         number = _digits(m.group(0))
-        if 16 <= len(number) <= 19 and luhn(number) and not valid_id18(number):
+        if 16 <= len(number) <= 19 and luhn(number) and not plausible_id18(number):
             add("bank_card", m.start(), m.end(), _mask_middle(number, 4, 4))
     for m in _MOBILE.finditer(text):
         number = "".join(m.groups())
