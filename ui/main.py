@@ -63,9 +63,11 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
     from ui.fonts import install_fonts
     from ui.main_window import MainWindow
     from ui.qt_words import install_qt_chinese
+    from ui.widgets import install_wheel_guard
 
     install_fonts(app)
     install_qt_chinese(app)
+    install_wheel_guard(app)
     window = MainWindow(folder)
     outcome = {"code": 0, "settled": False}
 
