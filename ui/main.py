@@ -1,4 +1,5 @@
-"""Starting the window: fonts, the main window, the first-run questions, ``--smoke``."""
+"""Starting the window: fonts, Qt's Chinese words, the wheel guard, the main window, the
+first-run questions, ``--smoke``."""
 
 from __future__ import annotations
 

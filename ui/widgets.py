@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QSplitter,
+    QTreeView,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -236,6 +238,15 @@ def file_dialog(parent: QWidget | None, caption: str, mode: str, filters: str = 
                             QStandardPaths.StandardLocation.HomeLocation)]
     dialog.setSidebarUrls([QUrl.fromLocalFile(p) for p in places if p and Path(p).is_dir()]
                           + [QUrl("file:")])  # "file:" is 我的电脑, the drives
+    # Qt's default (about 600×400) cuts the places list at 「计算…」; this fits 1366×768.
+    dialog.resize(880, 540)
+    sides = dialog.findChild(QSplitter, "splitter")
+    if sides is not None:
+        sides.setSizes([170, 710])
+    details = dialog.findChild(QTreeView, "treeView")
+    if details is not None:  # 名称 wide, and room for 体积 and 类型 to be read whole
+        for column, width in enumerate((300, 90, 150, 120)):
+            details.setColumnWidth(column, width)
     return dialog
 
 
