@@ -23,10 +23,11 @@ from tests_support import fill_outbox
 from app.county.cli import main as county_main
 from app.notices import drafts
 from app.store import Store
-from app.sync import exchange, outbox
+from app.sync import credentials, exchange, outbox
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError
 
 pytestmark = pytest.mark.usefixtures("pinned_today")
+pytest_plugins = ["keyring_support"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -112,7 +113,10 @@ def test_https_county_without_its_ca_is_one_sentence_about_the_certificate_and_n
     message = one_sentence(str(refused.value))
     assert "证书无法验证" in message and "CA 证书" in message and "连不上" not in message
     assert sleeps == []  # retrying cannot fix a certificate: asked once, answered at once
-    assert_waiting(store, ids, message)
+    # What the 同步 page shows as 上次出错 names the button, not the command.
+    shown = one_sentence(refused.value.window)
+    assert "「连接设置…」" in shown and "gongkai" not in shown
+    assert_waiting(store, ids, shown)
     # A CA file that is not the county's: the same refusal, pointing at the file and address.
     other = make_tls(tmp_path / "other-ca")
     with CountyClient(Connection(tls_county.url, token, ca_cert=str(other.ca_cert)),
@@ -157,6 +161,41 @@ def test_serve_refuses_half_or_mismatched_tls_settings_in_one_sentence(
             county_main(["serve", "--db", db, "--port", "0", *extra])
         assert stop.value.code == 1
         assert says in one_sentence(capsys.readouterr().err.strip())
+
+
+# -- no system keyring --------------------------------------------------------------------
+
+
+def test_without_a_keyring_the_token_is_kept_encrypted_and_a_new_process_pushes_with_it(
+        county: CountyServer, store: Store, gk, no_keyring: Path) -> None:
+    ids = fill_outbox(store, 2, 0)
+    token = county.token()
+    hello = exchange.login(store, county.url, token)
+    assert hello["token_kept"] == "encrypted_file"
+    # Another process (the real command line, same user, no keyring either) reads it back.
+    report = gk.json("sync", "push")
+    assert (report["batches"], report["notices"]) == (1, 2)
+    assert_landed_once(store, county, ids, attachments=0)
+    # On disk: the token nowhere in plain text, both files for this user only.
+    files = sorted(p.name for p in no_keyring.iterdir())
+    assert files == [credentials.KEY_FILE, credentials.TOKENS_FILE]
+    for name in files:
+        data = (no_keyring / name).read_bytes()
+        assert token.encode() not in data and token[:12].encode() not in data
+        assert (no_keyring / name).stat().st_mode & 0o777 == 0o600
+    assert no_keyring.stat().st_mode & 0o777 == 0o700
+    assert credentials.load(county.url) == token
+
+
+def test_the_kept_token_does_not_open_on_another_machine(
+        no_keyring: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert credentials.save("https://gk.example.gov.cn", "t0ken-of-qingshi") \
+        is credentials.Kept.ENCRYPTED_FILE
+    assert credentials.load("https://gk.example.gov.cn") == "t0ken-of-qingshi"
+    assert credentials.load("https://other.example.gov.cn") == ""
+    # Both files copied to another PC: its machine id derives another key.
+    monkeypatch.setattr(credentials, "machine_id", lambda: b"another-pc")
+    assert credentials.load("https://gk.example.gov.cn") == ""
 
 
 # -- proxy --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from app.catalog.item import CatalogItem  # noqa: E402
 from app.facts import CHANNELS  # noqa: E402
+from ui import catalog_page as catalog_page_module  # noqa: E402
 from ui.catalog_model import ItemTableModel  # noqa: E402
 from ui.item_detail import item_html  # noqa: E402
 
@@ -128,3 +129,44 @@ def test_export_writes_the_catalog(catalog_page, qtbot, tmp_path: Path, monkeypa
     catalog_page.export_file(str(tmp_path / "目录.pdf"))
     qtbot.waitUntil(lambda: "只能导出为" in catalog_page.status.text(), timeout=WAIT)
     assert shown == [catalog_page.status.text()]
+
+
+def test_time_limit_stays_readable_at_1366_and_every_cut_text_is_in_its_tooltip(
+        window, qtbot) -> None:
+    window.resize(1366, 740)  # the county office's screen, less a taskbar
+    window.show_page("公开目录")
+    page = window.catalog
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=WAIT)
+    keys = [key for _t, key in page.model.columns]
+    col = keys.index("time_limit")
+    # 社会保险 has the longest 二级事项 and 公开主体: 公开时限 was left two characters (「及…」).
+    choose(page, qtbot, "社会保险")
+    assert page.table.columnWidth(col) >= catalog_page_module.TIME_LIMIT_MIN
+    widths = [page.table.columnWidth(c) for c in range(len(keys))]
+    assert sum(widths) <= page.table.viewport().width() + 1
+    for row in range(page.model.rowCount()):
+        for c, key in enumerate(keys):
+            if key == "seq":
+                continue
+            shown = page.model.data(page.model.index(row, c))
+            tip = page.model.data(page.model.index(row, c), Qt.ItemDataRole.ToolTipRole)
+            assert shown.split(" ")[0] in tip, (key, shown, tip)
+
+
+def test_widths_are_shared_widest_first_and_none_below_its_floor() -> None:
+    share = catalog_page_module.share_widths
+    assert share([40, 100, 150], [40, 60, 190], 400) == [40, 100, 150]  # all fit: as wanted
+    # 40 + 130 + 130 + 190 + 130 = 620: the three long ones meet at one width.
+    assert share([40, 145, 220, 400, 210], [40, 64, 64, 190, 64], 622) == [40, 130, 130, 190, 130]
+    assert share([40, 300, 300], [40, 64, 190], 100) == [40, 64, 190]  # cut, not below floors
+
+
+def test_an_empty_list_says_every_domain_is_hidden(catalog_page, qtbot) -> None:
+    page = catalog_page
+    names = [page.domain_list.item(i).data(Qt.ItemDataRole.UserRole)
+             for i in range(page.domain_list.count())]
+    for name in names:
+        page.set_hidden(name, True)
+    qtbot.waitUntil(lambda: page.domain_list.count() == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: "都已隐藏" in page.status.text(), timeout=WAIT)
+    assert page.status.text() == "13 个领域都已隐藏（未勾选“显示已隐藏领域”）。"

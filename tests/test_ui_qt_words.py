@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -26,3 +27,12 @@ def test_standard_buttons_and_text_menus_are_chinese(qapp: QApplication) -> None
         for translator in qapp.findChildren(QTranslator):
             qapp.removeTranslator(translator)
             translator.deleteLater()
+
+
+def test_the_installed_pyside6_has_the_chinese_catalogue_the_file_dialogs_start_from() -> None:
+    from PySide6.QtCore import QLibraryInfo
+
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    # (It leaves "Look in:" and "Files of type:" in English in Qt 6.11: ui.widgets.file_dialog
+    # sets those itself, see tests/test_ui_friction.py.)
+    assert (folder / "qtbase_zh_CN.qm").is_file()

@@ -1,4 +1,4 @@
-"""同步 page without a county server: queue shown, USB export, a dead network in one sentence."""
+"""同步 page: queue shown, USB export, a dead network in one sentence, the button to press."""
 
 import os
 
@@ -7,14 +7,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import socket  # noqa: E402
 import time  # noqa: E402
 
-from tests_support import approve_step
+from net_support import county_serving  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
+from tests_support import approve_step  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts  # noqa: E402
 from app.sync import http_client  # noqa: E402
 from app.sync.bundle import read_bundle  # noqa: E402
+from ui.sync_page import KEPT_ENCRYPTED, NO_KEYRING  # noqa: E402
 
-pytest_plugins = ["conftest_ui"]
+pytest_plugins = ["conftest_ui", "keyring_support"]
 WAIT = 15_000
 
 
@@ -108,3 +112,55 @@ def test_connection_settings_reopen_with_what_was_saved(configured_window, qtbot
     assert dialog.ca_cert.text() == "/etc/gongkai/county-ca.pem"
     assert dialog.proxy.text() == "http://10.0.0.1:8080"
     dialog.reject()
+
+
+def test_sync_before_connecting_names_the_button_never_a_command(configured_window, qtbot,
+                                                                 no_keyring) -> None:
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled() and bool(page.done.text()),
+                    timeout=WAIT)
+    assert page.done.text() == "尚未连接县级平台，请点「连接设置…」填写平台地址和令牌。"
+    # An address saved but no token kept anywhere (no keyring, no encrypted file): the same.
+    with open_desk(configured_window.folder) as store:
+        store.set_settings({"sync.server": "https://gk.example.gov.cn"})
+    page.done.clear()
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled() and bool(page.done.text()),
+                    timeout=WAIT)
+    assert "「连接设置…」" in page.done.text() and "gongkai" not in page.done.text()
+    assert "gongkai" not in page.error.text()
+
+
+def test_f5_reads_the_sync_page_again(configured_window, qtbot) -> None:
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    with open_desk(configured_window.folder) as store:
+        store.set_settings({"sync.server": "https://gk.example.gov.cn"})
+    assert "尚未设置" in page.server_label.text()
+    qtbot.keyClick(page.returned, Qt.Key.Key_F5)  # the list ignores F5: it reaches the page
+    qtbot.waitUntil(lambda: page.server_label.text() == "https://gk.example.gov.cn",
+                    timeout=WAIT)
+
+
+def test_without_a_keyring_connecting_says_the_token_is_kept_encrypted(
+        configured_window, qtbot, no_keyring, tmp_path) -> None:
+    approve_one(configured_window.folder)
+    page = sync_page(configured_window, qtbot)
+    with county_serving(tmp_path / "county") as county:
+        dialog = page.login()
+        qtbot.waitUntil(dialog.keeping.isVisible, timeout=WAIT)
+        assert dialog.keeping.text() == NO_KEYRING
+        # One sentence, wrapped rather than cut at the dialog's edge.
+        assert dialog.keeping.wordWrap()
+        assert dialog.keeping.height() >= dialog.keeping.heightForWidth(dialog.keeping.width())
+        dialog.server.setText(county.url)
+        dialog.token.setText(county.token())
+        dialog.save()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=WAIT)
+        qtbot.waitUntil(lambda: "已连接县级平台" in page.done.text(), timeout=WAIT)
+        assert page.done.text() == "已连接县级平台。" + KEPT_ENCRYPTED
+        page.sync_now()  # the kept token carries the sync
+        qtbot.waitUntil(lambda: "同步完成" in page.done.text(), timeout=WAIT)
+        assert county.stats()["notices"] == 1

@@ -22,7 +22,7 @@ from app.notices import boards
 from app.store import Store
 from ui.page import Page
 from ui.tasks import Changes, Runner
-from ui.widgets import stacked
+from ui.widgets import stacked, with_tooltips
 
 THUMB = 96
 
@@ -124,7 +124,8 @@ class BoardsPage(Page):
             state = "已撤下 " + r.taken_down if r.taken_down else ("待撤栏" if r.overdue
                                                                 else "在栏")
             title = r.title if board else f"{r.title}（{r.board}）"
-            item = QTreeWidgetItem(["", title, r.posted, r.publicity_end or "—", state])
+            item = with_tooltips(QTreeWidgetItem(["", title, r.posted, r.publicity_end or "—",
+                                                  state]))
             item.setData(1, Qt.ItemDataRole.UserRole, r.notice_id)
             item.setData(0, Qt.ItemDataRole.UserRole, r.board)
             if r.overdue:

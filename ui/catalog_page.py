@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,14 +35,41 @@ from ui.import_dialog import ImportDialog
 from ui.item_detail import item_html
 from ui.page import Page
 from ui.tasks import Changes, Runner
-from ui.widgets import stacked
+from ui.widgets import open_file, save_file, stacked
 
 SEARCH_DELAY_MS = 200
 NAME_ROLE = Qt.ItemDataRole.UserRole
 HIDDEN_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Widest a text column may start out; the full text is in the tooltip and the detail.
 MAX_COLUMN = 220
+#: Narrowest 公开时限 is squeezed to (about twelve characters): it used to be left the
+#: width that remained after the others, which at 1366×768 was two characters, 「及…」.
+TIME_LIMIT_MIN = 190
+#: Narrowest any other text column is squeezed to (about four characters).
+TEXT_MIN = 64
 PLACEHOLDER = "<p style='color:#777'>选择一个事项查看全部内容。</p>"
+
+
+def share_widths(wanted: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths that fit in ``room`` pixels where they can.
+
+    Each column gets the width its text wants while all fit; otherwise the widest
+    give way first (every column is capped at one common width), none below its
+    floor. What still does not fit is cut, with the full text in the tooltip.
+    """
+    def at(cap: int) -> list[int]:
+        return [max(floor, min(want, cap)) for want, floor in zip(wanted, floors, strict=True)]
+
+    if sum(wanted) <= room or not wanted:
+        return list(wanted)
+    low, high = 0, max(wanted)  # the largest cap that fits, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(at(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return at(low)
 
 
 class CatalogPage(Page):
@@ -107,6 +133,10 @@ class CatalogPage(Page):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.selectionModel().selectionChanged.connect(self._item_chosen)
+        # The columns are shared out again whenever the table's width changes (window,
+        # splitter): the widths of the text, measured once per load, are kept here.
+        self._wanted: list[int] = []
+        self.table.installEventFilter(self)
         self.status = QLabel()
         middle = stacked(self.table, self.status, margins=False, stretch_first=True)
 
@@ -131,9 +161,15 @@ class CatalogPage(Page):
     def refresh(self) -> None:
         """Reload the domain list (keeping the chosen domain) in the background."""
         include_hidden = self.show_hidden.isChecked()
-        self.runner.run(lambda s: domains.list_domains(s, include_hidden), self._domains_loaded)
 
-    def _domains_loaded(self, rows: list[domains.Domain]) -> None:
+        def work(store: Store) -> tuple[list[domains.Domain], int]:
+            every = domains.list_domains(store, True)
+            return [d for d in every if include_hidden or not d.hidden], len(every)
+
+        self.runner.run(work, self._domains_loaded)
+
+    def _domains_loaded(self, found: tuple[list[domains.Domain], int]) -> None:
+        rows, every = found
         keep = self.current_domain
         self.domain_list.blockSignals(True)
         self.domain_list.clear()
@@ -152,7 +188,9 @@ class CatalogPage(Page):
         if not rows:
             self.current_domain = None
             self.model.set_items([])
-            self.status.setText("没有可显示的领域。")
+            # Say which filter hides them, and how to undo it.
+            self.status.setText(f"{every} 个领域都已隐藏（未勾选“显示已隐藏领域”）。" if every
+                                else "目录里还没有领域，请点“导入目录…”读入县里下发的目录。")
             return
         if self.search_box.text().strip():
             self._search()
@@ -226,16 +264,33 @@ class CatalogPage(Page):
         self.items_shown.emit()
 
     def _fit_columns(self) -> None:
-        """Short columns fit their text; 公开时限, the longest, takes the rest of the width."""
+        """Measure the columns' text, then share the table's width out (:func:`share_widths`)."""
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)  # what is left over goes to the last column
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
+        self._wanted = []
         for col, (_title, key) in enumerate(self.model.columns):
-            if key == "time_limit":
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                self.table.setColumnWidth(col, min(self.table.columnWidth(col) + 8, MAX_COLUMN))
+            width = self.table.columnWidth(col) + 8
+            self._wanted.append(width if key in ("seq", "time_limit")
+                                else min(width, MAX_COLUMN))
+        self._share_width()
+
+    def _share_width(self) -> None:
+        if len(self._wanted) != len(self.model.columns):
+            return
+        floors = [wanted if key == "seq" else TIME_LIMIT_MIN if key == "time_limit"
+                  else min(wanted, TEXT_MIN)
+                  for wanted, (_title, key) in zip(self._wanted, self.model.columns, strict=True)]
+        room = self.table.viewport().width()
+        for col, width in enumerate(share_widths(self._wanted, floors, room)):
+            self.table.setColumnWidth(col, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Qt: share the columns out again when the table changes width."""
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._share_width()
+        return False
 
     def _item_chosen(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = selected.indexes()
@@ -280,8 +335,7 @@ class CatalogPage(Page):
     def import_file(self, path: str | None = None) -> ImportDialog | None:
         """Choose a county table and open the import preview."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "导入县里下发的目录", "", "目录表格 (*.xlsx *.docx *.json)")
+            path = open_file(self, "导入县里下发的目录", "目录表格 (*.xlsx *.docx *.json)")
         if not path:
             return None
         dialog = ImportDialog(self.runner, Path(path), self)
@@ -292,12 +346,9 @@ class CatalogPage(Page):
     def export_file(self, path: str | None = None) -> None:
         """Write the catalog as .xlsx, .docx or .json (by the name's ending)."""
         if not path:
-            path, chosen = QFileDialog.getSaveFileName(
-                self, "导出公开目录", "基层政务公开标准目录.xlsx",
-                "Excel 表格 (*.xlsx);;Word 文档 (*.docx);;JSON (*.json)")
-            if path and Path(path).suffix.lower() not in (".xlsx", ".docx", ".json"):
-                # A name typed without its ending takes the one of the chosen filter.
-                path += "." + chosen.split("*.")[-1].rstrip(")")
+            # A name typed without its ending takes the chosen type's (save_file does it).
+            path = save_file(self, "导出公开目录", "基层政务公开标准目录.xlsx",
+                             "Excel 表格 (*.xlsx);;Word 文档 (*.docx);;JSON (*.json)")
         if not path:
             return
         target = Path(path)

@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.store import Store
 from ui.page import Page
 from ui.tasks import Changes, Runner
+from ui.widgets import with_tooltips
 
 if TYPE_CHECKING:
     from app.reports.overview import Overview
@@ -127,6 +128,13 @@ class DashboardPage(Page):
         """Re-read the overview in the background."""
         self.runner.run(read_overview, self.show_overview)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """F5 reads the page again (a window-wide F5 shortcut, where there is one, comes first)."""
+        if event.key() == Qt.Key.Key_F5:
+            self.refresh()
+            return
+        super().keyPressEvent(event)
+
     def show_overview(self, data: Overview) -> None:
         """Fill the page from an overview."""
         info = data.township
@@ -165,7 +173,7 @@ class DashboardPage(Page):
         self.due_list.clear()
         for line in data.due:
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
-            row = QTreeWidgetItem([line.label, line.title, when, line.detail])
+            row = with_tooltips(QTreeWidgetItem([line.label, line.title, when, line.detail]))
             row.setData(0, Qt.ItemDataRole.UserRole, (line.notice_id, line.request_id))
             if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))

@@ -32,7 +32,7 @@ from app.catalog import domains
 from app.catalog.importing import CatalogSource, FileSource, ImportReport, import_catalog
 from app.store import Store
 from ui.tasks import Changes, Newest, Runner
-from ui.widgets import dialog_buttons
+from ui.widgets import dialog_buttons, with_tooltips
 
 ACTIONS = {"added": "新增", "changed": "更新", "unchanged": "不变", "retired": "停用"}
 COLOURS = {"added": "#1b7f3b", "changed": "#1d5fa8", "unchanged": "#777777",
@@ -184,7 +184,8 @@ class ImportDialog(QDialog):
                 label += "（新领域）"
             elif section["label"] != section["domain"]:
                 label += f"（表中称“{section['label']}”）"
-            top = QTreeWidgetItem([f"{label}　表中 {section['rows']} 行", counts, ""])
+            top = with_tooltips(QTreeWidgetItem([f"{label}　表中 {section['rows']} 行",
+                                                 counts, ""]))
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -192,7 +193,8 @@ class ImportDialog(QDialog):
                 action = ACTIONS[row["action"]]
                 if row.get("fields"):
                     action += f"（{'、'.join(row['fields'])}）"
-                child = QTreeWidgetItem([f"{row['seq']}. {row['title']}", action, row["id"]])
+                child = with_tooltips(QTreeWidgetItem([f"{row['seq']}. {row['title']}", action,
+                                                       row["id"]]))
                 child.setForeground(1, QBrush(QColor(COLOURS[row["action"]])))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)

@@ -1,4 +1,5 @@
-"""Starting the window: fonts, the main window, the first-run questions, ``--smoke``."""
+"""Starting the window: fonts, Qt's Chinese words, the wheel guard, the main window, the
+first-run questions, ``--smoke``."""
 
 from __future__ import annotations
 
@@ -63,9 +64,11 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
     from ui.fonts import install_fonts
     from ui.main_window import MainWindow
     from ui.qt_words import install_qt_chinese
+    from ui.widgets import install_wheel_guard
 
     install_fonts(app)
     install_qt_chinese(app)
+    install_wheel_guard(app)
     window = MainWindow(folder)
     outcome = {"code": 0, "settled": False}
 

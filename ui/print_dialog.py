@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -32,7 +32,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +48,7 @@ from app.printing.output import PrintOptions, PrintTarget, Rendered, notice_targ
 from app.printing.page_images import PageImage, fit_dpi, page_images, page_sizes
 from app.store import Store
 from ui.tasks import Runner
+from ui.widgets import save_file
 
 #: Preview pixels are kept for every page: above this many in all, pages are
 #: rasterised smaller (and scaled up on screen) so a 60-page list stays light.
@@ -386,11 +386,7 @@ class PrintPreviewDialog(QDialog):
     def save_as(self, fmt: str) -> None:
         """Ask where to save (PDF or Word), then write it in the background."""
         caption, pattern, suffix = FORMATS[fmt]
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        start = str(Path(folder) / (file_stem(self.title) + suffix))
-        path, _ = QFileDialog.getSaveFileName(self, caption, start, pattern,
-                                              options=QFileDialog.Option.DontUseNativeDialog)
+        path = save_file(self, caption, file_stem(self.title) + suffix, pattern)
         if not path:
             return
         if not path.lower().endswith(suffix):

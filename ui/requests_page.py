@@ -153,7 +153,13 @@ class RequestsPage(Page):
         request = self.current()
         self.detail.setText("\n".join(cases.describe(request)) if request
                             else "登记簿里还没有申请。" if not self.rows else "")
+        if not self.rows and self.open_only.isChecked():  # the filter may hide every row
+            self.runner.run(lambda s: len(cases.list_requests(s)), self._say_hidden)
         self._enable(request)
+
+    def _say_hidden(self, answered: int) -> None:
+        if answered and not self.rows and self.open_only.isChecked():
+            self.detail.setText(f"没有未办结的申请（已勾选“只看未办结的”，共有{answered}件已办结）。")
 
     def _enable(self, request: InfoRequest | None) -> None:
         # Letters, case files and delivery proof go on after the answer; the clock's steps do not.

@@ -1,15 +1,22 @@
-"""同步: what waits for the county, what came back, and the two ways to send it."""
+"""同步: what waits for the county, what came back, and the two ways to send it.
+
+The sync functions' refusals name the command line's commands for the command
+line; everything run from here shows the window's own sentence instead
+(:func:`in_window`), which names the button to press.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -24,18 +31,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import UserError
 from app.store import Store
-from app.sync import attached_sheets, catalog_offers, exchange, outbox
+from app.sync import attached_sheets, catalog_offers, credentials, exchange, outbox
+from app.sync.http_client import in_window
 from ui.import_dialog import ImportDialog
 from ui.page import Page
 from ui.tasks import Changes, Runner
-from ui.widgets import dialog_buttons, say
+from ui.widgets import dialog_buttons, open_file, save_file, say
 
 NOTICE_ROLE = Qt.ItemDataRole.UserRole
+NO_KEYRING = "本机没有可用的系统密钥环，令牌将加密保存在本机用户目录。"
+KEPT_ENCRYPTED = "本机没有可用的系统密钥环，令牌已加密保存在本机用户目录。"
+T = TypeVar("T")
+
+
+def window_words(work: Callable[..., T]) -> Callable[..., T]:
+    """``work`` refusing with the window's sentence, never one that names a command."""
+    def run(*args: Any) -> T:
+        try:
+            return work(*args)
+        except UserError as err:
+            raise UserError(in_window(err), err.detail) from err
+
+    return run
 
 
 class LoginDialog(QDialog):
-    """County server address, token (kept in the system keyring), CA certificate, proxy."""
+    """County server address, token (kept in the system keyring, or encrypted), CA, proxy."""
 
     def __init__(self, runner: Runner, server: str, parent: QWidget | None = None,
                  ca_cert: str = "", proxy: str = "") -> None:
@@ -58,18 +81,31 @@ class LoginDialog(QDialog):
         self.proxy.setPlaceholderText("如 http://10.0.0.1:8080（没有就不填）")
         self.message = QLabel()
         self.message.setWordWrap(True)
+        #: Where the token will be kept, said before the clerk types it (asked off the UI
+        #: thread: finding out that there is no keyring can take a D-Bus timeout).
+        self.keeping = QLabel()
+        self.keeping.setWordWrap(True)
+        self.keeping.setStyleSheet("color: #5a6673;")
+        self.keeping.hide()
+        self.kept: str = ""
         buttons, self.ok_button = dialog_buttons(self, "连接", "取消", self.save)
         form = QFormLayout(self)
         form.addRow("平台地址", self.server)
         form.addRow("令牌", self.token)
         form.addRow("CA 证书", ca_row)
         form.addRow("代理", self.proxy)
+        form.addRow(self.keeping)
         form.addRow(self.message)
         form.addRow(buttons)
+        self.setMinimumWidth(520)
+        runner.compute(credentials.keyring_usable, self._keyring_known)
+
+    def _keyring_known(self, usable: bool) -> None:
+        self.keeping.setText("" if usable else NO_KEYRING)
+        self.keeping.setVisible(not usable)
 
     def _choose_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "县里的 CA 证书", "",
-                                              "证书 (*.pem *.crt *.cer);;所有文件 (*)")
+        path = open_file(self, "县里的 CA 证书", "证书 (*.pem *.crt *.cer);;所有文件 (*)")
         if path:
             self.ca_cert.setText(path)
 
@@ -81,15 +117,20 @@ class LoginDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.message.setText("正在连接……")
 
+        @window_words
         def work(store: Store) -> dict:
             store.set_settings(settings)
             return exchange.login(store, server, token)
+
+        def done(hello: dict) -> None:
+            self.kept = str(hello.get("token_kept", ""))
+            self.accept()
 
         def failed(text: str) -> None:
             self.ok_button.setEnabled(True)
             say(self.message, text, error=True)
 
-        self.runner.run(work, lambda _hello: self.accept(), failed)
+        self.runner.run(work, done, failed)
 
 
 class SyncPage(Page):
@@ -182,6 +223,13 @@ class SyncPage(Page):
         """Read the outbox and the county's answers in the background."""
         self.runner.run(outbox.sync_status, self._show)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """F5 reads the page again (a window-wide F5 shortcut, where there is one, comes first)."""
+        if event.key() == Qt.Key.Key_F5:
+            self.refresh()
+            return
+        super().keyPressEvent(event)
+
     def _show(self, status: outbox.SyncStatus) -> None:
         self.server = status.server
         self.ca_cert, self.proxy = status.ca_cert, status.proxy
@@ -203,6 +251,7 @@ class SyncPage(Page):
         self.returned.clear()
         for entry in status.returned:
             item = QListWidgetItem(f"{entry['title']}　—　{entry['reason'] or '未说明理由'}")
+            item.setToolTip(item.text())  # a long reason is cut at the list's edge
             item.setData(NOTICE_ROLE, entry["id"])
             self.returned.addItem(item)
         self.loaded.emit()
@@ -224,6 +273,7 @@ class SyncPage(Page):
         self.stop_button.setEnabled(True)
         self.stop_button.setVisible(True)
 
+        @window_words
         def work(store: Store, report) -> tuple[exchange.PushReport, exchange.PullReport]:
             with exchange.connect(store, stop=stop) as client:
                 pushed = exchange.push(store, client, report)
@@ -282,8 +332,7 @@ class SyncPage(Page):
     def export(self, path: str | None = None) -> None:
         """Write everything waiting to a file for a USB stick."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出到U盘", "报送批次.zip",
-                                                  "报送批次 (*.zip)")
+            path = save_file(self, "导出到U盘", "报送批次.zip", "报送批次 (*.zip)")
         if not path:
             return
         self._set_busy(True)
@@ -347,6 +396,11 @@ class SyncPage(Page):
     def login(self) -> LoginDialog:
         """Open the connection settings."""
         dialog = LoginDialog(self.runner, self.server, self, self.ca_cert, self.proxy)
-        dialog.accepted.connect(self.refresh)
+        dialog.accepted.connect(lambda: self._logged_in(dialog))
         dialog.open()
         return dialog
+
+    def _logged_in(self, dialog: LoginDialog) -> None:
+        say(self.done, "已连接县级平台。" + (KEPT_ENCRYPTED if dialog.kept == "encrypted_file"
+                                       else ""))
+        self.refresh()

@@ -1,5 +1,9 @@
 """Sending to and fetching from the county: push, pull, USB export, and the token.
 
+The token is kept by :mod:`app.sync.credentials` (the system keyring, or an
+encrypted file where there is none); ``GONGKAI_COUNTY_TOKEN`` overrides it and
+is never written anywhere.
+
 The network work happens here, outside any transaction: each step that
 changes the township database (freezing batches, writing a receipt, writing
 replies) is its own short transaction, so a cut or a kill at any moment
@@ -21,12 +25,12 @@ from app import clock, workdays
 from app.errors import UserError
 from app.notices import county_queue
 from app.store import Store, now_iso
-from app.sync import catalog_offers, outbox
+from app.sync import catalog_offers, credentials, outbox
 from app.sync.bundle import write_bundle
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
 from app.sync.protocol import Batch
 
-KEYRING_SERVICE = "gongkai-county"
+KEYRING_SERVICE = credentials.KEYRING_SERVICE
 TOKEN_ENV = "GONGKAI_COUNTY_TOKEN"
 Progress = Callable[[int, int], None]
 
@@ -35,48 +39,33 @@ def server_of(store: Store, server: str | None = None) -> str:
     """The county server given, or the one saved by the last login."""
     chosen = (server or store.get_setting("sync.server", "") or "").strip()
     if not chosen:
-        raise UserError("还没有设置县级平台地址，请先运行 gongkai sync login --server 地址。")
+        raise SyncError("还没有设置县级平台地址，请先运行 gongkai sync login --server 地址。",
+                        window="尚未连接县级平台，请点「连接设置…」填写平台地址和令牌。")
     return chosen
 
 
 def token_for(server: str) -> str:
-    """The token for ``server``: GONGKAI_COUNTY_TOKEN, else the system keyring."""
+    """The token for ``server``: GONGKAI_COUNTY_TOKEN, else the one kept at the last login."""
     if os.environ.get(TOKEN_ENV):
         return os.environ[TOKEN_ENV].strip()
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, server) or ""
-    except KeyringError as exc:
-        raise UserError("本机的系统密钥环无法使用，请用环境变量 GONGKAI_COUNTY_TOKEN "
-                        "提供令牌。") from exc
+    return credentials.load(server)
 
 
 def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str, Any]:
-    """Check the token with the county, keep it in the keyring, remember the server.
+    """Check the token with the county, keep it, remember the server; the county's hello.
 
-    ``keep=False`` (a token from GONGKAI_COUNTY_TOKEN) checks it and leaves the
-    keyring alone: the token is never written anywhere in plain text.
+    The answer carries ``token_kept``: "keyring", "encrypted_file" (no usable
+    keyring on this PC: see :mod:`app.sync.credentials`) or "not_kept" when
+    ``keep=False`` (a token from GONGKAI_COUNTY_TOKEN, checked and never written).
     """
     token = token.strip()
     if not token:
         raise UserError("令牌不能为空。")
     with CountyClient(_connection(store, server, token), RetryPolicy(attempts=2)) as client:
         hello = client.hello()
-    if not keep:
-        store.set_settings({"sync.server": server})
-        return hello
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, server, token)
-    except KeyringError as exc:
-        raise UserError("本机的系统密钥环无法使用，令牌没有保存；可改用环境变量 "
-                        "GONGKAI_COUNTY_TOKEN。") from exc
+    kept = credentials.save(server, token).value if keep else "not_kept"
     store.set_settings({"sync.server": server})
-    return hello
+    return {**hello, "token_kept": kept}
 
 
 def _connection(store: Store, server: str, token: str) -> Connection:
@@ -130,7 +119,8 @@ def push(store: Store, client: CountyClient, progress: Progress | None = None) -
         except SyncStopped:
             raise
         except SyncError as err:
-            outbox.record_failure(store, entry.batch_id, str(err))
+            # Kept for the 同步 page's 上次出错: the window's sentence (no command line).
+            outbox.record_failure(store, entry.batch_id, err.window)
             raise
         outbox.record_receipt(store, receipt)
         replayed += receipt.replayed
@@ -184,7 +174,7 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
     except SyncStopped:
         raise
     except SyncError as err:
-        outbox.record_failure(store, None, str(err))
+        outbox.record_failure(store, None, err.window)
         raise
     store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
     return PullReport(len(replies), sum(r.state == "returned" for r in replies),

@@ -35,7 +35,21 @@ log = logging.getLogger(__name__)
 
 
 class SyncError(UserError):
-    """A send or fetch that did not happen; the message is one Chinese sentence."""
+    """A send or fetch that did not happen; the message is one Chinese sentence.
+
+    Where what to do differs between the two faces, ``str(err)`` is the command
+    line's sentence (it names the command) and ``window`` the window's (it names
+    the button); the window never shows a command line. Elsewhere they are one.
+    """
+
+    def __init__(self, message: str, detail: str = "", window: str = "") -> None:
+        super().__init__(message, detail)
+        self.window = window or message
+
+
+def in_window(err: UserError) -> str:
+    """The sentence the window shows for ``err`` (a SyncError's ``window``, else the message)."""
+    return err.window if isinstance(err, SyncError) else str(err)
 
 
 class SyncStopped(SyncError):
@@ -86,8 +100,14 @@ _STOPPED = "已停止同步，待报送内容都还在，下次同步会接着�
 _STALLED = "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
 _BAD_PROXY = "代理地址无法识别，应形如 http://10.0.0.1:8080（只支持 HTTP 代理）。"
 _PROXY_FAILED = "代理服务器没能连到县级平台，已保留待报送内容，请检查代理设置或稍后再试。"
-_CERT_UNKNOWN = ("县级平台的证书无法验证，请向县里要来 CA 证书文件，填在“连接设置”的 CA 证书一栏"
-                 "（命令行用 gongkai sync login --ca-cert）后再试。")
+_CERT_UNKNOWN = ("县级平台的证书无法验证，请向县里要来 CA 证书文件，"
+                 "用 gongkai sync login --ca-cert 填上后再试。")
+_CERT_UNKNOWN_WINDOW = ("县级平台的证书无法验证，请向县里要来 CA 证书文件，点「连接设置…」"
+                        "填在“CA 证书”一栏后再试。")
+_NO_TOKEN = "还没有县级平台的令牌，请先运行 gongkai sync login。"
+_NO_TOKEN_WINDOW = "尚未连接县级平台，请点「连接设置…」填写平台地址和令牌。"
+_TOKEN_REFUSED = "县级平台不接受这个令牌，请重新运行 gongkai sync login。"
+_TOKEN_REFUSED_WINDOW = "县级平台不接受这个令牌，请点「连接设置…」重新填写县里发的令牌。"
 _CERT_MISMATCH = ("县级平台的证书无法用所填的 CA 证书验证，请确认 CA 证书文件是县里给的那一份、"
                   "平台地址没有写错。")
 
@@ -134,7 +154,7 @@ class CountyClient:
         if not connection.server.startswith(("https://", "http://")):
             raise SyncError("县级平台地址应以 https:// 开头。")
         if not connection.token:
-            raise SyncError("还没有县级平台的令牌，请先运行 gongkai sync login。")
+            raise SyncError(_NO_TOKEN, window=_NO_TOKEN_WINDOW)
         verify: ssl.SSLContext | bool = True
         if connection.ca_cert:
             try:
@@ -179,7 +199,9 @@ class CountyClient:
                 log.warning("%s %s, attempt %d: %r", method, path, attempt + 1, exc)
                 if (bad := _cert_failure(exc)) is not None:
                     raise SyncError(_CERT_MISMATCH if self._own_ca else _CERT_UNKNOWN,
-                                    bad.verify_message or str(bad)) from exc
+                                    bad.verify_message or str(bad),
+                                    _CERT_MISMATCH if self._own_ca
+                                    else _CERT_UNKNOWN_WINDOW) from exc
                 if isinstance(exc, httpx.TimeoutException):
                     last = _STALLED
                 elif isinstance(exc, httpx.ProxyError):
@@ -190,7 +212,7 @@ class CountyClient:
                 if response.status_code < 400 or response.status_code == 404:
                     return response
                 if response.status_code not in _RETRY_STATUS:
-                    raise SyncError(_detail(response))
+                    raise _refusal(response)
                 log.warning("%s %s, attempt %d: HTTP %d", method, path, attempt + 1,
                             response.status_code)
                 last = "县级平台暂时出错，已保留待报送内容，稍后会自动重试。"
@@ -261,16 +283,16 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
-def _detail(response: httpx.Response) -> str:
+def _refusal(response: httpx.Response) -> SyncError:
     """The county's own one-sentence reason, or ours by status."""
     try:
         detail = response.json().get("detail")
     except (ValueError, AttributeError):
         detail = None
     if isinstance(detail, str) and detail:
-        return detail if detail.endswith(("。", "！", "？")) else detail + "。"
+        return SyncError(detail if detail.endswith(("。", "！", "？")) else detail + "。")
     if response.status_code in (401, 403):
-        return "县级平台不接受这个令牌，请重新运行 gongkai sync login。"
+        return SyncError(_TOKEN_REFUSED, window=_TOKEN_REFUSED_WINDOW)
     if response.status_code == 413:
-        return "报送内容超过县级平台的大小上限。"
-    return f"县级平台拒绝了这次报送（{response.status_code}）。"
+        return SyncError("报送内容超过县级平台的大小上限。")
+    return SyncError(f"县级平台拒绝了这次报送（{response.status_code}）。")
