@@ -77,8 +77,8 @@ def test_register_figures_shown_and_typed_tables_saved(dialog, configured_window
 def test_unbalanced_year_is_refused_and_no_file_is_asked_for(dialog, configured_window, qtbot,
                                                              monkeypatch, tmp_path) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(annual_report_dialog.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (asked.append("asked"), ("", ""))[1])
+    monkeypatch.setattr(annual_report_dialog, "save_file",
+                        lambda *a, **k: (asked.append("asked"), "")[1])
     dialog.from_register.setChecked(False)
     dialog.carried["自然人"].setValue(4)  # the register knows of one
     dialog.write()
@@ -91,8 +91,7 @@ def test_unbalanced_year_is_refused_and_no_file_is_asked_for(dialog, configured_
 
     dialog.from_register.setChecked(True)
     out = tmp_path / "年度报告.docx"
-    monkeypatch.setattr(annual_report_dialog.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(annual_report_dialog, "save_file", lambda *a, **k: str(out))
     with qtbot.waitSignal(dialog.written, timeout=WAIT) as written:
         dialog.write()
     assert written.args[0].startswith(f"已写出2026年政府信息公开工作年度报告到 {out}")

@@ -14,8 +14,7 @@ import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtWidgets import QFileDialog  # noqa: E402
-from tests_support import approve_step
+from tests_support import approve_step  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
 from app.facts import REQUEST_OUTCOMES  # noqa: E402
@@ -23,6 +22,8 @@ from app.info_requests import cases  # noqa: E402
 from app.notices import boards, drafts, review  # noqa: E402
 from app.reports import annual_figures  # noqa: E402
 from app.reports.ledger import LedgerFilter, make_filter, read_ledger  # noqa: E402
+from ui import annual_report_dialog  # noqa: E402
+from ui import ledger_page as ledger_module  # noqa: E402
 from ui.annual_report_dialog import AnnualReportDialog  # noqa: E402
 from ui.charts import ON_TIME, OVERDUE, BarChart, Series  # noqa: E402
 from ui.ledger_page import OUTCOME_COLOR, LedgerPage  # noqa: E402
@@ -273,9 +274,9 @@ def test_export_writes_the_workbook_with_requests(ledger_page, qtbot, tmp_path,
 
     def save_name(_parent, _caption, start, _pattern):
         asked.append(start)
-        return str(tmp_path / "台账"), ""  # typed without its ending
+        return str(tmp_path / "台账")  # typed without its ending
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(ledger_module, "save_file", save_name)
     with qtbot.waitSignal(page.written, timeout=WAIT):
         page.export_button.click()
     assert Path(asked[0]).name == "青石镇2026年台账.xlsx"
@@ -300,11 +301,11 @@ def test_annual_report_is_written_through_the_page(ledger_page, qtbot, tmp_path,
     page = ledger_page
     asked = []
 
-    def save_name(_parent, _caption, start, _pattern, **_options):
+    def save_name(_parent, _caption, start, _pattern):
         asked.append(start)
-        return str(tmp_path / "年度报告.docx"), ""
+        return str(tmp_path / "年度报告.docx")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(annual_report_dialog, "save_file", save_name)
     page.report_button.click()
     dialog = page.findChild(AnnualReportDialog)
     assert dialog.year.value() == page.year.value() == 2026
@@ -326,7 +327,7 @@ def test_an_unbalanced_year_is_refused_and_nothing_is_written(ledger_page, data_
     with open_desk(data_dir) as store:
         # Last year's report printed three natural persons carried over; the register has none.
         annual_figures.set_manual(store, 2026, carried_in={"自然人": "3"})
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(annual_report_dialog, "save_file",
                         lambda *a, **k: pytest.fail("no file is asked for an unbalanced year"))
     dialog = page.annual_report()
     qtbot.waitUntil(lambda: dialog.figures is not None, timeout=WAIT)

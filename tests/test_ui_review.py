@@ -226,7 +226,14 @@ def test_f5_ctrl_f_and_ctrl_s(configured_window, qtbot) -> None:
     page.body_edit.setPlainText(page.body_edit.toPlainText() + ROSTER)
     qtbot.keyClick(page.body_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.state.notice.rev == 2 and not page.dirty(), timeout=WAIT)
+    configured_window.activateWindow()
+    qtbot.waitUntil(configured_window.isActiveWindow, timeout=WAIT)
     configured_window.to_search_box()
-    assert page.filter_box.hasFocus() or configured_window.focusWidget() is page.filter_box
+    qtbot.waitUntil(page.filter_box.hasFocus, timeout=WAIT)
+    # Tab types a tab in the body; Ctrl+Tab leaves it.
+    page.body_edit.setFocus()
+    qtbot.waitUntil(page.body_edit.hasFocus, timeout=WAIT)
+    configured_window._next_field()
+    qtbot.waitUntil(lambda: not page.body_edit.hasFocus(), timeout=WAIT)
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         configured_window.refresh_page()

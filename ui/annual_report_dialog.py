@@ -15,12 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,7 +44,7 @@ from app.reports.annual_figures import (
 )
 from app.store import Store
 from ui.tasks import Runner
-from ui.widgets import say
+from ui.widgets import save_file, say
 
 MOST = 9_999_999
 
@@ -313,12 +312,8 @@ class AnnualReportDialog(QDialog):
         if problem:
             say(self.message, problem, error=True)
             return
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
         name = f"{self.figures.township}{self.figures.year}年政府信息公开工作年度报告.docx"
-        path, _ = QFileDialog.getSaveFileName(self, "保存年度报告", str(Path(folder) / name),
-                                              "Word 文档 (*.docx)",
-                                              options=QFileDialog.Option.DontUseNativeDialog)
+        path = save_file(self, "保存年度报告", name, "Word 文档 (*.docx)")
         if not path:
             return
         self.write_to(Path(path if path.lower().endswith(".docx") else path + ".docx"))

@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -38,7 +37,7 @@ from ui.annual_report_dialog import AnnualReportDialog
 from ui.charts import OTHER, OVERDUE, Bar, BarChart, Rate, RateChart, Series, percent
 from ui.page import Page
 from ui.tasks import Changes, Newest, Runner
-from ui.widgets import say
+from ui.widgets import save_file, say
 
 if TYPE_CHECKING:
     # The ledger brings openpyxl, a quarter of a second: it is imported by the
@@ -366,9 +365,7 @@ class LedgerPage(Page):
         return self.view.ledger.township if self.view else ""
 
     def _ask_path(self, caption: str, name: str, pattern: str, suffix: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, caption, str(Path(folder) / name), pattern)
+        path = save_file(self, caption, name, pattern)
         if not path:
             return None
         return Path(path if path.lower().endswith(suffix) else path + suffix)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QTimer, Signal, SignalInstance
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -314,16 +314,24 @@ class MainWindow(QMainWindow):
 
     def _next_field(self) -> None:
         # Tab types a tab in a multi-line field; Ctrl+Tab leaves it, as in Word.
-        widget = QApplication.focusWidget()
-        following = widget.nextInFocusChain() if widget is not None else None
-        if following is not None:
-            following.setFocus()
+        self._step_focus(forward=True)
 
     def _previous_field(self) -> None:
-        widget = QApplication.focusWidget()
-        before = widget.previousInFocusChain() if widget is not None else None
-        if before is not None:
-            before.setFocus()
+        self._step_focus(forward=False)
+
+    def _step_focus(self, forward: bool) -> None:
+        start = QApplication.focusWidget()
+        widget = start
+        for _ in range(500):  # the chain is a ring; a window has far fewer widgets
+            if widget is None:
+                return
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+            if widget is start:
+                return
+            if (widget is not None and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def _draft(self, item_id: str, title: str) -> None:
         self.show_page("公开信息")

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST
-from ui.widgets import FormDialog, date_edit, iso_date
+from ui.widgets import FormDialog, date_edit, iso_date, open_file
 
 
 class NewNoticeDialog(FormDialog):
@@ -176,8 +175,7 @@ class PostDialog(FormDialog):
         self.village.clear()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择现场照片", "",
-                                              "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
+        path = open_file(self, "选择现场照片", "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
         if path:
             self.photo.setText(path)
 

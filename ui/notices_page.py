@@ -43,6 +43,7 @@ from ui.widgets import stacked
 CHECK_DELAY_MS = 300
 #: Unsaved typing is kept against a crash this long after the last keystroke.
 AUTOSAVE_MS = 2000
+AUTOSAVE_LATEST_MS = 10_000
 
 
 class HistoryDialog(QDialog):
@@ -141,6 +142,10 @@ class NoticesPage(Page):
         self._timer.timeout.connect(self.run_check)
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.keep_unsaved)
+        # A clerk who never pauses is kept too: at the latest this long after the
+        # first unsaved keystroke.
+        self._autosave_latest = QTimer(self, singleShot=True, interval=AUTOSAVE_LATEST_MS)
+        self._autosave_latest.timeout.connect(self.keep_unsaved)
         self.title_edit.textEdited.connect(lambda _t: self._edited())
         self.body_edit.textChanged.connect(self._edited)
         #: The text as last saved (or loaded): what "unsaved edits" is measured against.
@@ -302,10 +307,14 @@ class NoticesPage(Page):
             return
         self._timer.start()
         self._autosave.start()
+        if not self._autosave_latest.isActive():
+            self._autosave_latest.start()
         self._show_heading()
 
     def keep_unsaved(self) -> None:
         """Write the unsaved text where a crash cannot take it (in the background)."""
+        self._autosave.stop()
+        self._autosave_latest.stop()
         if self.state is None:
             return
         notice_id, rev = self.state.notice.id, self.state.notice.rev
@@ -499,6 +508,7 @@ class NoticesPage(Page):
         body = self.body_edit.toPlainText()
         self.message.setStyleSheet("")
         self._autosave.stop()
+        self._autosave_latest.stop()
 
         def saved(n: drafts.Notice) -> None:
             self._baseline = (n.title, n.body)

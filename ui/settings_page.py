@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -30,7 +29,7 @@ from ui.holiday_dialog import HolidayDialog
 from ui.page import Page
 from ui.tasks import Changes, Runner
 from ui.template_box import TemplateBox
-from ui.widgets import say
+from ui.widgets import open_file, say
 from ui.workflow_box import PhonesBox, ReviewBox, SettingsBox, VillagesBox
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
@@ -192,7 +191,7 @@ class SettingsPage(Page):
     def load_file(self, path: str | None = None) -> None:
         """Load a year's arrangement from a JSON file."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "载入节假日安排", "", "JSON (*.json)")
+            path = open_file(self, "载入节假日安排", "JSON (*.json)")
         if not path:
             return
 

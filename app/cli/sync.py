@@ -30,7 +30,9 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
         from_env = bool(os.environ.get(exchange.TOKEN_ENV))
         token = os.environ.get(exchange.TOKEN_ENV) or _ask_token()
         hello = exchange.login(store, args.server, token, keep=not from_env)
-        kept = "令牌取自环境变量，未写入密钥环" if from_env else "令牌已存入系统密钥环"
+        kept = ("令牌取自环境变量，未保存" if from_env
+                else "令牌已加密保存在本机用户目录（本机没有可用的系统密钥环）"
+                if hello.get("token_kept") == "encrypted_file" else "令牌已存入系统密钥环")
         print(f"已登录县级平台 {args.server}（{hello.get('township', '')}），{kept}。")
         return 0
     if args.action == "catalog":
