@@ -204,7 +204,8 @@ class SyncPage(Page):
         self.offer: dict | None = None
         self.catalog_dialog: ImportDialog | None = None
 
-        returned_box = QGroupBox("县级退回（双击打开，修改后重新审核即再次报送）")
+        returned_box = QGroupBox("县级退回（双击打开，点「修改后重新报审」修改，审核通过后"
+                                 "再次报送）")
         self.returned = QListWidget()
         self.returned.itemDoubleClicked.connect(
             lambda item: self.open_notice.emit(item.data(NOTICE_ROLE)))

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSettings, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -105,6 +106,15 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.resize(460, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Never shorter than the wrapped hint needs at the dialog's width."""
+        super().showEvent(event)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            need = layout.totalHeightForWidth(self.width())
+            if need > self.height():
+                self.resize(self.width(), need)
 
     def _accept(self) -> None:
         problem = self.problem()

@@ -92,7 +92,7 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
             add("publicity_ending", end, f"公示期{end}结束（{boards}）")
     if n.status in ("approved", "published") and n.sync == "returned":
         reason = (n.county_reason or "未说明理由").rstrip("。；;. ")
-        add("returned", n.due, f"县级平台退回：{reason}；修改后重新审核即再次报送")
+        add("returned", n.due, f"县级平台退回：{reason}；修改后重新报审，审核通过后再次报送")
     elif n.status in ("approved", "published") and n.sync in ("none", "queued"):
         add("unsent", n.due, "尚未报送县级平台")
     return out
