@@ -416,11 +416,14 @@ def letter_sheet(store: Store, request_id: str, kind: str, body: str | None = No
               else draft.number or unnumbered(store, day.year))
     blocks = [Block(text=number, flush=True)]
     if blanks:
-        blocks.append(Block(text=f"（草稿：{blanks_sentence(blanks, '不能作为正式文书送达。')}）",
-                            flush=True))
+        named = "、".join(dict.fromkeys(blanks))
+        blocks.append(Block(text=f"草稿：还有{len(blanks)}处【】待填写（{named}），"
+                                 "填好后才能作为正式文书送达。", flush=True))
     blocks += [Block(text=f"{draft.addressee}：", flush=True), *split_body(text)]
     issuer = f"{info.township}人民政府" if info.township else "【发文机关】"
-    return Sheet(draft.title, blocks, publicity="", phone=info.phone, issuer=issuer,
+    # A letter that already gives the number (the 登记回执) does not print it twice.
+    phone = "" if info.phone and info.phone in text else info.phone
+    return Sheet(draft.title, blocks, publicity="", phone=phone, issuer=issuer,
                  dated=chinese_date(day), draft=bool(blanks), phone_label="联系电话")
 
 
