@@ -91,6 +91,11 @@ def with_attachment(body: str, name: str = "") -> str:
     return body.rstrip("\n") + "\n附件：" + (name or "【附件名称】")
 
 
+def blanks(text: str) -> list[str]:
+    """The ``【…】`` places in a text, in order (a place written twice counts twice)."""
+    return _TO_FILL.findall(text)
+
+
 @dataclass(frozen=True)
 class LetterDraft:
     """The text of one letter of one request, and where it stands.
@@ -111,7 +116,7 @@ class LetterDraft:
     @property
     def to_fill(self) -> list[str]:
         """The ``【…】`` places the clerk has still to write."""
-        return _TO_FILL.findall(self.body)
+        return blanks(self.body)
 
     def to_json(self) -> dict[str, Any]:
         """As JSON for ``gongkai request letter --json``."""
@@ -120,10 +125,10 @@ class LetterDraft:
                 "stale": self.stale, "to_fill": self.to_fill, "number": self.number or None}
 
 
-def blanks_sentence(blanks: list[str], then: str) -> str:
+def blanks_sentence(places: list[str], then: str) -> str:
     """One sentence naming the blanks left: 文书里还有2处【】需要填写（【延期理由】、…），…"""
-    named = "、".join(dict.fromkeys(blanks))
-    return f"文书里还有{len(blanks)}处【】需要填写（{named}），{then}"
+    named = "、".join(dict.fromkeys(places))
+    return f"文书里还有{len(places)}处【】需要填写（{named}），{then}"
 
 
 def check_kind(kind: str) -> None:
@@ -178,7 +183,7 @@ def _day(d: date | None) -> str:
 
 
 def _values(request: InfoRequest, info: Township, cal: Calendar) -> dict[str, str]:
-    blanks = _templates()
+    spec = _templates()
     asked = request.consultations[-1] if request.consultations else None
     legal = cal.add_workdays(request.clock.start, ANSWER_WORKDAYS)
     return {
@@ -195,9 +200,9 @@ def _values(request: InfoRequest, info: Township, cal: Calendar) -> dict[str, st
         "补正通知日期": _day(request.correction_sent),
         "联系电话": info.phone or "【联系电话】",
         "获取方式": request.delivery,
-        "具体理由": sentence(request.outcome_reason, blanks["答复书"]["具体理由"]),
-        "补正事项": sentence(request.correction_items, blanks["补正通知"]["补正事项"]),
-        "延期理由": sentence(request.extension_reason, blanks["延期通知"]["延期理由"]),
+        "具体理由": sentence(request.outcome_reason, spec["答复书"]["具体理由"]),
+        "补正事项": sentence(request.correction_items, spec["补正通知"]["补正事项"]),
+        "延期理由": sentence(request.extension_reason, spec["延期通知"]["延期理由"]),
         "负责机关": sentence(request.referred_to, "【负责公开的机关及其联系方式】"),
     }
 
@@ -408,23 +413,23 @@ def letter_sheet(store: Store, request_id: str, kind: str, body: str | None = No
     draft = _draft(store, request, kind)[0]
     info = get_township(store)
     text = with_attachment(_clean(body)) if body is not None else draft.body
-    blanks = _TO_FILL.findall(text)
+    left = blanks(text)
     day = _letter_day(request, kind, today)
-    if final and blanks:
-        raise UserError(blanks_sentence(blanks, "填好后才能生成正式文书。"))
+    if final and left:
+        raise UserError(blanks_sentence(left, "填好后才能生成正式文书。"))
     number = (number_letter(store, request.id, kind, day.year) if final
               else draft.number or unnumbered(store, day.year))
     blocks = [Block(text=number, flush=True)]
-    if blanks:
-        named = "、".join(dict.fromkeys(blanks))
-        blocks.append(Block(text=f"草稿：还有{len(blanks)}处【】待填写（{named}），"
+    if left:
+        named = "、".join(dict.fromkeys(left))
+        blocks.append(Block(text=f"草稿：还有{len(left)}处【】待填写（{named}），"
                                  "填好后才能作为正式文书送达。", flush=True))
     blocks += [Block(text=f"{draft.addressee}：", flush=True), *split_body(text)]
     issuer = f"{info.township}人民政府" if info.township else "【发文机关】"
     # A letter that already gives the number (the 登记回执) does not print it twice.
     phone = "" if info.phone and info.phone in text else info.phone
     return Sheet(draft.title, blocks, publicity="", phone=phone, issuer=issuer,
-                 dated=chinese_date(day), draft=bool(blanks), phone_label="联系电话")
+                 dated=chinese_date(day), draft=bool(left), phone_label="联系电话")
 
 
 def render_letter(store: Store, request_id: str, kind: str, out: Path, options: PrintOptions,
