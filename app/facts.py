@@ -327,10 +327,10 @@ REQUEST_OUTCOMES: dict[str, tuple[str, ...]] = {
     ),
 }
 #: What a request's case file holds, in the order a case is worked.
-REQUEST_FILE_KINDS: tuple[str, ...] = ("申请书", "补正通知", "补正材料", "延期通知",
+REQUEST_FILE_KINDS: tuple[str, ...] = ("申请书", "登记回执", "补正通知", "补正材料", "延期通知",
                                        "征求意见函", "第三方意见", "答复书", "送达回证", "其他")
 #: The letters gongkai drafts for a request, in the order a case is worked (each a file kind).
-LETTER_KINDS: tuple[str, ...] = ("补正通知", "延期通知", "征求意见函", "答复书")
+LETTER_KINDS: tuple[str, ...] = ("登记回执", "补正通知", "延期通知", "征求意见函", "答复书")
 #: Where a request stands, in the clerk's words (derived from its dates, never stored).
 REQUEST_STATES: dict[str, str] = {
     "open": "办理中",

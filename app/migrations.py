@@ -280,6 +280,37 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE postings ADD COLUMN rev INTEGER;
         """,
     ),
+    (
+        8,
+        "what the 依申请公开 letters need from the register; the letters' 文号, given once",
+        """
+        ALTER TABLE info_requests ADD COLUMN id_number TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN delivery TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN correction_items TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN extension_reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN referred_to TEXT NOT NULL DEFAULT '';
+        ALTER TABLE info_requests ADD COLUMN served_on TEXT;
+        ALTER TABLE info_requests ADD COLUMN served_way TEXT NOT NULL DEFAULT '';
+        ALTER TABLE request_consultations ADD COLUMN opinion TEXT;
+        -- A 文号 is given once and never given again, even if its letter is redone:
+        -- one row per letter, one number per year.
+        CREATE TABLE letter_numbers (
+            request_id  TEXT NOT NULL REFERENCES info_requests(id),
+            kind        TEXT NOT NULL,
+            year        INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            number      TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (request_id, kind),
+            UNIQUE (year, seq)
+        );
+        CREATE TRIGGER letter_numbers_kept_u BEFORE UPDATE ON letter_numbers
+            BEGIN SELECT RAISE(ABORT, 'letter_numbers is append-only'); END;
+        CREATE TRIGGER letter_numbers_kept_d BEFORE DELETE ON letter_numbers
+            BEGIN SELECT RAISE(ABORT, 'letter_numbers is append-only'); END;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

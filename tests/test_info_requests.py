@@ -58,7 +58,8 @@ def test_the_issue_case_correction_then_extension(gk, data_dir: Path) -> None:
     extended = gk.json("request", "extend", "2026-001", "--days", "20", "--approver", "李镇长",
                        "--date", "2026-11-02")
     assert extended["clock"]["due"] == "2026-12-07"
-    assert extended["extension"] == {"days": 20, "approver": "李镇长", "on": "2026-11-02"}
+    assert extended["extension"] == {"days": 20, "approver": "李镇长", "on": "2026-11-02",
+                                     "reason": ""}
     assert extended["state"] == "extended" and not extended["overdue"]
     before = database_rows(data_dir)
     assert "只允许延长一次" in refused(gk, "request", "extend", "2026-001", "--approver", "李镇长")
@@ -101,7 +102,7 @@ def test_answers_use_the_annual_report_categories(gk, data_dir: Path) -> None:
                    "保护第三方合法权益", "--reason", "涉及他人个人隐私", "--date", "2026-11-20")
     assert done["state"] == "answered" and not done["overdue"]
     assert done["outcome"] == {"category": "不予公开", "item": "保护第三方合法权益",
-                               "reason": "涉及他人个人隐私"}
+                               "reason": "涉及他人个人隐私", "referred_to": ""}
     assert "办理已经结束" in refused(gk, "request", "answer", "2026-001", "--outcome", "予以公开")
 
 

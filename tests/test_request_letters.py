@@ -58,31 +58,14 @@ def test_reply_letter_is_drafted_from_the_register(gk, answered: str) -> None:
     # The corrected request is named with both dates; the reason recorded goes in the letter.
     assert "2026年9月25日收到" in body and "2026年10月12日收到您补正后的申请" in body
     assert "2025年度最低生活保障资金发放明细" in body
-    assert "涉及个人身份证号码和银行账号的部分依法不予公开" in body and "第三十七条" in body
+    # The clerk's reason is a sentence of its own after the template's colon.
+    assert "不予公开的部分及理由：涉及个人身份证号码和银行账号的部分。根据" in body
+    assert "第三十七条" in body and "第十五条" in body  # 身份证号码, 银行账号: privacy
+    assert body.endswith("附件：2025年度最低生活保障资金发放明细（区分处理后可以公开的部分）")
     assert "向东山县人民政府申请行政复议" in body and "六个月内" in body
     printed = gk("request", "letter", answered, "答复书").stdout
-    assert printed.startswith("政府信息公开申请答复书\n\n张三：\n")
-
-
-@pytest.mark.parametrize(("outcome", "item", "article"), [
-    ("予以公开", None, "第三十六条第二项"),
-    ("不予公开", "保护第三方合法权益", "第十五条"),
-    ("无法提供", "本机关不掌握相关政府信息", "第三十六条第四项"),
-    ("不予处理", "信访举报投诉类申请", "第三十九条第一款"),
-    ("其他处理", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "第三十条"),
-])
-def test_each_outcome_cites_its_article(township, outcome, item, article) -> None:
-    store = township
-    request = cases.register(store, "李四", "自然人", "2026-10-09", "村道维修资金",
-                             today=_day(TODAY))
-    if outcome == "其他处理":
-        cases.send_correction(store, request.id, "2026-10-12", today=_day(TODAY))
-    cases.answer(store, request.id, outcome, item, "商业秘密" if item else "",
-                 "2026-11-02", today=_day(TODAY))
-    draft = letters.get_letter(store, request.id, "答复书", _day(TODAY))
-    assert article in draft.body and "【" not in draft.body
-    if outcome == "其他处理":
-        assert "2026年10月12日向您发出补正通知" in draft.body
+    assert printed.startswith("政府信息公开申请答复书\n（文号在存入案卷或生成正式文件时编定）"
+                              "\n\n张三：\n")
 
 
 def _day(text: str):
@@ -93,17 +76,18 @@ def _day(text: str):
 def test_letter_prints_to_pdf_and_word_with_the_township_as_issuer(gk, answered, tmp_path):
     pdf, docx = tmp_path / "答复书.pdf", tmp_path / "答复书.docx"
     said = gk("request", "letter", answered, "答复书", "--out", str(pdf)).stdout
-    assert said.strip() == f"已生成答复书 {pdf}，共 1 页。"
+    assert said.strip() == f"已生成答复书 {pdf}，共 2 页。"  # the seal and date on page 2
     text = pdf_text(pdf)
-    for words in ("政府信息公开申请答复书", "张三：", "青石镇人民政府", "2026年11月6日",
-                  "联系电话：0551-62345678", "特此告知。"):
+    for words in ("政府信息公开申请答复书", "青政依复〔2026〕1号", "张三：", "青石镇人民政府",
+                  "2026年11月6日", "联系电话：0551-62345678", "特此告知。",
+                  "附件：2025年度最低生活保障资金发放明细"):
         assert words in text, words
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)  # every face embedded
     gk("request", "letter", answered, "答复书", "--out", str(docx))
     paragraphs = [p.text for p in Document(str(docx)).paragraphs if p.text]
-    assert paragraphs[0] == "政府信息公开申请答复书" and paragraphs[1] == "张三："
+    assert paragraphs[:3] == ["政府信息公开申请答复书", "青政依复〔2026〕1号", "张三："]
     # The addressee line starts at the margin; the paragraphs after it are indented.
     first = Document(str(docx)).paragraphs
     addressee = next(p for p in first if p.text == "张三：")
@@ -119,7 +103,9 @@ def test_kept_letter_is_in_the_case_file_with_its_hash(gk, answered, data_dir) -
     assert len(kept) == 1 and kept[0]["name"] == f"政府信息公开申请答复书（{answered}）.pdf"
     stored = data_dir / kept[0]["path"]
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == kept[0]["sha256"]
-    assert "涉及个人身份证号码和银行账号的部分依法不予公开" in pdf_text(stored)
+    assert "不予公开的部分及理由：涉及个人身份证号码和银行账号的部分。" in pdf_text(stored)
+    # The number given when the letter was kept is its own for good.
+    assert shown["letter_numbers"] == {"答复书": "青政依复〔2026〕1号"}
     assert any(h["action"] == "request.attach" for h in shown["history"])
 
 
@@ -128,8 +114,12 @@ def test_edited_text_is_kept_and_printed(gk, answered, tmp_path) -> None:
     edited.write_text("您申请的低保资金发放明细已作区分处理，见附件。\n\n特此告知。\n",
                       encoding="utf-8")
     letter = gk.json("request", "letter", answered, "答复书", "--text-file", str(edited))
+    # The text refers to an attachment: the 附件 line is added, with its name to write.
     assert letter["edited"] and letter["body"] == ("您申请的低保资金发放明细已作区分处理，见附件。"
-                                                   "\n特此告知。")
+                                                   "\n特此告知。\n附件：【附件名称】")
+    assert letter["to_fill"] == ["【附件名称】"]
+    edited.write_text(letter["body"].replace("【附件名称】", "低保资金发放明细"), encoding="utf-8")
+    gk("request", "letter", answered, "答复书", "--text-file", str(edited))
     pdf = tmp_path / "edited.pdf"
     gk("request", "letter", answered, "答复书", "--out", str(pdf))
     assert "已作区分处理" in pdf_text(pdf) and "第三十七条" not in pdf_text(pdf)
@@ -145,8 +135,20 @@ def test_a_letter_with_blanks_to_fill_is_not_kept(gk, data_dir) -> None:
     assert letter["title"] == "政府信息公开申请补正通知书" and len(letter["to_fill"]) == 1
     before = database_rows(data_dir)
     line = refused(gk, "request", "letter", request_id, "补正通知", "--keep")
-    assert line.startswith("文书里还有1处【】需要填写")
+    assert line == f"文书里还有1处【】需要填写（{letter['to_fill'][0]}），填好后再存入案卷。"
     assert database_rows(data_dir) == before
+    # Nor is it printed as the letter to send, unless asked for as a draft.
+    final = data_dir.parent / "补正通知.pdf"
+    line = refused(gk, "request", "letter", request_id, "补正通知", "--out", str(final))
+    assert line.startswith("文书里还有1处【】需要填写（【请写明需要补正的事项")
+    assert line.endswith("填好后才能另存为正式文书（只要草稿请加 --draft）。")
+    assert not final.exists() and database_rows(data_dir) == before
+    said = gk("request", "letter", request_id, "补正通知", "--out", str(final), "--draft").stdout
+    assert said.strip() == f"已生成补正通知草稿 {final}，共 1 页（还有1处【】待填写）。"
+    marked = pdf_text(final)
+    assert "草稿：还有1处【】待填写（【请写明需要补正的事项" in marked
+    assert "青政依复〔2026〕号" in marked  # a draft takes no number
+    assert gk.json("request", "show", request_id)["letter_numbers"] == {}
     filled = data_dir.parent / "filled.txt"
     filled.write_text(letter["body"].replace(letter["to_fill"][0], "所需低保名单的年份和村名"),
                       encoding="utf-8")
@@ -176,7 +178,7 @@ def test_third_party_letter_goes_stale_when_the_register_changes(gk, data_dir) -
 @pytest.mark.parametrize(("args", "message"), [
     (("答复书",), "这件申请还没有登记办理结果，请先登记答复（办理结果）。"),
     (("延期通知",), "这件申请还没有延期，请先登记延长的天数和批准人。"),
-    (("告知书",), "文书只能是补正通知、延期通知、征求意见函、答复书之一。"),
+    (("告知书",), "文书只能是登记回执、补正通知、延期通知、征求意见函、答复书之一。"),
     (("答复书", "--out", "x.txt"), None),
 ])
 def test_letters_the_register_has_no_facts_for_are_refused(gk, data_dir, args, message) -> None:

@@ -120,7 +120,8 @@ def test_reply_letter_is_edited_previewed_and_kept_from_the_page(configured_wind
     dialog = page.findChild(LetterDialog)
     qtbot.waitUntil(lambda: dialog.draft is not None, timeout=WAIT)
     # It opens on the newest letter; the 补正通知 is one choice away.
-    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == ["补正通知", "答复书"]
+    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == [
+        "登记回执", "补正通知", "答复书"]
     assert dialog.kind.currentText() == "答复书" and dialog.addressee.text() == "致：张三"
     assert "第三十九条第一款" in dialog.text.toPlainText()
     assert not dialog.buttons["save"].isEnabled()
@@ -211,3 +212,142 @@ def test_an_answered_request_asked_for_by_id_is_the_one_shown(configured_window,
     qtbot.waitUntil(lambda: page.current() is not None and page.current().id == done.id,
                     timeout=WAIT)
     assert not page.open_only.isChecked()
+
+
+def test_a_letter_with_blanks_asks_before_it_is_kept(configured_window, qtbot,
+                                                     monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.letter_dialog import LetterDialog
+
+    window = configured_window
+    with open_desk(window.folder) as store:
+        request = cases.register(store, "张三", "自然人", "2026-10-20", "低保资金发放明细")
+        cases.extend(store, request.id, 10, "李镇长", "2026-11-02")
+    window.show_page("依申请公开")
+    page = window.requests
+    page.open_request(request.id)
+    qtbot.waitUntil(lambda: page.current() is not None and page.buttons["letters"].isEnabled(),
+                    timeout=WAIT)
+    page.letters()
+    dialog = page.findChild(LetterDialog)
+    qtbot.waitUntil(lambda: dialog.draft is not None, timeout=WAIT)
+    assert dialog.kind.currentText() == "延期通知" and dialog.draft.to_fill == ["【延期理由】"]
+    # The blank is shaded in the editor.
+    marks = dialog.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == ["【延期理由】"]
+
+    asked: list[str] = []
+
+    def warning(_parent, _title, text, _buttons):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("ui.letter_dialog.QMessageBox.warning", warning)
+    dialog.buttons["keep"].click()
+    assert asked == ["文书里还有1处【】需要填写（【延期理由】），"
+                     "未填完的文书不能存入案卷。要先把修改存为草稿吗？"]
+    assert dialog.message.text() == "还有1处【】没有填写，没有存入案卷。"
+
+    # 存为草稿: the text is kept as the clerk's draft, still not in the case file.
+    dialog.text.setPlainText(dialog.text.toPlainText().replace("理由是：", "理由是：要核对。"))
+    monkeypatch.setattr("ui.letter_dialog.QMessageBox.warning",
+                        lambda *a: QMessageBox.StandardButton.Save)
+    dialog.buttons["keep"].click()
+    qtbot.waitUntil(lambda: dialog.message.text() == "已保存修改。", timeout=WAIT)
+    with open_desk(window.folder) as store:
+        assert store.scalar("SELECT COUNT(*) FROM request_letters") == 1
+        assert cases.get_request(store, request.id).files == ()
+
+    filled = dialog.text.toPlainText().replace("【延期理由】", "需要到县档案馆调取原件")
+    dialog.text.setPlainText(filled)
+    assert dialog.text.extraSelections() == []
+    with qtbot.waitSignal(dialog.kept, timeout=WAIT):
+        dialog.buttons["keep"].click()
+    with open_desk(window.folder) as store:
+        kept = cases.get_request(store, request.id)
+    assert [f.kind for f in kept.files] == ["延期通知"]
+    assert dict(kept.letter_numbers) == {"延期通知": "青政依复〔2026〕1号"}
+    dialog.close()
+
+
+def test_the_registration_receipt_is_printed_from_its_button(configured_window, qtbot,
+                                                              monkeypatch) -> None:
+    from ui.letter_dialog import LetterDialog
+
+    window = configured_window
+    window.show_page("依申请公开")
+    page = window.requests
+
+    def fill(dialog) -> None:
+        if isinstance(dialog, requests_page.RegisterDialog):
+            dialog.applicant.setText("张三")
+            dialog.received.setDate(QDate(2026, 11, 2))
+            dialog.content.setPlainText("2026年低保资金发放明细")
+            dialog.id_number.setText("340102198001013018")
+            dialog.address.setText("青石镇东村12号")
+            dialog.delivery.setCurrentText("邮寄")
+
+    answer_dialogs_with(monkeypatch, fill)
+    page.register()
+    qtbot.waitUntil(lambda: page.current() is not None, timeout=WAIT)
+    assert ("证件号码：340102198001013018  地址：青石镇东村12号  获取方式：邮寄"
+            in page.detail.text())
+    assert page.buttons["receipt"].isEnabled() and not page.buttons["deliver"].isEnabled()
+    page.receipt()
+    dialog = page.findChild(LetterDialog)
+    qtbot.waitUntil(lambda: dialog.draft is not None, timeout=WAIT)
+    assert dialog.kind.currentText() == "登记回执"
+    body = dialog.text.toPlainText()
+    assert "登记编号为2026-001" in body and "即2026年11月30日前作出答复" in body
+    assert "按您选择的邮寄方式" in body
+    with qtbot.waitSignal(dialog.kept, timeout=WAIT):
+        dialog.buttons["keep"].click()
+    qtbot.waitUntil(lambda: page.files.isEnabled(), timeout=WAIT)
+    assert [a.text() for a in page.files_menu.actions()] == [
+        "登记回执：政府信息公开申请登记回执（2026-001）.pdf"]
+    dialog.close()
+
+    # No program on this PC opens a PDF: the page says so, and where the file is.
+    monkeypatch.setattr(requests_page.QDesktopServices, "openUrl", lambda _url: False)
+    action = page.files_menu.actions()[0]
+    page._open_file(action)
+    where = window.folder / action.data()
+    assert page.answer_line.text() == f"这台电脑上没有能打开这个文件的程序，文件在 {where}。"
+
+
+def test_the_dialogs_record_what_the_letters_need(configured_window, qtbot, monkeypatch) -> None:
+    window = configured_window
+    with open_desk(window.folder) as store:
+        request = cases.register(store, "张三", "自然人", "2026-11-02", "砂石厂排污许可")
+        cases.consult(store, request.id, "青石建材有限公司", "2026-11-03")
+    window.show_page("依申请公开")
+    page = window.requests
+
+    def fill(dialog) -> None:
+        if isinstance(dialog, requests_page.StepDialog) and dialog.opinion is not None:
+            dialog.day.setDate(QDate(2026, 11, 10))
+            dialog.opinion.setCurrentText("不同意")
+        elif isinstance(dialog, requests_page.StepDialog) and dialog.way is not None:
+            dialog.way.setCurrentText("当面")
+        elif isinstance(dialog, requests_page.AnswerDialog):
+            dialog.outcome.setCurrentText("无法提供")
+            dialog.item.setCurrentText("本机关不掌握相关政府信息")
+            assert dialog.referred_to.isEnabled()
+            dialog.referred_to.setText("东山县生态环境分局，电话0551-61234567")
+
+    answer_dialogs_with(monkeypatch, fill)
+    page.open_request(request.id)
+    qtbot.waitUntil(lambda: page.current() is not None
+                    and page.buttons["resume"].isEnabled(), timeout=WAIT)
+    page.resume()
+    qtbot.waitUntil(lambda: "2026-11-10答复不同意公开" in page.detail.text(), timeout=WAIT)
+    page.answer()
+    qtbot.waitUntil(lambda: page.buttons["deliver"].isEnabled(), timeout=WAIT)
+    page.deliver()
+    qtbot.waitUntil(lambda: "送达：2026-11-23（当面）" in page.detail.text(), timeout=WAIT)
+    with open_desk(window.folder) as store:
+        saved = cases.get_request(store, request.id)
+    assert saved.consultations[0].opinion == "不同意"
+    assert saved.referred_to == "东山县生态环境分局，电话0551-61234567"
+    assert (saved.served_on.isoformat(), saved.served_way) == ("2026-11-23", "当面")

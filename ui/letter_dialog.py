@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +27,14 @@ from app.store import Store
 from ui.print_dialog import PrintPreviewDialog
 from ui.tasks import Runner
 from ui.widgets import say
+
+#: The blanks still to write stand out in the editor as they do on the draft print.
+BLANK_BACKGROUND = QColor("#ffe08a")
+
+
+def blanks_in(text: str) -> list[str]:
+    """The ``【…】`` the clerk has still to write in ``text``."""
+    return letters.blanks(text)
 
 
 class LetterDialog(QDialog):
@@ -54,6 +64,7 @@ class LetterDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("正在起草……")
         self.text.textChanged.connect(self._update)
+        self.text.textChanged.connect(self._mark_blanks)
         self.message = QLabel("【】里的内容须由您写明；每段一行，打印时自动首行缩进。")
         self.message.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
@@ -94,6 +105,25 @@ class LetterDialog(QDialog):
         self.buttons["preview"].setEnabled(ready)
         self.buttons["keep"].setEnabled(ready)
 
+    def _mark_blanks(self) -> None:
+        """Shade every 【…】 left in the text (the editor's own mark, not part of the text)."""
+        marks: list[QTextEdit.ExtraSelection] = []
+        shade = QTextCharFormat()
+        shade.setBackground(BLANK_BACKGROUND)
+        document: QTextDocument = self.text.document()
+        cursor = document.find("【")
+        while not cursor.isNull():
+            end = document.find("】", cursor.selectionStart())
+            if end.isNull():
+                break
+            cursor.setPosition(cursor.selectionStart())
+            cursor.setPosition(end.selectionEnd(), QTextCursor.MoveMode.KeepAnchor)
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor, mark.format = cursor, shade
+            marks.append(mark)
+            cursor = document.find("【", end.selectionEnd())
+        self.text.setExtraSelections(marks)
+
     def _show(self, draft: LetterDraft) -> None:
         self._busy = False
         if draft.kind != self.kind.currentText():
@@ -106,7 +136,8 @@ class LetterDialog(QDialog):
             self.state.setText("登记的办理情况在修改之后变了，请核对文书或恢复模板文字。")
             self.state.setStyleSheet("color: #b00020;")
         else:
-            self.state.setText("已按您的修改保存" if draft.edited else "按模板起草")
+            number = f"，文号 {draft.number}" if draft.number else ""
+            self.state.setText(("已按您的修改保存" if draft.edited else "按模板起草") + number)
             self.state.setStyleSheet("")
         self._update()
 
@@ -161,8 +192,23 @@ class LetterDialog(QDialog):
         PrintPreviewDialog(self.runner, target, self).open()
 
     def keep(self) -> None:
-        """Save the text, print it to PDF and keep it in the case file."""
+        """Save the text, print it to PDF and keep it in the case file.
+
+        A text with blanks left is not a letter to send: the clerk is told which,
+        and may keep the text as a draft instead.
+        """
         request_id, kind, body = self.request.id, self.kind.currentText(), self.text.toPlainText()
+        left = blanks_in(letters.with_attachment(body))
+        if left:
+            answer = QMessageBox.warning(
+                self, "文书还没有填完",
+                letters.blanks_sentence(left, "未填完的文书不能存入案卷。要先把修改存为草稿吗？"),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+            else:
+                say(self.message, f"还有{len(left)}处【】没有填写，没有存入案卷。", error=True)
+            return
 
         def done(request: InfoRequest) -> None:
             self._loaded_text = body

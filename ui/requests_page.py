@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.info_requests import cases
+from app.info_requests import letters as request_letters
 from app.info_requests.cases import InfoRequest
 from app.info_requests.letters import available_kinds
 from app.store import Store
@@ -48,10 +50,14 @@ class RequestsPage(Page):
         self.open_only.toggled.connect(lambda _c: self.refresh())
         register = QPushButton("登记申请…")
         register.clicked.connect(self.register)
+        prefix = QPushButton("文号前缀…")
+        prefix.setToolTip("文书文号的机关代字，如 青政依复〔2026〕3号 的“青政依复”")
+        prefix.clicked.connect(self.ask_prefix)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.open_only)
+        top.addWidget(prefix)
         top.addWidget(register)
 
         self.tree = QTreeWidget()
@@ -72,6 +78,8 @@ class RequestsPage(Page):
             ("consult", "征求意见…", self.consult),
             ("extend", "延期…", self.extend),
             ("answer", "答复…", self.answer),
+            ("deliver", "送达…", self.deliver),
+            ("receipt", "登记回执…", self.receipt),
             ("letters", "文书…", self.letters),
             ("attach", "归入材料…", self.attach),
         ):
@@ -164,6 +172,8 @@ class RequestsPage(Page):
     def _enable(self, request: InfoRequest | None) -> None:
         # Letters, case files and delivery proof go on after the answer; the clock's steps do not.
         self.buttons["letters"].setEnabled(bool(request and available_kinds(request)))
+        self.buttons["receipt"].setEnabled(request is not None)
+        self.buttons["deliver"].setEnabled(bool(request and request.answered))
         self.buttons["attach"].setEnabled(request is not None)
         self.files_menu.clear()
         for f in request.files if request else ():
@@ -201,20 +211,21 @@ class RequestsPage(Page):
         """Record the 补正 notice: the clock stops."""
         request = self.current()
         dialog = StepDialog("补正通知", "一次性告知需要补正的事项；期限暂停，收到补正后重新计算。",
-                            "记录", clock.today(), parent=self)
+                            "记录", clock.today(), parent=self, items=True)
         if request and dialog.exec():
-            on = dialog.on()
-            self._apply(lambda s: cases.send_correction(s, request.id, on),
+            on, items = dialog.on(), dialog.text_of("items")
+            self._apply(lambda s: cases.send_correction(s, request.id, on, items=items),
                         "已记录 {id} 的补正通知，期限暂停。")
 
     def resume(self) -> None:
         """The corrected request or the third party's reply arrived: the clock runs again."""
         request = self.current()
+        consulting = bool(request and request.state == "consulting")
         dialog = StepDialog("恢复计时", "收到补正材料或第三方意见的日期。", "记录", clock.today(),
-                            parent=self)
+                            parent=self, opinion=consulting)
         if request and dialog.exec():
-            on = dialog.on()
-            self._apply(lambda s: cases.resume(s, request.id, on),
+            on, opinion = dialog.on(), dialog.choice_of("opinion")
+            self._apply(lambda s: cases.resume(s, request.id, on, opinion=opinion),
                         "{id} 已恢复计时。")
 
     def consult(self) -> None:
@@ -236,19 +247,53 @@ class RequestsPage(Page):
                             "延期", clock.today(), approver=True, parent=self)
         if request and dialog.exec() and dialog.days and dialog.approver:
             on, days, who = dialog.on(), dialog.days.value(), dialog.approver.text()
-            self._apply(lambda s: cases.extend(s, request.id, days, who, on),
+            reason = dialog.text_of("reason")
+            self._apply(lambda s: cases.extend(s, request.id, days, who, on, reason=reason),
                         "{id} 已延期。")
+
+    def deliver(self) -> None:
+        """Record that the reply reached the applicant: the day and the way (送达回证)."""
+        request = self.current()
+        dialog = StepDialog("送达", "答复书送达申请人的日期和方式（与送达回证一致）。", "记录",
+                            clock.today(), parent=self, way=True)
+        if request and dialog.exec():
+            on, way = dialog.on(), dialog.choice_of("way") or ""
+            self._apply(lambda s: cases.serve(s, request.id, way, on),
+                        "已记录 {id} 的送达。")
+
+    def receipt(self) -> None:
+        """The 登记回执 for the applicant: preview, print, keep (the letter dialog on it)."""
+        request = self.current()
+        if request is not None:
+            self._open_letters(request, "登记回执")
+
+    def ask_prefix(self) -> None:
+        """Set the 文号 prefix of the letters (empty: back to the default from the name)."""
+        self.runner.run(request_letters.letter_prefix, self._ask_prefix)
+
+    def _ask_prefix(self, current: str) -> None:
+        prefix, ok = QInputDialog.getText(
+            self, "文号前缀", "文书文号的机关代字（如 青政依复；留空恢复默认）：", text=current)
+        if ok:
+            self.runner.run(lambda s: request_letters.set_letter_prefix(s, prefix),
+                            lambda now: say(self.answer_line,
+                                            f"文书文号今后写作 {now}〔年份〕N号。"),
+                            lambda message: say(self.answer_line, message, error=True),
+                            changes=Changes.SETTINGS, origin=self)
 
     def letters(self) -> None:
         """Draft, edit, print and keep the case's letters (答复书 and the notices before it)."""
         request = self.current()
         if request is None:
             return
-        kinds = available_kinds(request)
         # The newest letter is the one the clerk most likely came for.
-        dialog = LetterDialog(self.runner, request, kinds, self, kind=kinds[-1])
+        self._open_letters(request, available_kinds(request)[-1])
+
+    def _open_letters(self, request: InfoRequest, kind: str) -> LetterDialog:
+        dialog = LetterDialog(self.runner, request, available_kinds(request), self, kind=kind)
         dialog.kept.connect(lambda request_id: self.refresh(select=request_id))
         dialog.open()
+        return dialog
 
     def attach(self) -> None:
         """Keep a scanned or saved document (送达回证, the written request …) in the case file."""
@@ -262,7 +307,12 @@ class RequestsPage(Page):
 
     def _open_file(self, action: QAction) -> None:
         # The system's viewer shows it: PDFs, scans and Word files all open where the clerk expects.
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.runner.folder / action.data())))
+        path = self.runner.folder / action.data()
+        if not path.is_file():
+            say(self.answer_line, f"案卷里的这份材料不见了，原来在 {path}。", error=True)
+        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            say(self.answer_line, f"这台电脑上没有能打开这个文件的程序，文件在 {path}。",
+                error=True)
 
     def answer(self) -> None:
         """Record the reply."""

@@ -27,11 +27,15 @@ THIRD_PARTY_WORKDAYS = 15
 
 @dataclass(frozen=True)
 class Consultation:
-    """A third party asked for its view; ``replied`` is None while it has not answered."""
+    """A third party asked for its view; ``replied`` is None while it has not answered.
+
+    ``opinion`` is what it said (同意 or 不同意 公开), None where it was not recorded.
+    """
 
     third_party: str
     sent: date
     replied: date | None = None
+    opinion: str | None = None
 
 
 @dataclass(frozen=True)
