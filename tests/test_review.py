@@ -191,3 +191,28 @@ def test_the_command_line_allows_exactly_what_the_table_allows(gk, status) -> No
                                                                                     action)
         shutil.rmtree(gk.folder)
         shutil.copytree(snapshot, gk.folder)
+
+
+def test_the_command_line_shows_which_steps_an_edit_voided(gk) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县", "--phone", "0551-62345678")
+    nid = gk.json("notice", "new", "--item", "shjz-002", "--formed", "2026-11-20")["id"]
+    gk("notice", "approve", nid, "--reviewer", "王明", *CONFIRMED)
+    refused = gk("notice", "approve", nid, "--reviewer", "王明", *CONFIRMED, check=False)
+    assert refused.returncode == 1 and "须由另一人审核" in refused.stderr
+    body = gk.folder.parent / "roster.txt"
+    body.write_text(ROSTER, encoding="utf-8")
+    gk("notice", "edit", nid, "--body-file", str(body))
+    shown = gk.json("notice", "show", nid)
+    assert [(r["step_name"], r["rev"], r["valid"]) for r in shown["reviews"]] == [
+        ("初审", 1, False)]
+    assert shown["next_step"] == "初审"
+    assert "初审需重新审核（通过的是第1版，之后已改为第2版）" in gk("notice", "show", nid).stdout
+    stale = gk("notice", "approve", nid, "--reviewer", "王明", *CONFIRMED, "--rev", "1",
+               check=False)
+    assert stale.returncode == 1 and "现在是第2版" in stale.stderr
+    missing = gk("notice", "approve", nid, "--reviewer", "王明", "--checked", "不涉密",
+                 check=False)
+    assert missing.returncode == 1
+    assert "未确认：不含个人隐私、要素齐全、表述准确、公开属性" in missing.stderr
+    gk("notice", "approve", nid, "--reviewer", "王明", *CONFIRMED, "--rev", "2")
+    assert gk.json("notice", "show", nid)["reviews"][-1]["override"] == "测试：名单另附"

@@ -326,7 +326,8 @@ def test_handout_options_and_only_the_newest_request_shows(configured_window, qt
     close(dialog, qtbot)
 
 
-def test_editor_button_opens_the_preview_of_the_open_notice(configured_window, qtbot) -> None:
+def test_editor_button_opens_the_preview_of_the_open_notice(configured_window, qtbot,
+                                                           unsaved_edits_are_dropped) -> None:
     n = make_notice(configured_window, roster(10))
     page = configured_window.notices
     configured_window.show_page("公开信息")
@@ -339,7 +340,8 @@ def test_editor_button_opens_the_preview_of_the_open_notice(configured_window, q
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=WAIT)
     assert dialog.isVisible() and dialog.notice_id == n.id
-    assert f"第{n.rev}版" in dialog.info.text() and "未保存" in dialog.info.text()
+    # The unsaved sentence was settled first (不保存 here): what prints is on record.
+    assert unsaved_edits_are_dropped and "尚未保存的一句话" not in page.body_edit.toPlainText()
     assert [a.text() for a in page.table.actions()] == ["打印预览…"]
     close(dialog, qtbot)
 

@@ -237,3 +237,51 @@ def test_f5_ctrl_f_and_ctrl_s(configured_window, qtbot) -> None:
     qtbot.waitUntil(lambda: not page.body_edit.hasFocus(), timeout=WAIT)
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         configured_window.refresh_page()
+
+
+def test_a_step_passed_before_an_edit_shows_as_void_in_the_editor(configured_window, qtbot,
+                                                                  monkeypatch) -> None:
+    nid = _notice(configured_window.folder, "draft")
+    page = _open(configured_window, qtbot, nid)
+    _reviewer_answers(monkeypatch, ["王明", "王明"])
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.review_step(returning=False)
+    qtbot.waitUntil(lambda: "已通过：初审（王明，第1版）" in page.review_line.text(), timeout=WAIT)
+    page.body_edit.setPlainText(page.body_edit.toPlainText() + ROSTER)
+    page.save()
+    qtbot.waitUntil(lambda: page.state.notice.rev == 2, timeout=WAIT)
+    assert "初审需重新审核（通过的是第1版，之后已改为第2版）" in page.review_line.text()
+    titles = []
+    monkeypatch.setattr(notices_page.ReviewDialog, "exec",
+                        lambda d: (titles.append(d.windowTitle()), 0)[1])
+    page.review_step(returning=False)
+    qtbot.waitUntil(lambda: bool(titles), timeout=WAIT)
+    assert titles[0].startswith("初审")  # the next step is 初审 again, on 第2版
+
+
+def test_the_dialog_offers_the_named_reviewers_and_one_person_passes_one_step(
+        configured_window, qtbot, monkeypatch) -> None:
+    with open_desk(configured_window.folder) as store:
+        review.set_reviewers(store, {"初审": ["王明"], "审核": ["李华", "周敏"]})
+    nid = _notice(configured_window.folder, "draft")
+    page = _open(configured_window, qtbot, nid)
+    offered = []
+    _reviewer_answers(monkeypatch, ["王明", "王明", "王明"])
+    answer = notices_page.ReviewDialog.exec
+
+    def remember(dialog) -> int:
+        offered.append([dialog.reviewer.itemText(i) for i in range(dialog.reviewer.count())])
+        return answer(dialog)
+
+    monkeypatch.setattr(notices_page.ReviewDialog, "exec", remember)
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.review_step(returning=False)
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.review_step(returning=False)
+    assert offered == [["王明"], ["李华", "周敏"]]
+    assert "「王明」不是设置中「审核」的审核人（李华、周敏）" in page.message.text()
+    with open_desk(configured_window.folder) as store:
+        review.set_reviewers(store, {})  # anyone may review now, but still one step each
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        page.review_step(returning=False)
+    assert "「王明」已审过本轮的初审" in page.message.text()

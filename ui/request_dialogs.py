@@ -6,10 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypedDict
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -27,7 +25,7 @@ from app.facts import (
 )
 from app.info_requests.cases import delivery_ways, opinions, served_ways
 from app.info_requests.deadlines import EXTENSION_MAX_WORKDAYS
-from ui.widgets import FormDialog, date_edit, iso_date
+from ui.widgets import FormDialog, date_edit, iso_date, open_file
 
 
 class Registration(TypedDict):
@@ -249,12 +247,8 @@ class AttachDialog(FormDialog):
         self.form.addRow("材料类型", self.kind)
 
     def _choose(self) -> None:
-        start = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择要归档的文件", start,
-            "材料 (*.pdf *.jpg *.jpeg *.png *.docx *.doc *.tif *.tiff);;所有文件 (*)",
-            options=QFileDialog.Option.DontUseNativeDialog)
+        path = open_file(self, "选择要归档的文件",
+                         "材料 (*.pdf *.jpg *.jpeg *.png *.docx *.doc *.tif *.tiff);;所有文件 (*)")
         if path:
             self.file.setText(path)
 
