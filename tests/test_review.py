@@ -216,3 +216,31 @@ def test_the_command_line_shows_which_steps_an_edit_voided(gk) -> None:
     assert "未确认：不含个人隐私、要素齐全、表述准确、公开属性" in missing.stderr
     gk("notice", "approve", nid, "--reviewer", "王明", *CONFIRMED, "--rev", "2")
     assert gk.json("notice", "show", nid)["reviews"][-1]["override"] == "测试：名单另附"
+
+
+def test_saving_a_long_roster_says_what_changed_without_taking_seconds() -> None:
+    import time
+
+    rows = "\n".join(f"{k}\t张{k}\t3\t1260\t东山村" for k in range(1, 3001))
+    masked = rows.replace("\t3\t", "\t4\t", 1)
+    start = time.perf_counter()
+    said = drafts.describe_change("公示", rows, "公示", masked + "\n特此公示。")
+    assert time.perf_counter() - start < 1.0
+    assert said == "正文增加7字、删去1字"
+    assert drafts.describe_change("公示", "正文", "公示（更正）", "正文") == "改标题"
+
+
+@pytest.mark.parametrize("size", [10, 5000])
+def test_what_changed_always_adds_up(size) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(alphabet="张李\t\n0123", max_size=size), st.text(alphabet="张李\t\n0123",
+                                                                   max_size=size))
+    def adds_up(old: str, new: str) -> None:
+        added, removed = drafts._changed_chars(old, new)
+        assert added - removed == len(new) - len(old)
+        assert 0 <= added <= len(new) and 0 <= removed <= len(old)
+
+    adds_up()

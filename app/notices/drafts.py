@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -221,15 +222,54 @@ def revisions(store: Store, notice_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """How many characters the two texts share at the start, and then at the end."""
+    start = len(os.path.commonprefix([old, new]))
+    limit = min(len(old), len(new)) - start
+    end = len(os.path.commonprefix([old[::-1][:limit], new[::-1][:limit]]))
+    return start, end
+
+
+def _changed_chars(old: str, new: str) -> tuple[int, int]:
+    """Characters added and removed from ``old`` to ``new``.
+
+    An edit of a long 名单 touches a few lines: the shared start and end are
+    cut off first, and a middle too large to compare character by character
+    (difflib is quadratic there) is compared line by line, then each changed
+    block of lines character by character.
+    """
+    start, end = _common_ends(old, new)
+    a, b = old[start:len(old) - end], new[start:len(new) - end]
+    if len(a) * len(b) <= _CHAR_DIFF_LIMIT:
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return (sum(j2 - j1 for op, _i1, _i2, j1, j2 in ops if op != "equal"),
+                sum(i2 - i1 for op, i1, i2, _j1, _j2 in ops if op != "equal"))
+    old_lines, new_lines = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    added = removed = 0
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        was, now = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        if op == "replace" and len(was) * len(now) <= _CHAR_DIFF_LIMIT:
+            more, less = _changed_chars(was, now)
+        else:
+            more, less = len(now), len(was)
+        added, removed = added + more, removed + less
+    return added, removed
+
+
+#: Above this product of lengths, compare lines first (character diffs are quadratic).
+_CHAR_DIFF_LIMIT = 1_000_000
+
+
 def describe_change(old_title: str, old_body: str, title: str, body: str) -> str:
     """What an edit changed, in a few words: ``改标题；正文增加12字、删去3字``."""
     parts = []
     if title != old_title:
         parts.append("改标题")
     if body != old_body:
-        matcher = difflib.SequenceMatcher(None, old_body, body, autojunk=False)
-        added = sum(j2 - j1 for op, _i1, _i2, j1, j2 in matcher.get_opcodes() if op != "equal")
-        removed = sum(i2 - i1 for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal")
+        added, removed = _changed_chars(old_body, body)
         parts.append(f"正文增加{added}字、删去{removed}字")
     return "；".join(parts) or "无改动"
 
