@@ -90,7 +90,7 @@ def waiting(store: Store) -> CountyCatalog:
     """The offered catalog, or one sentence saying there is none."""
     offer = offered(store)
     if offer is None:
-        raise UserError("县里没有发来新的目录；可先运行 gongkai sync pull。")
+        raise UserError("县里没有发来新的目录；请先与县级平台同步一次再看。")
     return offer
 
 
