@@ -16,15 +16,21 @@ WAIT = 20_000
 REASON = "名单缺少家庭人口，请补充后重报。"
 
 
+def _county_for(window, county, monkeypatch) -> tuple[str, str]:
+    """Start the county, give 青石镇 a token, point the window's desk at it: (database, URL)."""
+    db = str(county["db"])
+    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
+    base = f"http://127.0.0.1:{county['port']}"
+    county["start"]()
+    with open_desk(window.folder) as store:
+        store.set_settings({"sync.server": base})
+    return db, base
+
+
 def test_returned_reason_shows_where_the_clerk_looks(
         configured_window, serve_process, qtbot, monkeypatch) -> None:  # noqa: F811
     window = configured_window
-    db = str(serve_process["db"])
-    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
-    base = f"http://127.0.0.1:{serve_process['port']}"
-    serve_process["start"]()
-    with open_desk(window.folder) as store:
-        store.set_settings({"sync.server": base})
+    db, base = _county_for(window, serve_process, monkeypatch)
     nid = approve_one(window.folder)
 
     window.show_page("同步")
@@ -65,12 +71,7 @@ def test_a_returned_posted_notice_is_revised_and_reaches_the_county_once_updated
     from ui import notices_page
 
     window = configured_window
-    db = str(serve_process["db"])
-    monkeypatch.setenv(exchange.TOKEN_ENV, token_for(db))
-    base = f"http://127.0.0.1:{serve_process['port']}"
-    serve_process["start"]()
-    with open_desk(window.folder) as store:
-        store.set_settings({"sync.server": base})
+    db, base = _county_for(window, serve_process, monkeypatch)
     nid = approve_one(window.folder)
     with open_desk(window.folder) as store:
         boards.post(store, nid, "镇政务公开栏", "2026-11-21")
