@@ -311,6 +311,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'letter_numbers is append-only'); END;
         """,
     ),
+    (
+        9,
+        "each county reply keeps the revision the county held when it answered",
+        """
+        ALTER TABLE county_replies ADD COLUMN rev INTEGER;
+        CREATE INDEX county_replies_by_seq ON county_replies(notice_id, seq);
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

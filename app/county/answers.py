@@ -38,22 +38,32 @@ def new_reply(conn: Connection, township: int, notice_id: str, state: str,
     conn.execute(replies.insert().values(township_id=township, seq=seq, notice_id=notice_id,
                                          state=state, url=url, reason=reason, at=at,
                                          staff=staff))
-    conn.execute(notices.update().where(notices.c.township_id == township,
-                                        notices.c.notice_id == notice_id)
+    key = (notices.c.township_id == township) & (notices.c.notice_id == notice_id)
+    conn.execute(notices.update().where(key)
                  .values(state=state, url=url, reason=reason, state_at=at))
-    return Reply(notice_id, state, url, reason, at, seq)
+    rev = conn.execute(select(notices.c.rev).where(key)).scalar()
+    return Reply(notice_id, state, url, reason, at, seq, int(rev) if rev is not None else None)
+
+
+def _with_rev(township: int) -> Any:
+    """Replies joined with the revision the county now holds of each notice."""
+    return (select(replies, notices.c.rev)
+            .select_from(replies.outerjoin(notices, (notices.c.township_id == township)
+                                           & (notices.c.notice_id == replies.c.notice_id)))
+            .where(replies.c.township_id == township))
 
 
 def latest_reply(conn: Connection, township: int, notice_id: str) -> Reply:
     """The newest answer about a notice (every stored notice has at least ``received``)."""
-    row = conn.execute(select(replies).where(replies.c.township_id == township,
-                                             replies.c.notice_id == notice_id)
+    row = conn.execute(_with_rev(township).where(replies.c.notice_id == notice_id)
                        .order_by(replies.c.seq.desc()).limit(1)).one()
     return _reply(row)
 
 
 def _reply(row: Any) -> Reply:
-    return Reply(row.notice_id, row.state, row.url, row.reason, row.at, int(row.seq))
+    rev = getattr(row, "rev", None)
+    return Reply(row.notice_id, row.state, row.url, row.reason, row.at, int(row.seq),
+                 int(rev) if rev is not None else None)
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,7 @@ def replies_after(db: Database, township: int, after: int,
     """A township's replies numbered above ``after``, oldest first, at most ``limit``."""
     limit = max(1, min(limit, MAX_REPLIES))
     with db.read() as conn:
-        rows = conn.execute(select(replies).where(replies.c.township_id == township,
-                                                  replies.c.seq > after)
+        rows = conn.execute(_with_rev(township).where(replies.c.seq > after)
                             .order_by(replies.c.seq).limit(limit + 1)).all()
         last = int(conn.execute(select(townships.c.last_seq)
                                 .where(townships.c.id == township)).scalar_one())

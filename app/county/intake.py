@@ -120,8 +120,11 @@ def apply_in(db: Database, conn: Connection, township: int, batch: Batch,
     stored = conn.execute(select(batches.c.receipt).where(
         batches.c.township_id == township, batches.c.batch_id == batch.batch_id)).scalar()
     if stored is not None:
+        # A batch seen before is answered with the county's word as it stands now,
+        # not the receipt of then: a notice returned since must not read as received.
         first = BatchReceipt.from_json(json.loads(stored))
-        return BatchReceipt(first.batch_id, True, first.replies)
+        return BatchReceipt(first.batch_id, True,
+                            [latest_reply(conn, township, r.notice_id) for r in first.replies])
     missing = _missing_in(conn, township, [a.sha256 for a in batch.blobs()])
     if missing:
         raise MissingBlobs(missing)

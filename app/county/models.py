@@ -76,6 +76,8 @@ class ReplyOut(BaseModel):
     reason: str | None = None
     at: str
     seq: int
+    #: The revision the county holds now: a reply about an older one settles nothing newer.
+    rev: int | None = None
 
 
 class ReceiptOut(BaseModel):

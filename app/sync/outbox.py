@@ -148,12 +148,20 @@ def blob_bytes(store: Store, digest: str) -> bytes:
 
 
 def record_receipt(store: Store, receipt: BatchReceipt) -> None:
-    """The county has the batch: close it, empty its outbox rows, note each reply (one write)."""
+    """The county has the batch: close it, empty its outbox rows, note each reply (one write).
+
+    A receipt, fresh or replayed, is applied like any reply: by the county's
+    sequence number, so it never replaces a later word the desk already has.
+    """
     with store.transaction() as conn:
         conn.execute("UPDATE sync_batches SET state = 'sent', sent_at = ?, last_error = ''"
                      " WHERE batch_id = ?", (now_iso(), receipt.batch_id))
+        ids = [r["notice_id"] for r in store.query(
+            "SELECT notice_id FROM outbox WHERE batch_id = ?", (receipt.batch_id,))]
         conn.execute("DELETE FROM outbox WHERE batch_id = ?", (receipt.batch_id,))
         _apply_replies(store, receipt.replies)
+        for notice_id in dict.fromkeys(ids + [r.notice_id for r in receipt.replies]):
+            _settle(store, notice_id)
         store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
 
 
@@ -181,21 +189,54 @@ def replies_after(store: Store) -> int:
 
 
 def _apply_replies(store: Store, replies: list[Reply]) -> None:
+    """Keep each reply once, in the county's order, and let the newest settle its notice.
+
+    The county numbers its replies; whatever order they arrive in (a receipt
+    replayed after a pull, a USB file after a push), a reply the desk has
+    already seen is not kept twice, and one older than the newest it holds for
+    that notice is kept for the record but changes nothing.
+    """
     conn = store.conn
-    for reply in replies:
+    for reply in sorted(replies, key=lambda r: r.seq):
+        if reply.seq and store.scalar("SELECT 1 FROM county_replies WHERE notice_id = ?"
+                                      " AND seq = ?", (reply.notice_id, reply.seq)):
+            continue
         conn.execute("INSERT INTO county_replies (seq, notice_id, state, url, reason, at,"
-                     " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     " received_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (reply.seq, reply.notice_id, reply.state, reply.url, reply.reason,
-                      reply.at or now_iso(), now_iso()))
-        waiting = conn.execute("SELECT 1 FROM outbox WHERE notice_id = ?",
-                               (reply.notice_id,)).fetchone()
-        state = SYNC_AFTER_REPLY[reply.state]
-        # A notice queued again since keeps showing as queued; the reply is still recorded.
-        conn.execute(
-            "UPDATE notices SET county_url = COALESCE(?, county_url), county_reason = ?,"
-            " sync = CASE WHEN ? THEN sync ELSE ? END WHERE id = ?",
-            (reply.url, reply.reason if reply.state == "returned" else None,
-             1 if waiting else 0, state, reply.notice_id))
+                      reply.at or now_iso(), now_iso(), reply.rev))
+        _settle(store, reply.notice_id)
+
+
+def _settle(store: Store, notice_id: str) -> None:
+    """A notice's county state from its newest reply and what still waits to go.
+
+    Queued again since: 待报送. In a batch the county has not confirmed, with a
+    revision newer than the one the newest reply speaks of: 报送中. Otherwise
+    the newest reply's word (received or published: accepted; returned).
+    """
+    newest = store.conn.execute(
+        "SELECT state, url, reason, rev FROM county_replies WHERE notice_id = ?"
+        " ORDER BY seq DESC, id DESC LIMIT 1", (notice_id,)).fetchone()
+    if newest is None:
+        return
+    row = store.conn.execute("SELECT approved_rev FROM notices WHERE id = ?",
+                             (notice_id,)).fetchone()
+    if row is None:
+        return  # a reply about a notice this desk does not have (kept, shown nowhere)
+    waiting = store.scalar("SELECT 1 FROM outbox WHERE notice_id = ? AND batch_id IS NULL",
+                           (notice_id,))
+    in_flight = store.scalar("SELECT 1 FROM outbox WHERE notice_id = ? AND batch_id IS NOT NULL",
+                             (notice_id,))
+    behind = newest["rev"] is None or (row["approved_rev"] or 0) > newest["rev"]
+    state = ("queued" if waiting else "sent" if in_flight and behind
+             else SYNC_AFTER_REPLY[newest["state"]])
+    store.conn.execute(
+        "UPDATE notices SET county_url = COALESCE(?, county_url), county_reason = ?,"
+        " sync = ? WHERE id = ?",
+        (newest["url"], newest["reason"] if newest["state"] == "returned" else None, state,
+         notice_id))
+
 
 
 def record_failure(store: Store, batch_id: str | None, message: str) -> None:

@@ -182,6 +182,9 @@ class Reply:
     reason: str | None = None
     at: str = ""
     seq: int = 0
+    #: The revision the county holds of the notice when it answers (None from an
+    #: older county): a reply about an older revision does not settle a newer one.
+    rev: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As JSON."""
@@ -189,11 +192,16 @@ class Reply:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
-        """Read a reply; ProtocolError for an unknown state."""
+        """Read a reply; ProtocolError for an unknown state or a number that is not one."""
         if data.get("state") not in REPLY_STATES:
             raise ProtocolError("县级答复的状态无法识别。")
+        try:
+            seq = int(data.get("seq") or 0)
+            rev = int(data["rev"]) if data.get("rev") is not None else None
+        except (TypeError, ValueError) as exc:
+            raise ProtocolError("县级答复的编号无法识别。") from exc
         return cls(str(data["notice_id"]), data["state"], data.get("url"), data.get("reason"),
-                   str(data.get("at") or ""), int(data.get("seq") or 0))
+                   str(data.get("at") or ""), seq, rev)
 
 
 @dataclass(frozen=True)
