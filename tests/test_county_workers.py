@@ -10,6 +10,7 @@ never heard the answer.
 from __future__ import annotations
 
 import socket
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,9 +119,12 @@ def test_a_worker_never_creates_tables_itself(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # The serving process migrates before the workers start; a worker that finds an
     # unmigrated database refuses instead of racing its siblings to create the schema.
-    monkeypatch.setenv(server.DB_ENV, f"sqlite+pysqlite:///{tmp_path / 'empty.sqlite3'}")
+    empty = tmp_path / "empty.sqlite3"
+    monkeypatch.setenv(server.DB_ENV, f"sqlite+pysqlite:///{empty}")
     with pytest.raises(Refused, match="结构版本"):
         server.worker_app()
+    with sqlite3.connect(empty) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
     migrated = open_database(tmp_path / "county.sqlite3")
     monkeypatch.setenv(server.DB_ENV, migrated.url)
     assert server.worker_app().state.db.url == migrated.url

@@ -15,11 +15,12 @@ import os
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import inspect
 
 from app.county.api import create_app
 from app.county.database import Database
 from app.county.errors import Refused
-from app.county.schema import LATEST, schema_version
+from app.county.schema import LATEST, meta, schema_version
 
 #: The environment variable through which the serving process hands workers its database.
 DB_ENV = "GONGKAI_COUNTY_DB"
@@ -54,7 +55,8 @@ def worker_app() -> FastAPI:
         raise RuntimeError(f"{DB_ENV} is not set: start workers with gongkai-county serve")
     db = Database(url)
     with db.read() as conn:
-        found = schema_version(conn)
+        # has_table first: schema_version would create the meta table of an empty database.
+        found = schema_version(conn) if inspect(conn).has_table(meta.name) else 0
     if found != LATEST:
         db.close()
         # The serving process migrated before starting us; anything else is another program.
