@@ -22,6 +22,8 @@ from app.errors import UserError
 
 log = logging.getLogger("gongkai-county")
 Handler = Callable[[Database, argparse.Namespace], int]
+#: More worker processes than this is a typing slip, not a plan: one machine has no more cores.
+MAX_WORKERS = 64
 
 
 def _print_json(data: Any) -> None:
@@ -32,14 +34,21 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     """``serve``: the API and the staff page under uvicorn, until interrupted."""
     from app.county.server import serve  # only this command needs FastAPI and uvicorn
 
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UserError(f"--workers 应是 1 到 {MAX_WORKERS} 之间的整数（工作进程的个数）。")
+    if args.workers > 1 and db.is_sqlite:
+        raise UserError("多个工作进程（--workers 大于 1）需要 PostgreSQL 数据库，"
+                        "SQLite 只能用一个工作进程。")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError("--tls-cert 和 --tls-key 要一起给出：证书文件和它的私钥文件。")
     if args.tls_cert:
         _check_tls(args.tls_cert, args.tls_key)
     where = db.engine.url.render_as_string(hide_password=True)
     scheme = "https" if args.tls_cert else "http"
-    print(f"县级平台：{scheme}://{args.host}:{args.port}/ ，数据库 {where}", file=sys.stderr)
-    serve(db, args.host, args.port, args.tls_cert, args.tls_key)
+    processes = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
+    print(f"县级平台：{scheme}://{args.host}:{args.port}/ ，数据库 {where}{processes}",
+          file=sys.stderr)
+    serve(db, args.host, args.port, args.tls_cert, args.tls_key, workers=args.workers)
     return 0
 
 
@@ -166,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="HTTPS：服务器证书（PEM，可含中间证书）")
     serve.add_argument("--tls-key", dest="tls_key", metavar="KEY.pem",
                        help="HTTPS：证书的私钥（PEM，不加密码）")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="工作进程个数（默认 1；大于 1 需要 PostgreSQL）")
     serve.set_defaults(handler=cmd_serve)
 
     token = sub.add_parser("token", help="乡镇和工作人员的令牌").add_subparsers(
