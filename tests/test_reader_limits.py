@@ -12,14 +12,13 @@ peak memory (``os.wait4``) and checks the catalog did not move.
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -193,31 +192,42 @@ class Run:
     peak_mb: float
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+# Linux counts in a child's peak RSS the memory of the process it was forked from,
+# so the command is started by a small launcher (a fresh interpreter, ~10 MB) that
+# forks it, limits it, waits for it with wait4 and writes down its rusage.
+_LAUNCHER = """
+import json, os, resource, sys
+limit, report, *command = sys.argv[1:]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
+    os.execv(command[0], command)
+_pid, status, usage = os.wait4(pid, 0)
+with open(report, "w") as fh:
+    json.dump([usage.ru_maxrss, usage.ru_utime + usage.ru_stime], fh)
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
 
 def run_limited(folder: Path, *args: str, timeout: float = 60) -> Run:
-    """Run the real command line in a child limited to 1 GB; measure its time and peak RSS."""
+    """Run the real command line limited to 1 GB of address space; measure time and peak RSS."""
     env = {k: v for k, v in os.environ.items() if k != "GONGKAI_HOME"}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    command = [sys.executable, "-m", "ui.launch", "--data-dir", str(folder), *args]
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "rusage.json"
         start = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ui.launch", "--data-dir", str(folder), *args],
-            stdout=out, stderr=err, cwd=ROOT, env=env, preexec_fn=_limit_memory,
-        )
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
         try:
-            _pid, status, usage = os.wait4(proc.pid, 0)  # the rusage of this child alone
-        finally:
-            timer.cancel()
+            proc = subprocess.run(
+                [sys.executable, "-c", _LAUNCHER, str(CHILD_MEMORY), str(report), *command],
+                capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout,
+                start_new_session=True,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"gongkai {' '.join(args)} still running after {timeout} s")
         seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(proc.returncode, out.read().decode(), err.read().decode(), seconds,
-                   usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # Linux: kilobytes
+        max_rss_kb, cpu = json.loads(report.read_text())
+    return Run(proc.returncode, proc.stdout, proc.stderr, seconds, cpu, max_rss_kb / 1024)
 
 
 @pytest.fixture(scope="module")

@@ -164,9 +164,12 @@ class _Scan:
     """Counts what every XML part of one package declares; subclasses know the vocabulary."""
 
     namespaces: set[str] = set()
+    #: the local names :meth:`start` looks at
+    watched: frozenset[str] = frozenset()
 
     def __init__(self, lim: Limits) -> None:
         self.lim = lim
+        self.names: dict[str, str] = {}
         self.elements = 0
         self.shape = PackageShape()
         self.part = ""
@@ -195,10 +198,12 @@ class _Scan:
         if self.elements > self.lim.xml_elements:
             raise _refuse(f"文件中的 XML 元素超过 {self.lim.xml_elements:,} 个，"
                           f"远超县级目录表格{_STOP}")
-        ns, _, local = name.rpartition(" ")
-        local = local if ns in self.namespaces else ""
+        local = self.names.get(name)
+        if local is None:  # names repeat: split each one once
+            ns, _, local = name.rpartition(" ")
+            local = self.names[name] = local if ns in self.namespaces else ""
         self.stack.append(local)
-        if local:
+        if local in self.watched:
             self.start(local, {k.rpartition(" ")[2]: v for k, v in attrs.items()})
 
     def _end(self, _name: str) -> None:
@@ -250,6 +255,7 @@ class _SheetScan(_Scan):
     """A workbook: its sheets, each sheet's dimension, rows, cells and merged ranges."""
 
     namespaces = _SHEET_NS
+    watched = frozenset({"sheet", "dimension", "row", "c", "si", "mergeCell"})
 
     def __init__(self, lim: Limits) -> None:
         super().__init__(lim)
@@ -331,6 +337,7 @@ class _WordScan(_Scan):
     """A document: its tables, each table's rows, each row's cells and spans, each cell's text."""
 
     namespaces = _WORD_NS
+    watched = frozenset({"tbl", "tr", "tc", "gridSpan", "gridBefore", "vMerge"})
 
     def __init__(self, lim: Limits) -> None:
         super().__init__(lim)
