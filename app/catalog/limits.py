@@ -416,13 +416,7 @@ _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
 
 
 def check_json(path: Path) -> None:
-    """Refuse a catalog JSON larger or deeper than any export before ``json`` parses it.
-
-    The depth is found without recursion: strings and everything but brackets
-    are cut away (C speed), then innermost empty pairs are removed once per
-    level; what is left after ``json_depth`` rounds is deeper than allowed
-    (or brackets that do not pair, which no parser would accept either).
-    """
+    """Refuse a catalog JSON file larger or deeper than any export before ``json`` parses it."""
     lim = limits()
     try:
         size = path.stat().st_size
@@ -433,6 +427,19 @@ def check_json(path: Path) -> None:
     except OSError as exc:
         raise UserError("无法读取这个目录文件，请确认它存在且没有被其他程序占用。",
                         repr(exc)) from exc
+    check_json_bytes(data)
+
+
+def check_json_bytes(data: bytes, what: str = "目录文件") -> None:
+    """Refuse JSON text nested deeper than ``json_depth`` (or with unpaired brackets).
+
+    The depth is found without recursion: strings and everything but brackets
+    are cut away (C speed), then innermost empty pairs are removed once per
+    level; what is left after ``json_depth`` rounds is deeper than allowed, or
+    brackets that do not pair, which no parser would accept either. ``what``
+    names the file in the refusal, so any JSON handed to the desk can use it.
+    """
+    lim = limits()
     brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", data))
     for _level in range(lim.json_depth):
         if not brackets:
@@ -442,5 +449,5 @@ def check_json(path: Path) -> None:
             break
         brackets = shorter
     if brackets:
-        raise UserError(f"目录文件的括号嵌套超过 {lim.json_depth} 层或不配对，"
-                        "不是工作台导出的目录 JSON，已停止读取。")
+        raise UserError(f"{what}的括号嵌套超过 {lim.json_depth} 层或不配对，"
+                        "不是有效的 JSON，已停止读取。")
