@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx
@@ -236,6 +237,22 @@ def test_bad_files_raise_a_user_error(kind: str, tmp_path: Path) -> None:
         read_county_table(path)
     assert BAD_FILES[kind] in str(caught.value)
     assert_one_chinese_sentence(str(caught.value))
+
+
+def test_xlsx_with_a_stale_dimension_is_read_whole(tmp_path: Path) -> None:
+    # Sheets are read read-only, where openpyxl trusts <dimension>; some programs
+    # leave it at A1 after filling the sheet, and every row must still be read.
+    built = tb.build_xlsx_merged(tmp_path)
+    stale = tmp_path / "过期范围.xlsx"
+    with zipfile.ZipFile(built.path) as old, zipfile.ZipFile(stale, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            new.writestr(info, data)
+    sections, items = read_items(stale)
+    assert items == built.items
+    assert [s.domain_label for s in sections] == built.labels
 
 
 def test_missing_file_raises_a_user_error(tmp_path: Path) -> None:

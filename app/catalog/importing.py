@@ -25,6 +25,7 @@ from app.catalog.items import (
     read_catalog_json,
     retire,
 )
+from app.catalog.limits import check_json
 from app.catalog.timelimits import parse_time_limit
 from app.errors import UserError
 from app.facts import squash
@@ -152,6 +153,7 @@ def read_sections(path: Path) -> tuple[Sections, list[str]]:
     if not path.is_file():
         raise UserError(f"找不到文件「{path.name}」。")
     if suffix == ".json":
+        check_json(path)  # json recurses once per level: its depth is bounded before it parses
         _label, _order, items = read_catalog_json(path)
         return sections_by_domain(items, path.name), []
     if suffix in (".xlsx", ".docx"):

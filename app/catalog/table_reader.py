@@ -22,6 +22,7 @@ import openpyxl
 from docx.table import Table, _Cell
 
 from app.catalog.item import CatalogItem
+from app.catalog.limits import PackageShape, check_file_size, check_package, limits
 from app.errors import UserError
 from app.facts import (
     AUDIENCES,
@@ -89,8 +90,12 @@ def read_county_table(path: Path) -> list[TableSection]:
     if suffix not in (".xlsx", ".docx"):
         raise UserError(_WRONG_TYPE)
     _check_container(path)
+    # What the file declares is checked before a library builds any of it (limits.py).
+    shape = check_package(path, suffix[1:])
     try:
-        raw_tables = list(_xlsx_tables(path) if suffix == ".xlsx" else _docx_tables(path))
+        raw_tables = list(_xlsx_tables(path, shape) if suffix == ".xlsx" else _docx_tables(path))
+    except UserError:
+        raise
     except Exception as exc:  # any library error here means the file itself is bad
         raise UserError(_CORRUPT, detail=traceback.format_exc()) from exc
     try:
@@ -125,6 +130,7 @@ def _check_container(path: Path) -> None:
         raise UserError(_BUSY, detail=repr(exc)) from exc
     if size == 0:
         raise UserError(_EMPTY)
+    check_file_size(size)
     if head == _OLE_MAGIC:
         raise UserError(_LOCKED if _ENCRYPTED_STREAM in body else _OLD_FORMAT)
     if not zipfile.is_zipfile(path):
@@ -139,19 +145,33 @@ def _cell_text(value: object) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _xlsx_tables(path: Path) -> Iterator[_RawTable]:
-    # Not read_only: read-only worksheets do not expose their merged ranges.
-    book = openpyxl.load_workbook(path, data_only=True)
-    for sheet in book.worksheets:
-        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for rng in sheet.merged_cells.ranges:
-            if rng.min_row > len(grid) or rng.min_col > len(grid[0]):
-                continue
-            value = grid[rng.min_row - 1][rng.min_col - 1]
-            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
-                for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
-                    grid[r][c] = value
-        yield _RawTable(grid, [], f"工作表「{sheet.title}」", sheet.title)
+def _xlsx_tables(path: Path, shape: PackageShape) -> Iterator[_RawTable]:
+    # Read-only: cells stream by row and are never kept as objects. Read-only sheets
+    # do not expose merged ranges, so check_package collected them (already bounded).
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            # The declared dimension only pads rows (and can be stale): read what is there.
+            sheet.reset_dimensions()
+            grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            width = max((len(r) for r in grid), default=0)
+            grid = [r + [""] * (width - len(r)) for r in grid]
+            _spread_merges(grid, shape.merges.get(getattr(sheet, "_worksheet_path", ""), []))
+            yield _RawTable(grid, [], f"工作表「{sheet.title}」", sheet.title)
+    finally:
+        book.close()
+
+
+def _spread_merges(grid: list[list[str]], merges: list[tuple[int, int, int, int]]) -> None:
+    """Give every cell a merged range covers the value of its top-left cell."""
+    # check_package bounded the ranges (rows, columns and the cells they cover together).
+    for min_row, min_col, max_row, max_col in merges:
+        if min_row > len(grid) or min_col > len(grid[0]):
+            continue
+        value = grid[min_row - 1][min_col - 1]
+        for r in range(min_row - 1, min(max_row, len(grid))):
+            for c in range(min_col - 1, min(max_col, len(grid[r]))):
+                grid[r][c] = value
 
 
 def _docx_tables(path: Path) -> Iterator[_RawTable]:
@@ -173,11 +193,15 @@ def _docx_tables(path: Path) -> Iterator[_RawTable]:
 def _docx_grid(table: Table) -> list[list[str]]:
     # Built from the XML rather than table.rows[i].cells: those ignore w:gridBefore,
     # which shifts every later cell of a row one column to the left.
+    cols = limits().cols  # check_package bounded spans already; the loop never trusts them
     rows: list[list[str]] = []
     for tr in table._tbl.tr_lst:
-        row = [""] * tr.grid_before
+        row = [""] * min(tr.grid_before, cols)
         for tc in tr.tc_lst:
             col = len(row)
+            if col + tc.grid_span > cols:
+                raise UserError(f"表格的一行超过 {cols} 列，远超县级目录的大小，"
+                                "不像是目录表格，已停止读取。")
             if tc.vMerge == "continue":
                 above = rows[-1] if rows else []
                 text = above[col] if col < len(above) else ""
