@@ -56,9 +56,13 @@ def county(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, st
 
 def county_process(*args: str, env: dict[str, str] | None = None,
                    wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen:
-    """The real console script (``.venv/bin/gongkai-county``) as its own process."""
-    script = Path(sys.executable).with_name("gongkai-county")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county.cli"]
+    """The county's command line as its own process, from this source tree.
+
+    ``python -m`` from the tree's root rather than ``.venv/bin/gongkai-county``: the
+    installed script imports whichever tree the venv was installed from, which is
+    not this one in a second worktree.
+    """
+    command = [sys.executable, "-m", "app.county.cli"]
     full_env = {**os.environ, **(env or {})}
     if not wait:
         return subprocess.Popen([*command, *args], cwd=ROOT, env=full_env,

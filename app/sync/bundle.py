@@ -309,7 +309,7 @@ def _listed_parts(head: Any) -> dict[str, tuple[str, int]]:
     """The parts a batch manifest names, after checking every field's shape."""
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise ProtocolError(_NOT_OURS)
-    if head.get("version") != FORMAT_VERSION:
+    if type(head.get("version")) is not int or head["version"] != FORMAT_VERSION:
         raise ProtocolError("U盘文件的格式版本不受支持，请升级程序。")
     township, ids, parts = head.get("township"), head.get("batch_ids"), head.get("parts")
     if not isinstance(township, str) or not township.strip():
@@ -381,7 +381,7 @@ def read_replies(path: Path, trusted: TrustedKey) -> ReplyFile:
     head = _parse(data)
     if not isinstance(head, dict) or head.get("format") != REPLIES_FORMAT:
         raise ProtocolError("这不是县级平台导出的答复文件。")
-    if head.get("version") != REPLIES_VERSION:
+    if type(head.get("version")) is not int or head["version"] != REPLIES_VERSION:
         raise ProtocolError("答复文件的格式版本不受支持，请升级程序。")
     township = head.get("township")
     if not isinstance(township, str) or not township.strip():

@@ -30,7 +30,7 @@ from app.sync.bundle import (
     read_replies,
 )
 from app.sync.http_client import CountyClient, SyncError
-from app.sync.protocol import ProtocolError, Reply
+from app.sync.protocol import ProtocolError
 from app.township import get_township
 
 DESK_KEY = "sync.signing_key"
@@ -177,12 +177,14 @@ def import_replies(store: Store, path: Path) -> ImportedReplies:
         answer = read_replies(Path(path), trusted)
     except ProtocolError as exc:
         raise UserError(str(exc)) from exc
+    known = {(r["notice_id"], r["seq"]) for r in store.query(
+        "SELECT DISTINCT notice_id, seq FROM county_replies")}
+    fresh = [r for r in answer.replies if (r.notice_id, r.seq) not in known]
     waiting = {p.batch_id for p in outbox.pending_batches(store)}
     closed = [r for r in answer.receipts if r.batch_id in waiting]
     for receipt in closed:
         outbox.record_receipt(store, receipt)
-    fresh: list[Reply] = outbox.record_replies(store, sorted(answer.replies,
-                                                             key=lambda r: r.seq))
+    outbox.record_replies(store, sorted(answer.replies, key=lambda r: r.seq))
     store.audit("sync.import", Path(path).name, {"replies": len(fresh),
                                                  "receipts": len(closed)})
     return ImportedReplies(len(fresh), sum(r.state == "returned" for r in fresh),
