@@ -369,8 +369,6 @@ def read_replies(path: Path, trusted: TrustedKey) -> ReplyFile:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             data, signature = _manifest_bytes(archive, names)
-            if names - {SIGNATURE} != {MANIFEST}:
-                raise ProtocolError(_DAMAGED)
     except ProtocolError:
         raise
     except FileNotFoundError as exc:
@@ -383,6 +381,8 @@ def read_replies(path: Path, trusted: TrustedKey) -> ReplyFile:
         raise ProtocolError("这不是县级平台导出的答复文件。")
     if type(head.get("version")) is not int or head["version"] != REPLIES_VERSION:
         raise ProtocolError("答复文件的格式版本不受支持，请升级程序。")
+    if names - {SIGNATURE} != {MANIFEST}:
+        raise ProtocolError(_DAMAGED)
     township = head.get("township")
     if not isinstance(township, str) or not township.strip():
         raise ProtocolError("答复文件没有写明是哪个乡镇的，未导入任何内容。")
