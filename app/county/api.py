@@ -207,7 +207,9 @@ def get_replies(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0,
     return replies_after(db, who.township_id or 0, after, limit).to_json()
 
 
-@router.put("/township-key", responses=_errors(401, 413, 422))
+@router.put("/township-key", response_model=models.TownshipKeyOut,
+            responses=_errors(401, 413, 422),
+            openapi_extra=_json_body(_ref(models.TownshipKeyRequest)))
 async def put_township_key(request: Request, who: Township, db: Db) -> dict[str, Any]:
     """Register this township's public key for its signed USB files; the county's comes back.
 
@@ -219,7 +221,7 @@ async def put_township_key(request: Request, who: Township, db: Db) -> dict[str,
     assert who.township_id is not None  # township() refuses a token without one
     key = await run_in_threadpool(register_key, db, who.township_id, public_key, "network",
                                   f"token {who.token_id}")
-    county = (await run_in_threadpool(county_signer, db))
+    county = await run_in_threadpool(county_signer, db)
     return {**key.to_json(), "county_key": county.public_text,
             "county_fingerprint": county.fingerprint}
 
@@ -289,7 +291,8 @@ def create_app(db: Database | None) -> FastAPI:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes)
             parts = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (models.MissingRequest, models.BatchDocument):
+            for model in (models.MissingRequest, models.BatchDocument,
+                          models.TownshipKeyRequest):
                 body = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 parts.update(body.pop("$defs", {}))
                 parts[model.__name__] = body
