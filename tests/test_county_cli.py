@@ -35,8 +35,9 @@ from test_county_support import (
 from app.county.answers import mark
 from app.county.cli import main
 from app.county.database import open_database
+from app.county.keys import register_by_name
 from app.county.tokens import township_id
-from app.sync.bundle import write_bundle
+from app.sync.bundle import Signer, write_bundle
 from app.sync.protocol import API, Batch, sha256_hex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,9 +56,13 @@ def county(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, st
 
 def county_process(*args: str, env: dict[str, str] | None = None,
                    wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen:
-    """The real console script (``.venv/bin/gongkai-county``) as its own process."""
-    script = Path(sys.executable).with_name("gongkai-county")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.county.cli"]
+    """The county's command line as its own process, from this source tree.
+
+    ``python -m`` from the tree's root rather than ``.venv/bin/gongkai-county``: the
+    installed script imports whichever tree the venv was installed from, which is
+    not this one in a second worktree.
+    """
+    command = [sys.executable, "-m", "app.county.cli"]
     full_env = {**os.environ, **(env or {})}
     if not wait:
         return subprocess.Popen([*command, *args], cwd=ROOT, env=full_env,
@@ -73,9 +78,28 @@ def stats_of(db: str, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
     return json.loads(out)
 
 
-def usb_file(folder: Path, batches: list[Batch], photos: list[bytes]) -> Path:
-    """A USB file as the township writes it (app.sync.bundle)."""
-    return write_bundle(batches, {sha256_hex(p): p for p in photos}, folder / "报送.zip")
+#: Each township's desk key, made once per test run.
+SIGNERS: dict[str, Signer] = {}
+
+
+def usb_file(folder: Path, batches: list[Batch], photos: list[bytes], db: str) -> Path:
+    """A USB file as the township writes it (app.sync.bundle), signed by its desk's key.
+
+    The key is registered with the county ``db`` as staff would, when the
+    township is known there.
+    """
+    name = batches[0].township
+    signer = SIGNERS.setdefault(name, Signer.new())
+    opened = open_database(db)
+    try:
+        with opened.read() as conn:
+            known = township_id(conn, name) is not None
+        if known:
+            register_by_name(opened, name, signer.public_text, "张科长")
+    finally:
+        opened.close()
+    return write_bundle(batches, {sha256_hex(p): p for p in photos}, folder / "报送.zip",
+                        signer=signer)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -110,7 +134,7 @@ def test_usb_file_imported_twice_counts_once(db_url: str, tmp_path: Path,
     photos = [blob(), blob(), blob()]
     first = batch("城关镇", [notice(photos=photos[:2]), notice()])
     second = batch("城关镇", [notice(photos=photos[1:]), notice(), notice()])
-    path = usb_file(tmp_path, [first, second], photos)
+    path = usb_file(tmp_path, [first, second], photos, db_url)
     code, out, _ = county("import", str(path), "--db", db_url, capsys=capsys)
     assert code == 0 and "2个新批次，5条公开信息，3个新附件" in out
     totals = {"townships": 1, "notices": 5, "batches": 2, "attachments": 3,
@@ -134,7 +158,7 @@ def test_usb_file_after_the_same_batch_came_over_the_network_counts_once(
     with running_county(db) as running:
         town = running.township("城关镇")
         network = town.push(sent, photos[:1])
-    code, out, _ = county("import", str(usb_file(tmp_path, [sent, later], photos)),
+    code, out, _ = county("import", str(usb_file(tmp_path, [sent, later], photos, db)),
                           "--db", db, "--json", capsys=capsys)
     result = json.loads(out)
     assert code == 0 and result["new_blobs"] == 1
@@ -162,7 +186,7 @@ def test_a_usb_file_with_one_byte_changed_is_refused_and_nothing_is_stored(
     county("token", "add", "城关镇", "--db", db, capsys=capsys)
     photo = blob(5000)
     sent = batch("城关镇", [notice(photos=[photo])])
-    path = usb_file(tmp_path, [sent], [photo])
+    path = usb_file(tmp_path, [sent], [photo], db)
     name = {"blob": f"blobs/{sha256_hex(photo)}", "batch": f"batches/{sent.batch_id}.json",
             "manifest": "manifest.json"}[part]
     start, length = _member_data_offset(path, name)
@@ -179,7 +203,7 @@ def test_a_usb_file_of_an_unknown_township_is_refused(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "county.sqlite3")
     county("token", "add", "城关镇", "--db", db, capsys=capsys)
-    path = usb_file(tmp_path, [batch("河口乡", [notice()])], [])
+    path = usb_file(tmp_path, [batch("河口乡", [notice()])], [], db)
     code, _, err = county("import", str(path), "--db", db, capsys=capsys)
     assert code == 1 and "河口乡" in err and len(err.strip().splitlines()) == 1
     missing = county("import", str(tmp_path / "nope.zip"), "--db", db, capsys=capsys)

@@ -69,3 +69,23 @@ def test_a_database_that_cannot_be_opened_is_one_sentence(
         err = capsys.readouterr().err
         assert stop.value.code == 1, target
         assert err.strip() == "无法打开县级数据库，请检查 --db 参数和数据库服务。", target
+
+
+def test_a_version_1_database_gains_the_township_keys_and_keeps_its_data(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.county.schema import MIGRATIONS
+
+    path = tmp_path / "county.sqlite3"
+    with pytest.raises(SystemExit):
+        main(["token", "add", "青石镇", "--db", str(path)])
+    db = open_database(path)
+    with db.write() as conn:  # back to what a version-1 server left
+        conn.exec_driver_sql("DROP TABLE township_keys")
+        conn.execute(meta.update().where(meta.c.key == VERSION_KEY).values(value="1"))
+    db.close()
+    reopened = open_database(path)
+    with reopened.read() as conn:
+        assert schema_version(conn) == LATEST == MIGRATIONS[-1][0] == 2
+        assert conn.exec_driver_sql("SELECT count(*) FROM township_keys").scalar() == 0
+        assert conn.exec_driver_sql("SELECT name FROM townships").scalar() == "青石镇"
+    reopened.close()

@@ -142,3 +142,22 @@ def test_a_revoked_staff_token_and_its_sessions_stop_working(county: County) -> 
                                  if t["name"] == "张科长"))
     assert staff.get("/").status_code == 303
     assert browser(county, auth=("张科长", token)).get("/").status_code == 401
+
+
+def test_the_overview_shows_each_townships_key_fingerprint(tmp_path) -> None:
+    import httpx
+    from test_county_support import running_county
+
+    from app.county.keys import register_by_name
+    from app.sync.bundle import Signer
+
+    db_path = str(tmp_path / "county.sqlite3")
+    signer = Signer.new()
+    with running_county(db_path) as running:
+        running.township("青石镇")
+        running.township("红土乡")
+        register_by_name(running.db, "青石镇", signer.public_text, "张科长")
+        staff = running.token("张科长", staff=True)
+        page = httpx.get(running.url + "/", auth=("staff", staff), timeout=10)
+    assert page.status_code == 200
+    assert f"<code>{signer.fingerprint}</code>" in page.text and "<code>未登记</code>" in page.text

@@ -126,6 +126,7 @@ def test_usb_file_gives_the_same_totals_once_and_a_changed_byte_is_refused(
     assert sum(len(b.notices) for b in batches) == 1000
     db = str(tmp_path / "county.sqlite3")
     token_for(db)
+    _register_by_staff(store, db)  # the desk's key, carried on paper (signed files, issue 16)
     first = county_process("import", str(out), "--db", db)
     assert first.returncode == 0, first.stderr
     totals = stats(db)
@@ -138,6 +139,7 @@ def test_usb_file_gives_the_same_totals_once_and_a_changed_byte_is_refused(
     broken.write_bytes(bytes(data))
     fresh = str(tmp_path / "fresh.sqlite3")
     token_for(fresh)
+    _register_by_staff(store, fresh)
     refused = county_process("import", str(broken), "--db", fresh)
     assert refused.returncode == 1 and refused.stderr.strip()
     assert stats(fresh)["notices"] == 0 and stats(fresh)["attachments"] == 0
@@ -192,3 +194,121 @@ def _county_answers(base: str, staff: str, notice_id: str, state: str, text: str
                                         "notice_id": notice_id, "state": state, field: text,
                                         "back": "/"})
         assert done.status_code == 303, done.text
+
+
+# -- signed USB files both ways (issue 16) -----------------------------------------------
+
+pytest_plugins = ["keyring_support"]
+
+
+def _register_by_staff(store, db: str) -> None:
+    """Staff enter the desk's public key carried on paper (the desk makes it on first need)."""
+    from app.sync import signing
+
+    signer, _made = signing.ensure_signer(store)
+    done = county_process("township-key", "青石镇", "--public-key", signer.public_text,
+                          "--db", db)
+    assert done.returncode == 0 and signer.fingerprint in done.stdout, done.stderr
+
+
+def test_a_township_without_network_hears_back_by_usb(
+        serve_process, store, gk, tmp_path, no_keyring) -> None:  # noqa: F811
+    ids = fill_outbox(store, 3, 1)
+    db = str(serve_process["db"])
+    token_for(db)
+    _register_by_staff(store, db)
+    out = tmp_path / "报送.zip"
+    exchange.export_bundle(store, out)
+    assert county_process("import", str(out), "--db", db).returncode == 0
+    serve_process["start"]()
+    base = f"http://127.0.0.1:{serve_process['port']}"
+    staff = _staff_token(db)
+    _county_answers(base, staff, ids[0], "returned", "照片不清楚，请重拍")
+    _county_answers(base, staff, ids[1], "published", "https://www.example.gov.cn/gk/2.html")
+    # The county's key goes to the desk once, on paper: the clerk types it in.
+    shown = county_process("county-key", "--json", "--db", db)
+    county_key = json.loads(shown.stdout)
+    typed = gk("sync", "key", "--county-key", county_key["public_key"])
+    assert county_key["fingerprint"] in typed.stdout
+    answers = tmp_path / "青石镇答复.zip"
+    made = county_process("replies", "--township", "青石镇", "--out", str(answers), "--db", db)
+    assert made.returncode == 0 and "5条答复、1个批次回执" in made.stdout, made.stdout
+    assert {drafts.get_notice(store, i).sync for i in ids} == {"sent"}
+
+    done = gk("sync", "import", str(answers), "--json")
+    assert json.loads(done.stdout) == {"replies": 5, "returned": 1, "published": 1,
+                                       "receipts": 1}
+    returned, published, received = (drafts.get_notice(store, i) for i in ids)
+    assert (returned.sync, returned.county_reason) == ("returned", "照片不清楚，请重拍")
+    assert published.sync == "accepted" and published.county_url == \
+        "https://www.example.gov.cn/gk/2.html"
+    assert received.sync == "accepted"
+    status = outbox.sync_status(store)
+    assert (status.queued, status.in_flight) == (0, 0) and not outbox.pending_batches(store)
+    again = gk("sync", "import", str(answers))
+    assert "此前都已收到" in again.stdout
+    assert drafts.get_notice(store, ids[0]).county_reason == "照片不清楚，请重拍"
+
+
+def test_a_tampered_or_foreign_reply_file_is_refused(
+        store, gk, tmp_path, no_keyring) -> None:
+    import zipfile
+
+    from app.sync.bundle import MANIFEST, SIGNATURE, Signer
+
+    ids = fill_outbox(store, 2, 0)
+    db = str(tmp_path / "county.sqlite3")
+    token_for(db)
+    token_for(db, "红土乡")
+    _register_by_staff(store, db)
+    out = tmp_path / "报送.zip"
+    exchange.export_bundle(store, out)
+    assert county_process("import", str(out), "--db", db).returncode == 0
+    key = json.loads(county_process("county-key", "--json", "--db", db).stdout)
+    gk("sync", "key", "--county-key", key["public_key"])
+    mine, foreign = tmp_path / "青石镇答复.zip", tmp_path / "红土乡答复.zip"
+    for name, path in (("青石镇", mine), ("红土乡", foreign)):
+        assert county_process("replies", "--township", name, "--out", str(path),
+                              "--db", db).returncode == 0
+    with zipfile.ZipFile(mine) as archive:
+        head = json.loads(archive.read(MANIFEST))
+        signature = archive.read(SIGNATURE)
+    for reply in head["replies"]:
+        reply.update(state="returned", reason="伪造的退回理由")
+    forged = json.dumps(head, ensure_ascii=False).encode("utf-8")
+    tampered, other_key = tmp_path / "改过.zip", tmp_path / "别的县.zip"
+    for path, sig in ((tampered, signature), (other_key, Signer.new().signature(forged))):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(MANIFEST, forged)
+            archive.writestr(SIGNATURE, sig)
+    refusals = {foreign: "是给「红土乡」的", tampered: "签名对不上", other_key: "不是本县平台"}
+    for path, words in refusals.items():
+        done = gk("sync", "import", str(path), check=False)
+        assert done.returncode == 1 and words in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert {drafts.get_notice(store, i).sync for i in ids} == {"sent"}
+    assert store.scalar("SELECT count(*) FROM county_replies") == 0
+
+
+def test_login_registers_the_desk_key_and_a_rotation_retires_the_old_one(
+        serve_process, store, gk, tmp_path, monkeypatch, no_keyring) -> None:  # noqa: F811
+    from app.sync import signing
+
+    fill_outbox(store, 2, 0)
+    db, base = county_for(serve_process, store, monkeypatch)
+    hello = exchange.login(store, base, os.environ[exchange.TOKEN_ENV], keep=False)
+    status = signing.key_status(store)
+    assert hello["key_fingerprint"] == status["fingerprint"]
+    assert hello["county_key_fingerprint"] == status["county_fingerprint"]
+    shown = county_process("township-key", "青石镇", "--json", "--db", db)
+    assert json.loads(shown.stdout)["fingerprint"] == status["fingerprint"]
+    old_file = tmp_path / "旧.zip"
+    exchange.export_bundle(store, old_file)
+    rotated = gk("sync", "key", "--new")
+    assert "已换用新的签名密钥并在县里登记" in rotated.stdout
+    refused = county_process("import", str(old_file), "--db", db)
+    assert refused.returncode == 1 and "旧密钥" in refused.stderr
+    new_file = tmp_path / "新.zip"
+    exchange.export_bundle(store, new_file)
+    assert county_process("import", str(new_file), "--db", db).returncode == 0
+    assert stats(db)["notices"] == 2

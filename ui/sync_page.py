@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.store import Store
-from app.sync import attached_sheets, catalog_offers, credentials, exchange, outbox
+from app.sync import attached_sheets, catalog_offers, credentials, exchange, outbox, signing
 from app.sync.http_client import in_window
 from ui.import_dialog import ImportDialog
 from ui.page import Page
@@ -172,6 +172,8 @@ class SyncPage(Page):
         self.sync_button.clicked.connect(self.sync_now)
         self.export_button = QPushButton("导出到U盘…")
         self.export_button.clicked.connect(lambda: self.export())
+        self.import_button = QPushButton("从U盘导入县级回复…")
+        self.import_button.clicked.connect(lambda: self.import_replies())
         self.login_button = QPushButton("连接设置…")
         self.login_button.clicked.connect(lambda: self.login())
         self.stop_button = QPushButton("停止")
@@ -183,8 +185,8 @@ class SyncPage(Page):
         self.done = QLabel()
         self.done.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.sync_button, self.export_button, self.login_button,
-                       self.stop_button):
+        for button in (self.sync_button, self.export_button, self.import_button,
+                       self.login_button, self.stop_button):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
 
@@ -259,7 +261,8 @@ class SyncPage(Page):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for button in (self.sync_button, self.export_button, self.login_button):
+        for button in (self.sync_button, self.export_button, self.import_button,
+                       self.login_button):
             button.setEnabled(not busy)
         self.progress.setVisible(busy)
 
@@ -351,6 +354,29 @@ class SyncPage(Page):
             say(self.done, text, error=True)
 
         self.runner.run(lambda s: exchange.export_bundle(s, Path(path)), finished, failed)
+
+    def import_replies(self, path: str | None = None) -> None:
+        """Apply the county's reply file brought on a USB stick (checked for the county's key)."""
+        if not path:
+            path = open_file(self, "从U盘导入县级回复", "县级答复 (*.zip)")
+        if not path:
+            return
+        self._set_busy(True)
+        self.progress.setRange(0, 0)
+
+        def finished(done: signing.ImportedReplies) -> None:
+            self._set_busy(False)
+            say(self.done, f"已导入县级答复 {done.replies} 条（发布 {done.published} 条，"
+                f"退回 {done.returned} 条），确认收到 {done.receipts} 个批次。"
+                if done.replies or done.receipts else "这个答复文件里的县级答复此前都已收到。")
+            self.refresh()
+
+        def failed(text: str) -> None:
+            self._set_busy(False)
+            say(self.done, text, error=True)
+
+        self.runner.run(lambda s: signing.import_replies(s, Path(path)), finished, failed,
+                        changes=Changes.COUNTY, origin=self)
 
     def _attach_pdf_toggled(self, on: bool) -> None:
         self.runner.run(lambda s: attached_sheets.set_enabled(s, on), lambda _r: None,

@@ -1,4 +1,4 @@
-"""``gongkai sync login|push|pull|status|export|catalog|attach-pdf``: the county and USB files."""
+"""``gongkai sync login|push|pull|status|export|import|key|catalog|attach-pdf``: county and USB."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.catalog.importing import import_catalog
 from app.cli.catalog import domain_mapping, print_import
@@ -13,9 +14,12 @@ from app.cli.shape import Subcommands, print_json
 from app.errors import UserError
 from app.store import Store
 
+if TYPE_CHECKING:
+    from app.sync.bundle import Signer
+
 
 def cmd_sync(store: Store, args: argparse.Namespace) -> int:
-    """``sync login|push|pull|status|export|catalog|attach-pdf``: county and USB batches."""
+    """``sync login|push|pull|status|export|import|key|catalog|attach-pdf``: county and USB."""
     from app.sync import exchange, outbox
 
     if args.action == "login":
@@ -34,7 +38,13 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
                 else "令牌已加密保存在本机用户目录（本机没有可用的系统密钥环）"
                 if hello.get("token_kept") == "encrypted_file" else "令牌已存入系统密钥环")
         print(f"已登录县级平台 {args.server}（{hello.get('township', '')}），{kept}。")
+        if hello.get("key_fingerprint"):
+            county = hello.get("county_key_fingerprint")
+            print(f"本机签名公钥已在县里登记，指纹 {hello['key_fingerprint']}"
+                  + (f"；县级平台公钥指纹 {county}" if county else "") + "。")
         return 0
+    if args.action in ("import", "key"):
+        return cmd_sync_usb(store, args)
     if args.action == "catalog":
         return cmd_sync_catalog(store, args)
     if args.action == "attach-pdf":
@@ -49,10 +59,17 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
     if args.action == "export":
         if not args.file:
             raise UserError("请给出U盘文件的保存位置，如 gongkai sync export E:/报送.zip。")
+        from app.sync import signing
+
+        had_key = signing.desk_signer(store) is not None
         batches = exchange.export_bundle(store, Path(args.file))
         count = sum(len(b.notices) for b in batches)
         print(f"已导出 {count} 条公开信息（{len(batches)} 个批次）到 {args.file}。" if batches
               else "没有待报送的公开信息。")
+        if batches and not had_key:
+            print(f"本机新生成了签名密钥（指纹 {signing.key_status(store)['fingerprint']}），"
+                  "县里要先登记它才能导入：登录县级平台，或运行 gongkai sync key --out 文件"
+                  " 把公钥交县里。")
         return 0
     if args.action == "status":
         status = outbox.sync_status(store)
@@ -91,6 +108,68 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync_usb(store: Store, args: argparse.Namespace) -> int:
+    """``sync import FILE.zip`` (the county's replies by USB) and ``sync key`` (the keys)."""
+    from app.atomic import write_bytes
+    from app.sync import signing
+
+    if args.action == "import":
+        if not args.file:
+            raise UserError("请给出县里的答复文件，如 gongkai sync import E:/青石镇答复.zip。")
+        done = signing.import_replies(store, Path(args.file))
+        if args.json:
+            print_json(done.to_json())
+        elif not done.replies and not done.receipts:
+            print("这个答复文件里的县级答复此前都已收到，没有新的内容。")
+        else:
+            print(f"已导入县级答复 {done.replies} 条（发布 {done.published} 条，退回 "
+                  f"{done.returned} 条），确认收到 {done.receipts} 个批次。")
+        return 0
+    if args.county_key:
+        print(f"已载入县级平台公钥，指纹 {signing.set_county_key(store, args.county_key)}，"
+              "请与县里电话核对。")
+        return 0
+    if args.new:
+        signer = _rotate(store)
+    else:
+        signer, made = signing.ensure_signer(store)
+        if made:
+            print(f"已生成本机的签名密钥，指纹 {signer.fingerprint}。")
+    if args.out:
+        write_bytes(Path(args.out), (signer.public_text + "\n").encode("ascii"))
+    status = signing.key_status(store)
+    if args.json:
+        print_json(status)
+        return 0
+    print(f"本机签名公钥：{status['public_key']}")
+    print(f"指纹 {status['fingerprint']}"
+          + (f"；县级平台公钥指纹 {status['county_fingerprint']}" if status["county_key"]
+             else "；尚未载入县级平台公钥") + "。")
+    return 0
+
+
+def _rotate(store: Store) -> Signer:
+    """A new key pair; registered at once over the network when the desk is logged in."""
+    from app.sync import exchange, signing
+
+    if store.get_setting("sync.server", ""):
+        with exchange.connect(store) as client:
+            registered = signing.register(store, client, rotate=True)
+        store.set_settings(registered.settings)
+        store.audit("sync.key", registered.to_json()["key_fingerprint"], {"rotated": True})
+        signer = signing.desk_signer(store)
+        assert signer is not None  # register() kept the private key before answering
+        print(f"已换用新的签名密钥并在县里登记，指纹 {signer.fingerprint}；"
+              "旧密钥签名的U盘文件县里将不再接受。")
+        return signer
+    signer = signing.new_signer()
+    store.set_settings({signing.DESK_KEY: signer.public_text})
+    store.audit("sync.key", signer.fingerprint, {"rotated": True})
+    print(f"已生成新的签名密钥，指纹 {signer.fingerprint}。本机尚未连接县级平台，"
+          "请用 gongkai sync key --out 文件 把公钥交县里登记。")
+    return signer
+
+
 def cmd_sync_catalog(store: Store, args: argparse.Namespace) -> int:
     """``sync catalog``: preview the county's catalog revision, then --apply or --decline it."""
     from app.sync import catalog_offers
@@ -122,9 +201,10 @@ def _ask_token() -> str:
 def register(sub: Subcommands) -> None:
     """Add ``sync``."""
     p = sub.add_parser("sync", help="与县级平台同步，或导出到U盘")
-    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "catalog",
-                                      "attach-pdf"])
-    p.add_argument("file", nargs="?", help="export：U盘文件（.zip）；attach-pdf：on 或 off")
+    p.add_argument("action", choices=["login", "push", "pull", "status", "export", "import",
+                                      "key", "catalog", "attach-pdf"])
+    p.add_argument("file", nargs="?",
+                   help="export：U盘文件（.zip）；import：县里的答复文件；attach-pdf：on 或 off")
     p.add_argument("--server", help="县级平台地址，如 https://gongkai.example.gov.cn")
     p.add_argument("--ca-cert", dest="ca_cert", help="login：县里自己的 CA 证书文件")
     p.add_argument("--proxy", help="login：代理服务器地址")
@@ -135,5 +215,9 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--add-domain", action="append", metavar="名称", help="catalog：确认新增领域")
     p.add_argument("--map", action="append", metavar="表中名=领域",
                    help="catalog：把县目录的领域对应到已有领域")
+    p.add_argument("--county-key", dest="county_key", metavar="BASE64|FILE",
+                   help="key：载入县里提供的县级平台公钥")
+    p.add_argument("--new", action="store_true", help="key：换一对新的签名密钥")
+    p.add_argument("--out", metavar="FILE", help="key：把本机公钥写入文件，带给县里登记")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)

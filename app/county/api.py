@@ -28,6 +28,7 @@ from app.county.catalog_versions import catalog_after
 from app.county.database import Database
 from app.county.errors import Refused
 from app.county.intake import apply_batch, missing_blobs, store_blob
+from app.county.keys import county_signer, register_key
 from app.county.staff_web import router as staff_router
 from app.county.tokens import TOWNSHIP, Principal, authenticate
 from app.sync.protocol import (
@@ -206,6 +207,25 @@ def get_replies(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0,
     return replies_after(db, who.township_id or 0, after, limit).to_json()
 
 
+@router.put("/township-key", response_model=models.TownshipKeyOut,
+            responses=_errors(401, 413, 422),
+            openapi_extra=_json_body(_ref(models.TownshipKeyRequest)))
+async def put_township_key(request: Request, who: Township, db: Db) -> dict[str, Any]:
+    """Register this township's public key for its signed USB files; the county's comes back.
+
+    A new key replaces the township's old one (rotation); the same key again
+    changes nothing. Body: ``{"public_key": "base64 of the 32-byte Ed25519 key"}``.
+    """
+    data = parse_json(await read_capped(request, 4096, "公钥"))
+    public_key = data.get("public_key") if isinstance(data, dict) else None
+    assert who.township_id is not None  # township() refuses a token without one
+    key = await run_in_threadpool(register_key, db, who.township_id, public_key, "network",
+                                  f"token {who.token_id}")
+    county = await run_in_threadpool(county_signer, db)
+    return {**key.to_json(), "county_key": county.public_text,
+            "county_fingerprint": county.fingerprint}
+
+
 @router.get("/catalog", response_model=models.CatalogOut, responses=_errors(401, 422))
 def get_catalog(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
                 ) -> dict[str, Any]:
@@ -271,7 +291,8 @@ def create_app(db: Database | None) -> FastAPI:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes)
             parts = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (models.MissingRequest, models.BatchDocument):
+            for model in (models.MissingRequest, models.BatchDocument,
+                          models.TownshipKeyRequest):
                 body = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 parts.update(body.pop("$defs", {}))
                 parts[model.__name__] = body

@@ -123,6 +123,73 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replies(db: Database, args: argparse.Namespace) -> int:
+    """``replies --township 名称 --out FILE.zip``: the county's answers for a USB stick, signed."""
+    from app.county.reply_files import write_reply_file
+
+    done = write_reply_file(db, args.township, Path(args.out))
+    if args.json:
+        _print_json(done.to_json())
+        return 0
+    print(f"已把给{done.township}的{done.replies}条答复、{done.receipts}个批次回执写入 "
+          f"{args.out}（县级平台签名，公钥指纹 {done.fingerprint}）。")
+    return 0
+
+
+def cmd_township_key(db: Database, args: argparse.Namespace) -> int:
+    """``township-key 名称 [--public-key BASE64|FILE | --revoke]``: a township's signing key."""
+    from sqlalchemy import select
+
+    from app.county.keys import current_key, register_by_name, revoke_key
+    from app.county.schema import townships
+    from app.sync.bundle import fingerprint
+
+    if args.public_key and args.revoke:
+        raise UserError("--public-key 和 --revoke 不能同时使用。")
+    if args.revoke:
+        print(f"已停用「{args.name}」的签名公钥（指纹 {revoke_key(db, args.name)}），"
+              "此后用它签名的U盘文件都不再接受。")
+        return 0
+    if args.public_key:
+        key = register_by_name(db, args.name, args.public_key, "staff")
+        if args.json:
+            _print_json(key.to_json())
+            return 0
+        print(f"已登记「{args.name}」的签名公钥，指纹 {key.fingerprint}"
+              + ("（原有公钥已作废）" if key.replaced else "") + "。请与乡镇电话核对指纹。")
+        return 0
+    with db.read() as conn:
+        found = conn.execute(select(townships.c.id).where(townships.c.name == args.name)
+                             ).scalar()
+        key_text = current_key(conn, found) if found is not None else None
+    if found is None:
+        raise UserError(f"乡镇「{args.name}」尚未在县级平台登记。")
+    if args.json:
+        _print_json({"township": args.name, "public_key": key_text,
+                     "fingerprint": fingerprint(key_text) if key_text else None})
+    elif key_text:
+        print(f"「{args.name}」的签名公钥指纹 {fingerprint(key_text)}")
+    else:
+        print(f"「{args.name}」还没有登记签名公钥。")
+    return 0
+
+
+def cmd_county_key(db: Database, args: argparse.Namespace) -> int:
+    """``county-key [--out FILE]``: the county's public key, to give a township on paper."""
+    from app.atomic import write_bytes
+    from app.county.keys import county_signer
+
+    signer = county_signer(db)
+    if args.out:
+        write_bytes(Path(args.out), (signer.public_text + "\n").encode("ascii"))
+    if args.json:
+        _print_json({"public_key": signer.public_text, "fingerprint": signer.fingerprint})
+        return 0
+    print(signer.public_text)
+    print(f"县级平台公钥指纹 {signer.fingerprint}", file=sys.stderr)
+    return 0
+
+
 def cmd_stats(db: Database, args: argparse.Namespace) -> int:
     """``stats``: townships, notices, batches, attachments, bytes, published, returned."""
     from app.county.stats import stats
@@ -196,6 +263,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
+
+    rep = sub.add_parser("replies", parents=[db], help="把给某乡镇的答复写成U盘文件（县级签名）")
+    rep.add_argument("--township", required=True, metavar="名称")
+    rep.add_argument("--out", required=True, metavar="FILE.zip")
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(handler=cmd_replies)
+
+    tk = sub.add_parser("township-key", parents=[db],
+                        help="乡镇的签名公钥：查看指纹、登记（纸面或U盘带来）或停用")
+    tk.add_argument("name", metavar="名称")
+    tk.add_argument("--public-key", dest="public_key", metavar="BASE64|FILE",
+                    help="登记乡镇工作台给出的公钥（文字或文件）")
+    tk.add_argument("--revoke", action="store_true", help="停用现有公钥（电脑丢失等）")
+    tk.add_argument("--json", action="store_true")
+    tk.set_defaults(handler=cmd_township_key)
+
+    ck = sub.add_parser("county-key", parents=[db], help="县级平台的公钥（给乡镇核对指纹）")
+    ck.add_argument("--out", metavar="FILE", help="同时写入文件，带给乡镇")
+    ck.add_argument("--json", action="store_true")
+    ck.set_defaults(handler=cmd_county_key)
 
     st = sub.add_parser("stats", parents=[db], help="统计")
     st.add_argument("--json", action="store_true")

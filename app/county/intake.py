@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from app.county.answers import latest_reply, new_reply
 from app.county.database import Database, now_iso
 from app.county.errors import MissingBlobs, Refused
+from app.county.keys import usb_trust
 from app.county.schema import batches, blobs, notices, townships
 from app.county.tokens import township_id
 from app.sync.bundle import read_bundle
@@ -196,11 +197,13 @@ class ImportResult:
 def import_bundle(db: Database, path: Path) -> ImportResult:
     """Check a USB file part by part and store its batches, all in one transaction.
 
-    Refused whole, with nothing stored, if any part is damaged or altered or if
-    its township has no token here (is not known to the county).
+    Refused whole, with nothing stored, if any part is damaged or altered, if
+    its township has no token here (is not known to the county), or if the
+    township's current key did not sign it (:func:`app.county.keys.usb_trust`).
     """
     try:
-        bundle = read_bundle(Path(path))
+        with db.read() as conn:
+            bundle = read_bundle(Path(path), usb_trust(conn))
     except ProtocolError as exc:
         raise Refused(422, str(exc)) from exc
     name = bundle.batches[0].township

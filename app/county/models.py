@@ -140,3 +140,22 @@ class BatchDocument(BaseModel):
     county: str = ""
     created: str = ""
     notices: list[NoticePayloadDoc]
+
+
+class TownshipKeyRequest(BaseModel):
+    """The township's public key for its signed USB files (base64 of the 32 raw bytes)."""
+
+    public_key: str = Field(examples=["uH1tWDm0lRdp3pVtGlAqSmX1bK3R1T2m0oQmXk1n8Bc="])
+
+
+class TownshipKeyOut(BaseModel):
+    """The key as registered, and the county's own public key for its reply files."""
+
+    township: str
+    public_key: str
+    fingerprint: str = Field(examples=["3F2A-91C0-7D4E-08B5"])
+    source: Literal["network", "staff"]
+    registered: str
+    replaced: bool = Field(description="whether an older key of the township was replaced")
+    county_key: str
+    county_fingerprint: str

@@ -138,8 +138,27 @@ calendar_years = Table(
     Column("source", Text, nullable=False),
 )
 
+#: Each township's public keys for its signed USB files; one row per key ever registered.
+#: The newest unrevoked row is the township's key; older ones were replaced (rotation)
+#: or revoked by staff (a lost PC), and files signed by them are refused.
+township_keys = Table(
+    "township_keys", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("township_id", Integer, ForeignKey("townships.id"), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("fingerprint", String(19), nullable=False),
+    Column("source", String(16), nullable=False),  # "network" | "staff"
+    Column("registered", String(40), nullable=False),
+    Column("registered_by", String(100), nullable=False),  # a token number, or staff
+    Column("replaced", String(40), nullable=True),
+    Column("revoked", String(40), nullable=True),
+    Index("township_keys_by_township", "township_id", "id"),
+)
+
 VERSION_KEY = "schema_version"
 SECRET_KEY = "staff_form_secret"
+#: The county's own Ed25519 private key (base64), made on first need; signs reply files.
+COUNTY_SIGNING_KEY = "county_signing_key"
 
 
 def _step_1(conn: Connection) -> None:
@@ -149,9 +168,14 @@ def _step_1(conn: Connection) -> None:
     conn.execute(meta.insert().values(key=SECRET_KEY, value=secrets.token_hex(32)))
 
 
+def _step_2(conn: Connection) -> None:
+    township_keys.create(conn)
+
+
 #: (number, what it does, the step). Append only; a released step never changes.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "townships, tokens, blobs, batches, notices, replies, catalog, calendar", _step_1),
+    (2, "township_keys: the public keys that sign each township's USB files", _step_2),
 )
 LATEST: int = MIGRATIONS[-1][0]
 

@@ -80,9 +80,11 @@ def _summary(townships: list[dict[str, Any]], selected: int | None) -> str:
             name = f"<strong>{name}</strong>"
         rows.append(f'<tr><td><a href="{escape(_link(township=t["id"]))}">{name}</a></td>'
                     f'<td>{t["notices"]}</td><td>{t["received"]}</td><td>{t["published"]}</td>'
-                    f'<td>{t["returned"]}</td><td>{escape(_when(t["last"]))}</td></tr>')
+                    f'<td>{t["returned"]}</td><td>{escape(_when(t["last"]))}</td>'
+                    f'<td><code>{escape(t.get("key_fingerprint") or "未登记")}</code></td></tr>')
     return ("<table><tr><th>乡镇</th><th>公开信息</th><th>待处理</th><th>已发布</th>"
-            "<th>已退回</th><th>最近收到</th></tr>" + "".join(rows) + "</table>")
+            "<th>已退回</th><th>最近收到</th><th>签名公钥指纹</th></tr>" + "".join(rows)
+            + "</table>")
 
 
 def _attachments(township: int, notice: ReceivedNotice) -> str:

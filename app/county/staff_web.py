@@ -23,6 +23,7 @@ from app.county.answers import mark
 from app.county.database import Database
 from app.county.errors import Refused
 from app.county.intake import blob_bytes
+from app.county.keys import fingerprints
 from app.county.received import received_notices
 from app.county.stats import township_summaries
 from app.county.tokens import (
@@ -85,7 +86,9 @@ def overview(request: Request, township: int | None = None, state: str = "",
     if staff is None:
         return _refuse_unsigned(request)
     db = _db(request)
-    townships = township_summaries(db)
+    # The fingerprint is what staff read to a township's clerk on the phone.
+    keys = fingerprints(db)
+    townships = [{**t, "key_fingerprint": keys.get(t["id"])} for t in township_summaries(db)]
     if township is None and townships:
         township = next((t["id"] for t in townships if t["notices"]), townships[0]["id"])
     state = state if state in staff_pages.STATE_NAMES else ""

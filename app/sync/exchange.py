@@ -25,7 +25,7 @@ from app import clock, workdays
 from app.errors import UserError
 from app.notices import county_queue
 from app.store import Store, now_iso
-from app.sync import catalog_offers, credentials, outbox
+from app.sync import catalog_offers, credentials, outbox, signing
 from app.sync.bundle import write_bundle
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
 from app.sync.protocol import Batch
@@ -57,15 +57,19 @@ def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str,
     The answer carries ``token_kept``: "keyring", "encrypted_file" (no usable
     keyring on this PC: see :mod:`app.sync.credentials`) or "not_kept" when
     ``keep=False`` (a token from GONGKAI_COUNTY_TOKEN, checked and never written).
+    The desk's signing key (made now if there is none) is registered with the
+    county in the same visit, and the county's public key comes back: the
+    answer adds ``key_fingerprint`` and ``county_key_fingerprint``.
     """
     token = token.strip()
     if not token:
         raise UserError("令牌不能为空。")
     with CountyClient(_connection(store, server, token), RetryPolicy(attempts=2)) as client:
         hello = client.hello()
+        keys = signing.register(store, client)
     kept = credentials.save(server, token).value if keep else "not_kept"
-    store.set_settings({"sync.server": server})
-    return {**hello, "token_kept": kept}
+    store.set_settings({"sync.server": server, **keys.settings})
+    return {**hello, "token_kept": kept, **keys.to_json()}
 
 
 def _connection(store: Store, server: str, token: str) -> Connection:
@@ -182,11 +186,13 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
 
 
 def export_bundle(store: Store, out: Path) -> list[Batch]:
-    """Write everything waiting as one USB file (an empty list if nothing waits).
+    """Write everything waiting as one USB file, signed by the desk (empty list if nothing waits).
 
     Batches already frozen for the network go into the file under their own
     ids and as the same bytes, so the county counts them once however they
-    arrive; they stay pending until a push brings the county's receipt.
+    arrive; they stay pending until a receipt comes back (a push, or the
+    county's reply file through :func:`app.sync.signing.import_replies`).
+    The desk's key pair is made here if it has none yet.
     """
     county_queue.sweep(store)
     outbox.form_batches(store)
@@ -196,10 +202,12 @@ def export_bundle(store: Store, out: Path) -> list[Batch]:
     batches = [p.batch for p in pending]
     blobs = {a.sha256: outbox.blob_bytes(store, a.sha256)
              for b in batches for a in b.blobs()}
-    write_bundle(batches, blobs, out, {p.batch_id: p.text for p in pending})
+    signer, _made = signing.ensure_signer(store)
+    write_bundle(batches, blobs, out, {p.batch_id: p.text for p in pending}, signer)
     with store.transaction() as conn:
         for entry in pending:
             conn.execute("UPDATE sync_batches SET exported_at = ? WHERE batch_id = ?",
                          (now_iso(), entry.batch_id))
-        store.audit("sync.export", out.name, {"batches": [p.batch_id for p in pending]})
+        store.audit("sync.export", out.name, {"batches": [p.batch_id for p in pending],
+                                              "key": signer.fingerprint})
     return batches
