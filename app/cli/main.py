@@ -94,9 +94,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: a refusal that repeats what was typed may repeat a line break."""
+    return " ".join(text.splitlines())
+
+
 def _refused(what: str, err: UserError) -> int:
     log.warning("%s refused: %s (%s)", what, err, err.detail)
-    print(str(err), file=sys.stderr)
+    print(one_line(str(err)), file=sys.stderr)
     return 1
 
 

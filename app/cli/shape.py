@@ -53,6 +53,12 @@ def print_json(data: Any) -> None:
 
 # -- numbers and dates ---------------------------------------------------------------------
 
+def shown(text: str, most: int = 24) -> str:
+    """What was typed, as a refusal repeats it: on one line, and cut short past ``most``."""
+    flat = " ".join(str(text).splitlines())
+    return flat if len(flat) <= most else flat[:most] + "…"
+
+
 def _plain(text: str) -> str:
     # Full-width digits and dashes (２０２６－１１－２３) are what a Chinese input method types.
     return unicodedata.normalize("NFKC", str(text)).strip()
@@ -62,7 +68,13 @@ def day_of(what: str) -> Callable[[str], str]:
     """A ``type=`` for a date named ``what`` (信息形成日期 …): its ISO text, within the years
     the program holds (2000-01-01 to 2099-12-31, :data:`app.workdays.FIRST_DAY`)."""
     def parse(text: str) -> str:
-        return check_day(parse_date(_plain(text)), what).isoformat()
+        try:
+            return check_day(parse_date(_plain(text)), what).isoformat()
+        except UserError as err:
+            if len(text) <= 24:
+                raise
+            raise UserError(f"{what}「{shown(text)}」不是日期，请写成 2026-11-23 这样的格式。",
+                            err.detail) from err
 
     parse.__name__ = "day"  # what argparse would name in a message
     return parse
@@ -80,7 +92,7 @@ def count(lo: int, hi: int, what: str = "数目") -> Callable[[str], int]:
         # Python refuses ever longer ones with a ValueError of its own.
         digits = len(str(hi))
         if not re.fullmatch(rf"[0-9]{{1,{digits}}}", value) or not lo <= int(value) <= hi:
-            raise UserError(f"{what}「{text}」不对，应为{lo}到{hi}之间的整数。")
+            raise UserError(f"{what}「{shown(text)}」不对，应为{lo}到{hi}之间的整数。")
         return int(value)
 
     parse.__name__ = "count"
@@ -143,4 +155,5 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """Print the usage and the message in Chinese on stderr, and exit with code 2."""
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：{_words()['help']['error']}：{usage_message(message)}\n")
+        said = " ".join(usage_message(message).splitlines())
+        self.exit(2, f"{self.prog}：{_words()['help']['error']}：{said}\n")
