@@ -23,6 +23,15 @@ from app.store import Store, now_iso
 
 LIBRARY_YEARS: frozenset[int] = frozenset(d.year for d in _cc.holidays)
 WEEKDAY_NAMES = "一二三四五六日"
+#: The days a clerk may type for a notice, a request or a working-day sum. The
+#: 条例 and the township catalogs are of this century (chinesecalendar starts in
+#: 2004, arrangements load for 2000–2100), and a four-year sum from the last day
+#: still ends far inside what Python's dates and the store's ISO text can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+#: The most working days one sum may count: about four years, far past any 公开时限,
+#: 公示期 or the 条例's clock with every pause, and short enough to answer at once.
+MAX_WORKDAYS = 1000
 
 
 @dataclass(frozen=True)
@@ -93,9 +102,10 @@ class Calendar:
         """The ``n``-th working day after ``start`` (``start`` itself is day 0)."""
         if n < 0:
             raise UserError("工作日天数不能是负数。")
+        check_count(n, MAX_WORKDAYS, "工作日")
         day, left, unknown = start, n, set()
         while left > 0:
-            day += timedelta(days=1)
+            day = _next(day, 1)
             if not self.knows(day.year):
                 unknown.add(day.year)
             if self.is_workday(day):
@@ -104,7 +114,7 @@ class Calendar:
 
     def add_days(self, start: date, n: int) -> DayCount:
         """``n`` calendar days after ``start``; known-ness is of the years crossed."""
-        end = start + timedelta(days=n)
+        end = _next(start, n)
         years = range(start.year, end.year + 1)
         unknown = tuple(y for y in years if not self.knows(y))
         return DayCount(start, n, end, not unknown, unknown)
@@ -116,6 +126,28 @@ class Calendar:
         if year in LIBRARY_YEARS:
             return "内置"
         return "未知"
+
+
+def check_count(n: int, most: int, unit: str) -> None:
+    """Refuse a sum of more than ``most`` days (a slip of the keyboard, not a deadline)."""
+    if n > most:
+        raise UserError(f"{n}个{unit}太多了，一次最多计算{most}个{unit}。")
+
+
+def _next(day: date, n: int) -> date:
+    """``day`` moved by ``n`` days, refused with a sentence past the calendar's last year."""
+    try:
+        return day + timedelta(days=n)
+    except OverflowError as exc:
+        raise UserError(f"从{day.isoformat()}往后推算超出了日历的范围，请核对日期。") from exc
+
+
+def check_day(day: date, what: str = "日期") -> date:
+    """``day`` if it lies in the years the program holds (:data:`FIRST_DAY`–:data:`LAST_DAY`)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UserError(f"{what}「{day.isoformat()}」不在{FIRST_DAY.year}年到{LAST_DAY.year}年"
+                        "之间，请核对。")
+    return day
 
 
 def parse_date(text: str) -> date:

@@ -10,7 +10,7 @@ from app.catalog.importing import ImportReport, export_catalog, import_catalog
 from app.catalog.item import CatalogItem
 from app.catalog.items import get_item, item_revisions, list_items
 from app.catalog.timelimits import describe_rule
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, print_json, revision
 from app.errors import UserError
 from app.store import Store
 from app.township import get_township
@@ -161,12 +161,13 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(handler=cmd_list)
     p = cat.add_parser("show", help="查看一个事项")
     p.add_argument("id")
-    p.add_argument("--rev", type=int)
+    p.add_argument("--rev", type=revision, help="查看第几版（默认当前版本）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
     p = cat.add_parser("search", help="搜索事项")
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=count(1, 1000, "条数"), default=50,
+                   help="最多列出几项（1到1000）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
     p = cat.add_parser("import", help="导入县里下发的目录表格（.xlsx/.docx/.json）")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, print_json, year
 from app.reports import ledger
 from app.reports.ledger_view import export_view
 from app.store import Store
@@ -32,10 +32,9 @@ def register(sub: Subcommands) -> None:
     group = sub.add_parser("ledger", help="台账").add_subparsers(dest="action", required=True)
     p = group.add_parser("export", help="导出台账（.xlsx）：汇总表和各领域明细")
     p.add_argument("file", help="保存为哪个 .xlsx 文件")
-    # Year and quarter are checked by app.reports.ledger, not argparse, so that a wrong
-    # value gets one Chinese sentence and exit code 1 like every refused input.
-    p.add_argument("--year", metavar="YYYY", help="信息形成的年份（默认今年）")
-    p.add_argument("--quarter", metavar="1-4", help="只导出这一季度")
+    # app.reports.ledger checks them again (a year not yet begun) for the 台账 page.
+    p.add_argument("--year", type=year, metavar="YYYY", help="信息形成的年份（默认今年）")
+    p.add_argument("--quarter", type=count(1, 4, "季度"), metavar="1-4", help="只导出这一季度")
     p.add_argument("--domain", metavar="名称", help="只导出这个领域（别名也可）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ledger_export)

@@ -1,7 +1,10 @@
 """The ``gongkai`` command line (CONTRACT.md). No Qt here: ``gui`` is started by ui.launch.
 
 Exit codes: 0 done; 1 input refused (one Chinese line on stderr, nothing
-changed); 2 wrong usage (argparse's own exit code).
+changed); 2 wrong usage (argparse's own exit code, its message in Chinese).
+Nothing else leaves: an error nobody foresaw (a RecursionError, an overflow,
+SQLite's own) is one sentence on stderr and exit code 1, its traceback in the
+data folder's log (:func:`guarded`).
 
 Each command lives in the module of app/cli named for its part of the work
 (:data:`COMMANDS`), which registers it the same way (:mod:`app.cli.shape`).
@@ -21,9 +24,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
+from app.cli.shape import Parser
 from app.errors import FILE_ERROR, UserError
 
 log = logging.getLogger(__name__)
+
+#: What the clerk reads when something went wrong that no check foresaw.
+UNEXPECTED = "程序出现了意外的错误，操作未完成，详情已写入日志。"
+#: What the clerk reads after pressing Ctrl+C.
+INTERRUPTED = "操作已中断，没有完成的改动未写入。"
+#: What a database error is called (locked or full, or anything else SQLite says).
+DB_BUSY = "数据文件正被占用或磁盘已满，操作未完成，请稍后再试。"
+DB_ERROR = "数据文件出错，操作未完成，详情已写入日志。"
 
 #: Every command of ``gongkai`` and the module of app/cli that registers it. The
 #: order of the modules' first appearance is the order ``gongkai --help`` lists them.
@@ -71,8 +83,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     Without ``argv`` (None), every command is registered.
     """
-    parser = argparse.ArgumentParser(prog="gongkai", description="乡镇政务公开工作台")
-    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser = Parser(prog="gongkai", description="乡镇政务公开工作台")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}",
+                        help="显示版本号并退出")
     parser.add_argument("--data-dir", help="数据文件夹（默认：GONGKAI_HOME 或用户数据目录）")
     sub = parser.add_subparsers(dest="command")
     names = needed_modules(argv) if argv is not None else MODULES
@@ -81,11 +94,26 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: a refusal that repeats what was typed may repeat a line break."""
+    return " ".join(text.splitlines())
+
+
+def _refused(what: str, err: UserError) -> int:
+    log.warning("%s refused: %s (%s)", what, err, err.detail)
+    print(one_line(str(err)), file=sys.stderr)
+    return 1
+
+
 def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], int] | None = None
         ) -> int:
     """Run one command and return its exit code; ``gui`` starts the window when asked for."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(argv).parse_args(argv)
+    try:
+        # A number or date out of range is refused while parsing (app.cli.shape).
+        args = build_parser(argv).parse_args(argv)
+    except UserError as err:
+        return _refused("arguments", err)
     if args.command in (None, "gui"):
         if gui is None:
             print("图形界面需要通过 gongkai 命令启动。", file=sys.stderr)
@@ -98,39 +126,57 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
     try:
         store = open_desk(args.data_dir)
     except UserError as err:
-        log.warning("open refused: %s (%s)", err, err.detail)
-        print(str(err), file=sys.stderr)
+        return _refused("open", err)
+    except OSError:
+        log.exception("cannot open the data folder")
+        print("无法打开数据文件夹（路径不对、不可写或磁盘已满），请检查 --data-dir 给出的文件夹。",
+              file=sys.stderr)
         return 1
     try:
         return int(args.handler(store, args))
     except UserError as err:
-        log.warning("%s refused: %s (%s)", args.command, err, err.detail)
-        print(str(err), file=sys.stderr)
-        return 1
+        return _refused(args.command, err)
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise  # a reader that stopped early: guarded() handles it quietly
         log.exception("file error")
         print(FILE_ERROR, file=sys.stderr)
         return 1
-    except sqlite3.OperationalError as err:
+    except sqlite3.Error as err:
         log.exception("database error")
-        msg = "数据文件正被占用或磁盘已满，操作未完成，请稍后再试。"
-        print(msg if "locked" in str(err) or "full" in str(err) else
-              "数据文件出错，操作未完成，详情已写入日志。", file=sys.stderr)
+        busy = isinstance(err, sqlite3.OperationalError) and (
+            "locked" in str(err) or "full" in str(err))
+        print(DB_BUSY if busy else DB_ERROR, file=sys.stderr)
         return 1
     finally:
         store.close()
 
 
 def guarded(code: Callable[[], int]) -> int:
-    """Run a command; a reader that stops early (``| head``) is not an error."""
+    """Run a command: a reader that stops early (``| head``) is not an error, and whatever
+    else escapes is one sentence on stderr and exit code 1, never a traceback."""
+    root = logging.getLogger()
+    if not root.handlers:
+        # Until the data folder's log is set up, Python would print warnings and
+        # tracebacks on stderr (logging's last resort): the clerk gets one sentence.
+        root.addHandler(logging.NullHandler())
     try:
         return code()
     except BrokenPipeError:
         # Python would complain again while flushing stdout at exit; point it at nothing.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 1
+    except UserError as err:  # raised outside run()'s own guard (the window's start …)
+        return _refused("command", err)
+    except Exception:
+        # A RecursionError (a catalog nested 100,000 deep), an OverflowError (a date past
+        # 9999), an sqlite3 error outside a command, or whatever nobody has met yet.
+        log.exception("unexpected error")
+        print(UNEXPECTED, file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

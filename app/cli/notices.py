@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, day, day_of, print_json, revision
 from app.errors import UserError
 from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST, STATUSES
 from app.notices import boards, drafts, review
@@ -22,13 +22,6 @@ def _read_body(path: str | None) -> str | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"无法读取正文文件「{Path(path).name}」，请确认它是UTF-8文本。",
                         str(exc)) from exc
-
-
-def _revision(text: str) -> int:
-    """A revision number as typed: 1 to a million (argparse answers exit 2 otherwise)."""
-    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
-        raise argparse.ArgumentTypeError("版本号应为1以上的整数")
-    return int(text)
 
 
 def _notice_line(n: drafts.Notice) -> str:
@@ -171,10 +164,10 @@ def cmd_notice_withdraw(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     """``notice render``: the board sheet or 明白纸 as PDF or DOCX."""
-    from app.printing.output import PrintOptions, render_notice
+    from app.printing.output import PrintOptions, output_format, render_notice
 
-    options = PrintOptions(args.format, args.paper or "", args.copies_per_sheet,
-                           args.qr_url or "")
+    fmt = output_format(Path(args.out), args.format)
+    options = PrintOptions(fmt, args.paper or "", args.copies_per_sheet, args.qr_url or "")
     done = render_notice(store, drafts.resolve_id(store, args.id), Path(args.out), options)
     print(done.summary())
     return 0
@@ -187,13 +180,13 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--title")
     p.add_argument("--kind", default="公示", choices=list(NOTICE_KINDS))
     p.add_argument("--body-file")
-    p.add_argument("--formed", help="信息形成日期（默认今天）")
+    p.add_argument("--formed", type=day_of("信息形成日期"), help="信息形成日期（默认今天）")
     p.add_argument("--author")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_notice_new)
     p = nt.add_parser("show", help="查看")
     p.add_argument("id")
-    p.add_argument("--rev", type=_revision)
+    p.add_argument("--rev", type=revision, help="查看第几版（默认当前版本）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_notice_show)
     p = nt.add_parser("list", help="列出公开信息")
@@ -220,7 +213,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--checked", default="",
                    help="逐项确认的核对项，用逗号分隔：" + "、".join(REVIEW_CHECKLIST))
     p.add_argument("--override", help="确有理由通过时写明理由（如要素另见附件），记入审核记录")
-    p.add_argument("--rev", type=_revision, help="审核的版本（默认当前版本；已改过则拒绝）")
+    p.add_argument("--rev", type=revision, help="审核的版本（默认当前版本；已改过则拒绝）")
     p.add_argument("--opinion")
     p.set_defaults(handler=cmd_notice_approve)
     p = nt.add_parser("revise", help="修改后重新报审（已审核、已公开或被县级退回的）")
@@ -236,21 +229,23 @@ def register(sub: Subcommands) -> None:
     p = nt.add_parser("post", help="记录张贴")
     p.add_argument("id")
     p.add_argument("--board", required=True)
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="张贴日期（默认今天）")
     p.add_argument("--photo")
     p.set_defaults(handler=cmd_notice_post)
     p = nt.add_parser("takedown", help="记录撤下")
     p.add_argument("id")
     p.add_argument("--board", required=True)
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="撤下日期（默认今天）")
     p.set_defaults(handler=cmd_notice_takedown)
 
     p = nt.add_parser("render", help="生成公告张贴稿（PDF 或 Word）")
     p.add_argument("id")
-    p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
-    p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=["pdf", "docx"],
+                   help="不写时按 --out 的扩展名（.pdf 或 .docx）")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx")
     p.add_argument("--paper", choices=["A4", "A3"], help="默认按模板（一般为 A4）")
-    p.add_argument("--copies-per-sheet", type=int, choices=[1, 2], default=1)
+    p.add_argument("--copies-per-sheet", type=count(1, 2, "每张纸印的份数"), default=1,
+                   metavar="1|2", help="每张纸印几份（两份只用于明白纸）")
     p.add_argument("--qr-url", help="明白纸上二维码指向的网上版本地址")
     p.set_defaults(handler=cmd_notice_render)
     p = nt.add_parser("withdraw", help="撤回（保留记录）")

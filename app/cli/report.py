@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, print_json, year
 from app.facts import NOTICE_KINDS
 from app.reports import annual_figures
 from app.reports.annual_figures import (
@@ -131,9 +131,8 @@ def register(sub: Subcommands) -> None:
 
     def verb(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
         p = group.add_parser(name, help=help_text)
-        # The year is checked by app.reports.annual_figures, not argparse, so that a wrong
-        # value gets one Chinese sentence and exit code 1 like every refused input.
-        p.add_argument("year", metavar="YYYY", help="报告年度")
+        # app.reports.annual_figures checks it again (from 2008, not after this year).
+        p.add_argument("year", type=year, metavar="YYYY", help="报告年度")
         p.add_argument("--json", action="store_true", help="以 JSON 输出数字")
         p.set_defaults(handler=handler)
         return p

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, day, day_of, print_json, year
 from app.errors import UserError
 from app.facts import (
     APPLICANT_TYPES,
@@ -159,7 +159,8 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--type", required=True, choices=list(APPLICANT_TYPES))
     p.add_argument("--org-type", choices=list(ORGANISATION_TYPES),
                    help="法人或其他组织的类型（年度报告分列）")
-    p.add_argument("--received", required=True, help="收到申请的日期")
+    p.add_argument("--received", required=True, type=day_of("收到申请的日期"),
+                   help="收到申请的日期")
     p.add_argument("--content", required=True, help="申请公开的内容")
     p.add_argument("--channel", default="当面提交", choices=list(REQUEST_CHANNELS))
     p.add_argument("--contact", help="联系方式或通讯地址")
@@ -169,7 +170,7 @@ def register(sub: Subcommands) -> None:
     p = verb("show", "查看一件申请及其期限", cmd_show)
     p.add_argument("id")
     p = verb("list", "登记簿", cmd_list)
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=year, help="收到申请的年份")
     p.add_argument("--open", action="store_true", help="只列未答复的")
     p = verb("edit", "补登或更正申请人的信息", _then_show(
         lambda s, a: cases.update_applicant(s, a.id, a.id_number, a.address, a.delivery,
@@ -182,26 +183,27 @@ def register(sub: Subcommands) -> None:
     p = verb("correction", "记录发出补正通知（期限暂停）", _then_show(
         lambda s, a: cases.send_correction(s, a.id, a.date, items=a.items or "")))
     p.add_argument("id")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="日期（默认今天）")
     p.add_argument("--items", help="需要申请人补正的事项（写进补正通知书）")
     p = verb("resume", "收到补正材料或第三方意见（期限恢复）", _then_show(
         lambda s, a: cases.resume(s, a.id, a.date, opinion=a.opinion)))
     p.add_argument("id")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="日期（默认今天）")
     p.add_argument("--opinion", choices=list(cases.opinions()),
                    help="第三方的意见（是否同意公开），日期即 --date")
     p = verb("consult", "记录征求第三方意见（所用时间不计入期限）", _then_show(
         lambda s, a: cases.consult(s, a.id, a.party, a.date)))
     p.add_argument("id")
     p.add_argument("--party", required=True, help="第三方名称")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="日期（默认今天）")
     p = verb("extend", "延长答复期限（一次，至多20个工作日）", _then_show(
         lambda s, a: cases.extend(s, a.id, a.days, a.approver, a.date, reason=a.reason or "")))
     p.add_argument("id")
-    p.add_argument("--days", type=int, default=20)
+    p.add_argument("--days", type=count(1, cases.EXTENSION_MAX_WORKDAYS, "延长的工作日天数"),
+                   default=cases.EXTENSION_MAX_WORKDAYS)
     p.add_argument("--approver", required=True, help="批准延期的负责人")
     p.add_argument("--reason", help="延期理由（写进延期答复告知书）")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="日期（默认今天）")
     p = verb("answer", "记录答复（按年度报告的办理结果分类）", _then_show(
         lambda s, a: cases.answer(s, a.id, a.outcome, a.item, a.reason or "", a.date,
                                   referred_to=a.referred_to or "")))
@@ -210,12 +212,12 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--item", help="不予公开、无法提供、不予处理、其他处理的具体情形")
     p.add_argument("--reason", help="理由和依据")
     p.add_argument("--referred-to", help="不属于本机关负责公开时，负责公开的机关及其联系方式")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="日期（默认今天）")
     p = verb("deliver", "记录答复书送达（日期和方式）", _then_show(
         lambda s, a: cases.serve(s, a.id, a.way, a.date)))
     p.add_argument("id")
     p.add_argument("--way", required=True, choices=list(cases.served_ways()), help="送达方式")
-    p.add_argument("--date", help="送达日期")
+    p.add_argument("--date", type=day, help="送达日期")
     p = verb("prefix", "查看或设置文书文号的前缀（如 青政依复）", cmd_prefix)
     p.add_argument("prefix", nargs="?", help="新的前缀；空字符串恢复默认")
     p = verb("attach", "把材料归入案卷", _then_show(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, print_json
 from app.errors import UserError
 from app.facts import NOTICE_KINDS
 from app.notices import boards, review
@@ -86,7 +86,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_template)
     p = sub.add_parser("review-steps", help="审核步骤数（1到3）和各步的审核人")
-    p.add_argument("count", type=int, nargs="?")
+    p.add_argument("count", type=count(1, 3, "审核步骤数"), nargs="?", help="审核几步（1到3）")
     p.add_argument("--reviewer", action="append",
                    help="某一步的审核人，如 初审=王明,赵丽（可写多次；空名单表示不限）")
     p.add_argument("--one-reviewer", choices=["yes", "no"],

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app import workdays
-from app.cli.shape import Subcommands, print_json
+from app.cli.shape import Subcommands, count, day, print_json, year
 from app.store import Store
 
 
@@ -44,13 +44,14 @@ def register(sub: Subcommands) -> None:
     """Add ``workdays add|load|show``."""
     wd = sub.add_parser("workdays", help="工作日").add_subparsers(dest="action", required=True)
     p = wd.add_parser("add", help="某日之后第 N 个工作日")
-    p.add_argument("date")
-    p.add_argument("n", type=int)
+    p.add_argument("date", type=day, help="从哪天算起（2000-01-01 到 2099-12-31）")
+    p.add_argument("n", type=count(1, workdays.MAX_WORKDAYS, "工作日天数"),
+                   help=f"第几个工作日（1到{workdays.MAX_WORKDAYS}）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_workdays_add)
     p = wd.add_parser("load", help="载入一年的节假日安排（JSON）")
     p.add_argument("file")
     p.set_defaults(handler=cmd_workdays_load)
     p = wd.add_parser("show", help="查看一年的节假日安排")
-    p.add_argument("year", type=int)
+    p.add_argument("year", type=year, help="年份（2000到2099）")
     p.set_defaults(handler=cmd_workdays_show)

@@ -39,7 +39,7 @@ from app.info_requests.deadlines import (
 )
 from app.notices.privacy import valid_id15, valid_id18
 from app.store import Store, now_iso
-from app.workdays import Calendar, parse_date
+from app.workdays import Calendar, check_day, parse_date
 from resources import RESOURCES
 
 ID_PATTERN = re.compile(r"^(\d{4})-(\d{1,4})$")
@@ -324,6 +324,8 @@ def describe(request: InfoRequest) -> list[str]:
 # -- changing -----------------------------------------------------------------------------
 
 def _not_future(day: date, today: date, what: str) -> None:
+    # Within the program's years first: a request received 1900-01-01 is a slip.
+    check_day(day, what)
     if day > today:
         raise UserError(f"{what}不能晚于今天。")
 

@@ -26,7 +26,7 @@ from app.notices.privacy import Finding, find_personal_data, lines_and_columns, 
 from app.notices.text import body_outline, missing_elements, title_for
 from app.store import Store, now_iso
 from app.township import get_township
-from app.workdays import Calendar, DayCount, parse_date
+from app.workdays import Calendar, DayCount, check_day, parse_date
 
 
 @dataclass
@@ -108,7 +108,7 @@ def create_notice(store: Store, item_id: str, title: str | None = None, kind: st
     if kind not in NOTICE_KINDS:
         raise UserError(f"公开信息的类型只能是{'、'.join(NOTICE_KINDS)}之一。")
     item = get_item(store, item_id)
-    formed_day = parse_date(formed) if formed else today
+    formed_day = check_day(parse_date(formed), "信息形成日期") if formed else today
     if formed_day > today:
         raise UserError("信息形成日期不能晚于今天。")
     info = get_township(store)

@@ -87,6 +87,29 @@ def check_options(handout: bool, options: PrintOptions) -> None:
         raise UserError("一张印两份只用于明白纸；公告、公示、通知请一张一份。")
 
 
+#: How each format is named for the clerk, by its file extension.
+_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）"}
+
+
+def output_format(out: Path, fmt: str | None = None) -> str:
+    """The format to write ``out`` in: ``fmt`` if its extension agrees, else refused.
+
+    Without ``fmt`` the extension decides (``.pdf`` or ``.docx``); a file named
+    for one format is never written in the other (a ``.pdf`` holding Word's bytes
+    opens nowhere).
+    """
+    by_name = out.suffix.lower().lstrip(".")
+    if fmt is not None and fmt not in FORMATS:
+        raise UserError("只能生成 PDF 或 Word（docx）文件。")
+    if by_name not in FORMATS:
+        wanted = f".{fmt}" if fmt else ".pdf 或 .docx"
+        raise UserError(f"文件名「{out.name}」应以 {wanted} 结尾。")
+    if fmt is not None and fmt != by_name:
+        raise UserError(f"文件名「{out.name}」是{_FORMAT_NAMES[by_name]}文件的名字，"
+                        f"与要生成的{_FORMAT_NAMES[fmt]}格式不符，请改文件名或格式。")
+    return by_name
+
+
 def is_handout(store: Store, notice_id: str) -> bool:
     """Whether the notice prints as a 明白纸."""
     return drafts.get_notice(store, notice_id).kind == "明白纸"
@@ -99,6 +122,7 @@ def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions
 
     handout = is_handout(store, notice_id)
     check_options(handout, options)
+    output_format(out, options.fmt)
     sheet = build_sheet(store, notice_id)
     paper = options.paper or sheet.paper
     pages = 0
