@@ -356,10 +356,16 @@ def load_typed_arrangement(store: Store, year: int, holidays: str,
 def load_arrangement_file(store: Store, path: Path) -> Arrangement:
     """Load a year's arrangement from a JSON file (``gongkai workdays load``)."""
     try:
+        # A year's arrangement is a few kilobytes; anything far larger is not one.
+        if Path(path).stat().st_size > _MAX_ARRANGEMENT_BYTES:
+            raise UserError("节假日安排文件太大了，不像是一年的放假安排。")
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UserError("无法读取节假日安排文件，请确认它是 JSON 格式。", str(exc)) from exc
     return load_arrangement(store, data, source=Path(path).name)
+
+
+_MAX_ARRANGEMENT_BYTES = 1_000_000
 
 
 def arrangement_json(calendar: Calendar, year: int) -> dict[str, Any]:

@@ -66,13 +66,19 @@ def load_catalog_file(db: Database, path: Path) -> int:
     return load_catalog(db, read_json(path, "目录文件"), Path(path).name)
 
 
+#: A county catalog of every domain is well under a megabyte; 20 MB is far past any.
+_MAX_JSON_BYTES = 20_000_000
+
+
 def read_json(path: Path, what: str) -> Any:
     """A JSON file, or Refused with one sentence naming ``what`` it should have been."""
     try:
+        if Path(path).stat().st_size > _MAX_JSON_BYTES:
+            raise Refused(413, f"{what}太大了（超过{_MAX_JSON_BYTES // 1_000_000} MB）。")
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise Refused(404, f"找不到{what} {Path(path).name}。") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Refused(422, f"无法读取{what}，请确认它是 UTF-8 编码的 JSON。") from exc
 
 
