@@ -32,7 +32,9 @@ def open_desk(explicit: str | os.PathLike[str] | None = None) -> Store:
         folder = paths.data_dir(explicit)
     except OSError as exc:
         # A network drive or USB stick that is gone: mkdir finds no parent to make it in.
-        raise (as_fault(exc) or FaultError("vanished", str(exc))) from exc
+        fault = as_fault(exc)
+        raise (fault if fault and fault.kind != "file"
+               else FaultError("not_a_folder", str(exc))) from exc
     if folder in _prepared and not paths.db_path(folder).exists():
         # Opened earlier in this process and gone now (a share unmounted, a stick pulled):
         # never start an empty desk in its place.

@@ -29,6 +29,7 @@ FAULTS: dict[str, str] = {
     "vanished": "找不到数据文件夹，请检查网络盘或U盘是否已连接（网络盘断开？）后重试。",
     "damaged": "数据文件已损坏或不是工作台的数据文件，请从备份恢复。",
     "cant_open": "无法打开数据文件，请检查数据文件夹是否可写。",
+    "not_a_folder": "无法使用数据文件夹，请确认它是一个可以写入的文件夹。",
     "file": FILE_ERROR,
 }
 
@@ -41,7 +42,8 @@ ERRNO_FAULTS: dict[int, str] = {
     errno.EACCES: "read_only",
     errno.EPERM: "read_only",
     errno.ENOENT: "vanished",
-    errno.ENOTDIR: "vanished",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EEXIST: "not_a_folder",
     errno.ENODEV: "vanished",
     errno.ENXIO: "vanished",
     errno.ESTALE: "vanished",

@@ -123,12 +123,12 @@ def test_a_share_that_vanished_is_named_and_no_empty_desk_takes_its_place(
         assert not paths.db_path(data).exists()
 
 
-def test_a_missing_drive_is_named_vanished(tmp_path: Path) -> None:
-    # A drive letter or share gone before the program starts: the folder cannot be made.
+def test_a_file_where_the_folder_should_be_is_not_called_anything_else(
+        tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the share's folder should be", encoding="utf-8")
-    listed = gongkai(blocked / "gongkai", "request", "list")
-    assert (listed.returncode, listed.stderr.strip()) == (1, VANISHED)
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    listed = gongkai(blocked, "request", "list")
+    assert (listed.returncode, listed.stderr.strip()) == (1, FAULTS["not_a_folder"])
 
 
 def test_only_a_file_that_is_not_a_database_or_fails_its_check_is_damaged(
@@ -143,6 +143,7 @@ def test_errors_without_a_code_are_read_from_the_system_number(tmp_path: Path) -
 
     assert fault_of(OSError(errno.ENOSPC, "No space left on device")) == "full"
     assert fault_of(OSError(errno.EROFS, "Read-only file system")) == "read_only"
+    # A drive letter that is gone (Windows says ENOENT when making a folder on it).
     assert fault_of(OSError(errno.ENOENT, "No such file"), None) == "vanished"
     # SQLite's words where there is no result code (an older layer, a wrapped error).
     assert fault_of(sqlite3.OperationalError("database or disk is full")) == "full"

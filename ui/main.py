@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app import logs, paths  # noqa: E402
-from app.errors import as_fault  # noqa: E402
+from app.errors import FAULTS, as_fault  # noqa: E402
 from resources import RESOURCES  # noqa: E402
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
     except OSError as exc:
         # No data folder means no log file either: the reason goes to stderr in full.
         fault = as_fault(exc)
-        print(f"{fault or '无法使用数据文件夹，请确认它是一个可以写入的文件夹。'}（{exc}）",
+        print(f"{fault if fault and fault.kind != 'file' else FAULTS['not_a_folder']}（{exc}）",
               file=sys.stderr)
         return 1
     logs.setup(folder)
