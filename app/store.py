@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.errors import UserError
+from app.errors import FaultError, UserError, as_fault
 from app.migrations import LATEST, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Store:
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
         except sqlite3.Error as exc:
-            raise UserError("无法打开数据文件，请检查数据文件夹是否可写。", str(exc)) from exc
+            raise (as_fault(exc, folder) or FaultError("cant_open", str(exc))) from exc
         conn.row_factory = sqlite3.Row
         store = cls(folder, conn)
         try:
@@ -83,8 +83,12 @@ class Store:
                 store._migrate(version)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise UserError("数据文件已损坏或不是工作台的数据文件，请从备份恢复。",
-                            str(exc)) from exc
+            # A full disk or a read-only folder is not a damaged file: only SQLite's own
+            # "not a database" / "malformed", or a failed integrity check, is called that.
+            fault = as_fault(exc, folder)
+            if fault is None:
+                fault = FaultError("file" if _intact(path) else "damaged", str(exc))
+            raise fault from exc
         except BaseException:
             conn.close()
             raise
@@ -130,6 +134,10 @@ class Store:
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {number}")
             except sqlite3.Error as exc:
+                fault = as_fault(exc, self.folder)
+                if fault is not None and fault.kind in ("full", "read_only", "locked",
+                                                        "vanished"):
+                    raise fault from exc
                 raise UserError(
                     "升级数据文件没有成功，数据保持原样（升级前已备份），请联系技术人员。",
                     f"migration {number} failed: {exc}",
@@ -164,17 +172,36 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from exc
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error) and (fault := as_fault(exc, self.folder)):
+                # The clerk reads what went wrong with the disk; the log keeps SQLite's words.
+                log.warning("write refused: %s (%s)", fault, fault.detail)
+                raise fault from exc
+            raise
         finally:
             self._depth = 0
+
+    def _fault(self, exc: sqlite3.Error) -> BaseException:
+        """``exc`` as the sentence of its fault, or itself when it is none."""
+        return as_fault(exc, self.folder) or exc
+
+    def _rollback(self) -> None:
+        """Roll back what is open; SQLite may already have done so (a full disk, an I/O error)."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            log.warning("rollback failed: %r", exc)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """Rows of a read query."""
@@ -224,12 +251,17 @@ class Store:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             out = paths.backups_dir(self.folder) / f"gongkai-{stamp}-{reason}.sqlite3"
         tmp = out.with_name(out.name + ".part")
-        target = sqlite3.connect(tmp)
         try:
-            self.conn.backup(target)
-        finally:
-            target.close()
-        tmp.replace(out)
+            target = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            tmp.replace(out)
+        except (sqlite3.Error, OSError) as exc:
+            # A half copy on a full disk would only take the space the next write needs.
+            tmp.unlink(missing_ok=True)
+            raise (as_fault(exc, self.folder) or exc) from exc
         log.info("backup written: %s", out)
         return out
 
@@ -246,11 +278,27 @@ class Store:
         for old in folder.glob(".daily-*"):
             if old != marker:
                 old.unlink(missing_ok=True)
-        out = self.backup(reason="daily")
+        try:
+            out = self.backup(reason="daily")
+        except BaseException:
+            marker.unlink(missing_ok=True)  # today's backup is tried again at the next open
+            raise
         dailies = sorted(folder.glob("gongkai-*-daily.sqlite3"))
         for old in dailies[: max(0, len(dailies) - keep)]:
             old.unlink(missing_ok=True)
         return out
+
+
+def _intact(path: Path) -> bool:
+    """Whether the file passes SQLite's ``quick_check`` (read-only; False if it cannot be read)."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=1)
+        try:
+            return bool(conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 class DataVersion:

@@ -20,6 +20,7 @@ closes its sockets on the way out.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import ipaddress
 import json
@@ -292,10 +293,17 @@ class ForwardProxy(_Served):
     Plain http:// requests arrive in absolute form (``GET http://host/path``)
     and are passed on one per connection; https:// arrives as ``CONNECT
     host:port`` and is tunnelled byte for byte.
+
+    With ``auth=(user, password)`` it asks for HTTP Basic credentials, as an
+    office proxy does: a request without the right ``Proxy-Authorization``
+    gets 407 and is counted in ``refused``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, auth: tuple[str, str] | None = None) -> None:
         self.log: list[ProxyLog] = []
+        self.refused = 0
+        self._auth = ("Basic " + base64.b64encode(":".join(auth).encode()).decode()
+                      if auth else None)
         self._live = _Live()
         proxy = self
 
@@ -304,10 +312,12 @@ class ForwardProxy(_Served):
                 pass  # the test reads ``proxy.log``; nothing on stderr
 
             def do_CONNECT(self) -> None:  # noqa: N802  (http.server's naming)
-                proxy._tunnel(self)
+                if proxy._admitted(self):
+                    proxy._tunnel(self)
 
             def _forward(self) -> None:
-                proxy._forward(self)
+                if proxy._admitted(self):
+                    proxy._forward(self)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815
 
@@ -323,6 +333,20 @@ class ForwardProxy(_Served):
     def paths(self) -> list[str]:
         """The paths of the plain-HTTP requests carried, in order."""
         return [entry.path for entry in self.log if entry.method != "CONNECT"]
+
+    def _admitted(self, handler: BaseHTTPRequestHandler) -> bool:
+        """Whether the request carries the credentials asked for (a 407 is sent if not)."""
+        if self._auth is None or handler.headers.get("Proxy-Authorization") == self._auth:
+            return True
+        with self._live.lock:
+            self.refused += 1
+        handler.send_response(407, "Proxy Authentication Required")
+        handler.send_header("Proxy-Authenticate", 'Basic realm="office"')
+        handler.send_header("Content-Length", "0")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        return False
 
     def _note(self, method: str, host: str, path: str) -> None:
         with self._live.lock:

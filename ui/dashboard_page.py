@@ -56,6 +56,8 @@ class DashboardPage(Page):
     open_request = Signal(str)
     #: The overview just shown (the window takes its title from it).
     overview_shown = Signal(object)
+    #: 重试 after the data folder could not be opened.
+    retry = Signal()
     #: Township, catalog, calendar, and the due work of every other part.
     cares = Changes.ALL
 
@@ -66,6 +68,9 @@ class DashboardPage(Page):
         self.township = QLabel("正在打开数据……")
         self.township.setStyleSheet("font-size: 17px;")
         self.township.setWordWrap(True)
+        self.retry_button = QPushButton("重试")
+        self.retry_button.clicked.connect(self._retry)
+        self.retry_button.hide()
 
         self.warning = QLabel()
         self.warning.setWordWrap(True)
@@ -113,7 +118,10 @@ class DashboardPage(Page):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.township)
+        township_row = QHBoxLayout()
+        township_row.addWidget(self.township, 1)
+        township_row.addWidget(self.retry_button)
+        layout.addLayout(township_row)
         layout.addWidget(self.warning_row)
         layout.addWidget(self.due_box, 1)
         layout.addWidget(self.catalog_box)
@@ -135,8 +143,25 @@ class DashboardPage(Page):
             return
         super().keyPressEvent(event)
 
+    def show_failure(self, message: str) -> None:
+        """The data folder could not be opened: its sentence in place of 「正在打开数据……」."""
+        self.township.setTextFormat(Qt.TextFormat.PlainText)
+        self.township.setStyleSheet("font-size: 17px; color: #b00020;")
+        self.township.setText(message)
+        self.retry_button.setEnabled(True)
+        self.retry_button.show()
+
+    def _retry(self) -> None:
+        self.retry_button.setEnabled(False)
+        self.township.setStyleSheet("font-size: 17px;")
+        self.township.setText("正在打开数据……")
+        self.retry.emit()
+
     def show_overview(self, data: Overview) -> None:
         """Fill the page from an overview."""
+        self.retry_button.hide()
+        self.township.setTextFormat(Qt.TextFormat.AutoText)
+        self.township.setStyleSheet("font-size: 17px;")
         info = data.township
         if info.configured:
             phone = f"　　监督电话：{escape(info.phone)}" if info.phone else ""

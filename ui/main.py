@@ -11,13 +11,18 @@ IMPORTED = time.perf_counter()
 
 import os  # noqa: E402
 import sys  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from PySide6.QtCore import QThreadPool, QTimer  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app import logs, paths  # noqa: E402
+from app.errors import FAULTS, as_fault  # noqa: E402
 from resources import RESOURCES  # noqa: E402
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 APP_NAME = "乡镇政务公开工作台"
 #: A watchdog only: a healthy start takes a few hundred milliseconds.
@@ -28,6 +33,16 @@ def _has_screen() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def show_open_failures(window: MainWindow) -> None:
+    """A first load that fails puts its sentence on the 工作台, with 重试 (which loads again).
+
+    Never a modal box over 「正在打开数据……」: once closed, the window looked
+    as if it were still opening, for good.
+    """
+    window.first_screen_failed.connect(window.dashboard.show_failure)
+    window.dashboard.retry.connect(window.load)
 
 
 def run_gui(data_dir: str | None = None, smoke: bool = False,
@@ -47,7 +62,9 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
         folder = paths.data_dir(data_dir)
     except OSError as exc:
         # No data folder means no log file either: the reason goes to stderr in full.
-        print(f"无法使用数据文件夹，请确认它是一个可以写入的文件夹。（{exc}）", file=sys.stderr)
+        fault = as_fault(exc)
+        print(f"{fault if fault and fault.kind != 'file' else FAULTS['not_a_folder']}（{exc}）",
+              file=sys.stderr)
         return 1
     logs.setup(folder)
     existing = QApplication.instance()
@@ -84,18 +101,16 @@ def run_gui(data_dir: str | None = None, smoke: bool = False,
             QTimer.singleShot(0, window.ask_township)
 
     def failed(message: str) -> None:
-        if smoke:
-            if outcome["settled"]:
-                return
-            outcome["settled"] = True
-            print(message, file=sys.stderr, flush=True)
-            outcome["code"] = 1
-            app.exit(1)
-        else:
-            QMessageBox.critical(window, "无法打开数据", message)
+        if not smoke or outcome["settled"]:
+            return
+        outcome["settled"] = True
+        print(message, file=sys.stderr, flush=True)
+        outcome["code"] = 1
+        app.exit(1)
 
     window.first_screen_ready.connect(ready)
     window.first_screen_failed.connect(failed)
+    show_open_failures(window)
     if smoke:
         QTimer.singleShot(SMOKE_LIMIT_MS, lambda: failed("工作台在规定时间内没有就绪。"))
     if smoke or not window.small_screen():

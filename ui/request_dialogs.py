@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypedDict
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -92,6 +93,23 @@ class RegisterDialog(FormDialog):
                              ("联系方式", self.contact), ("证件号码", self.id_number),
                              ("通讯地址", self.address), ("获取方式", self.delivery)):
             self.form.addRow(label, field)
+
+    def fill(self, values: Registration, refused: str = "") -> None:
+        """Put back what was typed, with the sentence that refused it (a write that failed)."""
+        self.applicant.setText(values["applicant"])
+        self.kind.setCurrentText(values["applicant_type"])
+        if values["organisation_type"]:
+            self.organisation.setCurrentText(values["organisation_type"])
+        self.channel.setCurrentText(values["channel"])
+        self.received.setDate(QDate.fromString(values["received"], "yyyy-MM-dd"))
+        self.content.setPlainText(values["content"])
+        self.contact.setText(values["contact"])
+        self.id_number.setText(values["id_number"])
+        self.address.setText(values["address"])
+        self.delivery.setCurrentText(values["delivery"] or NOT_SAID)
+        if refused:
+            self.hint.setText(refused)
+            self.hint.setStyleSheet("color: #b00020;")
 
     def problem(self) -> str:
         """Applicant and content are required."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,13 @@ from app.info_requests.letters import available_kinds
 from app.store import Store
 from ui.letter_dialog import LetterDialog
 from ui.page import Page
-from ui.request_dialogs import AnswerDialog, AttachDialog, RegisterDialog, StepDialog
+from ui.request_dialogs import (
+    AnswerDialog,
+    AttachDialog,
+    RegisterDialog,
+    Registration,
+    StepDialog,
+)
 from ui.tasks import Changes, Newest, Runner
 from ui.widgets import say, stacked
 
@@ -200,12 +206,27 @@ class RequestsPage(Page):
         self.runner.run(work, done, lambda message: say(self.answer_line, message, error=True),
                         changes=Changes.REQUESTS, origin=self)
 
-    def register(self) -> None:
-        """Enter a new request."""
+    def register(self, typed: Registration | None = None, refused: str = "") -> None:
+        """Enter a new request; a write that fails opens the dialog again with what was typed."""
         dialog = RegisterDialog(clock.today(), self)
-        if dialog.exec():
-            values = dialog.values()
-            self._apply(lambda s: cases.register(s, **values), "已登记 {id}。")
+        if typed is not None:
+            dialog.fill(typed, refused)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+
+        def done(request: InfoRequest) -> None:
+            say(self.answer_line, f"已登记 {request.id}。")
+            self.refresh(select=request.id)
+
+        def failed(message: str) -> None:
+            # A full disk or a locked file must not cost the clerk the typing: the dialog
+            # comes back as it was, the sentence in its hint line (and under the register).
+            say(self.answer_line, message, error=True)
+            QTimer.singleShot(0, lambda: self.register(values, message))
+
+        self.runner.run(lambda s: cases.register(s, **values), done, failed,
+                        changes=Changes.REQUESTS, origin=self)
 
     def correction(self) -> None:
         """Record the 补正 notice: the clock stops."""

@@ -112,15 +112,15 @@ class LoginDialog(QDialog):
     def save(self) -> None:
         """Check the token with the county in the background; close only when it works."""
         server, token = self.server.text().strip(), self.token.text()
-        settings = {"sync.ca_cert": self.ca_cert.text().strip(),
-                    "sync.proxy": self.proxy.text().strip()}
+        ca_cert, proxy = self.ca_cert.text().strip(), self.proxy.text().strip()
         self.ok_button.setEnabled(False)
         self.message.setText("正在连接……")
 
         @window_words
         def work(store: Store) -> dict:
-            store.set_settings(settings)
-            return exchange.login(store, server, token)
+            # Saved by login only after the county answered; a proxy password goes to the
+            # keyring with the token, the setting keeps the address without it.
+            return exchange.login(store, server, token, ca_cert=ca_cert, proxy=proxy)
 
         def done(hello: dict) -> None:
             self.kept = str(hello.get("token_kept", ""))

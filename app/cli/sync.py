@@ -27,13 +27,11 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
             raise UserError("请用 --server 给出县级平台地址。")
         # The CA file is kept by its full path: later pushes run from other folders.
         ca_cert = str(Path(args.ca_cert).resolve()) if args.ca_cert else args.ca_cert
-        settings = {k: v for k, v in (("sync.ca_cert", ca_cert),
-                                      ("sync.proxy", args.proxy)) if v is not None}
-        if settings:
-            store.set_settings(settings)
         from_env = bool(os.environ.get(exchange.TOKEN_ENV))
         token = os.environ.get(exchange.TOKEN_ENV) or _ask_token()
-        hello = exchange.login(store, args.server, token, keep=not from_env)
+        # Settings are written by login only once the county has answered through them.
+        hello = exchange.login(store, args.server, token, keep=not from_env,
+                               ca_cert=ca_cert, proxy=args.proxy)
         kept = ("令牌取自环境变量，未保存" if from_env
                 else "令牌已加密保存在本机用户目录（本机没有可用的系统密钥环）"
                 if hello.get("token_kept") == "encrypted_file" else "令牌已存入系统密钥环")

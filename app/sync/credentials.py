@@ -20,6 +20,10 @@ administrator of it — they can read both files and the machine id, as they
 could read an unlocked keyring. It is the same promise a browser's password
 store makes without a master password, and it keeps the contract's rule: the
 program never writes a token to disk in plain text.
+
+A proxy's password (``http://user:pass@host:3128``) is kept the same way, next
+to the token: the settings hold the proxy as ``http://user@host:3128``, and
+:func:`proxy_with_password` puts the password back when a connection is made.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import uuid
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -98,6 +103,72 @@ def load(server: str) -> str:
         # Another PC's file, or the key file was replaced: as if never logged in.
         log.warning("the kept county token for %s does not open on this machine", server)
         return ""
+
+
+#: The name a proxy password is kept under, before the proxy URL without it.
+PROXY_KEY = "proxy "
+
+
+def split_proxy(proxy: str) -> tuple[str, str]:
+    """``http://user:pass@host:3128`` as ``("http://user@host:3128", "pass")``.
+
+    The password stays as typed (percent-encoded or not), so that putting it
+    back gives the same URL. A proxy without a password comes back whole, with "".
+    """
+    proxy = proxy.strip()
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    if not proxy or "@" not in parts.netloc:
+        return proxy, ""
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not colon:
+        return proxy, ""
+    bare = urlunsplit(parts._replace(netloc=f"{user}@{hostport}" if user else hostport))
+    return bare, password
+
+
+def proxy_with_password(proxy: str) -> str:
+    """The proxy setting with its kept password put back (unchanged if none is kept)."""
+    proxy = proxy.strip()
+    if not proxy or split_proxy(proxy)[1]:
+        return proxy  # empty, or a password typed just now (a login being checked)
+    password = load(PROXY_KEY + proxy)
+    if not password:
+        return proxy
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    user, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{hostport}"))
+
+
+def keep_proxy(proxy: str, before: str = "") -> str:
+    """Keep the proxy's password like a token; the proxy setting to save, without it.
+
+    A proxy given without a password keeps the password already kept for it
+    (the window shows the setting, and 连接 again must not lose it); the
+    password of the proxy ``before``, when it is another one, is forgotten.
+    """
+    bare, password = split_proxy(proxy)
+    if password:
+        save(PROXY_KEY + bare, password)
+    if before and before != bare:
+        forget(PROXY_KEY + before)
+    return bare
+
+
+def forget(server: str) -> None:
+    """Take what is kept under ``server`` out of the keyring and the encrypted file."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        keyring.delete_password(KEYRING_SERVICE, server)
+    except PasswordDeleteError:
+        pass  # nothing was kept there
+    except (KeyringError, RuntimeError, OSError) as exc:
+        log.info("system keyring could not forget %s: %r", server, exc)
+    tokens = _file_tokens()
+    if tokens.pop(server, None) is not None:
+        _write_tokens(tokens)
 
 
 def keyring_usable() -> bool:

@@ -51,8 +51,14 @@ def token_for(server: str) -> str:
     return credentials.load(server)
 
 
-def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str, Any]:
+def login(store: Store, server: str, token: str, keep: bool = True, *,
+          ca_cert: str | None = None, proxy: str | None = None) -> dict[str, Any]:
     """Check the token with the county, keep it, remember the server; the county's hello.
+
+    ``ca_cert`` and ``proxy`` are the connection settings to try (None: the
+    saved ones). Nothing is written until the county has answered: a login
+    that fails leaves the settings, the audit log and the keyring as they were.
+    A password in the proxy URL is kept with the token, never in the settings.
 
     The answer carries ``token_kept``: "keyring", "encrypted_file" (no usable
     keyring on this PC: see :mod:`app.sync.credentials`) or "not_kept" when
@@ -64,11 +70,20 @@ def login(store: Store, server: str, token: str, keep: bool = True) -> dict[str,
     token = token.strip()
     if not token:
         raise UserError("令牌不能为空。")
-    with CountyClient(_connection(store, server, token), RetryPolicy(attempts=2)) as client:
+    tried = _connection(store, server, token)
+    tried = Connection(server, token, tried.ca_cert if ca_cert is None else ca_cert,
+                       tried.proxy if proxy is None else proxy)
+    with CountyClient(tried, RetryPolicy(attempts=2)) as client:
         hello = client.hello()
         keys = signing.register(store, client)
     kept = credentials.save(server, token).value if keep else "not_kept"
-    store.set_settings({"sync.server": server, **keys.settings})
+    settings = {"sync.server": server, **keys.settings}
+    if ca_cert is not None:
+        settings["sync.ca_cert"] = ca_cert
+    if proxy is not None:
+        settings["sync.proxy"] = credentials.keep_proxy(
+            proxy, store.get_setting("sync.proxy", "") or "")
+    store.set_settings(settings)
     return {**hello, "token_kept": kept, **keys.to_json()}
 
 

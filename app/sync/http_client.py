@@ -7,7 +7,8 @@ simply made again. Transient failures — no connection, a stalled read, a
 thirty townships coming back online together do not knock at the same
 second; anything else is the county saying no, and is reported in one
 sentence. TLS is always verified, against the county's own CA certificate
-when one is set; a proxy setting (or the usual HTTPS_PROXY) is honoured.
+when one is set; a proxy setting (or the usual HTTPS_PROXY) is honoured, with
+the proxy's password taken from where the token is kept.
 
 A certificate that cannot be verified is not transient: retrying cannot
 help, and calling it "no connection" sends the clerk to check the cable. It
@@ -29,6 +30,7 @@ import httpx
 
 from app import __version__
 from app.errors import UserError
+from app.sync import credentials
 from app.sync.protocol import API, BatchReceipt, Reply
 
 log = logging.getLogger(__name__)
@@ -163,12 +165,15 @@ class CountyClient:
                 raise SyncError("县里的 CA 证书文件无法读取。") from exc
         self.retry = retry or DEFAULT_RETRY
         self._own_ca = bool(connection.ca_cert)
+        self._proxied = bool(connection.proxy.strip())
         self._sleep = sleep
         self.stop = stop
         read = connection.read_timeout or READ_TIMEOUT
         self.http = httpx.Client(
             base_url=connection.server.rstrip("/") + API, verify=verify,
-            proxy=_proxy_url(connection.proxy), trust_env=True,
+            # The settings hold the proxy without its password; it is put back only here.
+            proxy=_proxy_url(credentials.proxy_with_password(connection.proxy)),
+            trust_env=True,
             timeout=httpx.Timeout(read, connect=connection.connect_timeout or CONNECT_TIMEOUT),
             headers={"Authorization": f"Bearer {connection.token}",
                      "User-Agent": f"gongkai/{__version__}"})
@@ -204,7 +209,9 @@ class CountyClient:
                                     else _CERT_UNKNOWN_WINDOW) from exc
                 if isinstance(exc, httpx.TimeoutException):
                     last = _STALLED
-                elif isinstance(exc, httpx.ProxyError):
+                elif isinstance(exc, httpx.ProxyError) or (
+                        self._proxied and isinstance(exc, httpx.ConnectError)):
+                    # Through a proxy the connection is made to the proxy: it is the one down.
                     last = _PROXY_FAILED
                 else:
                     last = _UNREACHABLE
