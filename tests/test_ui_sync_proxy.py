@@ -45,7 +45,8 @@ def test_connect_through_a_proxy_keeps_its_password_out_of_the_settings(
         dialog.proxy.setText(f"http://u:{PASSWORD}@127.0.0.1:{proxy.port}")
         dialog.save()
         qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=WAIT)
-        assert proxy.refused == 0 and proxy.paths() == ["/api/v1/hello"]
+        # The login and the signing key it registers both went through the proxy.
+        assert proxy.refused == 0 and proxy.paths() == ["/api/v1/hello", "/api/v1/township-key"]
         bare = f"http://u@127.0.0.1:{proxy.port}"
         with open_desk(configured_window.folder) as store:
             assert store.get_setting("sync.proxy") == bare
