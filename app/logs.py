@@ -22,6 +22,9 @@ def setup(folder: Path) -> None:
     except OSError:
         return  # a read-only folder must not stop the program; the store will say so
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # A log that cannot be written (a full disk) must stay silent: the clerk is
+    # told the fault in one sentence, not shown Python's "--- Logging error ---".
+    logging.raiseExceptions = False
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -161,3 +161,16 @@ def test_the_overview_shows_each_townships_key_fingerprint(tmp_path) -> None:
         page = httpx.get(running.url + "/", auth=("staff", staff), timeout=10)
     assert page.status_code == 200
     assert f"<code>{signer.fingerprint}</code>" in page.text and "<code>未登记</code>" in page.text
+
+
+@pytest.mark.parametrize("query", ["page=99999999999999999999", "page=-5",
+                                   "township=99999999999999999999", "township=0&page=0",
+                                   "state=<script>&page=2"])
+def test_numbers_typed_into_the_address_bar_never_answer_500(county: County, query) -> None:
+    town = county.township("城关镇")
+    town.push(batch("城关镇", [notice()]), [])
+    staff = browser(county)
+    assert staff.post("/login", data={"token": county.token("张科长", staff=True)}
+                      ).status_code == 303
+    page = staff.get(f"/?{query}")
+    assert page.status_code == 200 and "<script>" not in page.text

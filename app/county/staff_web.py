@@ -78,6 +78,10 @@ def _refuse_unsigned(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+_LAST_PAGE = 1_000_000
+_LAST_ID = 2**31 - 1
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, township: int | None = None, state: str = "",
              page: int = 1) -> Response:
@@ -85,6 +89,11 @@ def overview(request: Request, township: int | None = None, state: str = "",
     staff = signed_in(request)
     if staff is None:
         return _refuse_unsigned(request)
+    # Numbers typed into the address bar: a page past any real list shows the
+    # last (empty) page, a township id past any real one none — never a 500.
+    page = min(max(page, 1), _LAST_PAGE)
+    if township is not None and not 1 <= township <= _LAST_ID:
+        township = None
     db = _db(request)
     # The fingerprint is what staff read to a township's clerk on the phone.
     keys = fingerprints(db)
@@ -94,7 +103,7 @@ def overview(request: Request, township: int | None = None, state: str = "",
     state = state if state in staff_pages.STATE_NAMES else ""
     rows, total = received_notices(db, township, state, page) if township else ([], 0)
     return _html(staff_pages.overview_page(staff.name, form_key(db, staff), townships,
-                                           township, rows, total, state, max(page, 1)))
+                                           township, rows, total, state, page))
 
 
 @router.get("/login", response_class=HTMLResponse)
