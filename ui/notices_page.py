@@ -44,6 +44,7 @@ CHECK_DELAY_MS = 300
 #: Unsaved typing is kept against a crash this long after the last keystroke.
 AUTOSAVE_MS = 2000
 AUTOSAVE_LATEST_MS = 10_000
+WRAP_FINDINGS_UP_TO = 200
 
 
 class HistoryDialog(QDialog):
@@ -470,6 +471,12 @@ class NoticesPage(Page):
         for element in self.state.elements:
             self.elements.addItem(("✗ " if element in result.missing else "✓ ") + element)
         self.findings.clear()
+        # Wrapped lines show the masked form without scrolling; for a list of
+        # thousands (a whole 名单 unmasked) measuring each wrapped line would
+        # hold the window, so such a list stays one line per finding.
+        many = len(lines) > WRAP_FINDINGS_UP_TO
+        self.findings.setWordWrap(not many)
+        self.findings.setUniformItemSizes(many)
         self.findings.addItems(lines or ["未发现个人信息"])
         self._finding_offsets = [f.start for f in result.findings]
         self.last_check = result

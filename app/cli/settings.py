@@ -48,17 +48,19 @@ def cmd_template(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_review_steps(store: Store, args: argparse.Namespace) -> int:
     """``review-steps [N] [--reviewer 步骤=姓名,姓名 …] [--one-reviewer yes|no]``."""
-    if args.count is not None:
-        review.set_review_steps(store, args.count)
-    if args.reviewer or args.one_reviewer:
-        named = review.reviewers(store)
-        for given in args.reviewer or []:
-            step, sep, names = given.replace("＝", "=").partition("=")
-            if not sep:
-                raise UserError(f"「{given}」应写成 步骤=姓名，如 初审=王明,赵丽。")
-            named[step.strip()] = [n for n in re.split(r"[,，、]", names) if n.strip()]
-        one = (args.one_reviewer == "yes") if args.one_reviewer else review.one_reviewer(store)
-        review.set_reviewers(store, named, one)
+    named = review.reviewers(store)
+    # Every --reviewer is read before anything is written: a bad one changes nothing.
+    for given in args.reviewer or []:
+        step, sep, names = given.replace("＝", "=").partition("=")
+        if not sep:
+            raise UserError(f"「{given}」应写成 步骤=姓名，如 初审=王明,赵丽。")
+        named[step.strip()] = [n for n in re.split(r"[,，、]", names) if n.strip()]
+    with store.transaction():
+        if args.count is not None:
+            review.set_review_steps(store, args.count)
+        if args.reviewer or args.one_reviewer:
+            one = (args.one_reviewer == "yes") if args.one_reviewer else review.one_reviewer(store)
+            review.set_reviewers(store, named, one)
     print("审核步骤：" + " → ".join(review.review_steps(store)))
     named = review.reviewers(store)
     for step in review.review_steps(store):
