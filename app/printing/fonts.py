@@ -75,6 +75,11 @@ def choose_faces(dirs: list[Path] | None = None) -> dict[str, Face]:
     return faces
 
 
+#: Bundled faces for the characters a role's face lacks (生僻字 in the CJK
+#: extensions, common in names), tried in this order glyph by glyph.
+FALLBACK: tuple[Face, ...] = ()
+
+
 def bundled_faces() -> dict[str, Face]:
     """The bundled face for every role (for reproducible output)."""
     return {role: Face(role, BUNDLED) for role in CANDIDATES}

@@ -18,7 +18,6 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     HRFlowable,
@@ -34,6 +33,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 from app.atomic import atomic_path
 from app.errors import UserError
 from app.printing.fonts import Face, choose_faces
+from app.printing.pdf_fonts import register
 from app.printing.sheet import DRAFT_MARK, Sheet
 
 
@@ -64,17 +64,7 @@ textsplit.ALL_CANNOT_START = _kinsoku  # type: ignore[misc]
 rl_paragraph.ALL_CANNOT_START = _kinsoku  # type: ignore[attr-defined]
 
 MASTHEAD_RED = colors.Color(0.85, 0.1, 0.1)
-_registered: dict[tuple[str, int], str] = {}
-
-
-def _font(face: Face) -> str:
-    """Register a face with reportlab once and return its name."""
-    key = (str(face.path), face.subfont)
-    if key not in _registered:
-        name = f"gk{len(_registered)}"
-        pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont))
-        _registered[key] = name
-    return _registered[key]
+_font = register
 
 
 def paragraph_styles(paper: Paper, faces: dict[str, Face]) -> dict[str, ParagraphStyle]:
