@@ -88,15 +88,20 @@ def cmd_notice_edit(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_notice_check(store: Store, args: argparse.Namespace) -> int:
-    """``notice check``: missing 要素 and personal data."""
+    """``notice check``: missing 要素, personal data, and characters no face can print."""
     notice_id = drafts.resolve_id(store, args.id)
     result = drafts.check_notice(store, notice_id)
-    if args.json:
-        print_json(result.to_json())
-        return 0
     body = drafts.get_notice(store, notice_id)
     text = body.title + "\n" + body.body
+    from app.printing.pdf_fonts import missing, unprintable_sentence  # reportlab: only here
+
+    unprintable = missing(text)
+    if args.json:
+        print_json({**result.to_json(), "unprintable": unprintable})
+        return 0
     print("要素齐全。" if not result.missing else "尚未写到的要素：" + "、".join(result.missing))
+    if unprintable:
+        print(unprintable_sentence(unprintable))
     if not result.findings:
         print("未发现个人信息。")
     places = lines_and_columns(text, [f.start for f in result.findings])

@@ -94,3 +94,11 @@ def missing(text: str, faces: dict[str, Face] | None = None) -> list[str]:
         if not any(has_glyph(f, char) for f in (*primary, *FALLBACK)):
             seen[char] = None
     return list(seen)
+
+
+def unprintable_sentence(chars: list[str]) -> str:
+    """One sentence naming characters no face has, with their code points."""
+    named = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in chars[:10])
+    more = f"等 {len(chars)} 个字" if len(chars) > 10 else ""
+    return (f"{named}{more}在本机和随附的字体中都没有字形，印出来会是空框："
+            "请核对字形，或用造字、手写补上。")

@@ -6,6 +6,8 @@ the Chinese face from that attribute and ignore the Latin one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -20,21 +22,51 @@ from docx.text.paragraph import Paragraph
 
 from app.atomic import atomic_path
 from app.errors import UserError
+from app.printing.fonts import Face, choose_faces
+from app.printing.pdf_fonts import runs
 from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.sheet_pdf import PAPERS
 
-#: The official faces by role, as Word and WPS know them.
-FACES = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体", "sign": "楷体_GB2312"}
+
+class _Families(Mapping[str, str]):
+    """The family name of each role's face: the PDF's own choice, looked up once."""
+
+    def __getitem__(self, role: str) -> str:
+        return _faces()[role].family
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_faces())
+
+    def __len__(self) -> int:
+        return len(_faces())
+
+
+@lru_cache(maxsize=1)
+def _faces() -> dict[str, Face]:
+    return choose_faces()
+
+
+#: The face of each role by the family name Word and WPS know it by: the same
+#: faces the PDF prints in (the official ones where installed, ours otherwise).
+FACES: Mapping[str, str] = _Families()
 
 
 def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool = False) -> None:
-    """Append a run in ``face`` (Latin and East Asian alike) at ``size`` points."""
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = face
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), face)
+    """Append ``text`` in the family ``face`` (Latin and East Asian alike) at ``size`` points.
+
+    Characters the face lacks go into runs of their own that name the
+    fallback face that has them, as the PDF prints them.
+    """
+    known = next((f for f in _faces().values() if f.family == face), None)
+    parts = runs(text, known) if known else [(None, text)]
+    for chosen, part in parts:
+        family = chosen.family if chosen else face
+        run = paragraph.add_run(part)
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.name = family
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), family)
 
 
 def new_document() -> DocxDocument:
