@@ -132,3 +132,4 @@ def qapp():
     app = QApplication.instance() or QApplication([])
     install_fonts(app)
     return app
+

@@ -251,3 +251,13 @@ def test_review_dialog_asks_every_item_and_sees_what_is_false(qtbot) -> None:
     qtbot.addWidget(back)
     back.reviewer.setCurrentText("李华")
     assert "退回理由" in back.problem()
+
+
+def test_editor_names_a_character_no_face_has_and_shows_rare_names(configured_window,
+                                                                    qtbot) -> None:
+    page = open_new_notice(configured_window, qtbot)
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        page.body_edit.setPlainText("新增对象：王𬌗、刘䶮、张\U0002EBF0。")
+    found = [page.findings.item(i).text() for i in range(page.findings.count())]
+    assert found[0] == "未发现个人信息"
+    assert "U+2EBF0" in found[-1] and "𬌗" not in found[-1]

@@ -460,7 +460,13 @@ class NoticesPage(Page):
             # The lines of a long 名单 are written here too: thousands of findings
             # would otherwise be formatted on the UI thread.
             result = check_text(title, body, elements, phones)
-            return result, finding_lines(title + "\n" + body, result)
+            lines = finding_lines(title + "\n" + body, result)
+            # reportlab loads here, in the worker, not while the window starts.
+            from app.printing.pdf_fonts import missing, unprintable_sentence
+
+            unprintable = missing(title + "\n" + body)
+            # Last, so that the rows above keep matching the findings' offsets.
+            return result, lines + ([unprintable_sentence(unprintable)] if unprintable else [])
 
         self.runner.compute(work, lambda done: self._checked(number, *done))
 
@@ -477,7 +483,9 @@ class NoticesPage(Page):
         many = len(lines) > WRAP_FINDINGS_UP_TO
         self.findings.setWordWrap(not many)
         self.findings.setUniformItemSizes(many)
-        self.findings.addItems(lines or ["未发现个人信息"])
+        if not result.findings:
+            lines = ["未发现个人信息", *lines]
+        self.findings.addItems(lines)
         self._finding_offsets = [f.start for f in result.findings]
         self.last_check = result
         self.checked.emit()
