@@ -323,6 +323,7 @@ def restore(folder: Path, source: Path) -> Restored:
     A damaged or foreign file, or one from a newer program, is refused with
     one sentence before anything is written.
     """
+    folder.mkdir(parents=True, exist_ok=True)  # a new PC's folder, as paths.data_dir makes it
     source = resolve_source(folder, source)
     live = paths.db_path(folder)
     if live.exists() and source.exists() and source.resolve() == live.resolve():
