@@ -6,7 +6,8 @@ of requests are kept by their hash in the data folder (``photos/``,
 ``requests/``) and never deleted, so a backup in ``backups/`` needs no copy
 of them; a backup written elsewhere (``gongkai backup --out``) carries the
 ones its database names in a folder beside it, ``<name>.files/``, and a
-restore puts back from there any the data folder lacks.
+restore puts back from there any the data folder lacks. A desk copied whole,
+``gongkai.sqlite3`` with its ``-wal``, is restored with what its WAL holds.
 
 A restore checks the file before anything is written: its size and SQLite's
 header are read first (a file of the wrong kind or cut short is refused
@@ -285,6 +286,11 @@ def _stage(folder: Path, source: Path) -> _Staged:
         _copy_in(source, staged)
         # Checked again on the copy: the file may have changed between the two reads.
         check_header(staged)
+        wal = Path(f"{source}-wal")
+        if wal.is_file():
+            # A desk copied whole, WAL and all: SQLite reads the WAL's frames into the copy
+            # (it tells its own frames by their salt, not by the file's name).
+            _copy_in(wal, Path(f"{staged}-wal"))
         conn = sqlite3.connect(staged, isolation_level=None, timeout=10)
         holds = _check_copy(conn, source)
         # A backup keeps its source's WAL mark; the copy is private, so it needs no WAL.

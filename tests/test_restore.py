@@ -471,3 +471,35 @@ def test_killed_at_random_moments_the_desk_is_old_or_new(two_desks: Path, data_d
         seen.add(old_or_new(data_dir))
     print("outcomes", seen)
     assert seen, seen
+
+
+def test_a_desk_copied_with_its_wal_is_restored_with_what_the_wal_holds(
+        desk: Store, data_dir: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "another"
+    with open_desk(elsewhere) as other:
+        other.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        set_township(other, "柳溪镇", "东山县", "0551-62345678")  # only in the WAL so far
+        copied = tmp_path / "copy"
+        copied.mkdir()
+        for suffix in ("", "-wal"):
+            src = Path(f"{paths.db_path(elsewhere)}{suffix}")
+            Path(f"{copied / 'gongkai.sqlite3'}{suffix}").write_bytes(src.read_bytes())
+    restored = backups.restore(data_dir, copied / "gongkai.sqlite3")
+    assert restored.safety is not None
+    assert get_township(desk).township == "柳溪镇"
+
+
+def test_a_backup_of_another_page_size_is_restored(desk: Store, tmp_path: Path) -> None:
+    file = tmp_path / "8k.sqlite3"
+    desk.backup(file)
+    conn = sqlite3.connect(file, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    conn.execute("UPDATE settings SET value = '八千镇' WHERE key = 'township'")
+    conn.close()
+    was = desk.scalar("PRAGMA page_size")
+    backups.restore(desk.folder, file)
+    assert get_township(desk).township == "八千镇"
+    assert desk.scalar("PRAGMA page_size") == was
+    assert desk.scalar("PRAGMA journal_mode") == "wal"
