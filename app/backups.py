@@ -307,7 +307,10 @@ def _stage(folder: Path, source: Path) -> _Staged:
 
 def inspect(folder: Path, source: Path) -> Holdings:
     """What ``source`` holds, checked as a restore checks it; nothing in the desk changes."""
-    staged = _stage(folder, Path(source))
+    try:
+        staged = _stage(folder, resolve_source(folder, source))
+    except (OSError, sqlite3.Error) as exc:
+        raise (as_fault(exc, folder) or exc) from exc
     staged.conn.close()
     _remove(staged.path)
     return staged.holds
@@ -329,20 +332,24 @@ def restore(folder: Path, source: Path) -> Restored:
     A damaged or foreign file, or one from a newer program, is refused with
     one sentence before anything is written.
     """
-    folder.mkdir(parents=True, exist_ok=True)  # a new PC's folder, as paths.data_dir makes it
-    source = resolve_source(folder, source)
-    live = paths.db_path(folder)
-    if live.exists() and source.exists() and source.resolve() == live.resolve():
-        raise UserError("这就是正在使用的数据文件，无需恢复，请选择一份备份。")
-    staged = _stage(folder, source)
     try:
-        page_size = staged.conn.execute("PRAGMA page_size").fetchone()[0]
-        put_back, missing = _put_back_files(folder, staged.conn, source)
-        safety = _safety_backup(folder)
-        _write_over(folder, staged, int(page_size))
-    finally:
-        staged.conn.close()
-        _remove(staged.path)
+        folder.mkdir(parents=True, exist_ok=True)  # a new PC's folder, as paths.data_dir makes
+        source = resolve_source(folder, source)
+        live = paths.db_path(folder)
+        if live.exists() and source.exists() and source.resolve() == live.resolve():
+            raise UserError("这就是正在使用的数据文件，无需恢复，请选择一份备份。")
+        staged = _stage(folder, source)
+        try:
+            page_size = staged.conn.execute("PRAGMA page_size").fetchone()[0]
+            put_back, missing = _put_back_files(folder, staged.conn, source)
+            safety = _safety_backup(folder)
+            _write_over(folder, staged, int(page_size))
+        finally:
+            staged.conn.close()
+            _remove(staged.path)
+    except (OSError, sqlite3.Error) as exc:
+        # The data folder's disk, not the backup: full, read-only, locked, gone.
+        raise (as_fault(exc, folder) or exc) from exc
     log.info("restored %s from %s (backup before: %s)", live, source, safety)
     return Restored(source, safety, staged.holds, put_back, missing)
 

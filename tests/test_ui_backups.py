@@ -59,13 +59,14 @@ def test_restore_asks_then_puts_the_desk_back_and_every_page_reads_it(window, qt
         set_township(store, "白水镇", "东山县", "0551-62345678")
     box = backup_box(window, qtbot)
     asked: list[str] = []
-    monkeypatch.setattr(BackupBox, "confirm", lambda self, name: asked.append(name) or True)
+    monkeypatch.setattr(BackupBox, "confirm",
+                        lambda self, name, holds: asked.append(f"{name}：{holds}") or True)
     row = next(i for i, r in enumerate(box.rows()) if r[2] == "手动备份")
     box.table.selectRow(row)
     with qtbot.waitSignal(box.restored, timeout=WAIT) as said:
         box.restore_selected()
     assert said.args[0].startswith("已从「") and "恢复前的数据已备份到" in said.args[0]
-    assert asked and asked[0].endswith("-manual.sqlite3")
+    assert len(asked) == 1 and "-manual.sqlite3：通知 0 条，依申请公开 0 件，最后改动于" in asked[0]
     with open_desk(window.folder) as store:
         assert get_township(store).township == "青石镇"
     # The settings page and the window's title read the restored desk.
@@ -79,18 +80,25 @@ def test_a_refused_file_is_one_sentence_and_cancel_changes_nothing(window, qtbot
     box = backup_box(window, qtbot)
     junk = tmp_path / "乱码.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
-    monkeypatch.setattr(BackupBox, "confirm", lambda self, name: True)
+    asked: list[str] = []
+    monkeypatch.setattr(BackupBox, "confirm", lambda self, name, holds: asked.append(name))
     with qtbot.waitSignal(box.restored, timeout=WAIT) as said:
         box.restore_file(str(junk))
     assert said.args[0] == ("「乱码.sqlite3」不是工作台的备份文件（不是数据文件），"
                             "数据未作任何改动。")
     assert box.message.text() == said.args[0]
-    assert box.backup_button.isEnabled()
+    assert box.backup_button.isEnabled() and not asked  # refused before any question
 
-    monkeypatch.setattr(BackupBox, "confirm", lambda self, name: False)
+    with open_desk(window.folder) as store:
+        good = store.backup()
+        set_township(store, "白水镇", "东山县", "0551-62345678")
     before = len(backups.list_backups(window.folder))
-    box.restore_file(str(junk))
-    assert not box.runner.busy() and len(backups.list_backups(window.folder)) == before
+    box.restore_file(str(good))  # the clerk answers 取消 (confirm returns None)
+    qtbot.waitUntil(lambda: box.message.text() == "未恢复。", timeout=WAIT)
+    assert asked == [good.name] and box.backup_button.isEnabled()
+    assert len(backups.list_backups(window.folder)) == before
+    with open_desk(window.folder) as store:
+        assert get_township(store).township == "白水镇"
 
 
 def test_restore_without_a_selection_says_so(window, qtbot) -> None:

@@ -129,14 +129,26 @@ class BackupBox(QGroupBox):
         self.restore_file(str(self.entries[row].path))
 
     def restore_file(self, path: str | None = None) -> None:
-        """Restore ``path`` (chosen in a file dialog when not given), once the clerk confirms."""
+        """Restore ``path`` (chosen in a file dialog when not given).
+
+        The file is checked first; the clerk is asked with what it holds, and
+        a file refused is said at once, without a question.
+        """
         if not path:
             path = open_file(self, "选择要恢复的备份文件", "工作台备份 (*.sqlite3);;所有文件 (*)")
-        if not path or not self.confirm(Path(path).name):
+        if not path:
             return
-        folder = self.runner.folder
+        folder, source = self.runner.folder, Path(path)
         self._busy(True)
-        say(self.message, "正在检查并恢复，请稍候……")
+        say(self.message, "正在检查备份文件，请稍候……")
+
+        def checked(holds: backups.Holdings) -> None:
+            if not self.confirm(source.name, holds.sentence()):
+                self._busy(False)
+                say(self.message, "未恢复。")
+                return
+            say(self.message, "正在恢复，请稍候……")
+            self.runner.compute(lambda: backups.restore(folder, source), done, failed)
 
         def done(result: backups.Restored) -> None:
             self._busy(False)
@@ -152,14 +164,14 @@ class BackupBox(QGroupBox):
             say(self.message, message, error=True)
             self.restored.emit(message)
 
-        self.runner.compute(lambda: backups.restore(folder, Path(path)), done, failed)
+        self.runner.compute(lambda: backups.inspect(folder, source), checked, failed)
 
-    def confirm(self, name: str) -> bool:
-        """Ask before a restore; the current data is backed up first, and the clerk is told so."""
+    def confirm(self, name: str, holds: str) -> bool:
+        """Ask before a restore, saying what the backup holds and that today's data is kept."""
         answer = QMessageBox.question(
             self, "从备份恢复",
-            f"要把全部数据恢复成「{name}」中的样子吗？恢复前会先自动备份当前数据，"
-            "需要时可以再恢复回来。",
+            f"「{name}」中有{holds}。要把全部数据恢复成这份备份中的样子吗？"
+            "恢复前会先自动备份当前数据，需要时可以再恢复回来。",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
