@@ -517,3 +517,23 @@ def test_a_backup_of_another_page_size_is_restored(desk: Store, tmp_path: Path) 
     assert get_township(desk).township == "八千镇"
     assert desk.scalar("PRAGMA page_size") == was
     assert desk.scalar("PRAGMA journal_mode") == "wal"
+
+
+def test_a_full_disk_is_named_and_the_desk_is_left_as_it_was(tmp_path: Path) -> None:
+    from mount_support import fill, small_disk
+
+    with small_disk(tmp_path / "disk", "16m") as disk:
+        data = disk / "data"
+        with open_desk(data) as store:
+            set_township(store, "青石镇", "东山县", "0551-62345678")
+            backup = store.backup(tmp_path / "elsewhere.sqlite3")  # off the small disk
+            set_township(store, "白水镇", "东山县", "0551-62345678")
+            was = fingerprint(data)
+            filler = fill(disk)
+            code, _out, err = run(data, "restore", str(backup))
+            assert (code, err.strip()) == (1, "磁盘已满，操作未完成，请清理磁盘空间后重试。")
+            assert fingerprint(data) == was
+            assert not list(paths.backups_dir(data).glob(".restore-*"))
+            filler.unlink()
+            assert run(data, "restore", str(backup))[0] == 0
+            assert get_township(store).township == "青石镇"
