@@ -22,12 +22,14 @@ is never read).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,6 +56,9 @@ REASONS = {"manual": "手动备份", "daily": "每日自动备份", "before-rest
 _NAME = re.compile(r"^gongkai-(\d{8})-(\d{6})-(.+?)(?:-\d+)?\.sqlite3$")
 _TABLES_WITH_FILES = (("photos", "path", "sha256"), ("request_files", "path", "sha256"))
 _CHUNK = 1024 * 1024
+#: Seconds after which a restore's private copy is taken to be left by one that was killed
+#: (checking a large file takes minutes, and a second window may be restoring meanwhile).
+STALE_AFTER = 3600
 
 
 @dataclass(frozen=True)
@@ -279,7 +284,10 @@ def _stage(folder: Path, source: Path) -> _Staged:
     check_header(source)
     work = paths.backups_dir(folder)
     for stale in work.glob(".restore-*"):
-        stale.unlink(missing_ok=True)  # left by a restore that was killed
+        # Left by a restore that was killed; a young one may be another restore's, running.
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_AFTER:
+                stale.unlink()
     staged = work / f".restore-{uuid.uuid4().hex}.sqlite3"
     conn: sqlite3.Connection | None = None
     try:
