@@ -247,22 +247,8 @@ class Store:
 
     def backup(self, out: Path | None = None, reason: str = "manual") -> Path:
         """Write a consistent copy of the database (SQLite's online backup) and return its path."""
-        if out is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            out = paths.backups_dir(self.folder) / f"gongkai-{stamp}-{reason}.sqlite3"
-        tmp = out.with_name(out.name + ".part")
-        try:
-            target = sqlite3.connect(tmp)
-            try:
-                self.conn.backup(target)
-            finally:
-                target.close()
-            tmp.replace(out)
-        except (sqlite3.Error, OSError) as exc:
-            # A half copy on a full disk would only take the space the next write needs.
-            tmp.unlink(missing_ok=True)
-            raise (as_fault(exc, self.folder) or exc) from exc
-        log.info("backup written: %s", out)
+        out = backup_name(self.folder, reason) if out is None else out
+        backup_connection(self.conn, out, self.folder)
         return out
 
     def daily_backup(self, keep: int = 30) -> Path | None:
@@ -287,6 +273,39 @@ class Store:
         for old in dailies[: max(0, len(dailies) - keep)]:
             old.unlink(missing_ok=True)
         return out
+
+
+def backup_name(folder: Path, reason: str) -> Path:
+    """Where a backup taken now for ``reason`` goes: ``backups/gongkai-YYYYMMDD-HHMMSS-reason``.
+
+    A second backup in the same second gets a number, so none is written over.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = paths.backups_dir(folder)
+    out = folder / f"gongkai-{stamp}-{reason}.sqlite3"
+    number = 2
+    while out.exists():
+        out = folder / f"gongkai-{stamp}-{reason}-{number}.sqlite3"
+        number += 1
+    return out
+
+
+def backup_connection(conn: sqlite3.Connection, out: Path, folder: Path) -> None:
+    """Copy the database behind ``conn`` to ``out``, whole or not at all."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.unlink(missing_ok=True)  # left by a backup that was killed
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        tmp.replace(out)
+    except (sqlite3.Error, OSError) as exc:
+        # A half copy on a full disk would only take the space the next write needs.
+        tmp.unlink(missing_ok=True)
+        raise (as_fault(exc, folder) or exc) from exc
+    log.info("backup written: %s", out)
 
 
 def _intact(path: Path) -> bool:

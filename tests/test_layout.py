@@ -40,7 +40,7 @@ def test_ui_holds_no_storage_or_formats() -> None:
 ORDER = ("foundation", "catalog", "notices", "printing", "info_requests", "sync", "reports",
          "desk", "cli")
 FOUNDATION = {"__init__", "errors", "clock", "paths", "facts", "atomic", "logs", "migrations",
-              "store", "township", "workdays", "phones"}
+              "store", "backups", "township", "workdays", "phones"}
 #: The county's server stands apart: it knows the foundation, the protocol and the USB
 #: format it shares with the townships, and the catalog item they exchange, no more.
 COUNTY_MAY_USE = {"app.sync.protocol", "app.sync.bundle", "app.catalog.item"}

@@ -1,4 +1,4 @@
-"""设置: who the township is, and the holiday arrangements the deadlines rest on."""
+"""设置: who the township is, the holiday arrangements the deadlines rest on, and backups."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app import workdays
 from app.store import Store
 from app.township import Township, get_township, set_township
+from ui.backup_box import BackupBox
 from ui.holiday_dialog import HolidayDialog
 from ui.page import Page
 from ui.tasks import Changes, Runner
@@ -101,12 +102,13 @@ class SettingsPage(Page):
         self.villages = VillagesBox(runner)
         self.phones = PhonesBox(runner)
         self.templates = TemplateBox(runner)
+        self.backups = BackupBox(runner)
         # The page is taller than a small office screen: it scrolls, the title stays.
         inner = QWidget()
         boxes = QVBoxLayout(inner)
         boxes.setContentsMargins(0, 0, 0, 0)
         for box in (form_box, calendar_box, self.review, self.villages, self.phones,
-                    self.templates):
+                    self.templates, self.backups):
             boxes.addWidget(box)
         boxes.addStretch(1)
         scroll = QScrollArea()
@@ -135,6 +137,7 @@ class SettingsPage(Page):
             for box in self.workflow_boxes():
                 box.refresh()
             self.templates.refresh()
+            self.backups.refresh()
 
     def workflow_boxes(self) -> tuple[SettingsBox, ...]:
         """The boxes of the notice workflow, each saved on its own."""

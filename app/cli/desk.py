@@ -1,4 +1,4 @@
-"""``gongkai gui|init|backup|check``: the window, the township's name, the data file.
+"""``gongkai gui|init|backup|restore|check``: the window, the township's name, the data file.
 
 ``gui`` only parses here: the window is ui's, started by ui.launch through
 :func:`app.cli.main.run`.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.shape import Subcommands
+from app import backups
+from app.cli.shape import Subcommands, print_json
 from app.errors import UserError
 from app.store import Store
 from app.township import set_township
@@ -24,9 +25,22 @@ def cmd_init(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
-    """``backup [--out FILE]``."""
-    path = store.backup(Path(args.out) if args.out else None)
+    """``backup [--out FILE]``: elsewhere than ``backups/``, with the photos and case files."""
+    path = backups.take_backup(store, Path(args.out) if args.out else None)
     print(f"已备份到 {path}")
+    return 0
+
+
+def cmd_restore(folder: Path, args: argparse.Namespace) -> int:
+    """``restore FILE [--json]``: run on the folder, not an opened store.
+
+    The desk being restored may be the one that no longer opens.
+    """
+    restored = backups.restore(folder, Path(args.file))
+    if args.json:
+        print_json(restored.as_json())
+    else:
+        print(restored.sentence())
     return 0
 
 
@@ -42,8 +56,9 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
                                if name in ("catalog_items", "domains", "catalog_versions")))
     return 0
 
+
 def register(sub: Subcommands) -> None:
-    """Add ``gui``, ``init``, ``backup`` and ``check``."""
+    """Add ``gui``, ``init``, ``backup``, ``restore`` and ``check``."""
     p = sub.add_parser("gui", help="打开工作台窗口")
     p.add_argument("--smoke", action="store_true", help="打开主窗口，数据就绪后报告用时并退出")
 
@@ -56,5 +71,9 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("backup", help="备份数据")
     p.add_argument("--out")
     p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", help="从备份恢复（先备份当前数据）")
+    p.add_argument("file", metavar="FILE", help="备份文件，或 backups 文件夹里的备份文件名")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(folder_handler=cmd_restore)
     p = sub.add_parser("check", help="检查数据文件")
     p.set_defaults(handler=cmd_check)

@@ -22,6 +22,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from app import __version__
 from app.cli.shape import Parser
@@ -40,7 +41,7 @@ DB_ERROR = "数据文件出错，操作未完成，详情已写入日志。"
 #: Every command of ``gongkai`` and the module of app/cli that registers it. The
 #: order of the modules' first appearance is the order ``gongkai --help`` lists them.
 COMMANDS = {
-    "gui": "desk", "init": "desk", "backup": "desk", "check": "desk",
+    "gui": "desk", "init": "desk", "backup": "desk", "restore": "desk", "check": "desk",
     "catalog": "catalog", "workdays": "workdays", "notice": "notices", "due": "due",
     "request": "requests", "boards": "settings", "template": "settings",
     "review-steps": "settings", "sync": "sync", "ledger": "ledger", "report": "report",
@@ -120,6 +121,9 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
             return 2
         args.smoke = getattr(args, "smoke", False)
         return gui(args)
+    folder_handler = getattr(args, "folder_handler", None)
+    if folder_handler is not None:
+        return _on_folder(args, folder_handler)
     # Imported once the command is known: --version and the GUI never open it here.
     from app.desk import open_desk
 
@@ -128,14 +132,39 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
     except UserError as err:
         return _refused("open", err)
     except OSError:
-        log.exception("cannot open the data folder")
-        print("无法打开数据文件夹（路径不对、不可写或磁盘已满），请检查 --data-dir 给出的文件夹。",
-              file=sys.stderr)
-        return 1
+        return _no_folder()
     try:
-        return int(args.handler(store, args))
+        return _answered(args.command, lambda: int(args.handler(store, args)))
+    finally:
+        store.close()
+
+
+def _no_folder() -> int:
+    log.exception("cannot open the data folder")
+    print("无法打开数据文件夹（路径不对、不可写或磁盘已满），请检查 --data-dir 给出的文件夹。",
+          file=sys.stderr)
+    return 1
+
+
+def _on_folder(args: argparse.Namespace,
+               handler: Callable[[Path, argparse.Namespace], int]) -> int:
+    """A command that works on the data folder itself (``restore``: its database may not open)."""
+    from app import logs, paths
+
+    try:
+        folder = paths.data_dir(args.data_dir)
+    except OSError:
+        return _no_folder()
+    logs.setup(folder)
+    return _answered(args.command, lambda: int(handler(folder, args)))
+
+
+def _answered(command: str, call: Callable[[], int]) -> int:
+    """Run a command's handler: a refusal, a file's or the database's error is one sentence."""
+    try:
+        return call()
     except UserError as err:
-        return _refused(args.command, err)
+        return _refused(command, err)
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise  # a reader that stopped early: guarded() handles it quietly
@@ -148,8 +177,6 @@ def run(argv: Sequence[str] | None = None, gui: Callable[[argparse.Namespace], i
             "locked" in str(err) or "full" in str(err))
         print(DB_BUSY if busy else DB_ERROR, file=sys.stderr)
         return 1
-    finally:
-        store.close()
 
 
 def guarded(code: Callable[[], int]) -> int:
