@@ -17,6 +17,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests_support import libreoffice_to_pdf
 
 from app.printing.fonts import bundled_faces
@@ -105,7 +107,7 @@ def inside(page, shape: Shape) -> str:
 def step_boxes(page) -> list[Shape]:
     """Rounded tinted boxes other than the footer strip, top row first, left to right."""
     boxes = [s for s in shapes(page) if s.filled and s.fill == TINT and s.curves >= 8
-             and "监督电话" not in inside(page, s)]
+             and "青石镇人民政府" not in inside(page, s)]
     return sorted(boxes, key=lambda s: (-round(s.top), s.left))
 
 
@@ -281,3 +283,39 @@ def test_docx_handout_stays_on_one_sheet_in_libreoffice(tmp_path, copies) -> Non
                                              capture_output=True, text=True).stdout)
     assert text.count("监督电话：0551-62345678") == copies
     assert text.count("县民政局审批") == copies
+
+
+def _all_text(pdf: Path) -> str:
+    return "".join(re.sub(r"\s+", "", p.get_textpage().get_text_range())
+                   for p in pdfium.PdfDocument(pdf))
+
+
+def test_many_steps_wrap_into_rows_and_a_huge_step_runs_on_as_numbered_lines(tmp_path) -> None:
+    many = "四、怎么办理：" + "→".join(f"第{n}项审核" for n in range(1, 31))
+    pdf = render(tmp_path, many, name="many")
+    page = pdfium.PdfDocument(pdf)[0]
+    assert len(pdfium.PdfDocument(pdf)) == 1
+    boxes = step_boxes(page)
+    assert [inside(page, b) for b in boxes] == [f"{n}第{n}项审核" for n in range(1, 31)]
+    huge = "四、怎么办理：申请→" + "镇人民政府组织入户调查" * 300 + "→发放"
+    pdf = render(tmp_path, huge, name="huge")
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) >= 2
+    first = re.sub(r"\s+", "", document[0].get_textpage().get_text_range())
+    assert "四、怎么办理" in first and "1申请" in first  # the first page is not left blank
+    text = _all_text(pdf)
+    assert text.count("入户调查") == 300 and "3.发放" in text
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="申请审核公示发放材料村镇https:/.→（）1234①②③第一二步；。\n ",
+                        max_size=60), min_size=1, max_size=6), st.sampled_from([1, 2]))
+def test_any_section_text_renders(tmp_path, texts, copies) -> None:
+    body = "\n".join(f"{'一二三四五六'[n]}、怎么办理：{t}" for n, t in enumerate(texts))
+    pdf = render(tmp_path, body, copies, name="fuzz")
+    assert len(pdfium.PdfDocument(pdf)) >= 1
+    printed = _all_text(pdf)
+    for t in texts:  # every word of it prints, arrows and numbers aside
+        for word in re.findall(r"[申请审核公示发放材料村镇]+", t):
+            assert word in printed

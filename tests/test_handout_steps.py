@@ -34,6 +34,12 @@ def test_words_before_and_after_the_steps_are_kept() -> None:
     assert flow.steps == ("申请", "审核", "公示", "发放")
 
 
+def test_a_colon_inside_a_step_does_not_end_the_words_before_it() -> None:
+    flow = find_flow("网上办理：登录https://zwfw.example.gov.cn→填表→8:30前提交")
+    assert flow is not None and flow.lead == "网上办理："
+    assert flow.steps == ("登录https://zwfw.example.gov.cn", "填表", "8:30前提交")
+
+
 @pytest.mark.parametrize("text", [
     "户口簿、身份证、家庭收入和财产情况说明。",
     "人均收入低于每月700元、共2、3项的家庭。",

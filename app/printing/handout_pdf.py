@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     FrameBreak,
@@ -159,14 +160,15 @@ class StepFlow(Flowable):
     and steps too long for any row stand one under another.
     """
 
-    def __init__(self, steps: tuple[str, ...], look: Look) -> None:
+    def __init__(self, steps: tuple[str, ...], look: Look, tallest: float,
+                 first: int = 1) -> None:
         super().__init__()
-        self.look = look
+        self.look, self.steps, self.tallest, self.first = look, steps, tallest, first
         style = look.styles["step"]
         self.size = style.fontSize
         self.texts = [typeset.paragraph(s, style, look.faces["body"]) for s in steps]
         self.badges = [typeset.paragraph(str(n), look.styles["badge"], look.faces["heading"])
-                       for n in range(1, len(steps) + 1)]
+                       for n in range(first, first + len(steps))]
         self.arrow = self.size * 1.9
         self.pad = self.size * 0.5
         self.gap = self.size * 1.8  # between rows, for the bent arrow
@@ -207,6 +209,34 @@ class StepFlow(Flowable):
             + (len(self.rows) - 1) * self.gap
         return available_width, self.height
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """The rows that fit here, and the rest for the next page.
+
+        A step so long that its box outgrows a whole page (``tallest``) is
+        set as numbered lines instead, which can break across pages.
+        """
+        self.wrap(available_width, available_height)
+        fit, used = 0, 0.0
+        for r, row_height in enumerate(self.rows):
+            used += row_height + self.badge / 2 + (self.gap if r else 0)
+            if used > available_height:
+                break
+            fit += 1
+        if fit == 0:
+            if self.rows[0] + self.badge / 2 <= self.tallest:
+                return []  # the first row goes to the top of the next page
+            style, face = self.look.styles["text"], self.look.faces["body"]
+            lines = [typeset.paragraph(f"{n}. {step}", style, face)
+                     for n, step in enumerate(self.steps, self.first)]
+            # What a split returns must start with something that fits here.
+            head = lines[0].split(available_width, available_height)
+            return head + lines[1:] if head else []
+        if fit == len(self.rows):
+            return [self]
+        k = fit * self.per_row
+        return [StepFlow(self.steps[:k], self.look, self.tallest, self.first),
+                StepFlow(self.steps[k:], self.look, self.tallest, self.first + k)]
+
     def _arrow_head(self, x: float, y: float, dx: float, dy: float) -> None:
         head = self.size * 0.5
         path = self.canv.beginPath()
@@ -232,15 +262,21 @@ class StepFlow(Flowable):
                 canvas.setFillColor(TINT)
                 canvas.roundRect(x, bottom, self.box, row_height, self.size * 0.45,
                                  stroke=1, fill=1)
+                # The number first, so that text read out of the file says 「1 申请」.
+                # A circle for 1 to 9, a pill wide enough for 10 and on.
+                number = str(self.first + n)
+                wide = max(2 * self.badge, self.badge + width(
+                    number, self.look.faces["heading"], self.look.styles["badge"].fontSize))
+                left, cy = x + self.pad * 0.4, top
+                canvas.setFillColor(ACCENT)
+                canvas.roundRect(left, cy - self.badge, wide, 2 * self.badge, self.badge,
+                                 stroke=0, fill=1)
+                badge = self.badges[n]
+                _, bh = badge.wrap(wide, self.badge * 2)
+                badge.drawOn(canvas, left, cy - bh / 2 - self.size * 0.05)
                 text = self.texts[n]
                 _, h = text.wrap(self.box - 2 * self.pad, row_height)
                 text.drawOn(canvas, x + self.pad, bottom + (row_height - h) / 2)
-                cx, cy = x + self.pad + self.badge * 0.4, top
-                canvas.setFillColor(ACCENT)
-                canvas.circle(cx, cy, self.badge, stroke=0, fill=1)
-                badge = self.badges[n]
-                _, bh = badge.wrap(self.badge * 2, self.badge * 2)
-                badge.drawOn(canvas, cx - self.badge, cy - bh / 2 - self.size * 0.05)
                 if k + 1 < self.per_row and n + 1 < len(self.texts):
                     y = bottom + row_height / 2
                     start, end = x + self.box + self.size * 0.25, x + self.box + self.arrow \
@@ -330,7 +366,7 @@ class FooterStrip(Flowable):
             line.drawOn(canvas, self._left(), y)
 
 
-def _section(section: HandoutSection, look: Look) -> list[Flowable]:
+def _section(section: HandoutSection, look: Look, tallest: float) -> list[Flowable]:
     flow: list[Flowable] = [Band(section.heading, look)] if section.heading else []
     text = look.styles["text"]
     face = look.faces["body"]
@@ -339,14 +375,14 @@ def _section(section: HandoutSection, look: Look) -> list[Flowable]:
         return flow + [typeset.paragraph(line, text, face) for line in section.lines]
     if steps.lead:
         flow.append(typeset.paragraph(steps.lead, text, face))
-    flow.append(StepFlow(steps.steps, look))
+    flow.append(StepFlow(steps.steps, look, tallest))
     if steps.tail:
         flow += [typeset.paragraph(line, text, face) for line in steps.tail.splitlines()
                  if line.strip()]
     return flow
 
 
-def _content(sheet: Sheet, look: Look, frame_width: float) -> list[Flowable]:
+def _content(sheet: Sheet, look: Look, frame: tuple[float, float]) -> list[Flowable]:
     styles, faces = look.styles, look.faces
     flow: list[Flowable] = []
     if sheet.heading:
@@ -355,10 +391,10 @@ def _content(sheet: Sheet, look: Look, frame_width: float) -> list[Flowable]:
                             spaceBefore=look.paper.body_pt * 0.2,
                             spaceAfter=look.paper.body_pt * 0.6)]
     title = styles["title"].clone("handout-title", spaceAfter=look.paper.body_pt * 0.4)
-    flow.append(typeset.title(sheet.title, title, faces["title"], frame_width))
+    flow.append(typeset.title(sheet.title, title, faces["title"], frame[0]))
     sections, _ = handout_sections(sheet)
     for section in sections:
-        flow += _section(section, look)
+        flow += _section(section, look, frame[1])
     if sheet.closing:
         flow.append(typeset.paragraph(sheet.closing, styles["text"], faces["body"]))
     return flow
@@ -394,7 +430,7 @@ def copy_flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str,
         look = _look(replace(paper, title_pt=paper.title_pt * scale,
                              body_pt=paper.body_pt * scale, table_pt=paper.table_pt * scale),
                      faces)
-        content = _content(sheet, look, frame_width)
+        content = _content(sheet, look, frame)
         footer = FooterStrip(sheet, phones, qr_url, look)
         used = _height(content + [Spacer(1, 0), footer], frame_width, frame_height)
         if used <= frame_height:
@@ -443,6 +479,12 @@ def render_handout_pdf(sheet: Sheet, out: Path, copies_per_sheet: int = 1,
             # A copy must stay on its half: scale a very long handout down rather
             # than let it run into the other copy.
             content = [KeepInFrame(frame_width, frame_height, content, mode="shrink")]
+        elif not fits:
+            # Running on to another page: never a heading alone at the foot of one.
+            # (keepWithNext would carry a flow longer than a page over whole,
+            # leaving the first page blank.)
+            content = [item for f in content for item in
+                       ([CondPageBreak(paper.body_pt * 7), f] if isinstance(f, Band) else [f])]
         flow += content
         if n + 1 < copies_per_sheet:
             flow.append(FrameBreak())

@@ -18,7 +18,7 @@ PROCEDURE_WORDS = ("办理", "流程", "程序", "步骤", "怎么办", "如何�
 
 _ARROW = re.compile(r"\s*(?:→|->|—>|－>|－＞|⟶|➔|➜|➡|⇒|=>)\s*")
 #: Where the words before a flow end and the first step begins.
-_LEAD_END = re.compile(r"[：:。；;\n]")
+_LEAD_END = re.compile(r"[：。；;\n]|:(?!//|\d)")  # not the colon of https:// or 8:30
 #: Where the last step ends and the words after the flow begin.
 _TAIL_START = re.compile(r"[。；;\n]")
 _TRIM = "，,；;。、 \t\r\n\u3000"
