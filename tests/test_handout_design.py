@@ -319,3 +319,16 @@ def test_any_section_text_renders(tmp_path, texts, copies) -> None:
     for t in texts:  # every word of it prints, arrows and numbers aside
         for word in re.findall(r"[申请审核公示发放材料村镇]+", t):
             assert word in printed
+
+
+def test_docx_two_up_too_long_for_its_half_is_refused_in_one_sentence(tmp_path) -> None:
+    from app.errors import UserError
+
+    huge = "四、怎么办理：申请→" + "镇人民政府组织入户调查" * 300 + "→发放"
+    with pytest.raises(UserError, match="印不下两份"):
+        render_handout_docx(sheet_of(huge), tmp_path / "two.docx", 2, URL)
+    assert not (tmp_path / "two.docx").exists()
+    render_handout_docx(sheet_of(huge), tmp_path / "one.docx", 1, URL)  # one-up runs on
+    text = "".join(p.text for t in docx.Document(str(tmp_path / "one.docx")).tables
+                   for row in t.rows for p in row.cells[0].paragraphs)
+    assert text.count("入户调查") == 300

@@ -46,6 +46,8 @@ TINT = "FCEDE8"
 #: Chinese faces at the handout's line spacing (measured, with a margin).
 _LINE = 1.75
 _SPACING = 1.25
+#: Word's default cell margins, 0.19 cm left and right, in points.
+_CELL_MARGINS = 2 * 0.19 / 2.54 * 72
 #: Between the two copies of a two-up sheet.
 _COLUMN_GAP_MM = 24
 
@@ -153,12 +155,19 @@ def _heading(doc: DocxDocument, text: str, size: float) -> None:
 
 
 def _chars(text: str) -> float:
-    """How many full-width characters ``text`` is as wide as (Latin letters and digits half)."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+    """How many full-width characters ``text`` is as wide as.
+
+    Latin letters and digits are about half, and Word and LibreOffice put a
+    little space wherever they meet Chinese (「第 1 项」).
+    """
+    wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
+    meets = sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
+    return sum(1.0 if w else 0.6 for w in wide) + 0.3 * meets
 
 
 def _lines(text: str, size: float, room: float) -> int:
-    per_line = max(1, int(room / size))
+    # Less than the room holds: a line seldom breaks exactly at its end.
+    per_line = max(1.0, room / size - 0.7)
     return max(1, math.ceil(_chars(text) / per_line))
 
 
@@ -168,8 +177,9 @@ def _per_row(steps: tuple[str, ...], size: float, room: float) -> int:
     tried: list[tuple[int, float]] = []
     for rows in range(1, len(steps) + 1):
         per_row = math.ceil(len(steps) / rows)
-        inner = (room - (per_row - 1) * arrow) / per_row - size
-        if per_row > 1 and inner < size * 4:
+        inner = (room - (per_row - 1) * arrow) / per_row - _CELL_MARGINS
+        # Word's boxes get five characters at least: it spaces digits from Chinese.
+        if per_row > 1 and inner < size * 5:
             continue
         lines = [_lines(s, size, inner) for s in steps]
         height = sum(max(lines[r:r + per_row]) for r in range(0, len(steps), per_row))
@@ -217,7 +227,8 @@ def _flow_table(doc: DocxDocument, flow: Flow, size: float, room: float) -> floa
             else:  # past the last step of the last row
                 _borders(cell, "nil")
                 add_run(paragraph, "", FACES["body"], size)
-        lines = max(_lines(f"{start + k + 1} {s}", size, box - size) for k, s in enumerate(chunk))
+        lines = max(_lines(f"{start + k + 1} {s}", size, box - _CELL_MARGINS)
+                    for k, s in enumerate(chunk))
         height += lines * size * _LINE + size * 1.3
     return height
 
@@ -282,7 +293,7 @@ def _estimate(sheet: Sheet, paper: Paper, room: float, qr: bool) -> float:
         height += sum(_lines(line, b, room) * b * _LINE for line in lines if line)
         if flow is not None:
             per_row = _per_row(flow.steps, b, room)
-            box = (room - (per_row - 1) * b * 1.9) / per_row - b
+            box = (room - (per_row - 1) * b * 1.9) / per_row - _CELL_MARGINS
             for start in range(0, len(flow.steps), per_row):
                 chunk = flow.steps[start:start + per_row]
                 height += max(_lines(f"{n} {s}", b, box) for n, s in enumerate(chunk)) \
@@ -358,12 +369,17 @@ def render_handout_docx(sheet: Sheet, out: Path, copies_per_sheet: int = 1,
     section.left_margin = section.right_margin = Mm(margin_mm)
     section.top_margin = section.bottom_margin = Mm(margin_mm)
     room, height = room_mm / 25.4 * 72, height_mm / 25.4 * 72
-    paper = base
+    paper, fits = base, False
     for scale in SCALES:
         paper = replace(base, title_pt=base.title_pt * scale, body_pt=base.body_pt * scale,
                         table_pt=base.table_pt * scale)
-        if _estimate(sheet, paper, room, bool(qr_url)) <= height:
+        fits = _estimate(sheet, paper, room, bool(qr_url)) <= height
+        if fits:
             break
+    if two and not fits:
+        # Word cannot scale a copy to its half as the PDF does: the first copy
+        # would run into the second's column.
+        raise UserError("这份明白纸太长，一张纸上印不下两份，请选一张一份或改印 PDF。")
     if sheet.draft:
         mark = section.header.paragraphs[0]
         mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
