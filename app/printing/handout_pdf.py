@@ -457,19 +457,25 @@ def render_handout_pdf(sheet: Sheet, out: Path, copies_per_sheet: int = 1,
     styles = paragraph_styles(paper, faces)
 
     def decorate(canvas: object, doc: BaseDocTemplate) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
         if two:  # a dashed line to cut along
+            canvas.saveState()  # type: ignore[attr-defined]
             canvas.setDash(4, 4)  # type: ignore[attr-defined]
             canvas.line(page_width / 2, 8 * mm, page_width / 2, page_height - 8 * mm)  # type: ignore
-        if sheet.draft:
-            canvas.setFillColorRGB(0.8, 0.1, 0.1, alpha=0.18)  # type: ignore[attr-defined]
-            canvas.setFont(styles["title"].fontName, half / 9)  # type: ignore[attr-defined]
-            for n in range(copies_per_sheet):
-                canvas.saveState()  # type: ignore[attr-defined]
-                canvas.translate(n * half + half / 2, page_height / 2)  # type: ignore
-                canvas.rotate(45)  # type: ignore[attr-defined]
-                canvas.drawCentredString(0, 0, DRAFT_MARK)  # type: ignore[attr-defined]
-                canvas.restoreState()  # type: ignore[attr-defined]
+            canvas.restoreState()  # type: ignore[attr-defined]
+
+    def draft_mark(canvas: object, doc: BaseDocTemplate) -> None:
+        # Over the page, not under it: the tinted boxes and strip would hide it.
+        if not sheet.draft:
+            return
+        canvas.saveState()  # type: ignore[attr-defined]
+        canvas.setFillColorRGB(0.8, 0.1, 0.1, alpha=0.18)  # type: ignore[attr-defined]
+        canvas.setFont(styles["title"].fontName, half / 9)  # type: ignore[attr-defined]
+        for n in range(copies_per_sheet):
+            canvas.saveState()  # type: ignore[attr-defined]
+            canvas.translate(n * half + half / 2, page_height / 2)  # type: ignore
+            canvas.rotate(45)  # type: ignore[attr-defined]
+            canvas.drawCentredString(0, 0, DRAFT_MARK)  # type: ignore[attr-defined]
+            canvas.restoreState()  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
     flow: list = []
@@ -491,6 +497,7 @@ def render_handout_pdf(sheet: Sheet, out: Path, copies_per_sheet: int = 1,
     with atomic_path(out) as tmp:
         doc = BaseDocTemplate(tmp, pagesize=page, title=sheet.title, author=sheet.issuer,
                               initialFontName=styles["body"].fontName)
-        doc.addPageTemplates([PageTemplate(id="handout", frames=frames, onPage=decorate)])
+        doc.addPageTemplates([PageTemplate(id="handout", frames=frames, onPage=decorate,
+                                           onPageEnd=draft_mark)])
         doc.build(flow)
     return doc.page
