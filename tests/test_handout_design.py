@@ -332,3 +332,20 @@ def test_docx_two_up_too_long_for_its_half_is_refused_in_one_sentence(tmp_path) 
     text = "".join(p.text for t in docx.Document(str(tmp_path / "one.docx")).tables
                    for row in t.rows for p in row.cells[0].paragraphs)
     assert text.count("入户调查") == 300
+
+
+def test_steps_written_one_per_line_keep_the_words_around_them_in_place(tmp_path) -> None:
+    body = BODY.replace("→".join(STEPS), "到镇便民服务中心办理。\n第一步：提交申请\n"
+                        "第二步：入户调查\n第三步：领取补贴\n办理时限：20个工作日。")
+    page = pdfium.PdfDocument(render(tmp_path, body))[0]
+    boxes = step_boxes(page)
+    assert [inside(page, b) for b in boxes] == ["1提交申请", "2入户调查", "3领取补贴"]
+    lead, tail = text_box(page, "到镇便民服务中心办理。"), text_box(page, "办理时限：20个工作日。")
+    assert lead[1] > boxes[0].top and tail[3] < boxes[0].bottom  # above and below the flow
+    out = tmp_path / "lines.docx"
+    render_handout_docx(sheet_of(body), out, 1, URL)
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    assert "到镇便民服务中心办理。" in texts and "办理时限：20个工作日。" in texts
+    assert [c.text for c in _cells(document.tables[0]) if c.text.strip() not in ("", "→")] == [
+        "1 提交申请", "2 入户调查", "3 领取补贴"]

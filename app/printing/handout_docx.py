@@ -289,7 +289,8 @@ def _estimate(sheet: Sheet, paper: Paper, room: float, qr: bool) -> float:
         if section.heading:
             height += b * 1.12 * 1.5 + b * 0.75
         flow = _flow_of(section)
-        lines = list(section.lines) if flow is None else [flow.lead, flow.tail]
+        lines = list(section.lines) if flow is None else \
+            (flow.lead + "\n" + flow.tail).splitlines()
         height += sum(_lines(line, b, room) * b * _LINE for line in lines if line)
         if flow is not None:
             per_row = _per_row(flow.steps, b, room)
@@ -335,8 +336,9 @@ def _copy(doc: DocxDocument, sheet: Sheet, paper: Paper, code: bytes, room: floa
             for line in section.lines:
                 _paragraph(doc, line, FACES["body"], b)
             continue
-        if flow.lead:
-            _paragraph(doc, flow.lead, FACES["body"], b)
+        for line in flow.lead.splitlines():
+            if line.strip():
+                _paragraph(doc, line, FACES["body"], b)
         _flow_table(doc, flow, b, room)
         for line in flow.tail.splitlines():
             if line.strip():

@@ -373,8 +373,8 @@ def _section(section: HandoutSection, look: Look, tallest: float) -> list[Flowab
     steps = find_flow("\n".join(section.lines), is_procedure(section.heading))
     if steps is None:
         return flow + [typeset.paragraph(line, text, face) for line in section.lines]
-    if steps.lead:
-        flow.append(typeset.paragraph(steps.lead, text, face))
+    flow += [typeset.paragraph(line, text, face) for line in steps.lead.splitlines()
+             if line.strip()]
     flow.append(StepFlow(steps.steps, look, tallest))
     if steps.tail:
         flow += [typeset.paragraph(line, text, face) for line in steps.tail.splitlines()
