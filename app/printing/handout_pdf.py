@@ -346,8 +346,8 @@ class FooterStrip(Flowable):
         canvas.saveState()
         canvas.setFillColor(TINT)
         canvas.setStrokeColor(ACCENT)
-        canvas.setLineWidth(1.2)
-        canvas.roundRect(0, 0, self.width, self.height, self.pad * 0.6, stroke=0, fill=1)
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canvas.setLineWidth(1.6)  # the rule of the section tabs, closing the copy
         canvas.line(0, self.height, self.width, self.height)
         canvas.restoreState()
         if self.code:
