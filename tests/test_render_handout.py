@@ -82,20 +82,23 @@ def test_cli_handout_two_up(gk, tmp_path) -> None:
     assert scan(out, tmp_path).splitlines() == [URL, URL]
 
 
-def docx_runs(document) -> list:
-    body = [r for p in document.paragraphs for r in p.runs]
-    return body + [r for p in document.sections[0].header.paragraphs for r in p.runs]
+def docx_paragraphs(document) -> list:
+    """Every paragraph of the body, table cells included, and of the header."""
+    cells = [c for t in document.tables for row in t.rows for c in row.cells]
+    return (document.paragraphs + [p for c in cells for p in c.paragraphs]
+            + document.sections[0].header.paragraphs)
 
 
 def test_handout_as_docx_with_the_same_qr(store, handout, tmp_path) -> None:
     out = tmp_path / "handout.docx"
     render_handout_docx(build_sheet(store, handout), out, 1, URL)
     document = docx.Document(str(out))
-    texts = [p.text for p in document.paragraphs]
-    for heading in ("一、政策是什么：", "二、谁能享受：", "六、找谁咨询："):
+    texts = [p.text.strip("\u3000") for p in docx_paragraphs(document)]
+    for heading in ("一、政策是什么", "二、谁能享受", "六、找谁咨询"):
         assert heading in texts
-    assert "监督电话：0551-62345678" in texts and "青石镇人民政府" in texts
-    runs = docx_runs(document)
+    assert "监督电话：0551-62345678" in texts
+    assert "青石镇人民政府　2026年11月23日" in texts
+    runs = [r for p in docx_paragraphs(document) for r in p.runs]
     assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in runs)
     pictures = [rel.target_part.blob for rel in document.part.rels.values()
                 if "image" in rel.reltype]
@@ -116,6 +119,7 @@ def test_two_up_docx_is_two_columns_on_landscape_a4(store, handout, tmp_path) ->
     assert columns.get(qn("w:num")) == "2" and columns.get(qn("w:sep")) == "1"
     texts = [p.text for p in document.paragraphs]
     assert texts.count("最低生活保障政策法规文件明白纸") == 2
+    assert len(document.tables) == 2  # each copy's footer strip
     assert not [rel for rel in document.part.rels.values() if "image" in rel.reltype]
     breaks = document.element.body.findall(".//" + qn("w:br"))
     assert [b.get(qn("w:type")) for b in breaks] == ["column"]

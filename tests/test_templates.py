@@ -155,11 +155,15 @@ def test_a_handout_drafted_from_its_outline_prints_its_sections(township, tmp_pa
         approve_step(township, n.id, reviewer)
     word = tmp_path / "h.docx"
     render_notice(township, n.id, word, PrintOptions(fmt="docx"))
-    texts = [p.text for p in docx.Document(str(word)).paragraphs]
+    document = docx.Document(str(word))
+    cells = [c for t in document.tables for row in t.rows for c in row.cells]
+    texts = [p.text.strip("\u3000") for p in
+             document.paragraphs + [p for c in cells for p in c.paragraphs]]
     for heading in filled:
-        assert heading in texts  # the handout prints each section's heading on its own line
-    assert "六、找谁咨询（联系方式）：" in texts and "青石镇人民政府" in texts
-    assert texts.count("监督电话：0551-62345678") == 1
+        # The handout prints each section's heading on its own line (on its tab, no colon).
+        assert heading.rstrip("：") in texts
+    assert "六、找谁咨询（联系方式）" in texts and "青石镇人民政府" in texts
+    assert texts.count("监督电话：0551-62345678") == 1  # in the footer strip, once
     pdf = tmp_path / "h.pdf"
     render_notice(township, n.id, pdf, PrintOptions())
-    assert "每人每月700元。" in pdf_text(pdf) and "谁能享受（办理条件）：" in pdf_text(pdf)
+    assert "每人每月700元。" in pdf_text(pdf) and "谁能享受（办理条件）" in pdf_text(pdf)

@@ -23,6 +23,10 @@ from app.workdays import Calendar
 DRAFT_MARK = "草稿 未经审核"
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 #: The outline's "公示期：自张贴之日起5个工作日", which the sheet prints as real dates.
+#: A line that is nothing but a phone number and its label (``监督电话：0551-62345678``):
+#: a 明白纸 prints it in its footer strip, in large type, next to the QR code.
+_PHONE_LINE = re.compile(r"^[^\s：:，。,；;]{0,8}(?:电话|热线)[：:]\s*"
+                         r"[0-9０-９(（][0-9０-９\-－—()（）、/，, 转]*$")
 _PERIOD_RULE = re.compile(r"(公示期[：:为]?)\s*自张贴之日起\s*\d+\s*(?:个工作日|天|日)")
 
 
@@ -135,18 +139,38 @@ def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
     return f"公示期：{chinese_date(start)}至{chinese_date(end.date)}", end.calendar_known
 
 
-def handout_parts(sheet: Sheet) -> list[tuple[str, str]]:
-    """A 明白纸 as (heading, text) pairs: "一、政策是什么：…" opens a section.
+@dataclass(frozen=True)
+class HandoutSection:
+    """One section of a 明白纸: its heading (without the colon) and the lines under it.
 
-    Lines without a numbered heading come as ("", text), so nothing the clerk
-    wrote is lost when a handout does not follow the usual sections.
+    The lines before the first numbered heading make a section with no heading.
     """
-    parts: list[tuple[str, str]] = []
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+def handout_sections(sheet: Sheet) -> tuple[list[HandoutSection], list[str]]:
+    """A 明白纸's sections, and the phone lines that print in its footer strip.
+
+    A section runs from its "一、…：" heading to the next one, so steps the clerk
+    wrote one per line stay together. Lines that are only a phone number leave
+    the body for the footer; the sheet's own phone line comes first.
+    """
+    sections: list[HandoutSection] = []
+    heading, lines = "", list[str]()
+    phones = [sheet.phone_line] if sheet.phone_line else []
     for block in sheet.blocks:
         text = block.text or "　".join(" ".join(r) for r in block.rows)
         if _SECTION.match(text):
+            if heading or lines:
+                sections.append(HandoutSection(heading, tuple(lines)))
             heading, _, rest = text.partition("：")
-            parts.append((heading + "：", rest.strip()))
+            lines = [rest.strip()] if rest.strip() else []
+        elif _PHONE_LINE.match(text.strip()):
+            phones.append(text.strip())
         else:
-            parts.append(("", text))
-    return parts
+            lines.append(text)
+    if heading or lines:
+        sections.append(HandoutSection(heading, tuple(lines)))
+    return sections, phones
