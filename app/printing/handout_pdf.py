@@ -29,6 +29,7 @@ from app.printing.fonts import Face, choose_faces
 from app.printing.qr import BORDER, dark_runs, qr_modules
 from app.printing.sheet import DRAFT_MARK, Sheet, handout_parts
 from app.printing.sheet_pdf import Paper, masthead, paragraph_styles
+from app.printing.typeset import paragraph, title
 
 #: Type sizes for a handout: larger than a notice, because it is read in the hand by
 #: people of every age; the A5 half-sheet keeps them readable.
@@ -62,18 +63,19 @@ def _flow(sheet: Sheet, paper: Paper, faces: dict[str, Face], qr_url: str) -> li
                                    alignment=0, spaceBefore=paper.body_pt * 0.3)
     body = styles["body"].clone("handout", firstLineIndent=0)
     flow: list = masthead(sheet.heading, styles, paper)
-    flow.append(Paragraph(escape(sheet.title), styles["title"]))
-    for title, text in handout_parts(sheet):
-        if title:
-            flow.append(Paragraph(escape(title), heading))
+    # The frame it lands in narrows the title further when it is laid out.
+    flow.append(title(sheet.title, styles["title"], faces["title"], paper.size[0]))
+    for section, text in handout_parts(sheet):
+        if section:
+            flow.append(paragraph(section, heading, faces["heading"]))
         if text:
-            flow.append(Paragraph(escape(text), body))
+            flow.append(paragraph(text, body, faces["body"]))
     if sheet.phone_line:
-        flow.append(Paragraph(escape(sheet.phone_line), heading))
+        flow.append(paragraph(sheet.phone_line, heading, faces["heading"]))
     if sheet.closing:
-        flow.append(Paragraph(escape(sheet.closing), body))
-    tail = [Paragraph(escape(sheet.issuer), styles["right"]),
-            Paragraph(escape(sheet.dated), styles["right"])]
+        flow.append(paragraph(sheet.closing, body, faces["body"]))
+    tail = [paragraph(sheet.issuer, styles["right"], faces["sign"]),
+            paragraph(sheet.dated, styles["right"], faces["sign"])]
     if qr_url:
         code = QrCode(qr_url, paper.body_pt * 5)
         note = Paragraph(escape(sheet.qr_caption), styles["cell"])
