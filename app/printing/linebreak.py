@@ -27,8 +27,8 @@ Titles (GB/T 9704—2012 7.3.1: 词意完整，排列对称，梯形或菱形). 
    trapezoid (倒梯形) or a diamond (菱形), ½ for a bottom-heavy trapezoid
    (正梯形), 1 for lines of equal width (长方形), 3 for an hourglass (沙漏形)
    or a zigzag, plus 3 for each break next to a character the word list does
-   not know (inside a place name, say), so an unknown word is kept whole
-   unless that costs more than three characters of balance.
+   not know on either side (inside a place name, say), so an unknown word is
+   kept whole unless that costs more than three characters of balance.
 
 The phrase 关于…的 is not kept whole: in almost every title it is most of the
 title, so it has to break; rule 2 keeps its edges tidy.
@@ -36,6 +36,7 @@ title, so it has to break; rule 2 keeps its edges tidy.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -104,8 +105,7 @@ def units(text: str) -> list[str]:
     out: list[str] = []
     for match in _unit_pattern().finditer(text):
         piece = match.group()
-        if out and not piece.isspace() and (piece[0] in r.no_line_start
-                                            or out[-1][-1] in r.no_line_end):
+        if out and (piece[0] in r.no_line_start or out[-1][-1] in r.no_line_end):
             out[-1] += piece
         else:
             out.append(piece)
@@ -165,7 +165,7 @@ def _is_han(char: str) -> bool:
 
 
 def title_breaks(text: str) -> dict[int, int]:
-    """Where a title may break: position → how many unknown characters the break touches.
+    """Where a title may break: position → 1 if the break falls inside unknown words, else 0.
 
     Position ``p`` breaks between ``text[p - 1]`` and ``text[p]``; positions
     that are missing may not break at all (inside a unit or a listed word,
@@ -194,7 +194,9 @@ def title_breaks(text: str) -> dict[int, int]:
         if p in closed or text[:p].endswith(r.title_no_line_end) or \
                 text[p:].startswith(r.title_no_line_start):
             continue
-        out[p] = (not known[p - 1]) + (not known[p])
+        # Inside a run of characters the list does not know (a place name, most often).
+        out[p] = int(not known[p - 1] and not known[p] and _is_han(text[p - 1])
+                     and _is_han(text[p]))
     return out
 
 
@@ -238,7 +240,7 @@ def balance_title(text: str, width: float, measure: Measure,
     min_chars = rules().title_min_chars
     breaks = title_breaks(text)
     positions = sorted(breaks)
-    fewest = max(2, int(measure(text) // max(width, _EPS)) + 1)
+    fewest = max(2, math.ceil(measure(text) / max(width, _EPS) - _EPS))
     for count in range(fewest, min(len(text) // min_chars, fewest + 3) + 1):
         best: tuple[float, list[str]] | None = None
         choices = combinations(positions, count - 1)
