@@ -29,9 +29,10 @@ pytestmark = pytest.mark.usefixtures("pinned_today")
 NO_START, NO_END = rules().no_line_start, rules().no_line_end
 FACES = bundled_faces()
 #: Pieces that must never break, and the 明白纸 sentence once misprinted with 。 opening a line.
-UNITS = ["（民发〔2021〕57号）", "2026年11月20日", "0551-62345678", "1,260元", "3.5万元",
+UNITS = ["〔2021〕57号）", "2026年11月20日", "0551-62345678", "1,260元", "3.5万元",
          "500元/月", "12.5%", "400-812-3456"]
-PIECES = UNITS + ["户口簿、身份证、残疾证（有的提供）。", "《最低生活保障审核确认办法》",
+PIECES = UNITS + ["（民发〔2021〕57号）", "户口簿、身份证、残疾证（有的提供）。",
+                  "《最低生活保障审核确认办法》",
                   "经村（居）民委员会初审，", "家庭人均收入低于当地标准的，",
                   "请于“一网通办”申请；", "镇社会事务办公室", "按月发放。", "如有异议：",
                   "能否享受？", "可以！", "「低保」", "『特困』", "乡镇人民政府", "审核确认",
@@ -168,3 +169,28 @@ def test_a_20_page_roster_keeps_every_line_start_and_end(township, tmp_path) -> 
     lines = [t for t, _, _ in printed_lines(pdf)]
     assert_kinsoku(lines)
     assert_units_whole(lines, body)
+
+
+def test_docx_titles_break_where_the_pdf_does(township, tmp_path) -> None:
+    import docx
+
+    from app.printing.fonts import choose_faces
+    from app.printing.handout_docx import render_handout_docx
+    from app.printing.sheet_docx import render_sheet_docx
+
+    sheet = build_sheet(township, approved(township, "公示", "shjz-002", ""))
+    face = choose_faces()["title"]
+    width = PAPERS["A4"].size[0] - (28 + 26) * 72 / 25.4
+    for title in TITLES[:2]:
+        out = tmp_path / "t.docx"
+        render_sheet_docx(replace(sheet, title=title), out)
+        paragraph = next(p for p in docx.Document(str(out)).paragraphs if p.text.startswith(
+            title[:4]))
+        expected = balance_title(title, width, measure(face, PAPERS["A4"].title_pt))
+        assert len(expected) == 2 and paragraph.text.split("\n") == expected
+        assert min(map(len, expected)) >= rules().title_min_chars
+        render_handout_docx(replace(sheet, title=title), out, 2)
+        texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith(
+            title[:4])]
+        assert len(texts) == 2 and all("".join(t.split("\n")) == title for t in texts)
+        assert all(min(map(len, t.split("\n"))) >= 3 for t in texts)

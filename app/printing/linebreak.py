@@ -5,8 +5,8 @@ that says how wide a string prints, so tests drive it with one unit a character
 and the renderers with the real face.
 
 Body text. Text is cut into *units* that never break: a run of Latin letters
-or digits, a 发文字号 〔2021〕57号 (with its 机关代字 when it is cited in
-brackets, （民发〔2021〕57号）), a date 2026年11月20日, a phone number
+or digits, a 发文字号 〔2021〕57号 (its 机关代字 民发 may end the line
+before), a date 2026年11月20日, a phone number
 0551-62345678 or 138 1234 5678, an amount with its unit 1,260元 / 3.5万元 /
 500元/月 / 5%, a 破折号 —— or 省略号 ……, else one character. Then the
 避头尾 rules of resources/typesetting.toml glue them: a character that must
@@ -84,8 +84,8 @@ def _unit_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in rules().units)
     number = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     parts = [
-        # 发文字号; in brackets with its 机关代字, as a citation writes it: （民发〔2021〕57号）
-        r"[（(][\u4e00-\u9fff]{1,6}[〔［\[]\d{4}[〕］\]]第?\d+号[）)]?",
+        # 发文字号. Its 机关代字 (民发) may end the line before: glued on, the
+        # whole 11-character citation would leave half a line of gaps behind it.
         r"[〔［\[]\d{4}[〕］\]]第?\d+号",
         r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日",  # dates
         r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",

@@ -17,11 +17,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from reportlab.lib.units import mm
 
 from app.atomic import atomic_path
 from app.errors import UserError
+from app.printing.fonts import choose_faces
 from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.sheet_pdf import PAPERS
+from app.printing.typeset import title_lines
 
 #: The official faces by role, as Word and WPS know them.
 FACES = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体", "sign": "楷体_GB2312"}
@@ -35,6 +38,19 @@ def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool 
     run.font.name = face
     fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), face)
+
+
+def add_title(paragraph: Paragraph, text: str, size: float, width: float) -> None:
+    """The title in the balanced lines the PDF prints, a line break (w:br) between them.
+
+    Word would fill the first line and leave the rest, 「…的公」/「示」; the breaks
+    are where :mod:`app.printing.linebreak` puts them for a column ``width`` points wide.
+    """
+    lines = title_lines(text, choose_faces()["title"], size, width)
+    for n, line in enumerate(lines):
+        add_run(paragraph, line, FACES["title"], size)
+        if n + 1 < len(lines):
+            paragraph.runs[-1].add_break()
 
 
 def new_document() -> DocxDocument:
@@ -99,7 +115,7 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
     add_masthead(doc, sheet.heading, spec.title_pt)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(title, sheet.title, FACES["title"], spec.title_pt)
+    add_title(title, sheet.title, spec.title_pt, spec.size[0] - (28 + 26) * mm)
     for block in sheet.blocks:
         if block.rows:
             table = doc.add_table(rows=0, cols=len(block.rows[0]))

@@ -139,6 +139,11 @@ def paragraph(text: str, style: ParagraphStyle, face: Face) -> Flowable:
     return SetText(text, style, face)
 
 
+def title_lines(text: str, face: Face, size: float, width: float) -> list[str]:
+    """The balanced lines of a title ``width`` points wide (for DOCX, which breaks at them)."""
+    return balance_title(text, width, measure(face, size))
+
+
 def title(text: str, style: ParagraphStyle, face: Face, width: float) -> Flowable:
     """A centred title broken into balanced lines no wider than ``width``."""
     return SetText(text, style, face, is_title=True, title_width=width)
