@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pytest
+from test_request_letters import answered  # noqa: F401  (a fixture)
 from tests_support import TITLES, approve_step
 
 from app.notices import drafts
@@ -158,7 +159,7 @@ def test_a_200_line_handout_keeps_every_line_start_and_end(township, tmp_path) -
 
 def test_a_20_page_roster_keeps_every_line_start_and_end(township, tmp_path) -> None:
     rows = ["序号\t姓名\t所在村\t家庭人口\t拟保障金额"]
-    rows += [f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元" for k in range(1, 1001)]
+    rows += [f"{k}\t村民{k:03d}\t东山村\t{k % 5 + 1}\t{300 + k}元" for k in range(1, 521)]
     before = "\n".join(prose(k, 120 + 29 * k) for k in range(6))
     after = "\n".join(prose(100 + k, 90 + 41 * k) for k in range(6))
     body = f"{before}\n现将初审对象名单公示如下：\n" + "\n".join(rows) + f"\n{after}"
@@ -194,3 +195,15 @@ def test_docx_titles_break_where_the_pdf_does(township, tmp_path) -> None:
             title[:4])]
         assert len(texts) == 2 and all("".join(t.split("\n")) == title for t in texts)
         assert all(min(map(len, t.split("\n"))) >= 3 for t in texts)
+
+
+def test_a_request_letter_keeps_every_line_start_and_end(gk, answered, tmp_path) -> None:  # noqa: F811
+    """The letters of 依申请公开 print through the sheet renderer, so the same rules hold."""
+    pdf = tmp_path / "答复书.pdf"
+    gk("request", "letter", answered, "答复书", "--out", str(pdf))
+    lines = [t for t, _, _ in printed_lines(pdf)]
+    assert len(lines) > 20
+    assert_kinsoku(lines)
+    assert [line for line in lines if "〔2026〕1号" in line]  # the letter's own 文号, whole
+    assert all("".join(lines).count(u) == "\n".join(lines).count(u)
+               for u in ("0551-62345678", "2026年11月6日", "〔2026〕1号"))
