@@ -162,3 +162,31 @@ def test_balance_title_properties(text, width) -> None:
     assert "".join(lines) == text
     if len(lines) > 1 and min(map(len, lines)) >= MIN:
         assert all(len(line) <= width for line in lines)
+
+
+def test_a_newline_forces_a_break() -> None:
+    assert break_lines("第一行\n第二行很长很长", 5, len) == ["第一行\n", "第二行很长", "很长"]
+    assert break_lines("行\n", 5, len) == ["行\n"]  # no empty line after a closing newline
+
+
+def test_set_text_splits_between_lines_and_keeps_its_text() -> None:
+    from reportlab.lib.styles import ParagraphStyle
+
+    from app.printing.fonts import bundled_faces
+    from app.printing.pdf_fonts import register
+    from app.printing.typeset import SetText
+
+    face = bundled_faces()["body"]
+    style = ParagraphStyle("b", fontName=register(face), fontSize=10, leading=15,
+                           firstLineIndent=20, alignment=4)
+    text = "公示期间如有异议，请实名反映（民发〔2021〕57号）。" * 12
+    whole = SetText(text, style, face)
+    _, height = whole.wrap(200, 1000)
+    lines = whole.lines(200)
+    assert height == 15 * len(lines) and len(lines) > 4
+    head, tail = whole.split(200, 15 * 3 + 1)
+    head.wrap(200, 1000)
+    tail.wrap(200, 1000)
+    assert head.lines(200) == lines[:3] and tail.lines(200) == lines[3:]
+    assert whole.split(200, 16) == []  # one line alone at the foot of a page: an orphan
+    assert whole.split(200, 10_000) == [whole]

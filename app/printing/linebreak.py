@@ -108,7 +108,8 @@ def units(text: str) -> list[str]:
     out: list[str] = []
     for match in _unit_pattern().finditer(text):
         piece = match.group()
-        if out and (piece[0] in r.no_line_start or out[-1][-1] in r.no_line_end):
+        if out and piece != "\n" and out[-1] != "\n" and (
+                piece[0] in r.no_line_start or out[-1][-1] in r.no_line_end):
             out[-1] += piece
         else:
             out.append(piece)
@@ -130,12 +131,16 @@ def break_lines(text: str, width: float, measure: Measure, indent: float = 0.0,
 
     A line may run over by up to ``squeeze`` when what runs over is closing
     punctuation glued to its last unit; a space at a break stays at the end of
-    the line it follows (the renderer does not print it). The lines joined
-    give back ``text``.
+    the line it follows (the renderer does not print it), and so does a
+    newline, which always ends its line. The lines joined give back ``text``.
     """
     lines: list[str] = []
     line, used, room = "", 0.0, width - indent
     for unit in units(text):
+        if unit == "\n":  # a forced break ends its line (and is not printed)
+            lines.append(line + unit)
+            line, used, room = "", 0.0, width
+            continue
         size = measure(unit)
         if used + size <= room + _EPS or (line and unit.isspace()):
             line, used = line + unit, used + size

@@ -111,11 +111,11 @@ class SetText(Flowable):
         room = self.width - style.leftIndent - style.rightIndent
         y = self.height - style.fontSize
         for n, line in enumerate(self._lines):
-            shown = line.strip(" ")
+            shown = line.strip(" \n")
             left = style.leftIndent + (self._indent() if n == 0 else 0.0)
             space = room - (left - style.leftIndent)
             natural = self._measure(shown)
-            last = n == len(self._lines) - 1 and self.ends_paragraph
+            last = n == len(self._lines) - 1 and self.ends_paragraph or line.endswith("\n")
             gaps = max(len(shown) - 1, 1)
             spacing = 0.0
             if natural > space or (style.alignment == TA_JUSTIFY and not last):
