@@ -181,7 +181,7 @@ def test_docx_titles_break_where_the_pdf_does(township, tmp_path) -> None:
 
     sheet = build_sheet(township, approved(township, "公示", "shjz-002", ""))
     face = choose_faces()["title"]
-    width = PAPERS["A4"].size[0] - (28 + 26) * 72 / 25.4
+    width = PAPERS["A4"].size[0] - (28 + 26) * 72 / 25.4 - 12
     for title in TITLES[:2]:
         out = tmp_path / "t.docx"
         render_sheet_docx(replace(sheet, title=title), out)

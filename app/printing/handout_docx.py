@@ -21,7 +21,14 @@ from app.errors import UserError
 from app.printing.handout_pdf import HALF, HANDOUT
 from app.printing.qr import qr_png
 from app.printing.sheet import DRAFT_MARK, Sheet, handout_parts
-from app.printing.sheet_docx import FACES, add_masthead, add_run, add_title, new_document
+from app.printing.sheet_docx import (
+    FACES,
+    PADDING,
+    add_masthead,
+    add_run,
+    add_title,
+    new_document,
+)
 
 
 def _two_columns(section: object) -> None:
@@ -62,7 +69,8 @@ def render_handout_docx(sheet: Sheet, out: Path, copies_per_sheet: int = 1,
         add_masthead(doc, sheet.heading, paper.title_pt)
         title = doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_title(title, sheet.title, paper.title_pt, paper.size[0] - 2 * (12 if two else 20) * mm)
+        column = paper.size[0] - 2 * (12 if two else 20) * mm - PADDING
+        add_title(title, sheet.title, paper.title_pt, column)
         for heading, text in handout_parts(sheet):
             if heading:
                 add_run(doc.add_paragraph(), heading, FACES["heading"], b, bold=True)

@@ -26,6 +26,9 @@ from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.sheet_pdf import PAPERS
 from app.printing.typeset import title_lines
 
+#: The PDF frame's padding (6 pt a side): a DOCX title measured as narrow breaks as the PDF's.
+PADDING = 12
+
 #: The official faces by role, as Word and WPS know them.
 FACES = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体", "sign": "楷体_GB2312"}
 
@@ -115,7 +118,7 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
     add_masthead(doc, sheet.heading, spec.title_pt)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_title(title, sheet.title, spec.title_pt, spec.size[0] - (28 + 26) * mm)
+    add_title(title, sheet.title, spec.title_pt, spec.size[0] - (28 + 26) * mm - PADDING)
     for block in sheet.blocks:
         if block.rows:
             table = doc.add_table(rows=0, cols=len(block.rows[0]))
