@@ -82,6 +82,9 @@ def test_a_closing_stop_may_squeeze_into_a_full_line() -> None:
 def test_a_unit_wider_than_the_line_is_the_only_thing_split() -> None:
     lines = break_lines("电话0551-62345678", 6, len)
     assert "".join(lines) == "电话0551-62345678" and max(map(len, lines)) <= 6
+    # Even split, a stop inside it stays at the end of a line.
+    assert break_lines("abcde，fghi", 4, len) == ["abcd", "e，", "fghi"]
+    assert break_lines("abcd，efgh", 4, len) == ["abcd，", "efgh"]
 
 
 @pytest.mark.parametrize("title, width, expected", [

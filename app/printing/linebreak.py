@@ -155,9 +155,10 @@ def break_lines(text: str, width: float, measure: Measure, indent: float = 0.0,
         if size <= room + _EPS:
             line, used = unit, size
             continue
+        no_start = rules().no_line_start
         for char in unit:  # wider than a whole line: the only unit ever split
             step = measure(char)
-            if line and used + step > room + _EPS:
+            if line and used + step > room + _EPS and char not in no_start:
                 lines.append(line)
                 line, used, room = "", 0.0, width
             line, used = line + char, used + step
