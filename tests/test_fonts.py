@@ -63,7 +63,6 @@ def test_a_machine_without_chinese_fonts_prints_song_and_fang_embedded(tmp_path)
     assert all(embedded == "yes" and subset == "yes" for embedded, subset in fonts.values())
 
 
-@pytest.mark.xfail(strict=True, reason="body text is set through typeset.paragraph on merge")
 def test_every_rare_character_of_a_name_prints_in_a_fallback_face(tmp_path) -> None:
     out = tmp_path / "names.pdf"
     text = "公示对象：" + "、".join(RARE_NAMES) + "。"

@@ -35,7 +35,14 @@ from app.errors import UserError
 from app.printing.handout_pdf import HALF, HANDOUT, SCALES
 from app.printing.qr import qr_png
 from app.printing.sheet import DRAFT_MARK, HandoutSection, Sheet, handout_sections
-from app.printing.sheet_docx import FACES, add_masthead, add_run, new_document
+from app.printing.sheet_docx import (
+    FACES,
+    PADDING,
+    add_masthead,
+    add_run,
+    add_title,
+    new_document,
+)
 from app.printing.sheet_pdf import Paper
 from app.printing.steps import Flow, find_flow, is_procedure
 
@@ -316,7 +323,10 @@ def _copy(doc: DocxDocument, sheet: Sheet, paper: Paper, code: bytes, room: floa
     b = paper.body_pt
     start = len(doc.paragraphs)
     add_masthead(doc, sheet.heading, paper.title_pt)
-    _paragraph(doc, sheet.title, FACES["title"], paper.title_pt, WD_ALIGN_PARAGRAPH.CENTER)
+    title = doc.add_paragraph()
+    title.paragraph_format.line_spacing = _SPACING
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_title(title, sheet.title, paper.title_pt, room - PADDING)
     if new_column:
         # The break opens the copy's first line: a break that ended the last
         # copy would carry an empty line over to the top of this column.

@@ -13,12 +13,35 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.printing.fonts import FALLBACK, Face, choose_faces
 
 _registered: dict[tuple[str, int], str] = {}
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _utf16_hex(code: int) -> str:
+    return chr(code).encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map, with characters beyond the BMP as UTF-16 pairs.
+
+    reportlab writes U+2C317 as the five digits <2C317>, which readers take as
+    U+2C31: a 生僻字 prints right but copies, searches and reads aloud wrong
+    (pdftotext gave 王ⰱ for 王𬌗). The PDF reference asks for UTF-16BE.
+    """
+    text = _reportlab_cmap(fontname, subset)
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            text = text.replace(f"<{index:02X}> <{code:04X}>",
+                                f"<{index:02X}> <{_utf16_hex(code)}>")
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def register(face: Face) -> str:

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from reportlab.lib.units import mm
 
 from app.atomic import atomic_path
 from app.errors import UserError
@@ -26,6 +27,10 @@ from app.printing.fonts import Face, choose_faces
 from app.printing.pdf_fonts import runs
 from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.sheet_pdf import PAPERS
+from app.printing.typeset import title_lines
+
+#: The PDF frame's padding (6 pt a side): a DOCX title measured as narrow breaks as the PDF's.
+PADDING = 12
 
 
 class _Families(Mapping[str, str]):
@@ -67,6 +72,19 @@ def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool 
         run.font.name = family
         fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
         fonts.set(qn("w:eastAsia"), family)
+
+
+def add_title(paragraph: Paragraph, text: str, size: float, width: float) -> None:
+    """The title in the balanced lines the PDF prints, a line break (w:br) between them.
+
+    Word would fill the first line and leave the rest, 「…的公」/「示」; the breaks
+    are where :mod:`app.printing.linebreak` puts them for a column ``width`` points wide.
+    """
+    lines = title_lines(text, _faces()["title"], size, width)
+    for n, line in enumerate(lines):
+        add_run(paragraph, line, FACES["title"], size)
+        if n + 1 < len(lines):
+            paragraph.runs[-1].add_break()
 
 
 def new_document() -> DocxDocument:
@@ -131,7 +149,7 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
     add_masthead(doc, sheet.heading, spec.title_pt)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(title, sheet.title, FACES["title"], spec.title_pt)
+    add_title(title, sheet.title, spec.title_pt, spec.size[0] - (28 + 26) * mm - PADDING)
     for block in sheet.blocks:
         if block.rows:
             table = doc.add_table(rows=0, cols=len(block.rows[0]))

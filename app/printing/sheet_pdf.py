@@ -33,8 +33,10 @@ from reportlab.platypus import paragraph as rl_paragraph
 from app.atomic import atomic_path
 from app.errors import UserError
 from app.printing.fonts import Face, choose_faces
+from app.printing.linebreak import rules
 from app.printing.pdf_fonts import register
 from app.printing.sheet import DRAFT_MARK, Sheet
+from app.printing.typeset import paragraph, title
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,11 @@ PAPERS = {
     "A3": Paper("A3", A3, 30, 22, 16),
 }
 
-#: Chinese punctuation that must not open a line (GB/T 15834). reportlab's
-#: list is Japanese and lacks the full-width comma and its kin, so a line
-#: could start with "，"; both modules that read the list get the longer one.
-NO_LINE_START = "，；：！？》〉」』”’"
+#: Chinese punctuation that must not open a line (GB/T 15834, resources/typesetting.toml).
+#: Running text is broken by app.printing.linebreak; table cells still wrap in
+#: reportlab, whose list is Japanese and lacks the full-width comma and its kin,
+#: so both modules that read the list get ours added.
+NO_LINE_START = "".join(sorted(rules().no_line_start))
 _kinsoku = textsplit.ALL_CANNOT_START + "".join(
     c for c in NO_LINE_START if c not in textsplit.ALL_CANNOT_START)
 # The stubs make the list Final and omit paragraph's own copy; replacing both is the point.
@@ -155,26 +158,29 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
     if paper not in PAPERS:
         raise UserError("纸张只能选 A4 或 A3。")
     spec = PAPERS[paper]
-    styles = paragraph_styles(spec, faces or choose_faces())
+    faces = faces or choose_faces()
+    styles = paragraph_styles(spec, faces)
     width, height = spec.size
     margins = dict(leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
                    bottomMargin=28 * mm)
     flow: list = masthead(sheet.heading, styles, spec)
-    flow.append(Paragraph(escape(sheet.title), styles["title"]))
     text_width = width - margins["leftMargin"] - margins["rightMargin"]
+    flow.append(title(sheet.title, styles["title"], faces["title"], text_width))
     for block in sheet.blocks:
         if block.rows:
             flow += [Spacer(1, spec.body_pt * 0.4), _table(block.rows, styles, text_width),
                      Spacer(1, spec.body_pt * 0.6)]
         else:
-            flow.append(Paragraph(escape(block.text), styles["flush" if block.flush else "body"]))
+            flow.append(paragraph(block.text, styles["flush" if block.flush else "body"],
+                                  faces["body"]))
     closing: list = []
     for line in (sheet.publicity, sheet.phone_line, sheet.closing):
         if line:
-            closing.append(Paragraph(escape(line), styles["body"]))
+            closing.append(paragraph(line, styles["body"], faces["body"]))
     # Room for the seal above the issuing unit, as on any official paper.
-    closing += [Spacer(1, spec.body_pt * 3), Paragraph(escape(sheet.issuer), styles["right"]),
-                Paragraph(escape(sheet.dated), styles["right"])]
+    closing += [Spacer(1, spec.body_pt * 3),
+                paragraph(sheet.issuer, styles["right"], faces["sign"]),
+                paragraph(sheet.dated, styles["right"], faces["sign"])]
     flow.append(KeepTogether(closing))
 
     def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:

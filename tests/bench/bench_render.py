@@ -1,7 +1,8 @@
 """Figures for printing. Run: ``.venv/bin/python tests/bench/bench_render.py``.
 
-Prints the time to render a one-page board sheet, a ~20-page 名单 and 100
-two-up 明白纸 as PDF and as DOCX, side by side with what
+Prints what line breaking costs on its own (a 200-line 明白纸's body, 32
+balanced titles), then the time to render a one-page board sheet, a ~20-page
+名单 and 100 two-up 明白纸 as PDF and as DOCX, side by side with what
 ``libreoffice --headless --convert-to pdf`` takes to turn the same DOCX into
 a PDF (where LibreOffice is installed; scripts/setup-system installs it).
 """
@@ -23,12 +24,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 
-from tests_support import HANDOUT_BODY, approve_step  # noqa: E402
+from tests_support import HANDOUT_BODY, TITLES, approve_step  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts  # noqa: E402
+from app.printing.fonts import choose_faces  # noqa: E402
+from app.printing.linebreak import balance_title, break_lines  # noqa: E402
 from app.printing.output import PrintOptions, render_notice  # noqa: E402
 from app.printing.page_images import page_count  # noqa: E402
+from app.printing.typeset import measure  # noqa: E402
 from app.township import set_township  # noqa: E402
 
 
@@ -50,8 +54,22 @@ def libreoffice(files: list[Path], outdir: Path) -> None:
                    check=True, capture_output=True)
 
 
+def line_breaking() -> None:
+    """What the line breaker takes, measured with the real faces (their widths cached)."""
+    faces = choose_faces()
+    body, heading = measure(faces["body"], 17), measure(faces["title"], 22)
+    text = ("根据《最低生活保障审核确认办法》（民发〔2021〕57号），2026年11月20日经初审，"
+            "户口簿、身份证、残疾证（有的提供）。监督电话：0551-62345678，每月1,260元。") * 75
+    lines = break_lines(text, 482, body, 34, 8.5)
+    per_body = timed(lambda: break_lines(text, 482, body, 34, 8.5), 20)
+    per_titles = timed(lambda: [balance_title(t, 429, heading) for t in TITLES], 20)
+    print(f"line breaking: {len(lines)} lines of 明白纸 body {per_body * 1000:.1f} ms; "
+          f"{len(TITLES)} balanced titles {per_titles * 1000:.1f} ms")
+
+
 def main() -> None:
     """Print the figures."""
+    line_breaking()
     with tempfile.TemporaryDirectory() as tmp, open_desk(Path(tmp) / "data") as store:
         out = Path(tmp)
         set_township(store, "青石镇", "东山县", "0551-62345678")
