@@ -44,7 +44,7 @@ BASIS_JIUZAI = "《自然灾害救助条例》"
 BASIS_YANGLAO = "《中华人民共和国老年人权益保障法》"
 BASIS_JIUYE = "《中华人民共和国就业促进法》"
 
-NO_LEVEL_WARNING = "表中没有公开层级列，已按乡级导入"
+NO_LEVEL_WARNING = "表中没有公开层级列：新事项按乡级导入，已有事项保留目录中的公开层级"
 
 
 @dataclass
