@@ -528,6 +528,115 @@ def build_docx_continued(folder: Path) -> Built:
     return Built(path, items, [d, d])
 
 
+# --------------------------------------------------------------------------- wrapping
+
+#: 公开渠道和载体 cells as narrow columns and hand typing leave them, with the channels
+#: they hold. Each wraps, marks or separates names in a different way.
+WRAPPED_CHANNELS: list[tuple[str, list[str]]] = [
+    # The reported table: the label breaks before its bracket, on a line of its own.
+    ("■社区/企事业单位/村公示栏\n(电子屏)\n□政府网站", [BOARD]),
+    ("☑ 政府\n网站 ☐ 政府公报 ☑ 两微\n一端", ["政府网站", "两微一端"]),
+    ("✔发布会/\n听证会 ✓入户/现场 √社区/企事业单位/村公示栏（电\n子屏）",
+     ["发布会/听证会", "入户/现场", BOARD]),
+    ("口政府网站 ▢政府公报 ☒公开查阅点 ◻纸质媒体", ["公开查阅点"]),  # boxes typed by hand
+    ("政府网站，两微一端、公开查阅点", ["政府网站", "两微一端", "公开查阅点"]),
+    ("●政务服务中心 ○便民服务站 ● 精准\n推送", ["政务服务中心", "精准推送"]),
+    ("■政府网站■两微一端□政府公报■社区/企事业\n单位/村公示栏(电子屏)",
+     ["政府网站", "两微一端", BOARD]),
+    ("√ 广播\n电视\n√ 纸质\n媒体", ["广播电视", "纸质媒体"]),
+]
+
+
+def _wrapped_items(d: str) -> list[CatalogItem]:
+    audiences = [["全社会"], ["特定群体"], ["全社会", "特定群体"], ["全社会"]]
+    modes = [["主动"], ["主动", "依申请"], ["依申请"], ["主动"]]
+    return [
+        item(d, n + 1, "最低生活保障" if n < 4 else "临时救助", f"公开事项{n + 1}",
+             [f"要素{n + 1}甲", f"要素{n + 1}乙"], BASIS_DIBAO, TL_FORMED, channels,
+             audiences[n % 4], modes[n % 4], ["县级", "乡级"] if n % 2 else ["乡级"])
+        for n, (_text, channels) in enumerate(WRAPPED_CHANNELS)
+    ]
+
+
+# 公开对象 and 公开方式 as words in one column each, wrapped or not.
+_AUDIENCE_WORDS = {("全社会",): "全社会", ("特定群体",): "特定\n群体",
+                   ("全社会", "特定群体"): "全社会、特定群体"}
+_MODE_WORDS = {("主动",): "主动公开", ("主动", "依申请"): "主动公开，依申请\n公开",
+               ("依申请",): "依申请"}
+
+
+Merges = list[tuple[int, int, int, int]]
+
+
+def _wrapped_rows(items: list[CatalogItem]) -> tuple[list[list[str]], Merges]:
+    head: Head = standard_head()
+    words = [("公开对象", "公开对象"), ("公开方式", "公开方式")]
+    at = [name for _, name in head].index("全社会")
+    head[at:at + 4] = words
+    body = []
+    for it, (text, _channels) in zip(items, WRAPPED_CHANNELS, strict=True):
+        cells = [str(it.seq), it.level1, it.level2, "、".join(it.elements), it.basis,
+                 it.time_limit, it.subject, text, _AUDIENCE_WORDS[tuple(it.audience)],
+                 _MODE_WORDS[tuple(it.mode)]]
+        body.append(cells + ["√" if name in it.levels else "" for name in ("县级", "乡级")])
+    return head_rows(head) + body, head_merges(head)
+
+
+def build_xlsx_wrapped(folder: Path) -> Built:
+    """Every wrapping of WRAPPED_CHANNELS; 公开对象/公开方式 as words in one column each."""
+    d = "社会救助"
+    items = _wrapped_items(d)
+    rows, merges = _wrapped_rows(items)
+    book = Workbook()
+    title = [["城关镇社会救助领域基层政务公开标准目录"] + [""] * (len(rows[0]) - 1)]
+    put_xlsx(book.active, 1, title + rows,
+             [_across(0, len(rows[0]))] + [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merges])
+    path = folder / "社会救助（换行）.xlsx"
+    book.save(path)
+    return Built(path, items, [d])
+
+
+def build_docx_wrapped(folder: Path) -> Built:
+    """The same wrapped cells in a Word table: soft line breaks, and one paragraph a line."""
+    d = "社会救助"
+    items = _wrapped_items(d)
+    rows, merges = _wrapped_rows(items)
+    document = docx.Document()
+    document.add_paragraph("城关镇社会救助领域基层政务公开标准目录")
+    put_docx(document, rows, merges)
+    table = document.tables[0]
+    for r in range(3, len(rows), 2):  # every other row: Enter, not Shift+Enter, in Word
+        cell = table.cell(r, 7)
+        lines = rows[r][7].split("\n")
+        cell.text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    path = folder / "社会救助（换行）.docx"
+    document.save(path)
+    return Built(path, items, [d])
+
+
+#: A wrapped piece that matches no channel, and the warning the reader must give for it.
+FRAGMENT = "(电子显示屏)"
+FRAGMENT_WARNING = ("工作表「Sheet」第4行的公开渠道和载体中的“(电子显示屏)”对不上任何渠道名称，"
+                    "未导入，请核对原表")
+
+
+def build_xlsx_fragment(folder: Path) -> Built:
+    """The reported wrapping with a bracket no channel ends in: a warning, not a channel."""
+    d = "社会救助"
+    it = item(d, 1, "最低生活保障", "审核信息", ["申请人姓名", "保障金额"], BASIS_DIBAO,
+              TL_AUDIT, [BOARD], ["特定群体"], ["主动"], ["乡级"])
+    head = standard_head()
+    rows = [["城关镇社会救助领域基层政务公开标准目录"] + [""] * (len(head) - 1), *head_rows(head),
+            row(it, "申请人姓名、保障金额", f"■社区/企事业单位/村公示栏\n{FRAGMENT}\n□政府网站")]
+    book = Workbook()
+    put_xlsx(book.active, 1, rows, [_across(0, len(head)), *head_merges(head, 1)])
+    path = folder / "社会救助（残片）.xlsx"
+    book.save(path)
+    return Built(path, [it], [d], [FRAGMENT_WARNING])
+
+
 # --------------------------------------------------------------------------- bad files
 
 
@@ -565,5 +674,6 @@ def build_bad_files(folder: Path) -> dict[str, Path]:
 ALL_BUILDERS = (
     build_xlsx_merged, build_xlsx_sheets, build_xlsx_one_row, build_xlsx_no_level,
     build_xlsx_level3, build_xlsx_channel_columns, build_docx_vmerge, build_docx_multi,
-    build_docx_title_row, build_docx_spaced, build_docx_continued,
+    build_docx_title_row, build_docx_spaced, build_docx_continued, build_xlsx_wrapped,
+    build_docx_wrapped, build_xlsx_fragment,
 )
