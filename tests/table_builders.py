@@ -637,6 +637,24 @@ def build_xlsx_fragment(folder: Path) -> Built:
     return Built(path, [it], [d], [FRAGMENT_WARNING])
 
 
+def county_table(path: Path, items: list[CatalogItem], *, drop: tuple[str, ...] = (),
+                 channels: dict[int, str] | None = None) -> Path:
+    """A two-row county table of ``items`` without the columns ``drop`` names (sub-headers)."""
+    head = standard_head()
+    body = [row(it, "、".join(it.elements), (channels or {}).get(it.seq)
+                   or boxes(it.channels)) for it in items]
+    keep = [c for c, (_top, sub) in enumerate(head) if not any(d in sub for d in drop)]
+    head = [head[c] for c in keep]
+    body = [[cells[c] for c in keep] for cells in body]
+    width = len(head)
+    title = f"城关镇{items[0].domain}领域基层政务公开标准目录"
+    book = Workbook()
+    put_xlsx(book.active, 1, [[title] + [""] * (width - 1), *head_rows(head), *body],
+             [(0, 0, 0, width - 1), *head_merges(head, 1)])
+    book.save(path)
+    return path
+
+
 # --------------------------------------------------------------------------- bad files
 
 
