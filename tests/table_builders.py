@@ -616,6 +616,35 @@ def build_docx_wrapped(folder: Path) -> Built:
     return Built(path, items, [d])
 
 
+def build_xlsx_shared_column(folder: Path) -> Built:
+    """One-row header whose 公开对象 and 公开方式 are words in one column together."""
+    d = "就业"
+    items = [
+        item(d, 1, "就业服务", "招聘信息", ["用人单位", "招聘岗位"], BASIS_JIUYE, TL_NOW,
+             ["政府网站", "两微一端"], ["全社会"], ["主动"], ["县级", "乡级"]),
+        item(d, 2, "就业援助", "援助对象认定", ["认定条件", "认定结果"], BASIS_JIUYE, TL_PUBLIC,
+             [BOARD], ["特定群体"], ["主动", "依申请"], ["乡级"]),
+        item(d, 3, "就业援助", "援助政策", ["援助对象", "援助内容"], BASIS_JIUYE, TL_FORMED,
+             ["公开查阅点"], ["全社会", "特定群体"], ["依申请"], ["乡级"]),
+    ]
+    head = ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
+            "公开渠道和载体", "公开对象及方式", "公开层级"]
+    texts = [("政府网站，两微\n一端", "全社会、主动公开", "县级、乡级"),
+             ("社区/企事业单位/村公示栏\n（电子屏）", "特定\n群体\n主动、依申请公开", "乡级"),
+             ("公开查阅点", "全社会 特定群体 依申请 每月", "乡级")]
+    body = [[str(it.seq), it.level1, it.level2, "、".join(it.elements), it.basis, it.time_limit,
+             it.subject, channels, words, level]
+            for it, (channels, words, level) in zip(items, texts, strict=True)]
+    book = Workbook()
+    put_xlsx(book.active, 1, [["城关镇就业领域基层政务公开标准目录"] + [""] * 9, head, *body],
+             [_across(0, 10)])
+    path = folder / "就业（对象方式一列）.xlsx"
+    book.save(path)
+    warning = ("工作表「Sheet」第5行的公开对象、公开方式中的“每月”对不上任何选项名称，"
+               "未导入，请核对原表")
+    return Built(path, items, [d], [warning])
+
+
 #: A wrapped piece that matches no channel, and the warning the reader must give for it.
 FRAGMENT = "(电子显示屏)"
 FRAGMENT_WARNING = ("工作表「Sheet」第4行的公开渠道和载体中的“(电子显示屏)”对不上任何渠道名称，"
@@ -693,5 +722,5 @@ ALL_BUILDERS = (
     build_xlsx_merged, build_xlsx_sheets, build_xlsx_one_row, build_xlsx_no_level,
     build_xlsx_level3, build_xlsx_channel_columns, build_docx_vmerge, build_docx_multi,
     build_docx_title_row, build_docx_spaced, build_docx_continued, build_xlsx_wrapped,
-    build_docx_wrapped, build_xlsx_fragment,
+    build_docx_wrapped, build_xlsx_fragment, build_xlsx_shared_column,
 )

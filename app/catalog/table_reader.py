@@ -502,6 +502,11 @@ class _Choice:
     keep_unknown: bool = False
     text_cols: list[int] = field(default_factory=list)
     mark_cols: list[tuple[int, str]] = field(default_factory=list)
+    #: A column shared with other groups (``公开对象及方式``), by column: the clerk's
+    #: (title, noun) for it in warnings, and the other groups' lookups.
+    shared: dict[int, tuple[tuple[str, str], list[Lookup]]] = field(default_factory=dict)
+    #: Shared columns another group already warns about.
+    quiet: set[int] = field(default_factory=set)
 
     @property
     def present(self) -> bool:
@@ -513,17 +518,27 @@ class _Choice:
         found: list[str] = []
         for col in self.text_cols:
             text = row[col] if self.keep_unknown else re.sub("[/／]", "、", row[col])
-            picked = pick(text, self.lookup)
-            found += picked.names
+            picked = pick(text, self._lookup_in(col))
+            found += [name for name in picked.names if self.lookup(name)]
             if self.keep_unknown:
                 found += picked.others
-            else:
+            if col in self.quiet:
+                continue
+            title, noun = self.shared[col][0] if col in self.shared else (self.title, self.noun)
+            if not self.keep_unknown:
                 for name in picked.others:
-                    warn(f"{self.title}“{name}”无法识别，已忽略")
+                    warn(f"{title}“{name}”无法识别，已忽略")
             for piece in picked.fragments:
-                warn(f"{self.title}中的“{piece}”对不上任何{self.noun}名称，未导入，请核对原表")
+                warn(f"{title}中的“{piece}”对不上任何{noun}名称，未导入，请核对原表")
         found += [name for col, name in self.mark_cols if _is_marked(row[col], name, self.lookup)]
         return order_like(list(dict.fromkeys(found)), self.canon)
+
+    def _lookup_in(self, col: int) -> Lookup:
+        if col not in self.shared:
+            return self.lookup
+        lookups = [self.lookup, *self.shared[col][1]]
+        # The words of every group sharing the column join and are told apart here.
+        return lambda value: next((n for f in lookups if (n := f(value))), None)
 
 
 def _choices(channels: Lookup) -> dict[str, _Choice]:
@@ -585,7 +600,18 @@ def _map_columns(top: list[str], sub_raw: list[str] | None, channels: Lookup) ->
             top[col] = top[col - 1]
     for col, (head, below) in enumerate(zip(top, sub, strict=True)):
         below = "" if below == head else below
-        choice = next((c for c in cols.choices.values() if any(w in head for w in c.words)), None)
+        matching = [c for c in cols.choices.values() if any(w in head for w in c.words)]
+        if matching and not below and len(matching) > 1:  # e.g. one 公开对象及方式 column
+            title = "、".join(c.title for c in matching)
+            for n, group in enumerate(matching):
+                group.text_cols.append(col)
+                group.shared[col] = ((title, "选项"), [c.lookup for c in matching
+                                                        if c is not group])
+                if n:
+                    group.quiet.add(col)
+            continue
+        choice = next((c for c in matching if below and c.lookup(below)),
+                      matching[0] if matching else None)
         if choice:
             if not below:
                 choice.text_cols.append(col)
