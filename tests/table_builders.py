@@ -535,6 +535,7 @@ def build_docx_continued(folder: Path) -> Built:
 WRAPPED_CHANNELS: list[tuple[str, list[str]]] = [
     # The reported table: the label breaks before its bracket, on a line of its own.
     ("■社区/企事业单位/村公示栏\n(电子屏)\n□政府网站", [BOARD]),
+    ("■社区/企事业单位/村公示栏\n(电子屏)\n□政府网站", [BOARD]),  # as paragraphs in Word
     ("☑ 政府\n网站 ☐ 政府公报 ☑ 两微\n一端", ["政府网站", "两微一端"]),
     ("✔发布会/\n听证会 ✓入户/现场 √社区/企事业单位/村公示栏（电\n子屏）",
      ["发布会/听证会", "入户/现场", BOARD]),

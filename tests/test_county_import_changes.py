@@ -142,8 +142,11 @@ def test_wrapped_tables_import_the_channels_they_hold(store, tmp_path: Path) -> 
 def test_learned_channel_names_join_wrapped_pieces(store, tmp_path: Path) -> None:
     first = relief_items()[:1]
     first[0].channels = ["政府网站", "村级微信群"]
-    import_catalog(store, tb.county_table(tmp_path / "一.xlsx", first,
-                                       channels={1: "■政府网站 ■村级微信群"}))
+    report = import_catalog(store, tb.county_table(tmp_path / "一.xlsx", first,
+                                                channels={1: "■政府网站 ■村级微信群"}))
+    # A name of its own (a box before it) is kept as written, and said so.
+    assert report.warnings == [
+        "表中有目录里还没有的公开渠道「村级微信群」，已按表中写法作为新渠道导入"]
     second = relief_items()[1:2]
     cell = {2: "■入户/现场 ■村级\n微信群"}
     path = tb.county_table(tmp_path / "二.xlsx", second, channels=cell)

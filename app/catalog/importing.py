@@ -31,7 +31,7 @@ from app.catalog.items import (
 from app.catalog.limits import check_json
 from app.catalog.timelimits import parse_time_limit
 from app.errors import UserError
-from app.facts import squash
+from app.facts import CHANNELS, squash
 from app.store import Store
 
 Progress = Callable[[int, int], None]
@@ -216,11 +216,19 @@ def import_catalog(
     neither refuse the import (the preview lists them).
     """
     src = FileSource(Path(source)) if isinstance(source, (str, Path)) else source
+    learned = learned_channels(store)
     if isinstance(src, FileSource) and not src.learned:
-        src = dataclasses.replace(src, learned=tuple(learned_channels(store)))
+        src = dataclasses.replace(src, learned=tuple(learned))
     raw, warnings = src.sections()
     if not any(items for _l, _s, items, _a in raw):
         raise UserError("文件里没有读到任何目录事项，请确认它是标准目录表格。")
+    # A channel name the catalog has never held is kept as written, but never silently.
+    new_channels = [c for c in dict.fromkeys(c for _l, _s, its, _a in raw for i in its
+                                             for c in i.channels)
+                    if c not in CHANNELS and c not in learned]
+    if new_channels:
+        warnings = [*warnings, f"表中有目录里还没有的公开渠道「{'、'.join(new_channels)}」，"
+                    f"{'将' if dry_run else '已'}按表中写法作为新渠道导入"]
     mapping = {squash(k): v for k, v in (mapping or {}).items()}
     add_domains = {squash(d) for d in add_domains}
     report = ImportReport(src.name, dry_run, replace, [], warnings)
