@@ -172,3 +172,15 @@ def test_audience_and_mode_words_in_one_column(tmp_path: Path) -> None:
         assert [i.audience for i in section.items] == [i.audience for i in built.items]
         assert [i.mode for i in section.items] == [i.mode for i in built.items]
         assert section.warnings == []
+
+
+def test_a_cell_of_hundreds_of_pieces_is_read_piece_by_piece() -> None:
+    text = "■政府网站 " + " ".join(["甲乙"] * 600) + " 两微一端"
+    picked = pick(text, known_channels())
+    assert picked.names == ["政府网站", "两微一端"]
+    assert len(picked.fragments) == 1 and len(picked.fragments[0]) <= 41
+
+
+def test_a_cell_longer_than_any_checkbox_list_is_one_fragment() -> None:
+    picked = pick("■政府网站" * 1000, known_channels())
+    assert picked.names == [] and picked.fragments == ["■政府网站" * 8 + "…"]

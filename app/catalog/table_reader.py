@@ -293,6 +293,10 @@ _YES = {"是", "有", "v", "V", "Y", "y"}
 _HARD = "、，,；;"  # always between two names; line breaks and spaces may fall inside one
 _SOFT = re.compile(r"[\s\u3000]+")
 _MAX_JOIN = 12  # a wrapped label never runs over more line pieces than this
+# A real cell holds 13 channels in a few dozen pieces; past this it is no checkbox
+# list, and is read piece by piece so that a hostile cell costs no more than before.
+_MAX_PIECES = 100
+_MAX_CHECKLIST = 2000  # characters; all 13 channels with boxes are under 200
 _DANGLING = re.compile(r"^[（()）/／]")  # a bracket or slash never starts a name
 
 Lookup = Callable[[str], str | None]
@@ -348,6 +352,13 @@ def _pick_unit(unit: str, lookup: Lookup, picked: Picked) -> None:
     pieces = [p for p in pieces if p]
     if not pieces:
         return
+    if len(pieces) > _MAX_PIECES:
+        found = [(p, lookup(p)) for p in pieces]
+        picked.names += [name for _p, name in found if name]
+        left = " ".join(p for p, name in found if not name)
+        if left:
+            picked.fragments.append(left[:40] + ("…" if len(left) > 40 else ""))
+        return
     groups = _join(pieces, lookup)
     if any(name for _text, name in groups):
         picked.names += [name for _text, name in groups if name]
@@ -368,8 +379,11 @@ def pick(text: str, lookup: Lookup) -> Picked:
     list. Names may be wrapped across lines or spaced out at any point: pieces are
     joined by the names ``lookup`` knows, and what matches nothing is a fragment.
     """
-    parts = _BOX.split((text or "").replace("\r", "\n"))
     picked = Picked()
+    if len(text or "") > _MAX_CHECKLIST:
+        picked.fragments.append(text[:40] + "…")
+        return picked
+    parts = _BOX.split((text or "").replace("\r", "\n"))
     chunks = [parts[0]] + [chunk for mark, chunk in zip(parts[1::2], parts[2::2], strict=True)
                            if mark in _ON]
     for chunk in chunks:
