@@ -392,12 +392,6 @@ def pick(text: str, lookup: Lookup) -> Picked:
     return picked
 
 
-def _checklist(text: str, lookup: Lookup) -> list[str]:
-    """Names ticked in a checkbox list (``■甲 □乙``), or all names of a plain list."""
-    picked = pick(text, lookup)
-    return picked.names + picked.others
-
-
 def known_channels(learned: Iterable[str] = ()) -> Lookup:
     """A channel lookup: the standard names and aliases, then the county's learned names."""
     own = {_key(name): name for name in learned if name and not standard_channel(name)}
