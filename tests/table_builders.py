@@ -44,7 +44,7 @@ BASIS_JIUZAI = "《自然灾害救助条例》"
 BASIS_YANGLAO = "《中华人民共和国老年人权益保障法》"
 BASIS_JIUYE = "《中华人民共和国就业促进法》"
 
-NO_LEVEL_WARNING = "表中没有公开层级列，已按乡级导入"
+NO_LEVEL_WARNING = "表中没有公开层级列：新事项按乡级导入，已有事项保留目录中的公开层级"
 
 
 @dataclass
@@ -528,6 +528,163 @@ def build_docx_continued(folder: Path) -> Built:
     return Built(path, items, [d, d])
 
 
+# --------------------------------------------------------------------------- wrapping
+
+#: 公开渠道和载体 cells as narrow columns and hand typing leave them, with the channels
+#: they hold. Each wraps, marks or separates names in a different way.
+WRAPPED_CHANNELS: list[tuple[str, list[str]]] = [
+    # The reported table: the label breaks before its bracket, on a line of its own.
+    ("■社区/企事业单位/村公示栏\n(电子屏)\n□政府网站", [BOARD]),
+    ("■社区/企事业单位/村公示栏\n(电子屏)\n□政府网站", [BOARD]),  # as paragraphs in Word
+    ("☑ 政府\n网站 ☐ 政府公报 ☑ 两微\n一端", ["政府网站", "两微一端"]),
+    ("✔发布会/\n听证会 ✓入户/现场 √社区/企事业单位/村公示栏（电\n子屏）",
+     ["发布会/听证会", "入户/现场", BOARD]),
+    ("口政府网站 ▢政府公报 ☒公开查阅点 ◻纸质媒体", ["公开查阅点"]),  # boxes typed by hand
+    ("政府网站，两微一端、公开查阅点", ["政府网站", "两微一端", "公开查阅点"]),
+    ("●政务服务中心 ○便民服务站 ● 精准\n推送", ["政务服务中心", "精准推送"]),
+    ("■政府网站■两微一端□政府公报■社区/企事业\n单位/村公示栏(电子屏)",
+     ["政府网站", "两微一端", BOARD]),
+    ("√ 广播\n电视\n√ 纸质\n媒体", ["广播电视", "纸质媒体"]),
+]
+
+
+def _wrapped_items(d: str) -> list[CatalogItem]:
+    audiences = [["全社会"], ["特定群体"], ["全社会", "特定群体"], ["全社会"]]
+    modes = [["主动"], ["主动", "依申请"], ["依申请"], ["主动"]]
+    return [
+        item(d, n + 1, "最低生活保障" if n < 4 else "临时救助", f"公开事项{n + 1}",
+             [f"要素{n + 1}甲", f"要素{n + 1}乙"], BASIS_DIBAO, TL_FORMED, channels,
+             audiences[n % 4], modes[n % 4], ["县级", "乡级"] if n % 2 else ["乡级"])
+        for n, (_text, channels) in enumerate(WRAPPED_CHANNELS)
+    ]
+
+
+# 公开对象 and 公开方式 as words in one column each, wrapped or not.
+_AUDIENCE_WORDS = {("全社会",): "全社会", ("特定群体",): "特定\n群体",
+                   ("全社会", "特定群体"): "全社会、特定群体"}
+_MODE_WORDS = {("主动",): "主动公开", ("主动", "依申请"): "主动公开，依申请\n公开",
+               ("依申请",): "依申请"}
+
+
+Merges = list[tuple[int, int, int, int]]
+
+
+def _wrapped_rows(items: list[CatalogItem]) -> tuple[list[list[str]], Merges]:
+    head: Head = standard_head()
+    words = [("公开对象", "公开对象"), ("公开方式", "公开方式")]
+    at = [name for _, name in head].index("全社会")
+    head[at:at + 4] = words
+    body = []
+    for it, (text, _channels) in zip(items, WRAPPED_CHANNELS, strict=True):
+        cells = [str(it.seq), it.level1, it.level2, "、".join(it.elements), it.basis,
+                 it.time_limit, it.subject, text, _AUDIENCE_WORDS[tuple(it.audience)],
+                 _MODE_WORDS[tuple(it.mode)]]
+        body.append(cells + ["√" if name in it.levels else "" for name in ("县级", "乡级")])
+    return head_rows(head) + body, head_merges(head)
+
+
+def build_xlsx_wrapped(folder: Path) -> Built:
+    """Every wrapping of WRAPPED_CHANNELS; 公开对象/公开方式 as words in one column each."""
+    d = "社会救助"
+    items = _wrapped_items(d)
+    rows, merges = _wrapped_rows(items)
+    book = Workbook()
+    title = [["城关镇社会救助领域基层政务公开标准目录"] + [""] * (len(rows[0]) - 1)]
+    put_xlsx(book.active, 1, title + rows,
+             [_across(0, len(rows[0]))] + [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merges])
+    path = folder / "社会救助（换行）.xlsx"
+    book.save(path)
+    return Built(path, items, [d])
+
+
+def build_docx_wrapped(folder: Path) -> Built:
+    """The same wrapped cells in a Word table: soft line breaks, and one paragraph a line."""
+    d = "社会救助"
+    items = _wrapped_items(d)
+    rows, merges = _wrapped_rows(items)
+    document = docx.Document()
+    document.add_paragraph("城关镇社会救助领域基层政务公开标准目录")
+    put_docx(document, rows, merges)
+    table = document.tables[0]
+    for r in range(3, len(rows), 2):  # every other row: Enter, not Shift+Enter, in Word
+        cell = table.cell(r, 7)
+        lines = rows[r][7].split("\n")
+        cell.text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    path = folder / "社会救助（换行）.docx"
+    document.save(path)
+    return Built(path, items, [d])
+
+
+def build_xlsx_shared_column(folder: Path) -> Built:
+    """One-row header whose 公开对象 and 公开方式 are words in one column together."""
+    d = "就业"
+    items = [
+        item(d, 1, "就业服务", "招聘信息", ["用人单位", "招聘岗位"], BASIS_JIUYE, TL_NOW,
+             ["政府网站", "两微一端"], ["全社会"], ["主动"], ["县级", "乡级"]),
+        item(d, 2, "就业援助", "援助对象认定", ["认定条件", "认定结果"], BASIS_JIUYE, TL_PUBLIC,
+             [BOARD], ["特定群体"], ["主动", "依申请"], ["乡级"]),
+        item(d, 3, "就业援助", "援助政策", ["援助对象", "援助内容"], BASIS_JIUYE, TL_FORMED,
+             ["公开查阅点"], ["全社会", "特定群体"], ["依申请"], ["乡级"]),
+    ]
+    head = ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
+            "公开渠道和载体", "公开对象及方式", "公开层级"]
+    texts = [("政府网站，两微\n一端", "全社会、主动公开", "县级、乡级"),
+             ("社区/企事业单位/村公示栏\n（电子屏）", "特定\n群体\n主动、依申请公开", "乡级"),
+             ("公开查阅点", "全社会 特定群体 依申请 每月", "乡级")]
+    body = [[str(it.seq), it.level1, it.level2, "、".join(it.elements), it.basis, it.time_limit,
+             it.subject, channels, words, level]
+            for it, (channels, words, level) in zip(items, texts, strict=True)]
+    book = Workbook()
+    put_xlsx(book.active, 1, [["城关镇就业领域基层政务公开标准目录"] + [""] * 9, head, *body],
+             [_across(0, 10)])
+    path = folder / "就业（对象方式一列）.xlsx"
+    book.save(path)
+    warning = ("工作表「Sheet」第5行的公开对象、公开方式中的“每月”对不上任何选项名称，"
+               "未导入，请核对原表")
+    return Built(path, items, [d], [warning])
+
+
+#: A wrapped piece that matches no channel, and the warning the reader must give for it.
+FRAGMENT = "(电子显示屏)"
+FRAGMENT_WARNING = ("工作表「Sheet」第4行的公开渠道和载体中的“(电子显示屏)”对不上任何渠道名称，"
+                    "未导入，请核对原表")
+
+
+def build_xlsx_fragment(folder: Path) -> Built:
+    """The reported wrapping with a bracket no channel ends in: a warning, not a channel."""
+    d = "社会救助"
+    it = item(d, 1, "最低生活保障", "审核信息", ["申请人姓名", "保障金额"], BASIS_DIBAO,
+              TL_AUDIT, [BOARD], ["特定群体"], ["主动"], ["乡级"])
+    head = standard_head()
+    rows = [["城关镇社会救助领域基层政务公开标准目录"] + [""] * (len(head) - 1), *head_rows(head),
+            row(it, "申请人姓名、保障金额", f"■社区/企事业单位/村公示栏\n{FRAGMENT}\n□政府网站")]
+    book = Workbook()
+    put_xlsx(book.active, 1, rows, [_across(0, len(head)), *head_merges(head, 1)])
+    path = folder / "社会救助（残片）.xlsx"
+    book.save(path)
+    return Built(path, [it], [d], [FRAGMENT_WARNING])
+
+
+def county_table(path: Path, items: list[CatalogItem], *, drop: tuple[str, ...] = (),
+                 channels: dict[int, str] | None = None) -> Path:
+    """A two-row county table of ``items`` without the columns ``drop`` names (sub-headers)."""
+    head = standard_head()
+    body = [row(it, "、".join(it.elements), (channels or {}).get(it.seq)
+                   or boxes(it.channels)) for it in items]
+    keep = [c for c, (_top, sub) in enumerate(head) if not any(d in sub for d in drop)]
+    head = [head[c] for c in keep]
+    body = [[cells[c] for c in keep] for cells in body]
+    width = len(head)
+    title = f"城关镇{items[0].domain}领域基层政务公开标准目录"
+    book = Workbook()
+    put_xlsx(book.active, 1, [[title] + [""] * (width - 1), *head_rows(head), *body],
+             [(0, 0, 0, width - 1), *head_merges(head, 1)])
+    book.save(path)
+    return path
+
+
 # --------------------------------------------------------------------------- bad files
 
 
@@ -565,5 +722,6 @@ def build_bad_files(folder: Path) -> dict[str, Path]:
 ALL_BUILDERS = (
     build_xlsx_merged, build_xlsx_sheets, build_xlsx_one_row, build_xlsx_no_level,
     build_xlsx_level3, build_xlsx_channel_columns, build_docx_vmerge, build_docx_multi,
-    build_docx_title_row, build_docx_spaced, build_docx_continued,
+    build_docx_title_row, build_docx_spaced, build_docx_continued, build_xlsx_wrapped,
+    build_docx_wrapped, build_xlsx_fragment, build_xlsx_shared_column,
 )

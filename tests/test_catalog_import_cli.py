@@ -11,7 +11,8 @@ from app.catalog.items import list_items
 BUILDERS = [tb.build_xlsx_merged, tb.build_xlsx_sheets, tb.build_xlsx_one_row,
             tb.build_xlsx_no_level, tb.build_xlsx_level3, tb.build_xlsx_channel_columns,
             tb.build_docx_vmerge, tb.build_docx_multi, tb.build_docx_title_row,
-            tb.build_docx_spaced]
+            tb.build_docx_spaced, tb.build_xlsx_wrapped, tb.build_docx_wrapped,
+            tb.build_xlsx_fragment, tb.build_xlsx_shared_column]
 
 FIELDS = ("level1", "level2", "level3", "elements", "basis", "time_limit", "rule", "subject",
           "channels", "audience", "mode", "levels")

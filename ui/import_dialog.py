@@ -41,6 +41,15 @@ NEW = "新增为新领域"
 BY_TITLE = ""
 
 
+def change_lines(diff: dict[str, dict[str, Any]]) -> str:
+    """What a changed row changes, one field a line: ``公开层级：县级、乡级 → 乡级``."""
+    def shown(value: Any) -> str:
+        text = "、".join(value) if isinstance(value, list) else str(value)
+        return text.replace("\n", " ") or "（空）"
+
+    return "\n".join(f"{name}：{shown(d['from'])} → {shown(d['to'])}" for name, d in diff.items())
+
+
 class ImportDialog(QDialog):
     """Preview of an import, the choices it needs, and the import itself."""
 
@@ -193,8 +202,12 @@ class ImportDialog(QDialog):
                 action = ACTIONS[row["action"]]
                 if row.get("fields"):
                     action += f"（{'、'.join(row['fields'])}）"
+                elif "moved_from" in row:
+                    action += f"（只调整序号 {row['moved_from']}→{row['seq']}）"
                 child = with_tooltips(QTreeWidgetItem([f"{row['seq']}. {row['title']}", action,
                                                        row["id"]]))
+                if row.get("diff"):
+                    child.setToolTip(1, change_lines(row["diff"]))
                 child.setForeground(1, QBrush(QColor(COLOURS[row["action"]])))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)

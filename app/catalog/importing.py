@@ -7,6 +7,7 @@ was shown is what is written, and a failure half-way writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,12 +16,14 @@ from typing import Any, Protocol
 
 from app.atomic import write_bytes
 from app.catalog import domains
-from app.catalog.item import CatalogItem
+from app.catalog.item import FIELD_LABELS, CatalogItem
 from app.catalog.items import (
     IdAllocator,
     catalog_json,
     insert_revision,
+    learned_channels,
     list_items,
+    move_item,
     new_version,
     read_catalog_json,
     retire,
@@ -28,7 +31,7 @@ from app.catalog.items import (
 from app.catalog.limits import check_json
 from app.catalog.timelimits import parse_time_limit
 from app.errors import UserError
-from app.facts import squash
+from app.facts import CHANNELS, squash
 from app.store import Store
 
 Progress = Callable[[int, int], None]
@@ -47,8 +50,10 @@ class SectionPlan:
     changed: list[CatalogItem] = field(default_factory=list)
     unchanged: list[CatalogItem] = field(default_factory=list)
     retired: list[CatalogItem] = field(default_factory=list)
-    #: For each changed item id, which fields changed (FIELD_LABELS names).
-    changes: dict[str, list[str]] = field(default_factory=dict)
+    #: For each changed item id, which fields changed (FIELD_LABELS names), old and new.
+    changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    #: Items that only moved in the table (a new 序号): id -> the 序号 before.
+    moved: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Counts and the rows with what happens to each."""
@@ -58,10 +63,19 @@ class SectionPlan:
             "label": self.label, "domain": self.domain, "new_domain": self.new_domain,
             "sources": self.sources, "rows": self.rows,
             **{name: len(items) for name, items in actions},
+            "moved": len(self.moved),
             "items": [{"id": i.id, "seq": i.seq, "title": i.title(), "action": name}
-                      | ({"fields": self.changes.get(i.id, [])} if name == "changed" else {})
-                      for name, items in actions for i in items],
+                      | self._detail(name, i.id) for name, items in actions for i in items],
         }
+
+    def _detail(self, action: str, item_id: str) -> dict[str, Any]:
+        if action == "changed":
+            diff = self.changes.get(item_id, {})
+            return {"fields": list(diff),
+                    "diff": {label: {"from": old, "to": new} for label, (old, new) in diff.items()}}
+        if item_id in self.moved:
+            return {"moved_from": self.moved[item_id]}
+        return {}
 
 
 @dataclass
@@ -97,12 +111,14 @@ class ImportReport:
         added = sum(len(s.added) for s in self.sections)
         changed = sum(len(s.changed) for s in self.sections)
         retired = sum(len(s.retired) for s in self.sections)
+        moved = sum(len(s.moved) for s in self.sections)
         names = "、".join(s.domain for s in self.sections)
         return (f"读到 {self.rows} 行（{names}），{verb}新增 {added} 项、更新 {changed} 项、"
-                f"停用 {retired} 项。")
+                f"停用 {retired} 项" + (f"，{moved} 项只调整序号" if moved else "") + "。")
 
 
-Sections = list[tuple[str | None, str, list[CatalogItem]]]
+#: (domain label, source, items, the fields the table has no column for) per table.
+Sections = list[tuple[str | None, str, list[CatalogItem], frozenset[str]]]
 
 
 class CatalogSource(Protocol):
@@ -117,7 +133,7 @@ class CatalogSource(Protocol):
         """Where the rows came from (a file path or a county server)."""
 
     def sections(self) -> tuple[Sections, list[str]]:
-        """The tables as (domain label, source, items), plus reader warnings."""
+        """The tables (see :data:`Sections`), plus reader warnings."""
 
     def applied(self, store: Store, report: ImportReport) -> None:
         """Called inside the import's transaction once the rows are written."""
@@ -128,6 +144,8 @@ class FileSource:
     """A .xlsx or .docx table as counties send them, or a catalog .json export."""
 
     path: Path
+    #: The county's own channel names the catalog already holds (see read_county_table).
+    learned: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -141,14 +159,17 @@ class FileSource:
 
     def sections(self) -> tuple[Sections, list[str]]:
         """The file's tables."""
-        return read_sections(self.path)
+        return read_sections(self.path, self.learned)
 
     def applied(self, store: Store, report: ImportReport) -> None:
         """Nothing more to record for a file."""
 
 
-def read_sections(path: Path) -> tuple[Sections, list[str]]:
-    """The file's tables as (domain label, source, items), plus reader warnings."""
+def read_sections(path: Path, learned: tuple[str, ...] = ()) -> tuple[Sections, list[str]]:
+    """The file's tables (see :data:`Sections`), plus reader warnings.
+
+    ``learned`` are channel names the catalog holds besides the standard ones.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UserError(f"找不到文件「{path.name}」。")
@@ -159,9 +180,9 @@ def read_sections(path: Path) -> tuple[Sections, list[str]]:
     if suffix in (".xlsx", ".docx"):
         from app.catalog.table_reader import read_county_table
 
-        sections = read_county_table(path)
+        sections = read_county_table(path, learned)
         warnings = [w for s in sections for w in s.warnings]
-        return [(s.domain_label, s.source, s.items) for s in sections], warnings
+        return [(s.domain_label, s.source, s.items, s.absent) for s in sections], warnings
     raise UserError("只能导入 .xlsx、.docx 或工作台导出的 .json 目录文件。")
 
 
@@ -172,7 +193,7 @@ def sections_by_domain(items: list[CatalogItem], source: str) -> Sections:
         # The rule follows the wording; a stale rule in the file must not win.
         item.rule = parse_time_limit(item.time_limit)
         by_domain.setdefault(item.domain, []).append(item)
-    return [(d, source, its) for d, its in by_domain.items()]
+    return [(d, source, its, frozenset()) for d, its in by_domain.items()]
 
 
 def import_catalog(
@@ -195,16 +216,26 @@ def import_catalog(
     neither refuse the import (the preview lists them).
     """
     src = FileSource(Path(source)) if isinstance(source, (str, Path)) else source
+    learned = learned_channels(store)
+    if isinstance(src, FileSource) and not src.learned:
+        src = dataclasses.replace(src, learned=tuple(learned))
     raw, warnings = src.sections()
-    if not any(items for _l, _s, items in raw):
+    if not any(items for _l, _s, items, _a in raw):
         raise UserError("文件里没有读到任何目录事项，请确认它是标准目录表格。")
+    # A channel name the catalog has never held is kept as written, but never silently.
+    new_channels = [c for c in dict.fromkeys(c for _l, _s, its, _a in raw for i in its
+                                             for c in i.channels)
+                    if c not in CHANNELS and c not in learned]
+    if new_channels:
+        warnings = [*warnings, f"表中有目录里还没有的公开渠道「{'、'.join(new_channels)}」，"
+                    f"{'将' if dry_run else '已'}按表中写法作为新渠道导入"]
     mapping = {squash(k): v for k, v in (mapping or {}).items()}
     add_domains = {squash(d) for d in add_domains}
     report = ImportReport(src.name, dry_run, replace, [], warnings)
-    total = sum(len(items) for _l, _s, items in raw)
+    total = sum(len(items) for _l, _s, items, _a in raw)
     done = 0
     with store.transaction():
-        for label, origin, items in raw:
+        for label, origin, items, _absent in raw:
             section = _section_for(store, report, domain or label, origin, mapping, add_domains)
             section.sources.append(origin)
             section.rows += len(items)
@@ -222,8 +253,9 @@ def import_catalog(
             )
         version = new_version(store, src.name, src.origin, {}) if not dry_run else 0
         for section in report.sections:
-            items = [i for (_lab, _s, its) in raw for i in its if i.domain == section.domain]
-            _plan_section(store, section, items, replace, version if not dry_run else None)
+            rows = [(i, absent) for (_lab, _s, its, absent) in raw for i in its
+                    if i.domain == section.domain]
+            _plan_section(store, section, rows, replace, version if not dry_run else None)
         if not dry_run:
             summary = {s.domain: {k: v for k, v in s.to_json().items() if k != "items"}
                        for s in report.sections}
@@ -258,40 +290,68 @@ def _section_for(store: Store, report: ImportReport, label: str | None, source: 
     return section
 
 
-def _match_key(item: CatalogItem) -> tuple[str, str, str]:
-    return (squash(item.level1), squash(item.level2), squash(item.level3))
+def _match_key(item: CatalogItem, absent: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    # A table without a 三级事项 column names its rows by 一级 and 二级 only.
+    names = (item.level1, item.level2) + (() if "level3" in absent else (item.level3,))
+    return tuple(squash(n) for n in names)
 
 
-def _plan_section(store: Store, section: SectionPlan, items: list[CatalogItem],
+#: The fields that are an item's content (a change is a new revision); 序号 is its place.
+_CONTENT = tuple(name for name in FIELD_LABELS if name != "seq")
+
+
+def _keep_absent(old: CatalogItem, item: CatalogItem, absent: frozenset[str]) -> None:
+    """Give ``item`` the catalog's value of every field its table has no column for."""
+    for name in absent:
+        setattr(item, name, getattr(old, name))
+    if "time_limit" in absent:
+        item.rule = old.rule
+
+
+def _plan_section(store: Store, section: SectionPlan,
+                  rows: list[tuple[CatalogItem, frozenset[str]]],
                   replace: bool, version: int | None) -> None:
     """Match rows to current items and, when ``version`` is given, write the changes."""
     current = [] if section.new_domain else list_items(store, section.domain)
     by_id = {i.id: i for i in current}
-    by_key: dict[tuple[str, str, str], list[CatalogItem]] = {}
+    by_key: dict[tuple[str, ...], list[CatalogItem]] = {}
     old: CatalogItem | None  # the name is reused below for a match that may be missing
     for old in current:
         by_key.setdefault(_match_key(old), []).append(old)
+        by_key.setdefault(_match_key(old, frozenset({"level3"})), []).append(old)
     matched: set[str] = set()
     ids = row = None
     if version is not None:
         ids = IdAllocator(store, domains.domain_code(store, section.domain))
         row = domains.domain_id(store, section.domain)
-    for item in items:
+    for item, absent in rows:
         # The 目录编号 column of our own export wins; a county's table has none,
         # so its rows are matched by 事项 names.
         old = by_id.get(item.id) if item.id else None
         if old is None:
-            candidates = [c for c in by_key.get(_match_key(item), []) if c.id not in matched]
+            candidates = [c for c in by_key.get(_match_key(item, absent), [])
+                          if c.id not in matched]
             old = candidates[0] if candidates else None
         if old is not None and old.id not in matched:
             item.id = old.id
             matched.add(old.id)
-            same = old.content_key() == item.content_key() and old.seq == item.seq
-            (section.unchanged if same else section.changed).append(item)
-            if not same:
-                section.changes[item.id] = old.differences(item)
-            if not same and version is not None:
-                insert_revision(store, item, version, row)
+            _keep_absent(old, item, absent)
+            diff = {FIELD_LABELS[n]: (getattr(old, n), getattr(item, n)) for n in _CONTENT
+                    if getattr(old, n) != getattr(item, n)}
+            if item.rule != old.rule and not diff:
+                diff[FIELD_LABELS["time_limit"]] = (old.time_limit, item.time_limit)
+            if diff:
+                section.changed.append(item)
+                section.changes[item.id] = diff
+                if version is not None:
+                    insert_revision(store, item, version, row)
+                continue
+            section.unchanged.append(item)
+            # A row that only moved keeps its revision: the new 序号 is its place, not content.
+            if old.seq != item.seq:
+                section.moved[item.id] = old.seq
+                if version is not None:
+                    move_item(store, item.id, item.seq)
             continue
         if version is not None:
             # A 目录编号 from another township's export is kept if this one never used it.

@@ -16,6 +16,7 @@ from typing import Any
 from app.catalog import domains
 from app.catalog.item import CatalogItem
 from app.errors import UserError
+from app.facts import CHANNELS
 from app.store import Store, now_iso
 from resources import RESOURCES
 
@@ -110,6 +111,23 @@ def insert_revision(store: Store, item: CatalogItem, version_id: int,
          item.time_limit, _j(item.rule), item.subject, _j(item.channels), _j(item.audience),
          _j(item.mode), _j(item.levels)),
     )
+
+
+def move_item(store: Store, item_id: str, seq: int) -> None:
+    """Give the current revision a new 序号 (inside the caller's transaction).
+
+    Where a row stands in the table is not what it says: moving it is no revision.
+    """
+    store.conn.execute("UPDATE catalog_items SET seq = ? WHERE item_id = ? AND active",
+                       (seq, item_id))
+
+
+def learned_channels(store: Store) -> list[str]:
+    """The channel names current items hold besides the standard ones, in first-seen order."""
+    names: dict[str, None] = {}
+    for (value,) in store.conn.execute("SELECT channels FROM catalog_items WHERE active"):
+        names.update(dict.fromkeys(n for n in json.loads(value) if n not in CHANNELS))
+    return list(names)
 
 
 def retire(store: Store, item_id: str, version_id: int) -> None:

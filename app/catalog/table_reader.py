@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import traceback
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from app.facts import (
     DOMAIN_ALIAS_GROUPS,
     LEVELS,
     MODES,
+    fullwidth_brackets,
     order_like,
     squash,
     standard_audience,
@@ -40,7 +42,17 @@ from app.facts import (
     tidy,
 )
 
-NO_LEVEL_WARNING = "表中没有公开层级列，已按乡级导入"
+NO_LEVEL_WARNING = "表中没有公开层级列：新事项按乡级导入，已有事项保留目录中的公开层级"
+
+#: Columns a table may lack, and what the clerk calls them. A missing column
+#: never overwrites what the catalog holds (the importer keeps the old value).
+OPTIONAL_COLUMNS: dict[str, str] = {
+    "seq": "序号", "level3": "三级事项", "elements": "公开内容（要素）", "basis": "公开依据",
+    "time_limit": "公开时限", "subject": "公开主体", "channels": "公开渠道和载体",
+    "audience": "公开对象", "mode": "公开方式", "levels": "公开层级",
+}
+# Columns whose absence is usual and needs no word to the clerk.
+_QUIET = ("seq", "level3", "levels")
 
 _MISSING = "找不到该文件，请确认它没有被移动、改名或删除。"
 _BUSY = "无法打开该文件：它可能正被其他程序占用或没有读取权限，请关闭该文件后重试。"
@@ -74,14 +86,18 @@ class TableSection:
     source: str
     items: list[CatalogItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: OPTIONAL_COLUMNS keys the table has no column for.
+    absent: frozenset[str] = frozenset()
 
 
-def read_county_table(path: Path) -> list[TableSection]:
+def read_county_table(path: Path, learned_channels: Iterable[str] = ()) -> list[TableSection]:
     """Read every catalog table in a county ``.xlsx`` or ``.docx`` file, in file order.
 
     Raises :class:`UserError` (one Chinese sentence) for anything that is not a
     readable catalog table: wrong type, old binary format, password, corruption,
-    or a file without a recognisable catalog header.
+    or a file without a recognisable catalog header. ``learned_channels`` are the
+    county's own channel names the catalog already holds: wrapped pieces of a
+    channel label are joined against them as against the standard names.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -99,7 +115,8 @@ def read_county_table(path: Path) -> list[TableSection]:
     except Exception as exc:  # any library error here means the file itself is bad
         raise UserError(_CORRUPT, detail=traceback.format_exc()) from exc
     try:
-        sections = [s for raw in raw_tables if (s := _parse_table(raw)) is not None]
+        lookup = known_channels(learned_channels)
+        sections = [s for raw in raw_tables if (s := _parse_table(raw, lookup)) is not None]
     except Exception as exc:  # a bug must still reach the clerk as a sentence, not a trace
         raise UserError(_PARSE_FAILED, detail=traceback.format_exc()) from exc
     if not sections:
@@ -266,45 +283,137 @@ def split_elements(text: str) -> list[str]:
     return [p for p in map(_clean, pieces) if p]
 
 
-_ON = "■☑√✔✓●•▪◆"
-_OFF = "□☐○◇"
-_BOX = re.compile(f"([{_ON}{_OFF}])")
+# Ticked and empty marks as counties print them, and the look-alikes typed by hand.
+_ON = "■☑☒√✔✓●•▪◆◼◾⬛▣█"
+_OFF = "□☐○◇▢◻◽⬜❑❒❏"
+_MARKS = _ON + _OFF
+# 口 and 囗 are real characters (窗口): a box only where a name starts and one follows.
+_BOX = re.compile(f"([{_MARKS}]|(?<![^\\s、，,；;{_MARKS}])[口囗](?=[^\\s{_MARKS}]))")
 _YES = {"是", "有", "v", "V", "Y", "y"}
+_HARD = "、，,；;"  # always between two names; line breaks and spaces may fall inside one
+_SOFT = re.compile(r"[\s\u3000]+")
+_MAX_JOIN = 12  # a wrapped label never runs over more line pieces than this
+# A real cell holds 13 channels in a few dozen pieces; past this it is no checkbox
+# list, and is read piece by piece so that a hostile cell costs no more than before.
+_MAX_PIECES = 100
+_MAX_CHECKLIST = 2000  # characters; all 13 channels with boxes are under 200
+_DANGLING = re.compile(r"^[（()）/／]")  # a bracket or slash never starts a name
 
 Lookup = Callable[[str], str | None]
 
 
-def _checklist(text: str, lookup: Lookup) -> list[str]:
-    """Names ticked in a checkbox list (``■甲 □乙``), or all names of a plain list."""
+@dataclass
+class Picked:
+    """What a checkbox cell selects: recognised names, other whole names, and leftovers.
+
+    ``names`` are standard (or already learned) names; ``others`` are names the
+    cell gives on their own (a box or separators around them) that no list knows;
+    ``fragments`` are pieces that matched nothing, left over after joining the
+    pieces that did, or too ambiguous to be a name.
+    """
+
+    names: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    fragments: list[str] = field(default_factory=list)
+
+
+def _join(pieces: list[str], lookup: Lookup) -> list[tuple[str, str | None]]:
+    """Group consecutive pieces into the names of ``lookup``, covering the most text.
+
+    Returns (joined text, name or None) per group. Of the partitions covering the
+    same number of characters with known names, the one with fewest unknown groups,
+    then fewest groups, wins, so a label wrapped at any point reads back whole.
+    """
+    n = len(pieces)
+    # best[i]: (known characters, -unknown groups, -groups, first group end) for pieces[i:]
+    best: list[tuple[int, int, int, int]] = [(0, 0, 0, n)] * (n + 1)
+    names: dict[tuple[int, int], str | None] = {}
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + _MAX_JOIN) + 1):
+            text = "".join(pieces[i:j])
+            names[i, j] = name = lookup(text)
+            known, unknown, groups, _ = best[j]
+            options.append((known + (len(text) if name else 0), unknown - (name is None),
+                            groups - 1, j))
+        best[i] = max(options)
+    out, i = [], 0
+    while i < n:
+        j = best[i][3]
+        out.append(("".join(pieces[i:j]), names[i, j]))
+        i = j
+    return out
+
+
+def _pick_unit(unit: str, lookup: Lookup, picked: Picked) -> None:
+    """One stretch of a cell between boxes or hard separators."""
+    lines = [line for line in unit.split("\n") if line.strip(" \t\u3000")]
+    pieces = [_clean(p.strip(":：。")) for p in _SOFT.split(unit)]
+    pieces = [p for p in pieces if p]
+    if not pieces:
+        return
+    if len(pieces) > _MAX_PIECES:
+        found = [(p, lookup(p)) for p in pieces]
+        picked.names += [name for _p, name in found if name]
+        left = " ".join(p for p, name in found if not name)
+        if left:
+            picked.fragments.append(left[:40] + ("…" if len(left) > 40 else ""))
+        return
+    groups = _join(pieces, lookup)
+    if any(name for _text, name in groups):
+        picked.names += [name for _text, name in groups if name]
+        picked.fragments += [text for text, name in groups if not name]
+        return
+    whole = "".join(pieces)
+    spaced_word = len(lines) == 1 and all(len(p) == 1 for p in pieces)
+    if (len(pieces) == 1 or spaced_word) and not _DANGLING.search(whole):
+        picked.others.append(whole)
+    else:  # several unknown pieces: one wrapped name, or several? The clerk decides.
+        picked.fragments.append(" ".join(pieces))
+
+
+def pick(text: str, lookup: Lookup) -> Picked:
+    """Read a checkbox cell (``■甲 □乙``, look-alike boxes, or a plain list of names).
+
+    Text after an empty box is not selected; text before the first box is a plain
+    list. Names may be wrapped across lines or spaced out at any point: pieces are
+    joined by the names ``lookup`` knows, and what matches nothing is a fragment.
+    """
+    picked = Picked()
+    if len(text or "") > _MAX_CHECKLIST:
+        picked.fragments.append(text[:40] + "…")
+        return picked
     parts = _BOX.split((text or "").replace("\r", "\n"))
-    names = _names(parts[0], lookup)
-    for mark, chunk in zip(parts[1::2], parts[2::2], strict=True):
-        if mark in _ON:
-            names += _names(chunk, lookup)
-    return names
+    chunks = [parts[0]] + [chunk for mark, chunk in zip(parts[1::2], parts[2::2], strict=True)
+                           if mark in _ON]
+    for chunk in chunks:
+        for unit in _split_outside_brackets(chunk, _HARD):
+            _pick_unit(unit, lookup, picked)
+    return picked
 
 
-def _names(chunk: str, lookup: Lookup) -> list[str]:
-    out: list[str] = []
-    for piece in _split_outside_brackets(chunk, "\n、，,；;"):
-        piece = piece.strip(" \t\u3000:：。")
-        words = piece.split()
-        # "政府网站 公开查阅点" is two names, "政 府 网 站" one spaced-out name.
-        if lookup(piece) is None and len(words) > 1 and all(len(w) > 1 for w in words):
-            out += words
-        elif piece:
-            out.append(piece)
-    return [name for name in map(_clean, out) if name]
+def known_channels(learned: Iterable[str] = ()) -> Lookup:
+    """A channel lookup: the standard names and aliases, then the county's learned names."""
+    own = {_key(name): name for name in learned if name and not standard_channel(name)}
+
+    def lookup(value: str) -> str | None:
+        return standard_channel(value) or own.get(_key(value))
+
+    return lookup
 
 
-def split_channels(text: str) -> list[str]:
+def _key(value: str) -> str:
+    return fullwidth_brackets(squash(unicodedata.normalize("NFKC", value)))
+
+
+def split_channels(text: str, learned: Iterable[str] = ()) -> list[str]:
     """The channels ticked or listed in a 公开渠道和载体 cell, standard names first.
 
-    Standard channels get their standard name; any other channel is kept under its
-    own tidied name.
+    Standard channels get their standard name; a name the cell gives on its own
+    is kept as written; a leftover fragment is not a channel (see :func:`pick`).
     """
-    names = [standard_channel(n) or n for n in _checklist(text, standard_channel)]
-    return order_like(list(dict.fromkeys(names)), CHANNELS)
+    picked = pick(text, known_channels(learned))
+    return order_like(list(dict.fromkeys(picked.names + picked.others)), CHANNELS)
 
 
 def _is_marked(text: str, name: str, lookup: Lookup) -> bool:
@@ -394,12 +503,18 @@ class _Choice:
     """A checkbox group (渠道, 对象, 方式, 层级): free-text columns and/or mark columns."""
 
     title: str
+    noun: str  # what the clerk calls one option, in a warning
     words: tuple[str, ...]
     lookup: Lookup
     canon: tuple[str, ...]
     keep_unknown: bool = False
     text_cols: list[int] = field(default_factory=list)
     mark_cols: list[tuple[int, str]] = field(default_factory=list)
+    #: A column shared with other groups (``公开对象及方式``), by column: the clerk's
+    #: (title, noun) for it in warnings, and the other groups' lookups.
+    shared: dict[int, tuple[tuple[str, str], list[Lookup]]] = field(default_factory=dict)
+    #: Shared columns another group already warns about.
+    quiet: set[int] = field(default_factory=set)
 
     @property
     def present(self) -> bool:
@@ -407,27 +522,39 @@ class _Choice:
         return bool(self.text_cols or self.mark_cols)
 
     def read(self, row: list[str], warn: Callable[[str], None]) -> list[str]:
-        """The options this row selects, in standard order; unknown words go to ``warn``."""
+        """The options this row selects, in standard order; what is not one goes to ``warn``."""
         found: list[str] = []
         for col in self.text_cols:
             text = row[col] if self.keep_unknown else re.sub("[/／]", "、", row[col])
-            for name in _checklist(text, self.lookup):
-                if standard := self.lookup(name):
-                    found.append(standard)
-                elif self.keep_unknown:
-                    found.append(name)
-                else:
-                    warn(f"{self.title}“{name}”无法识别，已忽略")
+            picked = pick(text, self._lookup_in(col))
+            found += [name for name in picked.names if self.lookup(name)]
+            if self.keep_unknown:
+                found += picked.others
+            if col in self.quiet:
+                continue
+            title, noun = self.shared[col][0] if col in self.shared else (self.title, self.noun)
+            if not self.keep_unknown:
+                for name in picked.others:
+                    warn(f"{title}“{name}”无法识别，已忽略")
+            for piece in picked.fragments:
+                warn(f"{title}中的“{piece}”对不上任何{noun}名称，未导入，请核对原表")
         found += [name for col, name in self.mark_cols if _is_marked(row[col], name, self.lookup)]
         return order_like(list(dict.fromkeys(found)), self.canon)
 
+    def _lookup_in(self, col: int) -> Lookup:
+        if col not in self.shared:
+            return self.lookup
+        lookups = [self.lookup, *self.shared[col][1]]
+        # The words of every group sharing the column join and are told apart here.
+        return lambda value: next((n for f in lookups if (n := f(value))), None)
 
-def _choices() -> dict[str, _Choice]:
+
+def _choices(channels: Lookup) -> dict[str, _Choice]:
     return {
-        "channels": _Choice("公开渠道和载体", ("渠道", "载体"), standard_channel, CHANNELS, True),
-        "audience": _Choice("公开对象", ("对象",), standard_audience, AUDIENCES),
-        "mode": _Choice("公开方式", ("方式",), standard_mode, MODES),
-        "levels": _Choice("公开层级", ("层级",), standard_level, LEVELS),
+        "channels": _Choice("公开渠道和载体", "渠道", ("渠道", "载体"), channels, CHANNELS, True),
+        "audience": _Choice("公开对象", "公开对象", ("对象",), standard_audience, AUDIENCES),
+        "mode": _Choice("公开方式", "公开方式", ("方式",), standard_mode, MODES),
+        "levels": _Choice("公开层级", "公开层级", ("层级",), standard_level, LEVELS),
     }
 
 
@@ -444,7 +571,7 @@ _FIELD_WORDS = (
 @dataclass
 class _Columns:
     fields: dict[str, int] = field(default_factory=dict)
-    choices: dict[str, _Choice] = field(default_factory=_choices)
+    choices: dict[str, _Choice] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -472,8 +599,8 @@ def _is_sub_header(top: list[str], below: list[str]) -> bool:
     return False
 
 
-def _map_columns(top: list[str], sub_raw: list[str] | None) -> _Columns:
-    cols = _Columns()
+def _map_columns(top: list[str], sub_raw: list[str] | None, channels: Lookup) -> _Columns:
+    cols = _Columns(choices=_choices(channels))
     sub = [_label(s) for s in sub_raw] if sub_raw else [""] * len(top)
     top = list(top)
     for col in range(1, len(top)):
@@ -481,7 +608,18 @@ def _map_columns(top: list[str], sub_raw: list[str] | None) -> _Columns:
             top[col] = top[col - 1]
     for col, (head, below) in enumerate(zip(top, sub, strict=True)):
         below = "" if below == head else below
-        choice = next((c for c in cols.choices.values() if any(w in head for w in c.words)), None)
+        matching = [c for c in cols.choices.values() if any(w in head for w in c.words)]
+        if matching and not below and len(matching) > 1:  # e.g. one 公开对象及方式 column
+            title = "、".join(c.title for c in matching)
+            for n, group in enumerate(matching):
+                group.text_cols.append(col)
+                group.shared[col] = ((title, "选项"), [c.lookup for c in matching
+                                                        if c is not group])
+                if n:
+                    group.quiet.add(col)
+            continue
+        choice = next((c for c in matching if below and c.lookup(below)),
+                      matching[0] if matching else None)
         if choice:
             if not below:
                 choice.text_cols.append(col)
@@ -515,7 +653,7 @@ def _map_columns(top: list[str], sub_raw: list[str] | None) -> _Columns:
 _HEADER_SEARCH_ROWS = 15  # title and note rows above the header never run longer
 
 
-def _parse_table(raw: _RawTable) -> TableSection | None:
+def _parse_table(raw: _RawTable, channels: Lookup) -> TableSection | None:
     grid = raw.grid
     rows = enumerate(grid[:_HEADER_SEARCH_ROWS])
     header = next((r for r, row in rows if _is_header(list(map(_label, row)))), None)
@@ -524,11 +662,17 @@ def _parse_table(raw: _RawTable) -> TableSection | None:
     top = [_label(c) for c in grid[header]]
     below = grid[header + 1] if header + 1 < len(grid) else None
     two_rows = below is not None and _is_sub_header(top, [_label(c) for c in below])
-    cols = _map_columns(top, below if two_rows else None)
+    cols = _map_columns(top, below if two_rows else None, channels)
     titles = [t for row in grid[:header][::-1] for t in dict.fromkeys(row) if t.strip()]
     label = _domain_label(titles + raw.titles, raw.sheet_name)
-    section = TableSection(label, raw.source, [], list(cols.warnings))
-    if not cols.choices["levels"].present:
+    absent = frozenset(key for key in OPTIONAL_COLUMNS
+                       if key not in cols.fields and not (key in cols.choices
+                                                          and cols.choices[key].present))
+    section = TableSection(label, raw.source, [], list(cols.warnings), absent)
+    for key in (k for k in OPTIONAL_COLUMNS if k in absent and k not in _QUIET):
+        name = OPTIONAL_COLUMNS[key]
+        section.warnings.append(f"{raw.source}没有{name}列：已有事项保留目录中的{name}")
+    if "levels" in absent:
         section.warnings.append(NO_LEVEL_WARNING)
     first = header + (2 if two_rows else 1)
     skip = {tuple(map(_label, grid[r])) for r in range(header, first)}
