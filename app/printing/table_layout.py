@@ -19,6 +19,9 @@ from app.printing.pdf_fonts import width
 
 #: Cell padding on either side, as a fraction of the table's type size.
 PAD = 0.25
+#: Room past the widest piece: Word and LibreOffice round widths to their own
+#: units, and a name that fits to the point in the PDF wrapped in LibreOffice.
+SLACK = 0.1
 #: A run of more Chinese characters than this in a body cell is prose (a
 #: remark, an address), which may break anywhere; shorter runs are names and
 #: place names, which never break.
@@ -154,8 +157,8 @@ def _columns(rows: list[list[str]], body: Face, heading: Face) -> _Columns:
         head = rows[0][c]
         lo = max([least(head, heading, header=True), *(least(t, body) for t in cells)])
         hi = max([_unit(head, heading), *(_unit(t, body) for t in cells)])
-        least_w.append(lo + 2 * PAD)
-        natural.append(max(lo, hi) + 2 * PAD)
+        least_w.append(lo + 2 * PAD + SLACK)
+        natural.append(max(lo, hi) + 2 * PAD + SLACK)
     return _Columns(tuple(least_w), tuple(natural))
 
 
