@@ -32,7 +32,9 @@ class KeepWithClosing(Flowable):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         """The parts to lay out here and after: the whole when it fits, else body split or moved."""
         parts = [self.body, *self.closing]
-        if _listWrapOn(parts, aW, self.canv)[1] <= aH:
+        # One wrap of the body per page: a long table measures every row it has left.
+        height = self.body.wrapOn(self.canv, aW, aH)[1] + self.body.getSpaceAfter()
+        if height + self._closing_height(aW) <= aH:
             return parts
         frame = getattr(self, "_frame", None)
         at_top = bool(frame is not None and getattr(frame, "_atTop", False))
@@ -44,10 +46,20 @@ class KeepWithClosing(Flowable):
             return parts
         return [FrameBreak(), KeepWithClosing(self.body, self.closing)]
 
+    def _closing_height(self, aW: float) -> float:
+        """The closing's height (with the spaces between its parts), measured once per width."""
+        if getattr(self, "_closing_for", None) != aW:
+            self._closing_for = aW
+            self._closing_h = float(_listWrapOn(self.closing, aW, self.canv)[1])
+            self._closing_h += self.closing[0].getSpaceBefore() if self.closing else 0.0
+        return self._closing_h
+
     def _head(self, aW: float, aH: float) -> tuple[Flowable, Flowable] | None:
-        """``body`` split so that what stays here and what goes on each hold :data:`KEEP` units."""
+        """``body`` split so that what stays here and what goes on each hold :data:`KEEP` units.
+
+        ``body`` has just been wrapped at ``aW``.
+        """
         body = self.body
-        body.wrapOn(self.canv, aW, aH)
         if isinstance(body, LongTable):
             heights = list(body._rowHeights)  # type: ignore[attr-defined]  # set by wrap
             header = body.repeatRows if isinstance(body.repeatRows, int) else 0

@@ -183,8 +183,8 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4",
             for n, row in enumerate(block.rows):
                 cells = table.add_row().cells
                 role = "heading" if n == 0 else "body"
+                # add_row gives each cell its column's width (w:tcW) already.
                 for c, (cell, text) in enumerate(zip(cells, row, strict=True)):
-                    cell.width = Twips(round(layout.widths[c] * 20))
                     paragraph = cell.paragraphs[0]
                     if n == 0:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -1,8 +1,10 @@
 """Board sheets as PDF (reportlab), laid out after GB/T 9704 and readable from a step back.
 
 Every face is embedded as a subset, so the sheet prints the same on any PC.
-Long 名单 tables break across pages with the header row repeated and no row
-split; an unapproved sheet carries a diagonal 草稿 未经审核 on every page.
+名单 tables take their column widths from their cells (app.printing.table_layout)
+and break across pages with the header row repeated and no row split; the
+closing never stands alone on a page (app.printing.keeping); an unapproved
+sheet carries a diagonal 草稿 未经审核 on every page.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from app.errors import UserError
 from app.printing import table_layout, typeset
 from app.printing.fonts import Face, choose_faces
 from app.printing.keeping import KeepWithClosing
-from app.printing.pdf_fonts import register, runs
+from app.printing.pdf_fonts import face_for, register
 from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.table_layout import SheetPlan, TableLayout
 
@@ -135,10 +137,10 @@ def masthead(text: str, styles: dict[str, ParagraphStyle], paper: Paper) -> list
                        spaceBefore=paper.body_pt * 0.2, spaceAfter=paper.body_pt * 0.8)]
 
 
-def _one_face(text: str, face: Face) -> bool:
-    """Whether ``face`` prints all of ``text``, so that it can be drawn as a plain string."""
-    parts = runs(text, face)
-    return len(parts) <= 1 and (not parts or parts[0][0] == face)
+def _lacking(rows: list[list[str]], face: Face) -> set[str]:
+    """The characters of ``rows`` that ``face`` does not print itself (a fallback face must)."""
+    chars = {ch for row in rows for cell in row for ch in cell}
+    return {ch for ch in chars if face_for(ch, face) not in (face, None)}
 
 
 def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], faces: dict[str, Face],
@@ -147,13 +149,15 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], faces: dict
     size, pad = layout.size, layout.padding
     cell = ParagraphStyle("cell-sized", parent=styles["cell"], fontSize=size, leading=size * 1.3)
     head = ParagraphStyle("head-sized", parent=styles["head"], fontSize=size, leading=size * 1.3)
+    lacking = {"heading": _lacking(rows[:1], faces["heading"]),
+               "body": _lacking(rows[1:], faces["body"])}
 
     def fitted(text: str, column: int, face: Face, style: ParagraphStyle,
                header: bool) -> str | Flowable | list[Flowable]:
         # Plain strings lay out many times faster than Paragraphs; only a cell
         # with characters its face lacks, or prose, needs one.
         room = layout.widths[column] - 2 * pad
-        plain = _one_face(text, face)
+        plain = not lacking["heading" if header else "body"].intersection(text)
         if table_layout.measure(text, face, size) <= room:
             return text if plain else typeset.paragraph(text, style, face)
         lines = table_layout.lines(text, face, size, room, header)
@@ -295,8 +299,9 @@ def _with_closing(flow: list, first_body: int, closing: list, text_width: float)
     at = last_body(len(flow))
     if at < first_body:
         return [*flow, KeepTogether(closing)]
-    if not isinstance(flow[at], LongTable) and last_body(at) >= first_body:
+    leading = getattr(getattr(flow[at], "style", None), "leading", 0)
+    if leading and last_body(at) >= first_body:
         _w, h = flow[at].wrap(text_width, 1e6)
-        if h < 1.5 * flow[at].style.leading:
+        if h < 1.5 * leading:
             at = last_body(at)
     return [*flow[:at], KeepWithClosing(flow[at], [*flow[at + 1:], *closing])]
