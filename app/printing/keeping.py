@@ -19,11 +19,16 @@ KEEP = 2
 class KeepWithClosing(Flowable):
     """``body`` (a paragraph or a table) then ``closing``, split only where both sides keep two."""
 
-    def __init__(self, body: Flowable, closing: list[Flowable]) -> None:
-        """Keep the tail of ``body`` on the page that holds ``closing``."""
+    def __init__(self, body: Flowable, closing: list[Flowable],
+                 measured: dict[float, float] | None = None) -> None:
+        """Keep the tail of ``body`` on the page that holds ``closing``.
+
+        ``measured`` holds the closing's height by width, shared by the parts a split makes.
+        """
         super().__init__()
         self.body = body
         self.closing = closing
+        self.measured: dict[float, float] = {} if measured is None else measured
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         """Ask always to be split, as KeepTogether does, so that :meth:`split` decides."""
@@ -32,27 +37,37 @@ class KeepWithClosing(Flowable):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         """The parts to lay out here and after: the whole when it fits, else body split or moved."""
         parts = [self.body, *self.closing]
-        # One wrap of the body per page: a long table measures every row it has left.
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        if isinstance(self.body, LongTable):
+            # Pages in the middle of a long table: its own split, one measure of
+            # the rows left per page, is right as long as enough rows are left.
+            split = self.body.splitOn(self.canv, aW, aH)
+            header = self.body.repeatRows if isinstance(self.body.repeatRows, int) else 0
+            if len(split) == 2 and split[1]._nrows - header >= KEEP:  # type: ignore[attr-defined]
+                return [split[0], self._with(split[1])]
+            if not split and not at_top:
+                return [FrameBreak(), self]  # not even a row fits under what is here
         height = self.body.wrapOn(self.canv, aW, aH)[1] + self.body.getSpaceAfter()
         if height + self._closing_height(aW) <= aH:
             return parts
-        frame = getattr(self, "_frame", None)
-        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
         head = self._head(aW, aH)
         if head is not None:
-            return [head[0], KeepWithClosing(head[1], self.closing)]
+            return [head[0], self._with(head[1])]
         if at_top:
             # Nothing to gain from a fresh page: body and closing outgrow one.
             return parts
-        return [FrameBreak(), KeepWithClosing(self.body, self.closing)]
+        return [FrameBreak(), self]
+
+    def _with(self, body: Flowable) -> KeepWithClosing:
+        return KeepWithClosing(body, self.closing, self.measured)
 
     def _closing_height(self, aW: float) -> float:
         """The closing's height (with the spaces between its parts), measured once per width."""
-        if getattr(self, "_closing_for", None) != aW:
-            self._closing_for = aW
-            self._closing_h = float(_listWrapOn(self.closing, aW, self.canv)[1])
-            self._closing_h += self.closing[0].getSpaceBefore() if self.closing else 0.0
-        return self._closing_h
+        if aW not in self.measured:
+            height = float(_listWrapOn(self.closing, aW, self.canv)[1])
+            self.measured[aW] = height + (self.closing[0].getSpaceBefore() if self.closing else 0)
+        return self.measured[aW]
 
     def _head(self, aW: float, aH: float) -> tuple[Flowable, Flowable] | None:
         """``body`` split so that what stays here and what goes on each hold :data:`KEEP` units.

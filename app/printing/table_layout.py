@@ -35,6 +35,7 @@ SIZE_NAMES = {26: "一号", 22: "二号", 18: "小二号", 16: "三号", 15: "�
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 # A line may break before an opening bracket and after closing punctuation,
 # so 保障金额（元/月） wraps as 保障金额 / （元/月）.
+_MAY_BREAK = re.compile(r"[\s，、；：。！？）)\]】〕》〉」』”’（(\[【〔《〈「『“‘]")
 _BREAK = re.compile(r"(?<=[，、；：。！？）)\]】〕》〉」』”’])|(?=[（(\[【〔《〈「『“‘])")
 
 
@@ -113,6 +114,8 @@ def pieces(text: str, header: bool = False) -> tuple[list[str], bool]:
 
 def least(text: str, face: Face, header: bool = False) -> float:
     """The narrowest ``text`` can be set at 1 pt without breaking where it must not."""
+    if not header and len(text) <= WORD_MOST and not _MAY_BREAK.search(text):
+        return _unit(text, face)  # most cells of a 名单: a name, a number, a village
     parts, prose = pieces(text, header)
     widest = max((_unit(p.strip(), face) for p in parts), default=0.0)
     if prose:
