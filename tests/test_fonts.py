@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from tests_support import DIBAO_HEADER, dibao_rows
 
 from app.notices import drafts
 from app.printing.fonts import FALLBACK, bundled_faces, choose_faces
@@ -132,3 +133,35 @@ def qapp():
     install_fonts(app)
     return app
 
+
+
+def test_a_roster_of_rare_names_prints_every_name_whole_in_its_cells(township, tmp_path) -> None:
+    rows = dibao_rows(len(RARE_NAMES))
+    for row, name in zip(rows, RARE_NAMES, strict=True):
+        row[1] = name
+    out = tmp_path / "roster.pdf"
+    render_sheet_pdf(sheet([Block("现将名单公示如下："), Block(rows=[DIBAO_HEADER, *rows])]),
+                     out, faces=bundled_faces())
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text_of(out).splitlines()]
+    for name in RARE_NAMES:  # each on a row of its own, next to its number and ID
+        assert any(re.search(rf"\b\d\s+{name}\s+110101", line) for line in lines), name
+    fonts = fonts_of(out)
+    assert fonts["HanaMinA"] == ("yes", "yes") and fonts["BabelStoneHan"] == ("yes", "yes")
+
+
+def test_the_preview_and_the_render_command_name_a_character_no_face_has(gk, data_dir,
+                                                                         tmp_path) -> None:
+    gk("init", "--township", "青石镇", "--county", "东山县", "--phone", "0551-62345678")
+    file = tmp_path / "body.txt"
+    file.write_text(f"新增保障对象：王𬌗、张{NO_FACE}。\n", encoding="utf-8")
+    n = gk.json("notice", "new", "--item", "shjz-002", "--formed", "2026-11-20",
+                "--body-file", str(file))
+    said = gk("notice", "render", n["id"], "--out", str(tmp_path / "sheet.pdf")).stdout
+    assert "U+2EBF0" in said and "空框" in said
+    from app.desk import open_desk
+    from app.printing.output import PrintOptions, render_notice
+
+    store = open_desk(data_dir)
+    done = render_notice(store, n["id"], tmp_path / "again.pdf", PrintOptions("pdf"))
+    store.close()
+    assert any("U+2EBF0" in note for note in done.notes)

@@ -129,7 +129,7 @@ def check_title_lines(pdf: Path, title: str, size: float, width: float) -> None:
 def test_titles_on_sheets_are_balanced(township, tmp_path) -> None:
     sheet = build_sheet(township, approved(township, "公示", "shjz-002", ""))
     paper = PAPERS["A4"]
-    width = paper.size[0] - (28 + 26) * 72 / 25.4 - 12  # the frame's 6 pt padding each side
+    width = paper.size[0] - (28 + 26) * 72 / 25.4  # the text block; its frame has no padding
     for n, title in enumerate(TITLES):
         assert 15 <= len(title) <= 40
         pdf = tmp_path / f"t{n}.pdf"

@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QPageSize  # noqa: E402
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
-from tests_support import HANDOUT_BODY, approve_step  # noqa: E402
+from tests_support import HANDOUT_BODY, approve_step, dibao_roster  # noqa: E402
 
 from app.atomic import NO_FOLDER  # noqa: E402
 from app.desk import open_desk  # noqa: E402
@@ -400,3 +400,10 @@ def test_a_printer_that_cannot_start_says_so(configured_window, qtbot, tmp_path)
     assert blocker.args == [PRINTER_NOT_READY] and dialog.info.text() == PRINTER_NOT_READY
     assert not missing.parent.exists() and dialog.print_button.isEnabled()
     close(dialog, qtbot)
+
+
+def test_preview_says_when_the_roster_was_set_smaller(configured_window, qtbot) -> None:
+    n = make_notice(configured_window, dibao_roster(5), approve=True)
+    dialog = preview_of(configured_window, qtbot, n.id)
+    assert "名单列较多，表格已缩小为小四号字。" in dialog.info.text()
+    assert len(dialog.preview.images) == 1

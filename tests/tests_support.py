@@ -202,3 +202,29 @@ def approve_step(store, notice_id: str, reviewer: str, opinion: str = ""):
 
     return review.approve(store, notice_id, reviewer, opinion, checked=REVIEW_CHECKLIST,
                           override="测试：名单另附")
+
+
+#: The 7 columns of a 低保 公示 名单 as townships print them.
+DIBAO_HEADER = ("序号", "姓名", "身份证号码", "联系电话", "家庭人口", "保障金额（元/月）", "所在村")
+_SURNAMES = "张李王刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+_GIVEN = ("桂兰", "秀英", "建国", "明华", "玉梅", "德胜", "春花", "志强", "凤英", "海波")
+DIBAO_VILLAGES = ("青石村", "马家沟村", "东山村", "柳树湾村")
+
+
+def dibao_rows(count: int) -> list[list[str]]:
+    """``count`` rows of a 低保 名单: 3-character names (some of 4), masked IDs and phones."""
+    rows = []
+    for k in range(1, count + 1):
+        name = "欧阳" + _GIVEN[k % 10] if k % 17 == 0 else _SURNAMES[k % 20] + _GIVEN[k % 10]
+        rows.append([str(k), name, f"110101********{1000 + k % 9000:04d}",
+                     f"13{k % 10}****{5600 + k % 400:04d}", str(k % 5 + 1),
+                     f"{(k % 5 + 1) * 420:,}.00", DIBAO_VILLAGES[k % 4]])
+    return rows
+
+
+def dibao_roster(count: int) -> str:
+    """A 低保 公示 body with a 7-column 名单 of ``count`` rows (tab-separated, as clerks paste)."""
+    lines = ["\t".join(DIBAO_HEADER)] + ["\t".join(r) for r in dibao_rows(count)]
+    return ("经村（居）民委员会评议、镇人民政府审核，现将2026年11月新增最低生活保障对象"
+            "名单公示如下：\n" + "\n".join(lines)
+            + "\n公示期间如有异议，请向镇社会事务办公室实名反映。")

@@ -371,6 +371,7 @@ class PrintPreviewDialog(QDialog):
         self.strip.set_pages(preview.images)
         self.pages_label.setText(f"共 {len(preview.images)} 页")
         notes = [self.note] if self.note else []
+        notes += preview.rendered.notes
         if preview.rendered.draft:
             notes.append("尚未审核通过：打印件每页带“草稿 未经审核”字样，审核通过后再印正式稿。")
         self._say("　".join(notes))

@@ -175,6 +175,8 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     options = PrintOptions(fmt, args.paper or "", args.copies_per_sheet, args.qr_url or "")
     done = render_notice(store, drafts.resolve_id(store, args.id), Path(args.out), options)
     print(done.summary())
+    for note in done.notes:  # the page turned, the table set smaller, a character no face has
+        print(note)
     return 0
 
 def register(sub: Subcommands) -> None:

@@ -37,7 +37,6 @@ from app.printing.qr import qr_png
 from app.printing.sheet import DRAFT_MARK, HandoutSection, Sheet, handout_sections
 from app.printing.sheet_docx import (
     FACES,
-    PADDING,
     add_masthead,
     add_run,
     add_title,
@@ -326,7 +325,7 @@ def _copy(doc: DocxDocument, sheet: Sheet, paper: Paper, code: bytes, room: floa
     title = doc.add_paragraph()
     title.paragraph_format.line_spacing = _SPACING
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_title(title, sheet.title, paper.title_pt, room - PADDING)
+    add_title(title, sheet.title, paper.title_pt, room)
     if new_column:
         # The break opens the copy's first line: a break that ended the last
         # copy would carry an empty line over to the top of this column.

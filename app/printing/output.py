@@ -35,7 +35,8 @@ class PrintOptions:
 class Rendered:
     """What was written: pages is 0 for DOCX (Word lays out its own pages).
 
-    ``what`` names anything that is not a notice (a 答复书 …).
+    ``what`` names anything that is not a notice (a 答复书 …); ``notes`` tell
+    the clerk what the layout did to fit (a 名单 set smaller, the page turned).
     """
 
     path: Path
@@ -43,6 +44,7 @@ class Rendered:
     draft: bool
     handout: bool
     what: str = ""
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One sentence for the clerk."""
@@ -126,6 +128,7 @@ def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions
     sheet = build_sheet(store, notice_id)
     paper = options.paper or sheet.paper
     pages = 0
+    notes: list[str] = []
     if handout and options.fmt == "pdf":
         from app.printing.handout_pdf import render_handout_pdf
 
@@ -137,11 +140,16 @@ def render_notice(store: Store, notice_id: str, out: Path, options: PrintOptions
     elif options.fmt == "pdf":
         from app.printing.sheet_pdf import render_sheet_pdf
 
-        pages = render_sheet_pdf(sheet, out, paper, progress=progress)
+        pages = render_sheet_pdf(sheet, out, paper, progress=progress, notes=notes)
     else:
         from app.printing.sheet_docx import render_sheet_docx
 
-        render_sheet_docx(sheet, out, paper)
+        render_sheet_docx(sheet, out, paper, notes=notes)
     if progress and not pages:
         progress(1, 1)
-    return Rendered(out, pages, sheet.draft, handout)
+    from app.printing.pdf_fonts import missing, unprintable_sentence
+
+    lacking = missing(sheet.all_text())
+    if lacking:
+        notes.append(unprintable_sentence(lacking))
+    return Rendered(out, pages, sheet.draft, handout, notes=tuple(notes))

@@ -60,6 +60,14 @@ class Sheet:
     paper: str = "A4"
     qr_caption: str = ""
 
+    def all_text(self) -> str:
+        """Every piece of text the sheet prints, one per line (to check the faces have it)."""
+        parts = [self.heading, self.title, *(b.text for b in self.blocks),
+                 *("\t".join(row) for b in self.blocks for row in b.rows),
+                 self.publicity, self.phone_line, self.closing, self.issuer, self.dated,
+                 self.qr_caption]
+        return "\n".join(p for p in parts if p)
+
     @property
     def phone_line(self) -> str:
         """``监督电话：…`` (or the template's label), empty when there is no number to print."""

@@ -17,20 +17,20 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt, RGBColor, Twips
+from docx.table import Table
 from docx.text.paragraph import Paragraph
-from reportlab.lib.units import mm
 
 from app.atomic import atomic_path
 from app.errors import UserError
+from app.printing import table_layout
 from app.printing.fonts import Face, choose_faces
 from app.printing.pdf_fonts import runs
 from app.printing.sheet import DRAFT_MARK, Sheet
-from app.printing.sheet_pdf import PAPERS
+from app.printing.sheet_pdf import PAPERS, plan_tables
+from app.printing.table_layout import TableLayout
 from app.printing.typeset import title_lines
-
-#: The PDF frame's padding (6 pt a side): a DOCX title measured as narrow breaks as the PDF's.
-PADDING = 12
 
 
 class _Families(Mapping[str, str]):
@@ -127,19 +127,87 @@ def _repeat_header(row: object) -> None:
     properties.append(no_split)
 
 
-def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
-    """Write the sheet as an editable .docx (atomically)."""
+#: The order OOXML requires of a table's properties; Word and LibreOffice
+#: ignore (or refuse) one out of place.
+_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                "shd", "tblLayout", "tblCellMar", "tblLook")
+
+
+def _place(properties: BaseOxmlElement, element: BaseOxmlElement) -> None:
+    """Put ``element`` into ``w:tblPr`` in its schema place, replacing one of its kind."""
+    def name(node: BaseOxmlElement) -> str:
+        return str(node.tag).split("}")[1]
+
+    rank = _TBLPR_ORDER.index(name(element))
+    for child in list(properties):
+        if name(child) == name(element):
+            properties.remove(child)
+    for n, child in enumerate(properties):
+        if name(child) in _TBLPR_ORDER and _TBLPR_ORDER.index(name(child)) > rank:
+            properties.insert(n, element)
+            return
+    properties.append(element)
+
+
+def _fixed_widths(table: Table, layout: TableLayout) -> None:
+    """The PDF's column widths, fixed (no autofit), with the PDF's cell padding."""
+    table.autofit = False
+    twips = [round(w * 20) for w in layout.widths]
+    properties = table._tbl.tblPr
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(sum(twips)))
+    total.set(qn("w:type"), "dxa")
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(layout.padding * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    for element in (total, margins):
+        _place(properties, element)
+    for column, width in zip(table.columns, twips, strict=True):
+        column.width = Twips(width)
+
+
+def _broken(text: str, face: Face, layout: TableLayout, column: int, header: bool) -> str:
+    """``text`` with the PDF's line breaks, so Word never breaks a header word or a name."""
+    size, room = layout.size, layout.widths[column] - 2 * layout.padding
+    if table_layout.measure(text, face, size) <= room:
+        return text
+    lines = table_layout.lines(text, face, size, room, header)
+    return "\n".join(lines) if lines else text
+
+
+def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4",
+                      notes: list[str] | None = None) -> None:
+    """Write the sheet as an editable .docx (atomically).
+
+    Tables take the PDF's sizes and column widths (measured in the system's
+    faces, as the PDF is), and the page turns to landscape when the PDF's does;
+    ``notes`` receives the same sentences for the clerk.
+    """
     if paper not in PAPERS:
         raise UserError("纸张只能选 A4 或 A3。")
     spec = PAPERS[paper]
+    faces = choose_faces()
+    plan = plan_tables(sheet, spec, faces)
+    if notes is not None:
+        notes.extend(plan.notes)
     doc = new_document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (Mm(297), Mm(420)) if paper == "A3" else \
-        (Mm(210), Mm(297))
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(28)
+    width, height = spec.size
+    if plan.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Twips(round(width * 20)), Twips(round(height * 20))
+    left, right, top, bottom = (Twips(round(m * 20)) for m in spec.margins(plan.landscape))
+    section.left_margin, section.right_margin = left, right
+    section.top_margin, section.bottom_margin = top, bottom
     b = spec.body_pt
+    layouts = iter(plan.tables)
 
     if sheet.draft:
         mark = section.header.paragraphs[0]
@@ -149,18 +217,25 @@ def render_sheet_docx(sheet: Sheet, out: Path, paper: str = "A4") -> None:
     add_masthead(doc, sheet.heading, spec.title_pt)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_title(title, sheet.title, spec.title_pt, spec.size[0] - (28 + 26) * mm - PADDING)
+    margins = spec.margins(plan.landscape)
+    add_title(title, sheet.title, spec.title_pt, width - margins[0] - margins[1])
     for block in sheet.blocks:
         if block.rows:
+            layout = next(layouts)
             table = doc.add_table(rows=0, cols=len(block.rows[0]))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            _fixed_widths(table, layout)
             for n, row in enumerate(block.rows):
                 cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=True):
+                role = "heading" if n == 0 else "body"
+                # add_row gives each cell its column's width (w:tcW) already.
+                for c, (cell, text) in enumerate(zip(cells, row, strict=True)):
                     paragraph = cell.paragraphs[0]
-                    add_run(paragraph, text, FACES["heading" if n == 0 else "body"],
-                            spec.table_pt)
+                    if n == 0:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    add_run(paragraph, _broken(text, faces[role], layout, c, n == 0),
+                            FACES[role], layout.size)
                 if n == 0:
                     _repeat_header(table.rows[0])
         else:

@@ -2,7 +2,8 @@
 
 Prints what line breaking costs on its own (a 200-line 明白纸's body, 32
 balanced titles), then the time to render a one-page board sheet, a ~20-page
-名单 and 100 two-up 明白纸 as PDF and as DOCX, side by side with what
+名单, a 7-column 低保 名单 on one page and over ~20 pages, and 100 two-up 明白纸
+as PDF and as DOCX, side by side with what
 ``libreoffice --headless --convert-to pdf`` takes to turn the same DOCX into
 a PDF (where LibreOffice is installed; scripts/setup-system installs it).
 """
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GONGKAI_TODAY", "2026-11-23")
 
-from tests_support import HANDOUT_BODY, TITLES, approve_step  # noqa: E402
+from tests_support import HANDOUT_BODY, TITLES, approve_step, dibao_roster  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts  # noqa: E402
@@ -80,7 +81,10 @@ def main() -> None:
         long = drafts.create_notice(store, "shjz-002", formed="2026-11-20",
                                     body=f"名单如下：\n{header}\n{rows}")
         leaflet = drafts.create_notice(store, "shjz-004", kind="明白纸", body=HANDOUT_BODY)
-        for n in (one, long, leaflet):
+        wide = drafts.create_notice(store, "shjz-002", formed="2026-11-20", body=dibao_roster(5))
+        wide_long = drafts.create_notice(store, "shjz-002", formed="2026-11-20",
+                                         body=dibao_roster(450))
+        for n in (one, long, leaflet, wide, wide_long):
             for reviewer in ("王明", "李华", "赵强"):
                 approve_step(store, n.id, reviewer)
         sheet = PrintOptions()
@@ -88,6 +92,8 @@ def main() -> None:
         render_notice(store, one.id, out / "warm.pdf", sheet)  # fonts loaded once per process
         render_notice(store, long.id, out / "long.pdf", sheet)
         pages = page_count(out / "long.pdf")
+        render_notice(store, wide_long.id, out / "wide-long.pdf", sheet)
+        wide_pages = page_count(out / "wide-long.pdf")
 
         def handouts(fmt: str) -> None:
             options = PrintOptions(fmt, copies_per_sheet=2, qr_url=two_up.qr_url)
@@ -99,10 +105,15 @@ def main() -> None:
                 store, one.id, out / f"one.{fmt}", PrintOptions(fmt)), [out / "one.docx"], 20),
             (f"{pages}-page 名单", lambda fmt: render_notice(
                 store, long.id, out / f"long.{fmt}", PrintOptions(fmt)), [out / "long.docx"], 3),
+            ("7-column 名单", lambda fmt: render_notice(
+                store, wide.id, out / f"wide.{fmt}", PrintOptions(fmt)), [out / "wide.docx"], 20),
+            (f"{wide_pages}-page 7-col 名单", lambda fmt: render_notice(
+                store, wide_long.id, out / f"wide-long.{fmt}", PrintOptions(fmt)),
+             [out / "wide-long.docx"], 3),
             ("100 two-up 明白纸", handouts, [out / f"h{k:03d}.docx" for k in range(100)], 1),
         ]
         has_lo = shutil.which("soffice") is not None
-        print(f"{'case':<20} {'our PDF':>10} {'our DOCX':>10} {'LibreOffice':>12} {'ratio':>7}")
+        print(f"{'case':<22} {'our PDF':>10} {'our DOCX':>10} {'LibreOffice':>12} {'ratio':>7}")
         for label, render, docx_files, rounds in cases:
             pdf = timed(lambda render=render: render("pdf"), rounds)
             word = timed(lambda render=render: render("docx"), rounds)
@@ -110,7 +121,7 @@ def main() -> None:
             if has_lo:
                 lo = timed(lambda files=docx_files: libreoffice(files, out), min(rounds, 3))
                 lo_text, ratio = f"{lo * 1000:.0f} ms", f"{lo / pdf:.0f}×"
-            print(f"{label:<20} {pdf * 1000:>7.0f} ms {word * 1000:>7.0f} ms {lo_text:>12} "
+            print(f"{label:<22} {pdf * 1000:>7.0f} ms {word * 1000:>7.0f} ms {lo_text:>12} "
                   f"{ratio:>7}")
         print("our times: median, including reading the notice; LibreOffice: one "
               "soffice --headless --convert-to pdf run over the same DOCX file(s)")
