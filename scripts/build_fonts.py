@@ -3,7 +3,7 @@
 Run once by a developer when a face is added or updated; the results are
 committed, so neither CI nor a clerk's PC ever runs this::
 
-    pip install fonttools
+    pip install -e ".[fonts]"
     python scripts/build_fonts.py            # downloads the .deb files with apt-get download
     python scripts/build_fonts.py --debs DIR # or uses .deb files already in DIR
 
