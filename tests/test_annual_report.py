@@ -335,9 +335,12 @@ def test_the_docx_has_the_six_sections_and_the_format_tables(seeded: Gongkai,
     assert cases[2] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
     assert cases[3] == ["1", "2", "0", "0", "3", "0", "0", "0", "0", "0", "0", "0", "0", "1", "1"]
 
+    # The 黑体 of this PC: SimHei where installed, the bundled 黑体 otherwise (as the PDFs).
+    from app.printing.sheet_docx import FACES
+
     body = document.paragraphs[1].runs[0]._element
     assert body.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-                               "eastAsia") == "黑体"
+                               "eastAsia") == FACES["heading"]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None
