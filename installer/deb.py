@@ -22,6 +22,12 @@ from pathlib import Path
 
 INSTALL_DIR = "opt/gongkai"
 PROGRAMS = ("gongkai", "gongkai-cli")
+#: Bundled faces that other programs get too, so that a DOCX the desk wrote opens
+#: in WPS or LibreOffice in the faces it names (仿宋, 楷体, and the 生僻字 fallbacks).
+#: Not the title face or the 黑体: those carry the family names of widely installed
+#: full faces (Noto Serif CJK SC, WenQuanYi Micro Hei) that a cut copy must not shadow.
+SYSTEM_FONTS = ("FandolFang-Regular.ttf", "FandolKai-Regular.ttf", "HanaMinA-ext.ttf",
+                "HanaMinB.ttf", "BabelStoneHan-ext.ttf")
 HERE = Path(__file__).resolve().parent
 #: The C library's own sonames: their package is libc6, versioned by the symbols used.
 LIBC = re.compile(r"^(libc|libm|libdl|libpthread|librt|libresolv|libutil|ld-linux[-\w]*)\.so")
@@ -159,14 +165,23 @@ def _stage(frozen: Path, icons: Path, root: Path) -> None:
     scalable.mkdir(parents=True)
     shutil.copy2(frozen / "_internal" / "resources" / "icons" / "gongkai.svg",
                  scalable / "gongkai.svg")
+    fonts = root / "usr" / "share" / "fonts" / "truetype" / "gongkai"
+    fonts.mkdir(parents=True)
+    for name in SYSTEM_FONTS:
+        # fontconfig scans /usr/share/fonts and follows links; one copy on disk.
+        (fonts / name).symlink_to(Path("../../../../..") / INSTALL_DIR / "_internal" /
+                                  "resources" / "fonts" / name)
     doc = root / "usr" / "share" / "doc" / "gongkai"
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(
         "gongkai (乡镇政务公开工作台): Apache-2.0.\n"
         "Bundled: CPython (PSF License), Qt 6 and PySide6 (LGPL-3.0), ReportLab (BSD),\n"
-        "PDFium (BSD/Apache-2.0), WenQuanYi Micro Hei font (Apache-2.0 or GPL-3.0, see\n"
-        f"/{INSTALL_DIR}/_internal/resources/fonts/), and the libraries listed under\n"
-        f"/{INSTALL_DIR}/_internal/ with their own licences.\n", encoding="utf-8")
+        "PDFium (BSD/Apache-2.0), the fonts in\n"
+        f"/{INSTALL_DIR}/_internal/resources/fonts/ (WenQuanYi Micro Hei: Apache-2.0; Noto\n"
+        "Serif CJK, Hanazono: SIL OFL 1.1; Fandol: GPL-3 with the font exception;\n"
+        "BabelStone Han: Arphic Public License; see the README there), and the libraries\n"
+        f"listed under /{INSTALL_DIR}/_internal/ with their own licences.\n",
+        encoding="utf-8")
     for path in root.rglob("*"):
         if path.is_symlink():
             continue

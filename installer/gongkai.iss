@@ -76,6 +76,13 @@ Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "{#DistDir}\gongkai\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; The faces a DOCX of the desk names, for Word and WPS too (installer/deb.py's
+; SYSTEM_FONTS; per user, as the program is). Left on uninstall: a document may use them.
+Source: "{#DistDir}\gongkai\_internal\resources\fonts\FandolFang-Regular.ttf"; DestDir: "{autofonts}"; FontInstall: "FandolFang R"; Flags: onlyifdoesntexist uninsneveruninstall
+Source: "{#DistDir}\gongkai\_internal\resources\fonts\FandolKai-Regular.ttf"; DestDir: "{autofonts}"; FontInstall: "FandolKai"; Flags: onlyifdoesntexist uninsneveruninstall
+Source: "{#DistDir}\gongkai\_internal\resources\fonts\HanaMinA-ext.ttf"; DestDir: "{autofonts}"; FontInstall: "HanaMinA Regular"; Flags: onlyifdoesntexist uninsneveruninstall
+Source: "{#DistDir}\gongkai\_internal\resources\fonts\HanaMinB.ttf"; DestDir: "{autofonts}"; FontInstall: "HanaMinB Regular"; Flags: onlyifdoesntexist uninsneveruninstall
+Source: "{#DistDir}\gongkai\_internal\resources\fonts\BabelStoneHan-ext.ttf"; DestDir: "{autofonts}"; FontInstall: "BabelStone Han"; Flags: onlyifdoesntexist uninsneveruninstall
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"

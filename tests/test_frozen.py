@@ -240,6 +240,32 @@ def test_deb_program_runs_from_usr_bin_with_no_python(unpacked: Path, tmp_path: 
 
 
 @pytest.mark.slow
+def system_fonts() -> tuple[str, ...]:
+    """installer/deb.py's SYSTEM_FONTS (installer/ is scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gk_deb", ROOT / "installer" / "deb.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module.SYSTEM_FONTS
+
+
+def test_deb_shares_the_docx_faces_with_other_programs(unpacked: Path) -> None:
+    shared = unpacked / "usr" / "share" / "fonts" / "truetype" / "gongkai"
+    assert sorted(p.name for p in shared.iterdir()) == sorted(system_fonts())
+    for link in shared.iterdir():
+        # A link into the program folder: one copy on disk, gone with the package.
+        assert link.is_symlink() and not Path(os.readlink(link)).is_absolute()
+        target = link.resolve()
+        assert target.is_file() and (unpacked / "opt" / "gongkai") in target.parents
+    scanned = subprocess.run(["fc-scan", "--format", "%{family}\n", str(shared)],
+                             capture_output=True, text=True, check=True).stdout
+    families = {name for line in scanned.splitlines() for name in line.split(",")}
+    assert {"FandolFang R", "FandolKai", "HanaMinB", "BabelStone Han"} <= families
+
+
 def test_deb_menu_entry_and_icon(unpacked: Path) -> None:
     entry = unpacked / "usr" / "share" / "applications" / "gongkai.desktop"
     checked = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
@@ -350,11 +376,20 @@ def test_windows_setup_names_only_what_the_build_made(built: Build) -> None:
 
     with Image.open(local(script.setup["SetupIconFile"])) as icon:
         assert icon.format == "ICO" and (256, 256) in icon.ico.sizes()
-    for source in script.entries["Files"]:
-        pattern = local(source["Source"])
-        assert pattern.name == "*" and pattern.parent == built.folder
-        assert {"gongkai", "gongkai-cli", "_internal"} <= {p.name for p in
-                                                            pattern.parent.iterdir()}
+    program, *faces = script.entries["Files"]
+    pattern = local(program["Source"])
+    assert pattern.name == "*" and pattern.parent == built.folder
+    assert {"gongkai", "gongkai-cli", "_internal"} <= {p.name for p in pattern.parent.iterdir()}
+    # The faces shared with Word and WPS: the .deb's own list, each named as Windows
+    # will show it (the face's full name), installed per user and never removed.
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    assert [Path(f["Source"].replace("\\", "/")).name for f in faces] == list(system_fonts())
+    for face in faces:
+        path = local(face["Source"])
+        assert path.is_file() and path.parent == built.folder / "_internal" / "resources" / "fonts"
+        assert face["DestDir"] == "{autofonts}" and "uninsneveruninstall" in face["Flags"]
+        assert face["FontInstall"] == TTFontFile(str(path)).fullName.decode()
     programs = [entry["Filename"] for section in ("Icons", "Run")
                 for entry in script.entries[section] if entry["Filename"].startswith("{app}")]
     programs.append(script.setup["UninstallDisplayIcon"])
