@@ -26,7 +26,8 @@ import hashlib
 import json
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -234,34 +235,12 @@ def write_signed(out: Path, head: dict[str, Any], parts: dict[str, bytes],
     return out
 
 
-def read_bundle(path: Path, trusted: TrustedKey | None = None) -> Bundle:
-    """Open and check a USB file; ProtocolError (one sentence) if anything is wrong.
-
-    With ``trusted`` (the county always gives it) the manifest's signature is
-    checked against the key it answers for the manifest's township before any
-    part is read; without it the signature is not looked at (the desk reading
-    back its own file).
-    """
+@contextmanager
+def _opened(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The zip file at ``path``; whatever goes wrong reading it is one ProtocolError."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            data, signature = _manifest_bytes(archive, names)
-            head = _parse(data)
-            listed = _listed_parts(head)
-            if trusted is not None:
-                _verify(head, data, signature, trusted, "U盘文件")
-            if names - {SIGNATURE} != set(listed) | {MANIFEST}:
-                raise ProtocolError(_DAMAGED)
-            parts = {}
-            for name, (digest, size) in listed.items():
-                info = archive.getinfo(name)
-                limit = MAX_BLOB_BYTES if name.startswith("blobs/") else MAX_BATCH_BYTES
-                if info.file_size != size or size > limit:
-                    raise ProtocolError(_DAMAGED)
-                part = archive.read(name)
-                if sha256_hex(part) != digest:
-                    raise ProtocolError(_DAMAGED)
-                parts[name] = part
+            yield archive
     except ProtocolError:
         raise
     except FileNotFoundError as exc:
@@ -270,6 +249,35 @@ def read_bundle(path: Path, trusted: TrustedKey | None = None) -> Bundle:
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
             NotImplementedError) as exc:
         raise ProtocolError(_DAMAGED) from exc
+
+
+def read_bundle(path: Path, trusted: TrustedKey | None = None) -> Bundle:
+    """Open and check a USB file; ProtocolError (one sentence) if anything is wrong.
+
+    With ``trusted`` (the county always gives it) the manifest's signature is
+    checked against the key it answers for the manifest's township before any
+    part is read; without it the signature is not looked at (the desk reading
+    back its own file).
+    """
+    with _opened(path) as archive:
+        names = set(archive.namelist())
+        data, signature = _manifest_bytes(archive, names)
+        head = _parse(data)
+        listed = _listed_parts(head)
+        if trusted is not None:
+            _verify(head, data, signature, trusted, "U盘文件")
+        if names - {SIGNATURE} != set(listed) | {MANIFEST}:
+            raise ProtocolError(_DAMAGED)
+        parts = {}
+        for name, (digest, size) in listed.items():
+            info = archive.getinfo(name)
+            limit = MAX_BLOB_BYTES if name.startswith("blobs/") else MAX_BATCH_BYTES
+            if info.file_size != size or size > limit:
+                raise ProtocolError(_DAMAGED)
+            part = archive.read(name)
+            if sha256_hex(part) != digest:
+                raise ProtocolError(_DAMAGED)
+            parts[name] = part
     batches = [_batch(parts[batch_part(batch_id)]) for batch_id in head["batch_ids"]]
     if [b.batch_id for b in batches] != head["batch_ids"] or \
             any(b.township != head["township"] for b in batches):
@@ -365,17 +373,9 @@ def write_replies(out: Path, township: str, county: str, replies: list[Reply],
 
 def read_replies(path: Path, trusted: TrustedKey) -> ReplyFile:
     """Open a reply file and check its shape and the county's signature; else ProtocolError."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            data, signature = _manifest_bytes(archive, names)
-    except ProtocolError:
-        raise
-    except FileNotFoundError as exc:
-        raise ProtocolError(f"找不到文件 {path.name}。") from exc
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
-            NotImplementedError) as exc:
-        raise ProtocolError(_DAMAGED) from exc
+    with _opened(path) as archive:
+        names = set(archive.namelist())
+        data, signature = _manifest_bytes(archive, names)
     head = _parse(data)
     if not isinstance(head, dict) or head.get("format") != REPLIES_FORMAT:
         raise ProtocolError("这不是县级平台导出的答复文件。")
