@@ -184,6 +184,9 @@ SYNC_STATES: dict[str, str] = {
 REVIEW_STEPS: tuple[str, ...] = ("初审", "审核", "审发")
 
 #: The checklist every review step records.
+#: How grave a proofreading finding is (CONTRACT: "严重" | "一般" | "提示"): 严重 blocks
+#: approval until fixed or overridden with a written reason; 一般 and 提示 only show.
+PROOF_SEVERITIES: tuple[str, ...] = ("严重", "一般", "提示")
 REVIEW_CHECKLIST: tuple[str, ...] = ("不涉密", "不含个人隐私", "要素齐全", "表述准确", "公开属性")
 
 #: Boards: the township's own, and one per village.
