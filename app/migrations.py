@@ -319,6 +319,15 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX county_replies_by_seq ON county_replies(notice_id, seq);
         """,
     ),
+    (
+        10,
+        "each review step keeps the proofreading findings still open when it was passed",
+        """
+        -- JSON list of {rule, severity, text, line, col}; NULL for steps passed before
+        -- proofreading existed (nobody read findings then, so none are claimed).
+        ALTER TABLE review_steps ADD COLUMN findings TEXT;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

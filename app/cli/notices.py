@@ -9,7 +9,7 @@ from pathlib import Path
 from app.cli.shape import Subcommands, count, day, day_of, print_json, revision
 from app.errors import UserError
 from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST, STATUSES
-from app.notices import boards, drafts, review
+from app.notices import boards, drafts, proofing, review
 from app.notices.privacy import lines_and_columns
 from app.store import Store
 
@@ -48,7 +48,9 @@ def cmd_notice_show(store: Store, args: argparse.Namespace) -> int:
     n = drafts.get_notice(store, drafts.resolve_id(store, args.id), args.rev)
     if args.json:
         state = review.review_state(store, n.id)
+        proofs = proofing.placed(n.title, n.body, proofing.findings(store, n))
         print_json(n.to_json() | {"revisions": drafts.revisions(store, n.id),
+                                   "proofreading": proofs,
                                    "reviews": review.review_history(store, n.id),
                                    "next_step": state.next_step if n.status == "draft"
                                    else None})
@@ -90,7 +92,7 @@ def cmd_notice_edit(store: Store, args: argparse.Namespace) -> int:
 def cmd_notice_check(store: Store, args: argparse.Namespace) -> int:
     """``notice check``: missing 要素, personal data, and characters no face can print."""
     notice_id = drafts.resolve_id(store, args.id)
-    result = drafts.check_notice(store, notice_id)
+    result = proofing.check_notice(store, notice_id)
     body = drafts.get_notice(store, notice_id)
     text = body.title + "\n" + body.body
     from app.printing.pdf_fonts import missing, unprintable_sentence  # reportlab: only here
@@ -107,6 +109,25 @@ def cmd_notice_check(store: Store, args: argparse.Namespace) -> int:
     places = lines_and_columns(text, [f.start for f in result.findings])
     for f, (line, col) in zip(result.findings, places, strict=True):
         print(f"第{line}行第{col}字：{f.label} {f.text} → {f.masked}")
+    if not result.proofreading:
+        print("未发现校对问题。")
+    for entry in result.proofreading:
+        print(proofing.finding_line(entry))
+    return 0
+
+
+def cmd_notice_fix(store: Store, args: argparse.Namespace) -> int:
+    """``notice fix``: apply a proofreading fix (or every first fix) as a new revision."""
+    notice_id = drafts.resolve_id(store, args.id)
+    if args.all:
+        n, done = proofing.fix_all(store, notice_id, args.author or "")
+        print(f"已改正 {done} 处校对问题（第{n.rev}版）。" if done
+              else "没有可以自动改正的校对问题。")
+        return 0
+    if args.finding is None:
+        raise UserError("请用 --finding N 指明改正第几处（见 notice check），或用 --all 全部改正。")
+    n = proofing.fix_notice(store, notice_id, args.finding, args.choice - 1, args.author or "")
+    print(f"已改正第{args.finding}处校对问题（第{n.rev}版）。")
     return 0
 
 
@@ -210,6 +231,15 @@ def register(sub: Subcommands) -> None:
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_notice_check)
+    p = nt.add_parser("fix", help="按校对建议改正（生成新版本）")
+    p.add_argument("id")
+    p.add_argument("--finding", type=count(1, 10_000, "校对问题序号"), metavar="N",
+                   help="改正第几处（按 notice check 列出的顺序，从1数起）")
+    p.add_argument("--choice", type=count(1, 100, "改法序号"), default=1, metavar="K",
+                   help="用第几种改法（默认第1种）")
+    p.add_argument("--all", action="store_true", help="每处都用第1种改法")
+    p.add_argument("--author")
+    p.set_defaults(handler=cmd_notice_fix)
     p = nt.add_parser("mask", help="遮盖个人信息")
     p.add_argument("id")
     p.add_argument("--author")
@@ -219,7 +249,9 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--reviewer", required=True)
     p.add_argument("--checked", default="",
                    help="逐项确认的核对项，用逗号分隔：" + "、".join(REVIEW_CHECKLIST))
-    p.add_argument("--override", help="确有理由通过时写明理由（如要素另见附件），记入审核记录")
+    p.add_argument("--override",
+                   help="确有理由通过时写明理由（如要素另见附件、严重校对问题系原文照录），"
+                        "记入审核记录")
     p.add_argument("--rev", type=revision, help="审核的版本（默认当前版本；已改过则拒绝）")
     p.add_argument("--opinion")
     p.set_defaults(handler=cmd_notice_approve)

@@ -1,4 +1,4 @@
-"""``gongkai boards|template|review-steps``: what the township sets once (设置)."""
+"""``gongkai boards|template|review-steps|proofread-whitelist``: what the township sets (设置)."""
 
 from __future__ import annotations
 
@@ -70,8 +70,26 @@ def cmd_review_steps(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_proofread_whitelist(store: Store, args: argparse.Namespace) -> int:
+    """``proofread-whitelist [--set 词,词 | --add 词,词 | --remove 词,词] [--json]``."""
+    from app.notices import proofing
+
+    words = list(proofing.whitelist(store))
+    if args.set is not None:
+        words = proofing.parse_words(args.set)
+    words += [w for w in proofing.parse_words(args.add) if w not in words]
+    gone = set(proofing.parse_words(args.remove))
+    if args.set is not None or args.add is not None or gone:
+        words = list(proofing.set_whitelist(store, [w for w in words if w not in gone]))
+    if args.json:
+        print_json({"whitelist": words})
+    else:
+        print("校对白名单：" + ("、".join(words) if words else "（空）"))
+    return 0
+
+
 def register(sub: Subcommands) -> None:
-    """Add ``boards``, ``template`` and ``review-steps``."""
+    """Add ``boards``, ``template``, ``review-steps`` and ``proofread-whitelist``."""
     p = sub.add_parser("boards", help="公开栏")
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
@@ -94,3 +112,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--one-reviewer", choices=["yes", "no"],
                    help="本镇只有一名审核人时为 yes：同一人可审核各步")
     p.set_defaults(handler=cmd_review_steps)
+    p = sub.add_parser("proofread-whitelist",
+                       help="校对白名单：本乡镇的村名、人名和习惯用语，校对时不当作错误")
+    p.add_argument("--set", help="整个替换为这些词，用逗号分隔（空字符串表示清空）")
+    p.add_argument("--add", help="加上这些词，用逗号分隔")
+    p.add_argument("--remove", help="去掉这些词，用逗号分隔")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_proofread_whitelist)

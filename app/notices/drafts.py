@@ -311,11 +311,14 @@ class CheckResult:
 
     missing: list[str]
     findings: list[Finding]
+    #: Proofreading findings in the CONTRACT's shape (filled by app.notices.proofing).
+    proofreading: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """As JSON."""
         return {"missing_elements": self.missing,
-                "personal_data": [f.to_json() for f in self.findings]}
+                "personal_data": [f.to_json() for f in self.findings],
+                "proofreading": self.proofreading}
 
 
 def check_notice(store: Store, notice_id: str) -> CheckResult:

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.facts import REVIEW_CHECKLIST, REVIEW_STEPS
-from app.notices import actions, county_queue
+from app.notices import actions, county_queue, proofing
 from app.notices.drafts import check_notice, get_notice
 from app.store import Store, now_iso
 
@@ -91,6 +91,9 @@ class StepRecord:
     valid: bool
     #: Why a passed step no longer counts ("" while it does).
     void_reason: str = ""
+    #: The proofreading findings open when the step was recorded (None: kept before
+    #: proofreading existed, or a return).
+    findings: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The review record of CONTRACT.md: each step with its ``rev`` and ``valid``."""
@@ -99,7 +102,7 @@ class StepRecord:
                 "outcome": self.outcome, "opinion": self.opinion, "reason": self.reason,
                 "checklist": self.checklist, "override": self.override,
                 "text_hash": self.text_hash, "valid": self.valid,
-                "void_reason": self.void_reason}
+                "void_reason": self.void_reason, "findings": self.findings}
 
 
 def _records(store: Store, notice_id: str) -> list[StepRecord]:
@@ -126,7 +129,8 @@ def _records(store: Store, notice_id: str) -> list[StepRecord]:
         out.append(StepRecord(
             r["round"], r["step"], r["step_name"], r["rev"], r["reviewer"], r["at"],
             r["outcome"], r["opinion"], r["reason"], json.loads(r["checklist"]), r["override"],
-            r["text_hash"], not why, why if r["outcome"] == "passed" else ""))
+            r["text_hash"], not why, why if r["outcome"] == "passed" else "",
+            None if r["findings"] is None else json.loads(r["findings"])))
     return out
 
 
@@ -188,10 +192,12 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
     The checklist is answered item by item (``checked``), never presumed. An
     item the program can see is false needs a written ``override`` reason
     (a 要素 it cannot find), or cannot be confirmed at all (unmasked personal
-    data). ``rev`` is the revision the reviewer read: if the text changed
-    since, nothing is recorded. Where the township names reviewers, only they
-    pass their step, and no one passes two steps of one round unless the
-    township has said it has one reviewer.
+    data). An open 严重 proofreading finding needs the ``override`` reason too;
+    the findings open at the step are kept with it. ``rev`` is the revision
+    the reviewer read: if the text changed since, nothing is recorded. Where
+    the township names reviewers, only they pass their step, and no one
+    passes two steps of one round unless the township has said it has one
+    reviewer.
     """
     reviewer, override = reviewer.strip(), override.strip()
     if not reviewer:
@@ -218,6 +224,14 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
     if check.missing and not override:
         raise UserError(f"文中找不到要素「{'、'.join(check.missing)}」，不能确认要素齐全；"
                         "请补写，或写明通过的理由。")
+    open_findings = proofing.placed(notice.title, notice.body,
+                                    proofing.findings(store, notice))
+    severe = [f for f in open_findings if f["severity"] == proofing.SEVERE]
+    if severe and not override:
+        worst = severe[0]
+        raise UserError(f"文中还有{len(severe)}处严重的校对问题（如第{worst['line']}行"
+                        f"第{worst['col']}字「{worst['text']}」：{worst['rule']}），"
+                        "请先改正，或写明通过的理由（--override 理由）。")
     state = review_state(store, notice_id)
     step = state.next_step
     if step is None:  # every step counts already (steps were reduced in 设置)
@@ -238,10 +252,11 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO review_steps (notice_id, round, step, step_name, rev, reviewer, at,"
-            " opinion, checklist, outcome, text_hash, override)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'passed', ?, ?)",
+            " opinion, checklist, outcome, text_hash, override, findings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'passed', ?, ?, ?)",
             (notice_id, row["review_round"], done + 1, step, notice.rev, reviewer, now_iso(),
-             opinion, json.dumps(marks, ensure_ascii=False), digest, override))
+             opinion, json.dumps(marks, ensure_ascii=False), digest, override,
+             json.dumps(proofing.record_of(open_findings), ensure_ascii=False)))
         if last:
             conn.execute("UPDATE notices SET status = 'approved', approved_rev = ?,"
                          " updated_at = ? WHERE id = ?", (notice.rev, now_iso(), notice_id))
@@ -250,7 +265,7 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
             county_queue.enqueue(store, notice_id)
         store.audit("notice.approve" if last else "notice.review", notice_id,
                     {"step": step, "rev": notice.rev, "hash": digest, "opinion": opinion,
-                     "override": override}, actor=reviewer)
+                     "override": override, "severe_findings": len(severe)}, actor=reviewer)
     return StepResult(step, last, state.steps[done + 1:])
 
 
