@@ -1,0 +1,186 @@
+"""The proofreading pass on the desk: check shows it, approval weighs it, fix mends it.
+
+The rules themselves are another module's (app.notices.proofread); here they
+are stood in for by two fixed ones that find what they report in the text,
+so a fix really makes its finding go away.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.cli import main as cli
+from app.errors import UserError
+from app.facts import REVIEW_CHECKLIST
+from app.notices import drafts, proofing, proofread, review
+from app.notices.proofread import Fix, Proof, ProofContext
+
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
+WRONG, RIGHT = "中华人民共合国", "中华人民共和国"
+BODY = ("根据《" + WRONG + "社会救助暂行办法》规定，现将审核结果公示如下。\n"
+        "经村民代表评议的的，拟纳入最低生活保障。\n"
+        "初审对象名单（含家庭人口、拟保障金额）见附表。\n")
+SEEN: list[ProofContext] = []
+
+
+def _rules(title: str, body: str, context: ProofContext | None = None) -> list[Proof]:
+    """A 严重 固定表述 and a 一般 重复字, wherever they stand in title + body."""
+    SEEN.append(context or ProofContext())
+    text = title + "\n" + body
+    out = []
+    for word, rule, severity, fixes in (
+            (WRONG, "固定表述", "严重", (Fix("改为" + RIGHT, RIGHT),)),
+            ("的的", "重复字", "一般", (Fix("删去一个", "的"),))):
+        at = text.find(word)
+        while at >= 0:
+            if word not in (context.whitelist if context else ()):
+                out.append(Proof(at, at + len(word), word, rule, severity, "应为规范写法",
+                                 fixes))
+            at = text.find(word, at + 1)
+    return sorted(out, key=lambda p: p.start)
+
+
+@pytest.fixture
+def rules(monkeypatch: pytest.MonkeyPatch) -> list[ProofContext]:
+    """The stand-in rules, in the one place the desk calls them."""
+    SEEN.clear()
+    monkeypatch.setattr(proofread, "proofread", _rules)
+    return SEEN
+
+
+def gongkai(store, capsys, *args: str) -> tuple[int, str, str]:
+    """The real command line, in this process (so the stand-in rules apply)."""
+    code = cli.run(["--data-dir", str(store.folder), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _notice(store, body: str = BODY) -> drafts.Notice:
+    return drafts.create_notice(store, "shjz-002", formed="2026-11-20", body=body)
+
+
+def test_check_json_places_each_finding_by_line_and_column(township, rules, capsys) -> None:
+    n = _notice(township)
+    code, out, _ = gongkai(township, capsys, "notice", "check", n.id, "--json")
+    assert code == 0
+    found = json.loads(out)["proofreading"]
+    assert [(f["rule"], f["severity"], f["text"], f["fix"]) for f in found] == [
+        ("固定表述", "严重", WRONG, RIGHT), ("重复字", "一般", "的的", "的")]
+    # Line 1 is the title; the body's first line is line 2, its second line 3.
+    assert (found[0]["line"], found[0]["col"]) == (2, BODY.index(WRONG) + 1)
+    second = BODY.split("\n")[1]
+    assert (found[1]["line"], found[1]["col"]) == (3, second.index("的的") + 1)
+    assert set(found[0]) == {"line", "col", "text", "rule", "severity", "fix", "explanation"}
+    code, out, _ = gongkai(township, capsys, "notice", "check", n.id)
+    col = BODY.index(WRONG) + 1
+    assert f"第2行第{col}字 [严重] 固定表述：{WRONG} → {RIGHT}（应为规范写法）" in out
+
+
+def test_the_rules_are_told_what_the_desk_knows(township, rules) -> None:
+    proofing.set_whitelist(township, ["青石", "东山村"])
+    n = _notice(township)
+    proofing.findings(township, n)
+    context = rules[-1]
+    assert context.township == "青石镇" and context.issuer == n.issuer
+    assert "0551-62345678" in context.phones
+    assert context.whitelist == frozenset({"青石", "东山村"})
+    assert context.publicity is None  # not posted yet: no 公示期 to compare with
+    assert proofing.is_public(["全社会"], []) and proofing.is_public([], [])
+    assert not proofing.is_public(["特定群体"], ["社区/企事业单位/村公示栏（电子屏）"])
+    assert proofing.is_public(["特定群体"], ["政府网站"])
+
+
+def test_a_severe_finding_holds_approval_without_a_reason(township, rules, capsys) -> None:
+    n = _notice(township)
+    code, out, err = gongkai(township, capsys, "notice", "approve", n.id, "--reviewer", "王明",
+                             "--checked", ",".join(REVIEW_CHECKLIST))
+    assert code == 1 and out == ""
+    sentence = err.strip()
+    assert sentence.count("。") == 1 and sentence.endswith("。")
+    assert "1处严重的校对问题" in sentence and WRONG in sentence and "--override" in sentence
+    assert review.review_history(township, n.id) == []  # nothing recorded
+
+
+def test_an_override_lets_it_through_and_the_record_keeps_reason_and_findings(
+        township, rules, capsys) -> None:
+    n = _notice(township)
+    code, out, _ = gongkai(township, capsys, "notice", "approve", n.id, "--reviewer", "王明",
+                           "--checked", ",".join(REVIEW_CHECKLIST),
+                           "--override", "引用的是原文件标题，照录")
+    assert code == 0 and "初审通过" in out
+    code, out, _ = gongkai(township, capsys, "notice", "show", n.id, "--json")
+    shown = json.loads(out)
+    assert [f["rule"] for f in shown["proofreading"]] == ["固定表述", "重复字"]
+    step = shown["reviews"][0]
+    assert step["override"] == "引用的是原文件标题，照录"
+    assert step["findings"] == [
+        {"rule": "固定表述", "severity": "严重", "text": WRONG, "line": 2,
+         "col": BODY.index(WRONG) + 1},
+        {"rule": "重复字", "severity": "一般", "text": "的的", "line": 3,
+         "col": BODY.split("\n")[1].index("的的") + 1}]
+    # Kept, as every review step is: the row cannot be changed afterwards.
+    with pytest.raises(Exception, match="append-only"):
+        township.conn.execute("UPDATE review_steps SET findings = '[]'")
+
+
+def test_a_general_finding_does_not_hold_approval(township, rules) -> None:
+    n = _notice(township, body=BODY.replace(WRONG, RIGHT))
+    result = review.approve(township, n.id, "王明", checked=REVIEW_CHECKLIST)
+    assert result.step == "初审"
+    step = review.review_history(township, n.id)[0]
+    assert [f["severity"] for f in step["findings"]] == ["一般"] and step["override"] == ""
+
+
+def test_unmasked_personal_data_is_still_never_overridden(township, rules) -> None:
+    n = _notice(township, body=BODY + "联系人张三，身份证号110101199003074514。\n")
+    with pytest.raises(UserError, match="个人信息未遮盖"):
+        review.approve(township, n.id, "王明", checked=REVIEW_CHECKLIST, override="照录")
+
+
+def test_fix_makes_a_revision_and_the_finding_is_gone(township, rules, capsys) -> None:
+    n = _notice(township)
+    code, out, _ = gongkai(township, capsys, "notice", "fix", n.id, "--finding", "1")
+    assert code == 0 and "第2版" in out
+    fixed = drafts.get_notice(township, n.id)
+    assert fixed.rev == 2 and RIGHT in fixed.body and WRONG not in fixed.body
+    assert drafts.revisions(township, n.id)[0]["change"] == f"校对：固定表述 {WRONG} → {RIGHT}"
+    assert [p.rule for p in proofing.findings(township, fixed)] == ["重复字"]
+    # Now nothing grave is left: the step passes without a reason.
+    assert review.approve(township, n.id, "王明", checked=REVIEW_CHECKLIST).step == "初审"
+    code, _, err = gongkai(township, capsys, "notice", "fix", n.id, "--finding", "5")
+    assert code == 1 and "没有第5处校对问题" in err
+
+
+def test_fix_all_mends_every_finding_in_one_revision(township, rules, capsys) -> None:
+    body = BODY + "依据" + WRONG + "宪法的的规定。\n"
+    n = _notice(township, body=body)
+    assert len(proofing.findings(township, n)) == 4
+    code, out, _ = gongkai(township, capsys, "notice", "fix", n.id, "--all")
+    assert code == 0 and "已改正 4 处" in out
+    fixed = drafts.get_notice(township, n.id)
+    assert fixed.rev == 2 and proofing.findings(township, fixed) == []
+    assert fixed.body == body.replace(WRONG, RIGHT).replace("的的", "的")
+    change = drafts.revisions(township, n.id)[0]["change"]
+    assert change.startswith("校对：固定表述") and change.count("；") == 3
+    audit = township.query("SELECT detail FROM audit_log WHERE action = 'notice.proofread_fix'")
+    assert [f["severity"] for f in json.loads(audit[0]["detail"])["fixes"]] == [
+        "严重", "一般", "严重", "一般"]
+    code, out, _ = gongkai(township, capsys, "notice", "fix", n.id, "--all")
+    assert code == 0 and "没有可以自动改正的校对问题" in out
+
+
+def test_the_whitelist_round_trips_and_silences_its_words(township, rules, capsys) -> None:
+    code, out, _ = gongkai(township, capsys, "proofread-whitelist", "--set", "青石，东山村、的的")
+    assert code == 0 and out.strip() == "校对白名单：青石、东山村、的的"
+    code, out, _ = gongkai(township, capsys, "proofread-whitelist", "--add", "马家沟,青石",
+                           "--remove", "东山村", "--json")
+    assert json.loads(out) == {"whitelist": ["青石", "的的", "马家沟"]}
+    assert proofing.whitelist(township) == ("青石", "的的", "马家沟")
+    n = _notice(township)
+    assert [p.rule for p in proofing.findings(township, n)] == ["固定表述"]
+    code, _, err = gongkai(township, capsys, "proofread-whitelist", "--add", "字" * 31)
+    assert code == 1 and "不超过30个字" in err
+    assert proofing.whitelist(township) == ("青石", "的的", "马家沟")
