@@ -184,3 +184,32 @@ def test_the_whitelist_round_trips_and_silences_its_words(township, rules, capsy
     code, _, err = gongkai(township, capsys, "proofread-whitelist", "--add", "字" * 31)
     assert code == 1 and "不超过30个字" in err
     assert proofing.whitelist(township) == ("青石", "的的", "马家沟")
+
+
+def test_the_ledger_counts_severe_findings_fixed_before_approval(township, rules,
+                                                                 tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from app.reports import ledger
+
+    n = _notice(township, body=BODY + "依据" + WRONG + "宪法。\n")
+    proofing.fix_all(township, n.id)  # two 严重 and one 一般 mended in rev 2
+    for reviewer in ("王明", "李华", "赵强"):
+        review.approve(township, n.id, reviewer, checked=REVIEW_CHECKLIST)
+    draft = _notice(township)
+    proofing.fix_notice(township, draft.id, 1)  # mended, but not approved: not counted
+    book = ledger.read_ledger(township, ledger.make_filter(township, 2026))
+    rows = {r.notice_id: r for r in book.rows}
+    assert (rows[n.id].proof_fixed, rows[draft.id].proof_fixed) == (2, 0)
+    domain = rows[n.id].domain
+    assert dict((d, c.proof_fixed) for d, c in book.summary.domains)[domain] == 2
+    assert book.summary.to_json(2026)["proof_fixed"] == 2
+    path = tmp_path / "台账.xlsx"
+    ledger.write_ledger(path, book)
+    ws = load_workbook(path)[ledger.SUMMARY_SHEET]
+    cells = list(ws.iter_rows(values_only=True))
+    heading = next(i for i, r in enumerate(cells) if r[0] and "经校对改正的严重问题" in str(r[0]))
+    table = cells[heading + 1:]
+    assert table[0][:2] == ("领域", "处数")
+    assert next(r for r in table if r[0] == domain)[1] == 2
+    assert next(r for r in table if r[0] == "合计")[1] == 2

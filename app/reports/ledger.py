@@ -44,7 +44,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,8 @@ class LedgerRow:
     days_late: int
     #: The passed review steps that approved the text now in force: (step, reviewer).
     reviewers: tuple[tuple[str, str], ...] = ()
+    #: 严重 proofreading findings mended (``notice fix``) in the revisions up to the approved one.
+    proof_fixed: int = 0
 
     @property
     def reviewers_text(self) -> str:
@@ -243,6 +245,7 @@ class LedgerRow:
             "county_reason": self.county_reason, "overdue": self.overdue,
             "days_late": self.days_late,
             "reviewers": [{"step": s, "reviewer": r} for s, r in self.reviewers],
+            "proof_fixed": self.proof_fixed,
         }
 
 
@@ -270,10 +273,13 @@ class Counts:
     overdue: int = 0
     still_open: int = 0
     withdrawn: int = 0
+    #: 严重 proofreading findings fixed before approval (not a count of notices).
+    proof_fixed: int = 0
 
     def add(self, row: LedgerRow) -> None:
         """Count one notice."""
         self.total += 1
+        self.proof_fixed += row.proof_fixed
         self.published += row.published is not None
         self.on_time += row.on_time
         self.overdue += row.overdue
@@ -291,7 +297,8 @@ class Counts:
         rate = self.on_time_rate
         return {"total": self.total, "published": self.published, "on_time": self.on_time,
                 "overdue": self.overdue, "open": self.still_open, "withdrawn": self.withdrawn,
-                "on_time_rate": None if rate is None else round(rate, 4)}
+                "on_time_rate": None if rate is None else round(rate, 4),
+                "proof_fixed": self.proof_fixed}
 
 
 @dataclass(frozen=True)
@@ -491,6 +498,27 @@ ORDER BY s.notice_id, s.step, s.id
 """
 
 
+#: The proofreading fixes (app.notices.proofing) saved in revisions up to the approved one.
+_PROOF_FIXES_SQL = """
+SELECT a.subject AS notice_id, a.detail
+FROM audit_log a
+JOIN notices n ON n.id = a.subject
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN domains d ON d.id = c.domain_id
+WHERE a.action = 'notice.proofread_fix' AND n.approved_rev IS NOT NULL
+  AND CAST(json_extract(a.detail, '$.rev') AS INTEGER) <= n.approved_rev
+  AND n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :domain)
+"""
+
+
+def _severe_fixes(detail: str) -> int:
+    try:
+        fixes = json.loads(detail).get("fixes", [])
+    except (ValueError, AttributeError):
+        return 0
+    return sum(1 for f in fixes if isinstance(f, dict) and f.get("severity") == "严重")
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -515,9 +543,13 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
         for s in store.query(_REVIEWERS_SQL, params):
             # One name per step; should a step have been recorded twice, the later counts.
             reviewers[s["notice_id"]][s["step_name"]] = s["reviewer"]
+        fixed: dict[str, int] = defaultdict(int)
+        for f in store.query(_PROOF_FIXES_SQL, params):
+            fixed[f["notice_id"]] += _severe_fixes(f["detail"])
         parsed: dict[str, Any] = {}
-        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
-                            tuple(reviewers.get(r["id"], {}).items()))
+        rows = [replace(_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
+                                    tuple(reviewers.get(r["id"], {}).items())),
+                        proof_fixed=fixed.get(r["id"], 0))
                 for r in store.query(_NOTICES_SQL, params)]
         if flt.domain:
             domains = [flt.domain]
@@ -798,6 +830,7 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
                          [(ch, [c.total, c.published]) for ch, c in s.channels], None,
                          "ByChannel", headers=("条数", "已公开"))
     number = "四五六七八九十"
+    k = -1
     for k, sheet in enumerate(ledger.extra_sheets):
         if not sheet.summary:
             continue
@@ -807,6 +840,10 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
             ws.cell(row, 1, _clean(label)).font = _BODY_FONT
             ws.cell(row, 2, _clean(value)).font = _BODY_FONT
         row += 2
+    row = _summary_table(ws, row, f"{number[min(k + 1, len(number) - 1)]}、"
+                         "审核通过前经校对改正的严重问题（按领域）", "领域",
+                         [(d, [c.proof_fixed]) for d, c in s.domains], [total.proof_fixed],
+                         "ProofFixed", headers=("处数",))
     notes = [
         "说明：",
         "1. 公开日期为首次张贴到公开栏的日期（记录张贴即为已公开），也是公示期的第一天。",
@@ -816,6 +853,8 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
         "4. 各领域明细见后面的工作表，超期的行以红色底纹标出，并在“是否超期”一列写明；"
         "“信息编号”为编号的前8位，在工作台中可凭它查到这条公开信息。",
         "5. 审核人：审核通过现行文本的各步审核人（退回修改后重新审核的，只列重新审核的）。",
+        "6. 校对改正的严重问题：审核通过的公开信息，在通过的版本之前按校对建议改正的严重问题处数"
+        "（在工作台中用“按校对改正”所改的；手工改的不计）。",
     ]
     for text in notes:
         ws.cell(row, 1, text).font = _NOTE_FONT
