@@ -210,6 +210,6 @@ def test_the_ledger_counts_severe_findings_fixed_before_approval(township, rules
     cells = list(ws.iter_rows(values_only=True))
     heading = next(i for i, r in enumerate(cells) if r[0] and "经校对改正的严重问题" in str(r[0]))
     table = cells[heading + 1:]
-    assert table[0][:2] == ("领域", "处数")
+    assert table[0][:2] == ("公开领域", "处数")
     assert next(r for r in table if r[0] == domain)[1] == 2
     assert next(r for r in table if r[0] == "合计")[1] == 2

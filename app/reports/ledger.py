@@ -841,7 +841,7 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
             ws.cell(row, 2, _clean(value)).font = _BODY_FONT
         row += 2
     row = _summary_table(ws, row, f"{number[min(k + 1, len(number) - 1)]}、"
-                         "审核通过前经校对改正的严重问题（按领域）", "领域",
+                         "审核通过前经校对改正的严重问题（按领域）", "公开领域",
                          [(d, [c.proof_fixed]) for d, c in s.domains], [total.proof_fixed],
                          "ProofFixed", headers=("处数",))
     notes = [
