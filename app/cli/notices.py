@@ -233,11 +233,12 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(handler=cmd_notice_check)
     p = nt.add_parser("fix", help="按校对建议改正（生成新版本）")
     p.add_argument("id")
-    p.add_argument("--finding", type=count(1, 10_000, "校对问题序号"), metavar="N",
-                   help="改正第几处（按 notice check 列出的顺序，从1数起）")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--finding", type=count(1, 10_000, "校对问题序号"), metavar="N",
+                       help="改正第几处（按 notice check 列出的顺序，从1数起）")
     p.add_argument("--choice", type=count(1, 100, "改法序号"), default=1, metavar="K",
                    help="用第几种改法（默认第1种）")
-    p.add_argument("--all", action="store_true", help="每处都用第1种改法")
+    which.add_argument("--all", action="store_true", help="每处都用第1种改法")
     p.add_argument("--author")
     p.set_defaults(handler=cmd_notice_fix)
     p = nt.add_parser("mask", help="遮盖个人信息")
