@@ -9,8 +9,14 @@ Offsets are into ``title + "\\n" + body``, as privacy findings are, so
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from typing import Any
+
+from resources import RESOURCES
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,487 @@ class Proof:
                 "severity": self.severity, "explanation": self.explanation, "fix": fix}
 
 
+_CJK = "\u4e00-\u9fff"
+_HAN = re.compile(f"[{_CJK}]")
+RULES_DIR = RESOURCES / "proofreading"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The facts of resources/proofreading/*.toml, indexed for scanning."""
+
+    halves: dict[int, dict[str, list[tuple[str, int]]]]  # half length → half → (phrase, offset)
+    canon: frozenset[str]
+    known: tuple[str, ...]
+    suffix_alternatives: dict[str, str]
+    min_length: int
+    typos: dict[str, str]
+    typo_re: re.Pattern[str] | None
+    half_width: dict[str, str]
+    pairs: dict[str, str]
+    doubling: str
+    before_closing: str
+    closing: str
+    function_chars: str
+    real_words: tuple[str, ...]
+    placeholder_marks: str
+    placeholder_min: int
+    placeholder_phrases: tuple[str, ...]
+    columns: dict[str, str]
+
+
+def _load(name: str) -> dict[str, Any]:
+    with open(RULES_DIR / name, "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    """The proofreading rules, read once from resources/proofreading/."""
+    phrases = _load("phrases.toml")
+    near = phrases["near_miss"]
+    min_length = int(near["min_length"])
+    canon = frozenset(p for p in near["phrases"] if len(p) >= min_length)
+    halves: dict[int, dict[str, list[tuple[str, int]]]] = {}
+    # One substitution leaves one half intact, so an exact half is the index.
+    for p in canon:
+        h = len(p) // 2
+        for part, off in ((p[:h], 0), (p[h:], h)):
+            halves.setdefault(len(part), {}).setdefault(part, []).append((p, off))
+    typos = dict(phrases["typos"])
+    typo_re = (re.compile("|".join(re.escape(t) for t in sorted(typos, key=len, reverse=True)))
+               if typos else None)
+    punct = _load("punctuation.toml")
+    words = _load("words.toml")
+    cols = _load("sensitive_columns.toml")
+    return _Rules(
+        halves=halves, canon=canon, known=tuple(near.get("known", ())),
+        suffix_alternatives=dict(near.get("suffix_alternatives", {})), min_length=min_length,
+        typos=typos, typo_re=typo_re, half_width=dict(punct["half_width"]),
+        pairs=dict(punct["pairs"]), doubling=punct["doubling"]["marks"],
+        before_closing=punct["before_closing"]["marks"],
+        closing=punct["before_closing"]["closing"],
+        function_chars=words["repeats"]["function_chars"],
+        real_words=tuple(words["repeats"]["real_words"]),
+        placeholder_marks=words["placeholders"]["marks"],
+        placeholder_min=int(words["placeholders"]["min_run"]),
+        placeholder_phrases=tuple(words["placeholders"]["phrases"]),
+        columns=dict(cols["columns"]))
+
+
+def _line_bounds(text: str, i: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return start, len(text) if end < 0 else end
+
+
+def _in_table(text: str, i: int) -> bool:
+    a, b = _line_bounds(text, i)
+    return "\t" in text[a:b]
+
+
+# 1. 固定表述 -------------------------------------------------------------------------------
+
+_RUN = re.compile(f"[{_CJK}]{{4,}}")
+
+
+def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
+    found: list[Proof] = []
+    if r.typo_re is not None:
+        for m in r.typo_re.finditer(text):
+            fix = r.typos[m.group()]
+            found.append(Proof(m.start(), m.end(), m.group(), "固定表述", "严重",
+                               f"“{m.group()}”应为“{fix}”。", (Fix(f"改为“{fix}”", fix),)))
+    lengths = sorted(r.halves)
+    for run in _RUN.finditer(text):
+        s, e = run.span()
+        exact: list[tuple[int, int]] = []
+        near: dict[tuple[int, str], None] = {}
+        for pos in range(s, e):
+            for k in lengths:
+                if pos + k > e:
+                    break
+                hits = r.halves[k].get(text[pos:pos + k])
+                if not hits:
+                    continue
+                for phrase, off in hits:
+                    w0 = pos - off
+                    w1 = w0 + len(phrase)
+                    if w0 < s or w1 > e:
+                        continue
+                    window = text[w0:w1]
+                    if window == phrase:
+                        exact.append((w0, w1))
+                    elif sum(a != b for a, b in zip(window, phrase, strict=True)) == 1:
+                        near[(w0, phrase)] = None
+        if not near:
+            continue
+        for kw in r.known:
+            j = text.find(kw, s, e)
+            while j >= 0:
+                exact.append((j, j + len(kw)))
+                j = text.find(kw, j + 1, e)
+        for (w0, phrase) in near:
+            w1 = w0 + len(phrase)
+            window = text[w0:w1]
+            if any(a < w1 and w0 < b for a, b in exact):
+                continue
+            i = next(k for k in range(len(phrase)) if window[k] != phrase[k])
+            if i == len(phrase) - 1 and window[i] in r.suffix_alternatives.get(phrase[i], ""):
+                continue
+            found.append(Proof(w0, w1, window, "固定表述", "严重",
+                               f"“{window}”与规范表述“{phrase}”差一个字。",
+                               (Fix(f"改为“{phrase}”", phrase),)))
+    return found
+
+
+# 2. 文号格式 -------------------------------------------------------------------------------
+
+_DOCNO = re.compile(f"(?<=[{_CJK}])([\\[【(（〔])(\\d{{4}})([\\]】)）〕])(第?)(0*)(\\d+)号")
+_PAIR_OK = {"[": "]", "【": "】", "(": ")", "（": "）", "〔": "〕"}
+
+
+def _doc_numbers(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    for m in _DOCNO.finditer(text):
+        op, year, cl, di, zeros, num = m.groups()
+        if _PAIR_OK[op] != cl:
+            continue
+        if op == "〔" and not di and not zeros:
+            continue
+        good = f"〔{year}〕{int(num)}号"
+        why = []
+        if op != "〔":
+            why.append("年份应用六角括号〔〕")
+        if di:
+            why.append("顺序号前不加“第”")
+        if zeros and int(num):
+            why.append("顺序号不编虚位")
+        found.append(Proof(m.start(), m.end(), m.group(), "文号格式", "一般",
+                           "，".join(why) + "（GB/T 9704）。", (Fix(f"改为“{good}”", good),)))
+    return found
+
+
+# 3. 标点 -----------------------------------------------------------------------------------
+
+def _punctuation(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    marks = re.escape("".join(r.half_width))
+    half = re.compile(f"(?<=[{_CJK}])[{marks}](?=[{_CJK}“”《（]|$)", re.M)
+    for m in half.finditer(text):
+        full = r.half_width[m.group()]
+        found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
+                           f"中文里应用全角“{full}”。", (Fix(f"改为“{full}”", full),)))
+    paren = re.compile(r"\(([^()\n]{1,40})\)")
+    for m in paren.finditer(text):
+        inner = m.group(1)
+        before = text[m.start() - 1] if m.start() else ""
+        if _HAN.search(inner) and (_HAN.match(before) or _HAN.match(inner[0])):
+            rep = f"（{inner}）"
+            found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
+                               "中文里应用全角括号。", (Fix("改为全角括号", rep),)))
+    dbl = re.compile(f"([{re.escape(r.doubling)}])\\1+")
+    for m in dbl.finditer(text):
+        found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
+                           f"“{m.group(1)}”重复了。", (Fix(f"只留一个“{m.group(1)}”", m.group(1)),)))
+    bc = re.compile(f"[{re.escape(r.before_closing)}](?=[{re.escape(r.closing)}])")
+    for m in bc.finditer(text):
+        found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
+                           f"“{m.group()}”不应放在后括号、后书名号前。", (Fix("删去", ""),)))
+    closers = {v: k for k, v in r.pairs.items()}
+    pos = 0
+    for line in text.split("\n"):
+        stack: list[tuple[str, int]] = []
+        for i, ch in enumerate(line):
+            if ch in r.pairs:
+                stack.append((ch, pos + i))
+            elif ch in closers:
+                if stack and stack[-1][0] == closers[ch]:
+                    stack.pop()
+                elif any(o == closers[ch] for o, _ in stack):
+                    while stack and stack[-1][0] != closers[ch]:
+                        o, at = stack.pop()
+                        found.append(_unpaired(o, at, r.pairs[o]))
+                    stack.pop()
+                else:
+                    found.append(Proof(pos + i, pos + i + 1, ch, "标点", "一般",
+                                       f"“{ch}”前面缺少“{closers[ch]}”。"))
+        for o, at in stack:
+            found.append(_unpaired(o, at, r.pairs[o]))
+        pos += len(line) + 1
+    return found
+
+
+def _unpaired(opener: str, at: int, closer: str) -> Proof:
+    return Proof(at, at + 1, opener, "标点", "一般", f"“{opener}”在本段没有配对的“{closer}”。")
+
+
+# 4. 数字日期 -------------------------------------------------------------------------------
+
+_DOTDATE = re.compile(r"(?<![0-9A-Za-z_/.\-])((?:19|20)\d{2})([.\-/])(\d{1,2})\2(\d{1,2})"
+                      r"(?![0-9A-Za-z_/.\-])")
+_DATE_PT = r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:\d{1,2}[时点:：]\d{0,2}分?)?"
+_JIEZHI = re.compile(f"(?<![于到])截止(?=(?:\\d{{4}}年|\\d{{1,2}}月|目前|今年|本月|上月|去年|当前|"
+                     "本年度|上年度|\\d{1,2}日))")
+_JIEZHI_TAIL = re.compile(f"{_DATE_PT}(?:底|末)?(?:目前|今年|本月|上月|去年|当前|本年度|上年度)?"
+                          f"(?:[底末])?")
+_CN_YEAR = re.compile("[一二三四五六七八九〇零○O]{4}年")
+
+
+def _numbers(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    body_start = text.find("\n") + 1
+    for m in _DOTDATE.finditer(text, body_start):
+        y, _, mo, d = m.groups()
+        if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31) or _in_table(text, m.start()):
+            continue
+        good = f"{y}年{int(mo)}月{int(d)}日"
+        found.append(Proof(m.start(), m.end(), m.group(), "数字日期", "一般",
+                           "正文里的日期应写作“年月日”（GB/T 15835）。", (Fix(f"改为“{good}”", good),)))
+    for m in _JIEZHI.finditer(text):
+        tail = _JIEZHI_TAIL.match(text, m.end())
+        after = tail.end() if tail else m.end()
+        # 截止 with a date then a clause (截止11月30日，共发放…) is a tally up to that day: 截至.
+        # 截止日期、…日前截止、…截止。 (the day it ends) are right as they are.
+        if text[after:after + 1] in "，," and text[after:after + 1]:
+            found.append(Proof(m.start(), m.end(), "截止", "数字日期", "一般",
+                               "表示“到某时为止”应用“截至”。", (Fix("改为“截至”", "截至"),)))
+    for m in _CN_YEAR.finditer(text):
+        year = m.group()[:4]
+        if "零" in year or "○" in year or "O" in year:
+            good = year.replace("零", "〇").replace("○", "〇").replace("O", "〇")
+            found.append(Proof(m.start(), m.start() + 4, year, "数字日期", "一般",
+                               "汉字年份里的“0”应写作“〇”（GB/T 15835）。", (Fix(f"改为“{good}”", good),)))
+    return found
+
+
+# 5. 重复字词 -------------------------------------------------------------------------------
+
+_DOUBLE_WORD = re.compile(f"([{_CJK}]{{2,4}})\\1")
+
+
+def _repeats(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    single = re.compile(f"([{re.escape(r.function_chars)}])\\1")
+    for pat in (single, _DOUBLE_WORD):
+        for m in pat.finditer(text):
+            if _in_table(text, m.start()) or _inside_word(text, m.start(), m.end(), r.real_words):
+                continue
+            unit = m.group(1)
+            found.append(Proof(m.start(), m.end(), m.group(), "重复字词", "一般",
+                               f"“{unit}”重复了。", (Fix(f"只留一个“{unit}”", unit),)))
+    return found
+
+
+def _inside_word(text: str, s: int, e: int, words: tuple[str, ...]) -> bool:
+    for w in words:
+        j = text.find(w, max(0, s - len(w) + 1), e + len(w) - 1)
+        while j >= 0 and j < e:
+            if j <= s and j + len(w) >= e:
+                return True
+            j = text.find(w, j + 1, e + len(w) - 1)
+    return False
+
+
+# 6. 占位符 ---------------------------------------------------------------------------------
+
+def _placeholders(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    marks = re.escape(r.placeholder_marks)
+    run = re.compile(f"[{marks}]{{{r.placeholder_min},}}")
+    for m in run.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end():m.end() + 1]
+        stars = set(m.group()) <= set("*＊")
+        if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
+            continue
+        if stars and (_HAN.match(before) or _HAN.match(after)):
+            continue  # 张** and 马家沟村**** are privacy masks, not blanks
+        if set(m.group()) <= set("x_＿") and len(m.group()) < 3:
+            continue
+        found.append(Proof(m.start(), m.end(), m.group(), "占位符", "严重",
+                           "模板里待填的内容还没有写。"))
+    for m in re.finditer(r"【([^】\n]{0,30})】", text):
+        if re.fullmatch(r"\d{4}", m.group(1)):
+            continue  # a 文号 year in the wrong brackets: 文号格式 says so
+        found.append(Proof(m.start(), m.end(), m.group(), "占位符", "严重",
+                           "【】是模板留下的空，请填写后删去括号。"))
+    for p in r.placeholder_phrases:
+        j = text.find(p)
+        while j >= 0:
+            found.append(Proof(j, j + len(p), p, "占位符", "严重", "模板的填写说明还留在正文里。"))
+            j = text.find(p, j + 1)
+    return found
+
+
+# 7. 敏感列 ---------------------------------------------------------------------------------
+
+def _tables(text: str) -> list[list[tuple[int, str]]]:
+    """Runs of tab-separated lines, as (offset, line) lists; the first line is the header."""
+    tables: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if "\t" in line:
+            current.append((pos, line))
+        elif current:
+            tables.append(current)
+            current = []
+        pos += len(line) + 1
+    if current:
+        tables.append(current)
+    return tables
+
+
+def _sensitive_columns(text: str, r: _Rules, public: bool) -> list[Proof]:
+    found = []
+    severity = "严重" if public else "一般"
+    for table in _tables(text):
+        pos, header = table[0]
+        off = pos
+        for cell in header.split("\t"):
+            name = cell.strip()
+            hit = next((t for t in r.columns if t in name), None) if name else None
+            if hit:
+                cat = r.columns[hit]
+                fixes = [Fix("删除此列", action="drop_column")]
+                if cat == "address":
+                    fixes.append(Fix("只保留到村组", action="to_village"))
+                kind = "家庭住址" if cat == "address" else cat
+                found.append(Proof(off, off + len(cell), cell, "敏感列", severity,
+                                   f"“{name}”列属于敏感个人信息（{kind}），不应公开。",
+                                   tuple(fixes)))
+            off += len(cell) + 1
+    return found
+
+
+# 8. 与设置不符 -----------------------------------------------------------------------------
+
+_TOWN = re.compile(f"([{_CJK}]{{1,6}}[镇乡])人民政府")
+_PHONE = re.compile(r"(?:监督|举报|咨询|投诉)电话[:：为是]?\s*([0-9０-９][0-9０-９\-－—() （）]{5,18}[0-9０-９])")
+_PUBLICITY = re.compile(r"公示期[为:：]?\s*(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?\s*(?:至|到|—|－|-|~|～)"
+                        r"\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_CITED = re.compile(f"([{_CJK}]{{1,8}})〔(\\d{{4}})〕(\\d+)号")
+
+
+def _digits(s: str) -> str:
+    return "".join(str(int(c)) for c in s if c.isdigit())
+
+
+def _settings(text: str, ctx: ProofContext) -> list[Proof]:
+    found = []
+    town = ctx.township
+    if town:
+        for m in _TOWN.finditer(text):
+            name = m.group(1)[-len(town):]
+            if len(name) == len(town) and sum(a != b for a, b in zip(name, town, strict=True)) == 1:
+                s = m.end(1) - len(town)
+                found.append(Proof(s, m.end(1), name, "与设置不符", "一般",
+                                   f"设置里的乡镇是“{town}”。", (Fix(f"改为“{town}”", town),)))
+    if ctx.phones:
+        allowed = {_digits(p)[-11:] for p in ctx.phones if _digits(p)}
+        for m in _PHONE.finditer(text):
+            if _digits(m.group(1))[-11:] not in allowed:
+                found.append(Proof(m.start(1), m.end(1), m.group(1), "与设置不符", "一般",
+                                   "这个电话不是设置里的监督电话。", (Fix(f"改为“{ctx.phones[0]}”", ctx.phones[0]),)))
+    if ctx.publicity:
+        a, b = (date.fromisoformat(d) for d in ctx.publicity)
+        for m in _PUBLICITY.finditer(text):
+            y1, m1, d1, y2, m2, d2 = m.groups()
+            try:
+                got = (date(int(y1), int(m1), int(d1)), date(int(y2 or y1), int(m2), int(d2)))
+            except ValueError:
+                continue
+            if got != (a, b):
+                s = m.start(1)
+                good = f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
+                found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
+                                   f"按事项规则，公示期是{a.isoformat()}至{b.isoformat()}。",
+                                   (Fix("改为应有的公示期", good),)))
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for m in _CITED.finditer(text):
+        code = m.group(1)
+        for k in range(len(code), 1, -1):
+            key = (code[-k:], m.group(2))
+            if key in seen and seen[key][0] != m.group(3) and k >= 3:
+                found.append(Proof(m.start(1) + len(code) - k, m.end(), text[m.start(1) + len(code) - k:m.end()],
+                                   "与设置不符", "一般",
+                                   f"同一文件前文写作第{seen[key][0]}号，请核对。"))
+                break
+        for k in range(2, len(code) + 1):
+            seen.setdefault((code[-k:], m.group(2)), (m.group(3), m.start()))
+    return found
+
+
+# -------------------------------------------------------------------------------------------
+
 def proofread(title: str, body: str, context: ProofContext | None = None) -> list[Proof]:
-    """Every finding in the notice's title and body, in text order."""
-    return []
+    """Every finding in the notice's title and body, in text order.
+
+    Where two findings overlap, the one of the earlier rule family (固定表述 first,
+    与设置不符 last) is kept; findings inside a word of ``context.whitelist`` are dropped.
+    """
+    ctx = context or ProofContext()
+    r = rules()
+    text = title + "\n" + body
+    families = [_fixed_phrases(text, r), _placeholders(text, r), _doc_numbers(text, r),
+                _sensitive_columns(text, r, ctx.public), _punctuation(text, r),
+                _numbers(text, r), _repeats(text, r), _settings(text, ctx)]
+    covered: list[tuple[int, int]] = []
+    for w in ctx.whitelist:
+        if not w:
+            continue
+        j = text.find(w)
+        while j >= 0:
+            covered.append((j, j + len(w)))
+            j = text.find(w, j + 1)
+    kept: list[Proof] = []
+    taken: list[tuple[int, int]] = []
+    for family in families:
+        for p in family:
+            if p.text in ctx.whitelist or any(a <= p.start and p.end <= b for a, b in covered):
+                continue
+            if any(a < p.end and p.start < b for a, b in taken):
+                continue
+            kept.append(p)
+        taken.extend((p.start, p.end) for p in kept[len(taken):])
+    kept.sort(key=lambda p: (p.start, p.end))
+    return kept
 
 
 def apply_fix(title: str, body: str, proof: Proof, choice: int = 0) -> tuple[str, str]:
     """The title and body with ``proof.fixes[choice]`` applied."""
     fix = proof.fixes[choice]
     text = title + "\n" + body
-    if fix.replacement is None:
+    if fix.replacement is not None:
+        mended = text[:proof.start] + fix.replacement + text[proof.end:]
+    elif fix.action in ("drop_column", "to_village"):
+        mended = _mend_column(text, proof.start, fix.action)
+    else:
         raise ValueError(f"unknown fix action {fix.action!r}")
-    mended = text[:proof.start] + fix.replacement + text[proof.end:]
     new_title, _, new_body = mended.partition("\n")
     return new_title, new_body
+
+
+_VILLAGE = re.compile(r"^.*?(?:村|社区|居委会|嘎查)(?:[^组\t]{0,6}?组)?")
+
+
+def _mend_column(text: str, at: int, action: str) -> str:
+    table = next((t for t in _tables(text) if t[0][0] <= at <= t[0][0] + len(t[0][1])), None)
+    if table is None:
+        raise ValueError("no table at the finding")
+    col = text[table[0][0]:at].count("\t")
+    lines = text.split("\n")
+    first = text[:table[0][0]].count("\n")
+    for n in range(len(table)):
+        cells = lines[first + n].split("\t")
+        if col >= len(cells):
+            continue
+        if action == "drop_column":
+            del cells[col]
+        elif n:
+            m = _VILLAGE.match(cells[col])
+            if m:
+                cells[col] = m.group()
+        lines[first + n] = "\t".join(cells)
+    return "\n".join(lines)
