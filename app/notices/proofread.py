@@ -83,7 +83,7 @@ class _Rules:
     halves: dict[int, dict[str, list[tuple[str, int]]]]  # half length → half → (phrase, offset)
     canon: frozenset[str]
     known: tuple[str, ...]
-    suffix_alternatives: dict[str, str]
+    free_last: str
     min_length: int
     typos: dict[str, str]
     typo_re: re.Pattern[str] | None
@@ -126,7 +126,7 @@ def rules() -> _Rules:
     cols = _load("sensitive_columns.toml")
     return _Rules(
         halves=halves, canon=canon, known=tuple(near.get("known", ())),
-        suffix_alternatives=dict(near.get("suffix_alternatives", {})), min_length=min_length,
+        free_last=str(near.get("free_last", "")), min_length=min_length,
         typos=typos, typo_re=typo_re, half_width=dict(punct["half_width"]),
         pairs=dict(punct["pairs"]), doubling=punct["doubling"]["marks"],
         before_closing=punct["before_closing"]["marks"],
@@ -197,7 +197,7 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             if any(a < w1 and w0 < b for a, b in exact):
                 continue
             i = next(k for k in range(len(phrase)) if window[k] != phrase[k])
-            if i == len(phrase) - 1 and window[i] in r.suffix_alternatives.get(phrase[i], ""):
+            if i == len(phrase) - 1 and phrase[i] in r.free_last:
                 continue
             found.append(Proof(w0, w1, window, "固定表述", "严重",
                                f"“{window}”与规范表述“{phrase}”差一个字。",
@@ -253,7 +253,8 @@ def _punctuation(text: str, r: _Rules) -> list[Proof]:
     dbl = re.compile(f"([{re.escape(r.doubling)}])\\1+")
     for m in dbl.finditer(text):
         found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
-                           f"“{m.group(1)}”重复了。", (Fix(f"只留一个“{m.group(1)}”", m.group(1)),)))
+                           f"“{m.group(1)}”重复了。",
+                           (Fix(f"只留一个“{m.group(1)}”", m.group(1)),)))
     bc = re.compile(f"[{re.escape(r.before_closing)}](?=[{re.escape(r.closing)}])")
     for m in bc.finditer(text):
         found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
@@ -291,7 +292,7 @@ def _unpaired(opener: str, at: int, closer: str) -> Proof:
 _DOTDATE = re.compile(r"(?<![0-9A-Za-z_/.\-])((?:19|20)\d{2})([.\-/])(\d{1,2})\2(\d{1,2})"
                       r"(?![0-9A-Za-z_/.\-])")
 _DATE_PT = r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:\d{1,2}[时点:：]\d{0,2}分?)?"
-_JIEZHI = re.compile(f"(?<![于到])截止(?=(?:\\d{{4}}年|\\d{{1,2}}月|目前|今年|本月|上月|去年|当前|"
+_JIEZHI = re.compile("(?<![于到])截止(?=(?:\\d{4}年|\\d{1,2}月|目前|今年|本月|上月|去年|当前|"
                      "本年度|上年度|\\d{1,2}日))")
 _JIEZHI_TAIL = re.compile(f"{_DATE_PT}(?:底|末)?(?:目前|今年|本月|上月|去年|当前|本年度|上年度)?"
                           f"(?:[底末])?")
@@ -307,7 +308,8 @@ def _numbers(text: str, r: _Rules) -> list[Proof]:
             continue
         good = f"{y}年{int(mo)}月{int(d)}日"
         found.append(Proof(m.start(), m.end(), m.group(), "数字日期", "一般",
-                           "正文里的日期应写作“年月日”（GB/T 15835）。", (Fix(f"改为“{good}”", good),)))
+                           "正文里的日期应写作“年月日”（GB/T 15835）。",
+                           (Fix(f"改为“{good}”", good),)))
     for m in _JIEZHI.finditer(text):
         tail = _JIEZHI_TAIL.match(text, m.end())
         after = tail.end() if tail else m.end()
@@ -321,7 +323,8 @@ def _numbers(text: str, r: _Rules) -> list[Proof]:
         if "零" in year or "○" in year or "O" in year:
             good = year.replace("零", "〇").replace("○", "〇").replace("O", "〇")
             found.append(Proof(m.start(), m.start() + 4, year, "数字日期", "一般",
-                               "汉字年份里的“0”应写作“〇”（GB/T 15835）。", (Fix(f"改为“{good}”", good),)))
+                               "汉字年份里的“0”应写作“〇”（GB/T 15835）。",
+                               (Fix(f"改为“{good}”", good),)))
     return found
 
 
@@ -428,8 +431,10 @@ def _sensitive_columns(text: str, r: _Rules, public: bool) -> list[Proof]:
 # 8. 与设置不符 -----------------------------------------------------------------------------
 
 _TOWN = re.compile(f"([{_CJK}]{{1,6}}[镇乡])人民政府")
-_PHONE = re.compile(r"(?:监督|举报|咨询|投诉)电话[:：为是]?\s*([0-9０-９][0-9０-９\-－—() （）]{5,18}[0-9０-９])")
-_PUBLICITY = re.compile(r"公示期[为:：]?\s*(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?\s*(?:至|到|—|－|-|~|～)"
+_PHONE = re.compile(r"(?:监督|举报|咨询|投诉)电话[:：为是]?\s*"
+                    r"([0-9０-９][0-9０-９\-－—() （）]{5,18}[0-9０-９])")
+_PUBLICITY = re.compile(r"公示期[为:：]?\s*(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?"
+                        r"\s*(?:至|到|—|－|-|~|～)"
                         r"\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _CITED = re.compile(f"([{_CJK}]{{1,8}})〔(\\d{{4}})〕(\\d+)号")
 
@@ -453,7 +458,8 @@ def _settings(text: str, ctx: ProofContext) -> list[Proof]:
         for m in _PHONE.finditer(text):
             if _digits(m.group(1))[-11:] not in allowed:
                 found.append(Proof(m.start(1), m.end(1), m.group(1), "与设置不符", "一般",
-                                   "这个电话不是设置里的监督电话。", (Fix(f"改为“{ctx.phones[0]}”", ctx.phones[0]),)))
+                                   "这个电话不是设置里的监督电话。",
+                                   (Fix(f"改为“{ctx.phones[0]}”", ctx.phones[0]),)))
     if ctx.publicity:
         a, b = (date.fromisoformat(d) for d in ctx.publicity)
         for m in _PUBLICITY.finditer(text):
@@ -474,8 +480,8 @@ def _settings(text: str, ctx: ProofContext) -> list[Proof]:
         for k in range(len(code), 1, -1):
             key = (code[-k:], m.group(2))
             if key in seen and seen[key][0] != m.group(3) and k >= 3:
-                found.append(Proof(m.start(1) + len(code) - k, m.end(), text[m.start(1) + len(code) - k:m.end()],
-                                   "与设置不符", "一般",
+                s = m.start(1) + len(code) - k
+                found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
                                    f"同一文件前文写作第{seen[key][0]}号，请核对。"))
                 break
         for k in range(2, len(code) + 1):
