@@ -191,7 +191,8 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             while j >= 0:
                 exact.append((j, j + len(kw)))
                 j = text.find(kw, j + 1, e)
-        for (w0, phrase) in near:
+        # Nested slips (乡村震兴 in 全面推进乡村震兴) are one finding: the shortest phrase.
+        for (w0, phrase) in sorted(near, key=lambda k: len(k[1])):
             w1 = w0 + len(phrase)
             window = text[w0:w1]
             if any(a < w1 and w0 < b for a, b in exact):
@@ -199,6 +200,7 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             i = next(k for k in range(len(phrase)) if window[k] != phrase[k])
             if i == len(phrase) - 1 and phrase[i] in r.free_last:
                 continue
+            exact.append((w0, w1))
             found.append(Proof(w0, w1, window, "固定表述", "严重",
                                f"“{window}”与规范表述“{phrase}”差一个字。",
                                (Fix(f"改为“{phrase}”", phrase),)))
@@ -514,13 +516,13 @@ def proofread(title: str, body: str, context: ProofContext | None = None) -> lis
     kept: list[Proof] = []
     taken: list[tuple[int, int]] = []
     for family in families:
-        for p in family:
+        for p in sorted(family, key=lambda p: (p.start, p.start - p.end)):
             if p.text in ctx.whitelist or any(a <= p.start and p.end <= b for a, b in covered):
                 continue
             if any(a < p.end and p.start < b for a, b in taken):
                 continue
             kept.append(p)
-        taken.extend((p.start, p.end) for p in kept[len(taken):])
+            taken.append((p.start, p.end))
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
 
