@@ -249,10 +249,15 @@ def test_a_phone_and_a_publicity_period_not_as_set() -> None:
 
 
 def test_one_document_cited_with_two_numbers() -> None:
-    body = "根据东政办秘〔2026〕17号文件……按照东政办秘〔2026〕18号要求执行。"
+    body = ("根据《关于做好2026年耕地地力保护补贴发放工作的通知》（东政办秘〔2026〕17号），……"
+            "按照《关于做好2026年耕地地力保护补贴发放工作的通知》（东政办秘〔2026〕18号）要求执行。")
     found = only(body, "与设置不符")
-    assert [(p.start, p.text) for p in found] == [(at(body, "东政办秘〔2026〕18号"),
-                                                   "东政办秘〔2026〕18号")]
+    piece = "东政办秘〔2026〕18号"
+    assert [(p.start, p.text, p.severity) for p in found] == [
+        (body.rindex(piece) + len(TITLE) + 1, piece, "一般")]
+    body = "根据民发〔2021〕57号文件……按照民发〔2021〕58号要求执行。"
+    assert [(p.text, p.severity) for p in only(body, "与设置不符")] == [
+        ("民发〔2021〕58号", "提示")]
 
 
 # Whitelist, clean corpus, the catalog, data, fuzz, speed

@@ -438,7 +438,9 @@ _PHONE = re.compile(r"(?:监督|举报|咨询|投诉)电话[:：为是]?\s*"
 _PUBLICITY = re.compile(r"公示期[为:：]?\s*(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?"
                         r"\s*(?:至|到|—|－|-|~|～)"
                         r"\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
-_CITED = re.compile(f"([{_CJK}]{{1,8}})〔(\\d{{4}})〕(\\d+)号")
+_CITED = re.compile(f"(?:《([^《》\n]{{2,80}})》[（(]?)?([{_CJK}]{{1,8}})〔(\\d{{4}})〕(\\d+)号")
+#: Words that end the sentence before a 机关代字 (根据民发〔…〕 → 民发).
+_LEAD = re.compile("^.*(?:根据|按照|依据|依照|参照|执行|落实|以及|和|及|与|、|见|经|的|是)")
 
 
 def _digits(s: str) -> str:
@@ -476,18 +478,32 @@ def _settings(text: str, ctx: ProofContext) -> list[Proof]:
                 found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
                                    f"按事项规则，公示期是{a.isoformat()}至{b.isoformat()}。",
                                    (Fix("改为应有的公示期", good),)))
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    found += _cited_twice(text)
+    return found
+
+
+def _cited_twice(text: str) -> list[Proof]:
+    """One 《文件》 cited with two 文号 (一般), or one 机关代字 and year with two numbers (提示)."""
+    found = []
+    by_title: dict[str, str] = {}
+    by_code: dict[tuple[str, str], str] = {}
     for m in _CITED.finditer(text):
-        code = m.group(1)
-        for k in range(len(code), 1, -1):
-            key = (code[-k:], m.group(2))
-            if key in seen and seen[key][0] != m.group(3) and k >= 3:
-                s = m.start(1) + len(code) - k
-                found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
-                                   f"同一文件前文写作第{seen[key][0]}号，请核对。"))
-                break
-        for k in range(2, len(code) + 1):
-            seen.setdefault((code[-k:], m.group(2)), (m.group(3), m.start()))
+        title, prefix, year, num = m.groups()
+        code = _LEAD.sub("", prefix)
+        if not code:
+            continue
+        s = m.start(2) + len(prefix) - len(code)
+        docno = f"{code}〔{year}〕{num}号"
+        if title and by_title.get(title, docno) != docno:
+            found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
+                               f"《{title}》前文的文号是{by_title[title]}，请核对。"))
+        elif by_code.get((code, year), num) != num:
+            found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "提示",
+                               f"前文引用了{code}〔{year}〕{by_code[(code, year)]}号，"
+                               "如是同一文件请统一文号。"))
+        if title:
+            by_title.setdefault(title, docno)
+        by_code.setdefault((code, year), num)
     return found
 
 
