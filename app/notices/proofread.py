@@ -81,6 +81,7 @@ class _Rules:
     """The facts of resources/proofreading/*.toml, indexed for scanning."""
 
     halves: dict[int, dict[str, list[tuple[str, int]]]]  # half length → half → (phrase, offset)
+    half_starts: dict[str, tuple[int, ...]]  # first two characters → lengths of halves
     canon: frozenset[str]
     known: tuple[str, ...]
     free_last: str
@@ -118,6 +119,11 @@ def rules() -> _Rules:
         h = len(p) // 2
         for part, off in ((p[:h], 0), (p[h:], h)):
             halves.setdefault(len(part), {}).setdefault(part, []).append((p, off))
+    starts: dict[str, set[int]] = {}
+    for k, table in halves.items():
+        for part in table:
+            starts.setdefault(part[:2], set()).add(k)
+    half_starts = {pair: tuple(sorted(ks)) for pair, ks in starts.items()}
     typos = dict(phrases["typos"])
     typo_re = (re.compile("|".join(re.escape(t) for t in sorted(typos, key=len, reverse=True)))
                if typos else None)
@@ -125,7 +131,7 @@ def rules() -> _Rules:
     words = _load("words.toml")
     cols = _load("sensitive_columns.toml")
     return _Rules(
-        halves=halves, canon=canon, known=tuple(near.get("known", ())),
+        halves=halves, half_starts=half_starts, canon=canon, known=tuple(near.get("known", ())),
         free_last=str(near.get("free_last", "")), min_length=min_length,
         typos=typos, typo_re=typo_re, half_width=dict(punct["half_width"]),
         pairs=dict(punct["pairs"]), doubling=punct["doubling"]["marks"],
@@ -162,13 +168,13 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             fix = r.typos[m.group()]
             found.append(Proof(m.start(), m.end(), m.group(), "固定表述", "严重",
                                f"“{m.group()}”应为“{fix}”。", (Fix(f"改为“{fix}”", fix),)))
-    lengths = sorted(r.halves)
     for run in _RUN.finditer(text):
         s, e = run.span()
         exact: list[tuple[int, int]] = []
         near: dict[tuple[int, str], None] = {}
-        for pos in range(s, e):
-            for k in lengths:
+        for pos in range(s, e - 1):
+            # Most two-character pairs begin no half at all: one lookup settles them.
+            for k in r.half_starts.get(text[pos:pos + 2], ()):
                 if pos + k > e:
                     break
                 hits = r.halves[k].get(text[pos:pos + k])
