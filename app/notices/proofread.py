@@ -268,26 +268,25 @@ def _punctuation(text: str, r: _Rules) -> list[Proof]:
         found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
                            f"“{m.group()}”不应放在后括号、后书名号前。", (Fix("删去", ""),)))
     closers = {v: k for k, v in r.pairs.items()}
-    pos = 0
-    for line in text.split("\n"):
-        stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(line):
-            if ch in r.pairs:
-                stack.append((ch, pos + i))
-            elif ch in closers:
-                if stack and stack[-1][0] == closers[ch]:
-                    stack.pop()
-                elif any(o == closers[ch] for o, _ in stack):
-                    while stack and stack[-1][0] != closers[ch]:
-                        o, at = stack.pop()
-                        found.append(_unpaired(o, at, r.pairs[o]))
-                    stack.pop()
-                else:
-                    found.append(Proof(pos + i, pos + i + 1, ch, "标点", "一般",
-                                       f"“{ch}”前面缺少“{closers[ch]}”。"))
-        for o, at in stack:
-            found.append(_unpaired(o, at, r.pairs[o]))
-        pos += len(line) + 1
+    paired = re.compile("[" + re.escape("".join(r.pairs) + "".join(closers)) + "\n]")
+    stack: list[tuple[str, int]] = []
+    # Only the paired marks and line ends are visited: a 名单 has few of either.
+    for m in paired.finditer(text + "\n"):
+        ch, i = m.group(), m.start()
+        if ch == "\n":
+            found += [_unpaired(o, at, r.pairs[o]) for o, at in stack]
+            stack = []
+        elif ch in r.pairs:
+            stack.append((ch, i))
+        elif stack and stack[-1][0] == closers[ch]:
+            stack.pop()
+        elif any(o == closers[ch] for o, _ in stack):
+            while stack and stack[-1][0] != closers[ch]:
+                o, at = stack.pop()
+                found.append(_unpaired(o, at, r.pairs[o]))
+            stack.pop()
+        else:
+            found.append(Proof(i, i + 1, ch, "标点", "一般", f"“{ch}”前面缺少“{closers[ch]}”。"))
     return found
 
 
@@ -444,7 +443,9 @@ _PHONE = re.compile(r"(?:监督|举报|咨询|投诉)电话[:：为是]?\s*"
 _PUBLICITY = re.compile(r"公示期[为:：]?\s*(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?"
                         r"\s*(?:至|到|—|－|-|~|～)"
                         r"\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
-_CITED = re.compile(f"(?:《([^《》\n]{{2,80}})》[（(]?)?([{_CJK}]{{1,8}})〔(\\d{{4}})〕(\\d+)号")
+_CITED = re.compile("〔(\\d{4})〕(\\d+)号")
+_CODE_BEFORE = re.compile(f"[{_CJK}]{{1,8}}$")
+_TITLE_BEFORE = re.compile("《([^《》\\n]{2,80})》[（(]?$")
 #: Words that end the sentence before a 机关代字 (根据民发〔…〕 → 民发).
 _LEAD = re.compile("^.*(?:根据|按照|依据|依照|参照|执行|落实|以及|和|及|与|、|见|经|的|是)")
 
@@ -494,11 +495,17 @@ def _cited_twice(text: str) -> list[Proof]:
     by_title: dict[str, str] = {}
     by_code: dict[tuple[str, str], str] = {}
     for m in _CITED.finditer(text):
-        title, prefix, year, num = m.groups()
+        year, num = m.groups()
+        before = _CODE_BEFORE.search(text, max(0, m.start() - 8), m.start())
+        if before is None:
+            continue
+        prefix = before.group()
+        head = _TITLE_BEFORE.search(text, max(0, before.start() - 84), before.start())
+        title = head.group(1) if head else None
         code = _LEAD.sub("", prefix)
         if not code:
             continue
-        s = m.start(2) + len(prefix) - len(code)
+        s = m.start() - len(code)
         docno = f"{code}〔{year}〕{num}号"
         if title and by_title.get(title, docno) != docno:
             found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
