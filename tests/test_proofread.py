@@ -336,3 +336,38 @@ def test_random_text_never_breaks_the_pass(title: str, body: str, public: bool) 
                 assert mended[:p.start] == text[:p.start]
                 assert mended[p.start:len(mended) - (len(text) - p.end)] == fix.replacement
                 assert mended[len(mended) - (len(text) - p.end):] == text[p.end:]
+
+
+CELLS = st.text(alphabet=st.sampled_from(list("马家沟村3组12号青石社区五楼王芳的，,（）\t ")),
+                max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(header=st.lists(st.sampled_from(["序号", "姓名", "家庭住址", "病情", "银行卡号", "所在村",
+                                        "住址（详细）", ""]), min_size=1, max_size=5),
+       rows=st.lists(st.lists(CELLS, max_size=6), max_size=6), before=st.text(max_size=20))
+def test_column_fixes_on_random_tables_keep_the_other_lines(
+        header: list[str], rows: list[list[str]], before: str) -> None:
+    table = "\t".join(header) + "\t\n" + "\n".join("\t".join(r) + "\t" for r in rows)
+    lead = before.replace("\t", "").replace("\n", "")
+    body = lead + "\n" + table + "\n公示期间如有异议，请实名反映。"
+    for p in only(body, "敏感列"):
+        for choice, fix in enumerate(p.fixes):
+            _, mended = apply_fix(TITLE, body, p, choice)
+            old, new = body.split("\n"), mended.split("\n")
+            assert len(old) == len(new) and old[0] == new[0] and old[-1] == new[-1]
+            if fix.action == "drop_column":
+                assert new[1].count("\t") == old[1].count("\t") - 1
+
+
+def test_a_fix_with_an_unknown_action_is_refused() -> None:
+    p = Proof(0, 2, "关于", "标点", "一般", "测试", (Fix("别的", action="nothing"),))
+    with pytest.raises(ValueError):
+        apply_fix(TITLE, "正文", p)
+
+
+def test_to_village_keeps_a_community_and_leaves_a_cell_without_one() -> None:
+    body = "序号\t姓名\t住址\n1\t王芳芳\t青石社区五楼3室\n2\t李娜娜\t县城北街8号"
+    p = only(body, "敏感列")[0]
+    assert apply_fix(TITLE, body, p, 1)[1].splitlines()[1:] == [
+        "1\t王芳芳\t青石社区", "2\t李娜娜\t县城北街8号"]
