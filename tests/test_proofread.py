@@ -79,6 +79,23 @@ def test_county_offices_and_longer_words_are_not_near_misses() -> None:
     assert only(body, "固定表述") == []
 
 
+# 1b. 机构更名
+
+def test_renamed_offices() -> None:
+    body = "请到镇国土所办理，县环保局、县安监局将联合检查；参加新农合的群众请及时缴费。"
+    found = only(body, "机构更名")
+    assert [(p.start, p.text, p.fixes[0].replacement) for p in found] == [
+        (at(body, "国土所"), "国土所", "自然资源所"), (at(body, "环保局"), "环保局", "生态环境局"),
+        (at(body, "安监局"), "安监局", "应急管理局"),
+        (at(body, "新农合"), "新农合", "城乡居民基本医疗保险")]
+
+
+def test_old_names_in_history_sectors_and_cited_titles_are_kept() -> None:
+    body = ("原国土资源局的档案已移交；农业部门将开展培训；根据《国务院扶贫办关于完善扶贫资金项目"
+            "公告公示制度的指导意见》和农业部关于印发的通知执行。")
+    assert only(body, "机构更名") == []
+
+
 # 2. 文号格式
 
 @pytest.mark.parametrize(("cited", "fix"), [

@@ -99,6 +99,8 @@ class _Rules:
     placeholder_min: int
     placeholder_phrases: tuple[str, ...]
     columns: dict[str, str]
+    renamed: dict[str, str]
+    renamed_re: re.Pattern[str]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -130,6 +132,8 @@ def rules() -> _Rules:
     punct = _load("punctuation.toml")
     words = _load("words.toml")
     cols = _load("sensitive_columns.toml")
+    renamed = dict(_load("renamed.toml")["renamed"])
+    olds = "|".join(re.escape(o) for o in sorted(renamed, key=len, reverse=True))
     return _Rules(
         halves=halves, half_starts=half_starts, canon=canon, known=tuple(near.get("known", ())),
         free_last=str(near.get("free_last", "")), min_length=min_length,
@@ -142,7 +146,8 @@ def rules() -> _Rules:
         placeholder_marks=words["placeholders"]["marks"],
         placeholder_min=int(words["placeholders"]["min_run"]),
         placeholder_phrases=tuple(words["placeholders"]["phrases"]),
-        columns=dict(cols["columns"]))
+        columns=dict(cols["columns"]), renamed=renamed,
+        renamed_re=re.compile(f"(?:{olds})(?!门)"))
 
 
 def _line_bounds(text: str, i: int) -> tuple[int, int]:
@@ -210,6 +215,33 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             found.append(Proof(w0, w1, window, "固定表述", "严重",
                                f"“{window}”与规范表述“{phrase}”差一个字。",
                                (Fix(f"改为“{phrase}”", phrase),)))
+    return found
+
+
+_FORMER = re.compile("原(?![则因件始本来先有])")
+
+
+def _in_title(text: str, i: int) -> bool:
+    """Whether ``i`` is inside a 《…》 on its line."""
+    a, _ = _line_bounds(text, i)
+    opened = text.rfind("《", a, i)
+    return opened >= 0 and text.find("》", opened, i) < 0
+
+
+def _renamed(text: str, r: _Rules) -> list[Proof]:
+    found = []
+    for m in r.renamed_re.finditer(text):
+        # A cited document keeps the name its issuer had then: 《国务院扶贫办关于…》.
+        if text.startswith(("关于", "印发", "等部门"), m.end()) or _in_title(text, m.start()):
+            continue
+        # 原 governs the clause: 原县国土资源局、县农业局的职责… is history.
+        clause = max(text.rfind(c, 0, m.start()) for c in "，。；！？\n")
+        if _FORMER.search(text, clause + 1, m.start()):
+            continue
+        new = r.renamed[m.group()]
+        found.append(Proof(m.start(), m.end(), m.group(), "机构更名", "一般",
+                           f"“{m.group()}”已更名为“{new}”（机构改革后）。",
+                           (Fix(f"改为“{new}”", new),)))
     return found
 
 
@@ -531,9 +563,10 @@ def proofread(title: str, body: str, context: ProofContext | None = None) -> lis
     ctx = context or ProofContext()
     r = rules()
     text = title + "\n" + body
-    families = [_fixed_phrases(text, r), _placeholders(text, r), _doc_numbers(text, r),
-                _sensitive_columns(text, r, ctx.public), _punctuation(text, r),
-                _numbers(text, r), _repeats(text, r), _settings(text, ctx)]
+    families = [_renamed(text, r), _fixed_phrases(text, r), _placeholders(text, r),
+                _doc_numbers(text, r), _sensitive_columns(text, r, ctx.public),
+                _punctuation(text, r), _numbers(text, r), _repeats(text, r),
+                _settings(text, ctx)]
     covered: list[tuple[int, int]] = []
     for w in ctx.whitelist:
         if not w:
