@@ -124,6 +124,13 @@ def test_half_width_marks_between_chinese_become_full_width() -> None:
         (at(body, ","), ",", "，"), (at(body, ";"), ";", "；"), (at(body, ":"), ":", "：")]
 
 
+def test_half_width_comma_and_colon_after_chinese_before_digits() -> None:
+    body = "本次共3人,5户;联系电话:0551-62345678，资料见青石发布.PDF。"
+    found = only(body, "标点")
+    assert [(p.start, p.text) for p in found] == [
+        (at(body, ","), ","), (at(body, ";"), ";"), (at(body, ":"), ":")]
+
+
 def test_half_width_brackets_around_chinese() -> None:
     body = "请各村(居)民委员会于12月5日前上报。"
     one(body, "标点", "(居)", "（居）")
@@ -193,6 +200,7 @@ def test_doubled_function_characters_and_words() -> None:
 
 def test_real_reduplicated_words_and_table_names_are_left_alone() -> None:
     body = ("镇干部常常走访，家家户户都要注意用火安全，谢谢配合，的的确确是好事。\n"
+            "我们一步一步推进，一次一次核对。\n"
             "序号\t姓名\t所在村\n1\t王芳芳\t青石村\n2\t李娜娜\t马家沟村\n3\t张的的\t东山村")
     assert only(body, "重复字词") == []
 

@@ -95,6 +95,7 @@ class _Rules:
     closing: str
     function_chars: str
     real_words: tuple[str, ...]
+    abab_first: str
     placeholder_marks: str
     placeholder_min: int
     placeholder_phrases: tuple[str, ...]
@@ -143,6 +144,7 @@ def rules() -> _Rules:
         closing=punct["before_closing"]["closing"],
         function_chars=words["repeats"]["function_chars"],
         real_words=tuple(words["repeats"]["real_words"]),
+        abab_first=words["repeats"].get("abab_first", ""),
         placeholder_marks=words["placeholders"]["marks"],
         placeholder_min=int(words["placeholders"]["min_run"]),
         placeholder_phrases=tuple(words["placeholders"]["phrases"]),
@@ -277,7 +279,10 @@ def _doc_numbers(text: str, r: _Rules) -> list[Proof]:
 def _punctuation(text: str, r: _Rules) -> list[Proof]:
     found = []
     marks = re.escape("".join(r.half_width))
-    half = re.compile(f"(?<=[{_CJK}])[{marks}](?=[{_CJK}“”《（]|$)", re.M)
+    # A period after Chinese is a mark only before Chinese or at the line's end
+    # (青石发布.PDF is a file name); the others are marks wherever they follow Chinese.
+    half = re.compile(f"(?<=[{_CJK}])(?:[{marks.replace(re.escape('.'), '')}]"
+                      f"|\\.(?=[{_CJK}“”《（]|$))", re.M)
     for m in half.finditer(text):
         full = r.half_width[m.group()]
         found.append(Proof(m.start(), m.end(), m.group(), "标点", "一般",
@@ -380,6 +385,8 @@ def _repeats(text: str, r: _Rules) -> list[Proof]:
             if _in_table(text, m.start()) or _inside_word(text, m.start(), m.end(), r.real_words):
                 continue
             unit = m.group(1)
+            if len(unit) == 2 and unit[0] in r.abab_first:
+                continue  # 一步一步、一次一次 repeat on purpose
             found.append(Proof(m.start(), m.end(), m.group(), "重复字词", "一般",
                                f"“{unit}”重复了。", (Fix(f"只留一个“{unit}”", unit),)))
     return found
