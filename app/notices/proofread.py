@@ -1,7 +1,17 @@
 """Reading a notice the way the assessor will: wording, punctuation, 文号, sensitive columns.
 
-(Interface only: the rules land behind :func:`proofread`; everything that
-shows or stores findings already goes through this module.)
+The rules are facts with their sources in ``resources/proofreading/*.toml``
+(GB/T 15834 标点, GB/T 15835 数字, GB/T 9704 公文格式, the State Council's
+departments after the 2018 and 2023 reforms, PIPL's sensitive categories),
+read once. Each family is a function of the text; :func:`proofread` keeps,
+where two findings overlap, the one of the earlier family.
+
+Decisions: a one-character slip is looked for only in phrases of 4 or more
+characters (an exact half of the phrase is the index, so a 3,000-line 名单
+costs tens of milliseconds); a doubled character is flagged only for
+function characters, never on a tab-separated line (王芳芳); 截止 is wrong
+only before a date followed by a comma, i.e. a tally (截止11月30日，共…),
+not as a deadline (截止日期、…前截止、报名截止12月10日。); 待定 is not a blank.
 
 Offsets are into ``title + "\\n" + body``, as privacy findings are, so
 :func:`app.notices.privacy.lines_and_columns` places both alike.
