@@ -271,6 +271,9 @@ def test_a_phone_and_a_publicity_period_not_as_set() -> None:
          "2026年11月23日至2026年11月30日"),
         (at(body, "0551-62345679"), "0551-62345679", "0551-62345678")]
     assert only("公示期：自2026年11月23日起至11月30日止。", "与设置不符") == []
+    body = "公示期：自2026年11月24日起至12月3日止。"
+    assert [(p.start, p.fixes[0].replacement) for p in only(body, "与设置不符")] == [
+        (at(body, "2026年11月24日"), "2026年11月23日起至11月30日")]
 
 
 def test_one_document_cited_with_two_numbers() -> None:

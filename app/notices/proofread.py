@@ -111,6 +111,8 @@ class _Rules:
     placeholder_phrases: tuple[str, ...]
     columns: dict[str, str]
     renamed: dict[str, str]
+    docno_re: re.Pattern[str]
+    docno_pairs: dict[str, str]
     renamed_re: re.Pattern[str]
 
 
@@ -144,6 +146,8 @@ def rules() -> _Rules:
     words = _load("words.toml")
     cols = _load("sensitive_columns.toml")
     renamed = dict(_load("renamed.toml")["renamed"])
+    docno = _load("document_numbers.toml")
+    opens, closes = docno["open_brackets"], docno["close_brackets"]
     olds = "|".join(re.escape(o) for o in sorted(renamed, key=len, reverse=True))
     return _Rules(
         halves=halves, half_starts=half_starts, canon=canon, known=tuple(near.get("known", ())),
@@ -159,7 +163,10 @@ def rules() -> _Rules:
         placeholder_min=int(words["placeholders"]["min_run"]),
         placeholder_phrases=tuple(words["placeholders"]["phrases"]),
         columns=dict(cols["columns"]), renamed=renamed,
-        renamed_re=re.compile(f"(?:{olds})(?!门)"))
+        renamed_re=re.compile(f"(?:{olds})(?!门)"),
+        docno_re=re.compile(f"(?<=[{_CJK}])([{re.escape(opens)}])(\\d{{4}})([{re.escape(closes)}])"
+                            "(第?)(0*)(\\d+)号"),
+        docno_pairs=dict(zip(opens, closes, strict=True)))
 
 
 def _line_bounds(text: str, i: int) -> tuple[int, int]:
@@ -259,15 +266,13 @@ def _renamed(text: str, r: _Rules) -> list[Proof]:
 
 # 2. 文号格式 -------------------------------------------------------------------------------
 
-_DOCNO = re.compile(f"(?<=[{_CJK}])([\\[【(（〔])(\\d{{4}})([\\]】)）〕])(第?)(0*)(\\d+)号")
-_PAIR_OK = {"[": "]", "【": "】", "(": ")", "（": "）", "〔": "〕"}
 
 
 def _doc_numbers(text: str, r: _Rules) -> list[Proof]:
     found = []
-    for m in _DOCNO.finditer(text):
+    for m in r.docno_re.finditer(text):
         op, year, cl, di, zeros, num = m.groups()
-        if _PAIR_OK[op] != cl:
+        if r.docno_pairs[op] != cl:
             continue
         if op == "〔" and not di and not zeros:
             continue
@@ -530,7 +535,10 @@ def _settings(text: str, ctx: ProofContext) -> list[Proof]:
                 continue
             if got != (a, b):
                 s = m.start(1)
-                good = f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
+                # Keep the clerk's own joining words (起至, 至, —) and year style.
+                mid = text[m.end(3) + 1:m.start(4) if y2 else m.start(5)]
+                year2 = f"{b.year}年" if y2 or a.year != b.year else ""
+                good = f"{a.year}年{a.month}月{a.day}日{mid}{year2}{b.month}月{b.day}日"
                 found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
                                    f"按事项规则，公示期是{a.isoformat()}至{b.isoformat()}。",
                                    (Fix("改为应有的公示期", good),)))
