@@ -150,6 +150,8 @@ def test_fix_as_suggested_changes_the_text_like_typing_and_saves_a_revision(
     assert "中华人民共和国社会救助法" in page.body_edit.toPlainText()
     assert page.dirty() and "未保存" in page.heading.text()
     assert rows(page.proofs)[0].startswith("[一般]")
+    # The next finding is chosen where the mended one stood: 按建议修改 again goes on.
+    assert page.proofs.currentRow() == 0 and page.fix_button.isEnabled()
     # The edit is one undo step, as typing would be.
     page.body_edit.undo()
     assert "中华人民共合国" in page.body_edit.toPlainText()

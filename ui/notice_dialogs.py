@@ -113,9 +113,9 @@ class ReviewDialog(FormDialog):
                                                  + "、".join(self.missing) + "）")
                 self.checks["要素齐全"].setToolTip("确实已写到（如另附名单），请在下方写明理由")
             self.form.addRow("逐项核对", grid)
-            why = (["要素找不到却仍确认齐全"] if self.missing or not self.severe else []) + (
-                ["有严重校对问题而不改"] if self.severe else [])
-            self.override.setPlaceholderText("、".join(why) + "时，写明理由（记入审核记录）")
+            why = ("要素找不到却仍确认齐全" if not self.severe else
+                   "要素找不到、严重校对问题不改" if self.missing else "严重校对问题不改")
+            self.override.setPlaceholderText(why + "时，写明理由（记入审核记录）")
             self.override.setVisible(bool(self.missing or self.severe))
             if self.missing or self.severe:
                 self.form.addRow("通过理由", self.override)
@@ -129,7 +129,10 @@ class ReviewDialog(FormDialog):
             proof_items(self.proof_list, lines, found)
             self.proof_list.setWordWrap(False)
             self.proof_list.setUniformItemSizes(True)
-            self.proof_list.setMaximumHeight(140)
+            # As tall as its rows, up to seven; more scroll.
+            shown = min(len(self.proofs), 7)
+            self.proof_list.setMaximumHeight(self.proof_list.sizeHintForRow(0) * shown
+                                             + 2 * self.proof_list.frameWidth() + 4)
             self.form.addRow(f"校对问题（{len(self.proofs)}处）", self.proof_list)
             self.form.addRow(self.severe_line)
         self.override.textChanged.connect(lambda _t: self._severe_held())

@@ -530,9 +530,17 @@ class NoticesPage(Page):
         self.checked.emit()
 
     def _show_proofs(self, text: str, proofs: list[Proof], lines: list[str]) -> None:
+        row = self.proofs.currentRow() if self.proofs.currentItem() is not None else -1
+        # Emptied before the new findings are kept: clearing moves the current row,
+        # and the old rows must not be read against the new list.
+        self.proofs.clear()
         self._proof_text, self.last_proofs = text, proofs
         if proofs:
             proof_items(self.proofs, lines, proofs)
+            # After a fix the next finding is chosen where the mended one stood, so the
+            # clerk can go down the list with 按建议修改.
+            if row >= 0:
+                self.proofs.setCurrentRow(min(row, len(proofs) - 1))
         else:
             self.proofs.clear()
             self.proofs.addItem("未发现校对问题")
@@ -542,7 +550,8 @@ class NoticesPage(Page):
         """The proofreading finding chosen in the list, if any."""
         item = self.proofs.currentItem()
         row = item.data(PROOF_ROLE) if item is not None else None
-        return self.last_proofs[row] if isinstance(row, int) else None
+        ok = isinstance(row, int) and 0 <= row < len(self.last_proofs)
+        return self.last_proofs[row] if ok else None
 
     def _fix_enabled(self) -> None:
         proof = self.selected_proof()
@@ -555,7 +564,7 @@ class NoticesPage(Page):
 
     def _go_to_proof(self, item: QListWidgetItem) -> None:
         row = item.data(PROOF_ROLE)
-        if not isinstance(row, int) or self._stale():
+        if not isinstance(row, int) or not 0 <= row < len(self.last_proofs) or self._stale():
             return
         proof = self.last_proofs[row]
         title = self.title_edit.text()
