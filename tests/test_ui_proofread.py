@@ -12,8 +12,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import time  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
+from PySide6.QtWidgets import QPlainTextEdit  # noqa: E402
 
 from app.desk import open_desk  # noqa: E402
 from app.errors import UserError  # noqa: E402
@@ -124,6 +127,12 @@ def test_double_click_selects_the_finding_past_a_character_beyond_the_bmp(
     assert first.text().startswith("[一般] 第1行第1字")
     page.proofs.itemActivated.emit(first)
     assert page.title_edit.selectedText() == "的的"
+    # …and 按建议修改 mends the title, unsaved until 保存.
+    page.proofs.setCurrentRow(0)
+    with qtbot.waitSignal(page.checked, timeout=WAIT):
+        assert page.apply_proof_fix()
+    assert page.title_edit.text() == "的" + title and page.dirty()
+    assert page.body_edit.toPlainText() == BODY
 
 
 def test_fix_as_suggested_changes_the_text_like_typing_and_saves_a_revision(
@@ -280,3 +289,23 @@ def test_whitelist_round_trip_through_settings(configured_window, qtbot) -> None
         assert get_whitelist(store) == ["东塆村", "柳树湾村", "𬌗家岭"]  # refused whole
         with pytest.raises(UserError):
             set_whitelist(store, ["a"] * 1 + [str(n) for n in range(2001)])
+
+
+#: Text as a 名单 has it: CJK, 生僻字 beyond the BMP (two UTF-16 units each), tabs, lines.
+_TEXT = st.text(alphabet="的中国甲𬌗䶮\U0002EBF0\t\n a1", max_size=30)
+
+
+@given(old=_TEXT, new=_TEXT)
+@settings(max_examples=80, deadline=None)
+def test_a_fix_goes_into_the_body_exactly_whatever_characters_come_before(qapp, old,
+                                                                        new) -> None:
+    class Holder:
+        body_edit = QPlainTextEdit()
+
+    holder = Holder()
+    holder.body_edit.setPlainText(old)
+    notices_page.NoticesPage._replace_body(holder, old, new)  # type: ignore[arg-type]
+    assert holder.body_edit.toPlainText() == new
+    holder.body_edit.undo()
+    assert holder.body_edit.toPlainText() == old
+    assert notices_page.qt_offset(old, len(old)) == len(old.encode("utf-16-le")) // 2
