@@ -5,19 +5,45 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QWidget,
 )
 
 from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST
+from app.notices.proofread import Proof
 from ui.widgets import FormDialog, date_edit, iso_date, open_file
+
+#: 严重 in the red of every refusal, 一般 in the orange of a warning, 提示 quiet.
+SEVERITY_COLOURS = {"严重": "#b00020", "一般": "#b35900", "提示": "#6b6b6b"}
+PROOF_ROLE = Qt.ItemDataRole.UserRole
+
+
+def proof_items(target: QListWidget, lines: list[str], proofs: list[Proof]) -> None:
+    """Fill ``target`` with one coloured line per finding, its explanation as the tooltip."""
+    target.clear()
+    brushes = {sev: QBrush(QColor(colour)) for sev, colour in SEVERITY_COLOURS.items()}
+    # Updates off while thousands of rows go in: one layout at the end, not one per row.
+    target.setUpdatesEnabled(False)
+    try:
+        for row, (line, proof) in enumerate(zip(lines, proofs, strict=True)):
+            item = QListWidgetItem(line)
+            item.setForeground(brushes.get(proof.severity, brushes["提示"]))
+            item.setToolTip(proof.explanation)
+            item.setData(PROOF_ROLE, row)
+            target.addItem(item)
+    finally:
+        target.setUpdatesEnabled(True)
 
 
 class NewNoticeDialog(FormDialog):
@@ -44,12 +70,14 @@ class ReviewDialog(FormDialog):
     Every checklist item starts unticked: the reviewer answers each one. An
     item the program can see is false cannot simply be ticked: unmasked
     personal data blocks the step, and a 要素 missing from the text needs a
-    written reason, which is kept in the review record.
+    written reason, which is kept in the review record. An open 严重 校对 finding
+    holds 审核通过 until it is mended or a reason is written in the same field.
     """
 
     def __init__(self, step: str, returning: bool, parent: QWidget | None = None, *,
                  rev: int = 0, missing: list[str] | None = None, findings: int = 0,
-                 names: list[str] | None = None, state: str = "") -> None:
+                 names: list[str] | None = None, state: str = "",
+                 proofs: list[tuple[str, Proof]] | None = None) -> None:
         title = f"{step}：退回修改" if returning else f"{step}"
         hint = (f"审核的是第{rev}版的文字。" if rev else "") + "请如实填写，审核记录会保留。"
         super().__init__(title, hint + (f"\n{state}" if state else ""),
@@ -57,6 +85,8 @@ class ReviewDialog(FormDialog):
         self.returning = returning
         self.missing = list(missing or [])
         self.findings = findings
+        self.proofs = list(proofs or [])
+        self.severe = sum(1 for _line, p in self.proofs if p.severity == "严重")
         self.reviewer = QComboBox()
         self.reviewer.setEditable(True)
         self.reviewer.addItems(names or [])
@@ -83,10 +113,35 @@ class ReviewDialog(FormDialog):
                                                  + "、".join(self.missing) + "）")
                 self.checks["要素齐全"].setToolTip("确实已写到（如另附名单），请在下方写明理由")
             self.form.addRow("逐项核对", grid)
-            self.override.setPlaceholderText("要素找不到却仍确认齐全时，写明理由（记入审核记录）")
-            self.override.setVisible(bool(self.missing))
-            if self.missing:
+            why = ("要素找不到却仍确认齐全" if not self.severe else
+                   "要素找不到、严重校对问题不改" if self.missing else "严重校对问题不改")
+            self.override.setPlaceholderText(why + "时，写明理由（记入审核记录）")
+            self.override.setVisible(bool(self.missing or self.severe))
+            if self.missing or self.severe:
                 self.form.addRow("通过理由", self.override)
+        self.proof_list = QListWidget()
+        self.severe_line = QLabel("有严重校对问题：请先修改，或写明理由后通过")
+        self.severe_line.setStyleSheet("color: #b00020;")
+        self.severe_line.setWordWrap(True)
+        self.severe_line.setVisible(bool(self.severe) and not returning)
+        if self.proofs:
+            lines, found = [line for line, _p in self.proofs], [p for _l, p in self.proofs]
+            proof_items(self.proof_list, lines, found)
+            self.proof_list.setWordWrap(False)
+            self.proof_list.setUniformItemSizes(True)
+            # As tall as its rows, up to seven; more scroll.
+            shown = min(len(self.proofs), 7)
+            self.proof_list.setMaximumHeight(self.proof_list.sizeHintForRow(0) * shown
+                                             + 2 * self.proof_list.frameWidth() + 4)
+            self.form.addRow(f"校对问题（{len(self.proofs)}处）", self.proof_list)
+            self.form.addRow(self.severe_line)
+        self.override.textChanged.connect(lambda _t: self._severe_held())
+        self._severe_held()
+
+    def _severe_held(self) -> None:
+        """审核通过 stays greyed while a 严重 finding is open and no reason is written."""
+        held = bool(self.severe) and not self.returning and not self.override.text().strip()
+        self.ok.setEnabled(not held)
 
     def problem(self) -> str:
         """Reviewer always; a reason when returning; every item answered when passing."""
@@ -101,6 +156,8 @@ class ReviewDialog(FormDialog):
             return f"请逐项核对：“{'、'.join(unchecked)}”尚未确认；确有问题请退回修改。"
         if self.missing and not self.override.text().strip():
             return "文中找不到部分要素，确认要素齐全须写明理由。"
+        if self.severe and not self.override.text().strip():
+            return f"还有{self.severe}处严重校对问题：请先修改，或写明理由后通过。"
         return ""
 
     def values(self) -> tuple[str, str, list[str], str]:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -29,11 +30,19 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
-from app.notices import actions, boards, drafts, review
+from app.notices import actions, boards, drafts, proofread, review
 from app.notices.drafts import CheckResult, check_text, finding_lines
-from app.notices.editor import EditorState, editor_state
+from app.notices.editor import EditorState, editor_state, proof_lines
+from app.notices.proofing import proof_context
+from app.notices.proofread import Proof
 from app.store import Store
-from ui.notice_dialogs import NewNoticeDialog, PostDialog, ReasonDialog, ReviewDialog
+from ui.notice_dialogs import (
+    NewNoticeDialog,
+    PostDialog,
+    ReasonDialog,
+    ReviewDialog,
+    proof_items,
+)
 from ui.notice_model import NoticeTableModel
 from ui.page import Page
 from ui.print_dialog import PrintPreviewDialog
@@ -45,6 +54,12 @@ CHECK_DELAY_MS = 300
 AUTOSAVE_MS = 2000
 AUTOSAVE_LATEST_MS = 10_000
 WRAP_FINDINGS_UP_TO = 200
+PROOF_ROLE = Qt.ItemDataRole.UserRole
+
+
+def qt_offset(text: str, offset: int) -> int:
+    """A Python offset into ``text`` as Qt counts it (UTF-16: a 生僻字 beyond the BMP is two)."""
+    return offset + sum(1 for c in text[:offset] if ord(c) > 0xFFFF)
 
 
 class HistoryDialog(QDialog):
@@ -159,13 +174,31 @@ class NoticesPage(Page):
         self.findings.itemActivated.connect(self._go_to_finding)
         self.findings.setWordWrap(True)
         self.findings.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.proofs = QListWidget()
+        #: The findings shown, and the text they were found in (title + "\n" + body).
+        self.last_proofs: list[Proof] = []
+        self._proof_text = ""
+        # One line per finding always: a 名单 can bring thousands, and the
+        # explanation is in the tooltip.
+        self.proofs.setWordWrap(False)
+        self.proofs.setUniformItemSizes(True)
+        self.proofs.itemActivated.connect(self._go_to_proof)
+        self.proofs.currentRowChanged.connect(lambda _r: self._fix_enabled())
+        self.proofs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.proofs.customContextMenuRequested.connect(self._proof_menu)
+        self.fix_button = QPushButton("按建议修改")
+        self.fix_button.setToolTip("把所选校对问题按第一条建议改在编辑区里，保存后成为新的一版")
+        self.fix_button.clicked.connect(lambda: self.apply_proof_fix())
+        self.fix_button.setEnabled(False)
         self.history = QLabel()
         self.history.setWordWrap(False)
         self.history.setMinimumWidth(1)
         self.review_line = QLabel()
         self.review_line.setWordWrap(True)
         side = stacked(QLabel("要素（目录要求写到的内容）"), self.elements,
-                       QLabel("个人信息（双击定位）"), self.findings, self.review_line,
+                       QLabel("个人信息（双击定位）"), self.findings,
+                       QLabel("校对（双击定位，右键修改）"), self.proofs, self.fix_button,
+                       self.review_line,
                        self.history, margins=False)
 
         self.save_button = QPushButton("保存")
@@ -455,8 +488,9 @@ class NoticesPage(Page):
         self._check_number += 1
         number = self._check_number
         title, body = self.title_edit.text(), self.body_edit.toPlainText()
-        elements, phones = self.state.elements, self.state.phones
-        def work() -> tuple[CheckResult, list[str]]:
+        elements, phones, context = self.state.elements, self.state.phones, self.state.proof
+
+        def work() -> tuple[CheckResult, list[str], tuple[str, list[Proof], list[str]]]:
             # The lines of a long 名单 are written here too: thousands of findings
             # would otherwise be formatted on the UI thread.
             result = check_text(title, body, elements, phones)
@@ -465,14 +499,20 @@ class NoticesPage(Page):
             from app.printing.pdf_fonts import missing, unprintable_sentence
 
             unprintable = missing(title + "\n" + body)
+            # Through the module, so that the rules (and a test's stand-in) are found
+            # where they are when the check runs.
+            proofs = proofread.proofread(title, body, context)
             # Last, so that the rows above keep matching the findings' offsets.
-            return result, lines + ([unprintable_sentence(unprintable)] if unprintable else [])
+            return (result, lines + ([unprintable_sentence(unprintable)] if unprintable else []),
+                    (title + "\n" + body, proofs, proof_lines(title, body, proofs)))
 
         self.runner.compute(work, lambda done: self._checked(number, *done))
 
-    def _checked(self, number: int, result: CheckResult, lines: list[str]) -> None:
+    def _checked(self, number: int, result: CheckResult, lines: list[str],
+                 proofs: tuple[str, list[Proof], list[str]]) -> None:
         if number != self._check_number or self.state is None:
             return
+        self._show_proofs(*proofs)
         self.elements.clear()
         for element in self.state.elements:
             self.elements.addItem(("✗ " if element in result.missing else "✓ ") + element)
@@ -489,6 +529,124 @@ class NoticesPage(Page):
         self._finding_offsets = [f.start for f in result.findings]
         self.last_check = result
         self.checked.emit()
+
+    def _show_proofs(self, text: str, proofs: list[Proof], lines: list[str]) -> None:
+        row = self.proofs.currentRow() if self.proofs.currentItem() is not None else -1
+        # Emptied before the new findings are kept: clearing moves the current row,
+        # and the old rows must not be read against the new list.
+        self.proofs.clear()
+        self._proof_text, self.last_proofs = text, proofs
+        if proofs:
+            proof_items(self.proofs, lines, proofs)
+            # After a fix the next finding is chosen where the mended one stood, so the
+            # clerk can go down the list with 按建议修改.
+            if row >= 0:
+                self.proofs.setCurrentRow(min(row, len(proofs) - 1))
+        else:
+            self.proofs.clear()
+            self.proofs.addItem("未发现校对问题")
+        self._fix_enabled()
+
+    def selected_proof(self) -> Proof | None:
+        """The proofreading finding chosen in the list, if any."""
+        item = self.proofs.currentItem()
+        row = item.data(PROOF_ROLE) if item is not None else None
+        ok = isinstance(row, int) and 0 <= row < len(self.last_proofs)
+        return self.last_proofs[row] if ok else None
+
+    def _fix_enabled(self) -> None:
+        proof = self.selected_proof()
+        self.fix_button.setEnabled(proof is not None and bool(proof.fixes)
+                                   and not self.body_edit.isReadOnly())
+
+    def _stale(self) -> bool:
+        """Whether the text was typed over since the findings were found."""
+        return self._proof_text != self.title_edit.text() + "\n" + self.body_edit.toPlainText()
+
+    def _go_to_proof(self, item: QListWidgetItem) -> None:
+        row = item.data(PROOF_ROLE)
+        if not isinstance(row, int) or not 0 <= row < len(self.last_proofs) or self._stale():
+            return
+        proof = self.last_proofs[row]
+        title = self.title_edit.text()
+        if proof.start <= len(title):  # in the title (or at its end)
+            start = qt_offset(title, proof.start)
+            self.title_edit.setSelection(start, qt_offset(title, min(proof.end, len(title)))
+                                         - start)
+            self.title_edit.setFocus()
+            return
+        body = self.body_edit.toPlainText()
+        cursor = self.body_edit.textCursor()
+        cursor.setPosition(qt_offset(body, proof.start - len(title) - 1))
+        cursor.setPosition(qt_offset(body, proof.end - len(title) - 1),
+                           QTextCursor.MoveMode.KeepAnchor)
+        self.body_edit.setTextCursor(cursor)
+        self.body_edit.setFocus()
+
+    def _proof_menu(self, where: QPoint) -> QMenu | None:
+        """The finding's menu: 定位, and one 按建议修改 per fix it offers."""
+        item = self.proofs.itemAt(where)
+        if item is None:
+            return None
+        self.proofs.setCurrentItem(item)
+        proof = self.selected_proof()
+        if proof is None:
+            return None
+        menu = QMenu(self.proofs)
+        menu.addAction("定位", lambda: self._go_to_proof(item))
+
+        def fixer(choice: int) -> Callable[[], None]:
+            return lambda: None if self.apply_proof_fix(choice) else None
+
+        for n, fix in enumerate(proof.fixes):
+            action = menu.addAction(f"按建议修改：{fix.label}", fixer(n))
+            action.setEnabled(not self.body_edit.isReadOnly())
+        menu.popup(self.proofs.viewport().mapToGlobal(where))
+        return menu
+
+    def apply_proof_fix(self, choice: int = 0) -> bool:
+        """Mend the chosen finding in the editor as its fix says; saving makes the new revision.
+
+        The change goes in like typing (undo, 有未保存的修改, autosave, a new check);
+        findings of a text typed over since are not applied but checked afresh.
+        """
+        proof = self.selected_proof()
+        if proof is None or not proof.fixes or self.body_edit.isReadOnly():
+            return False
+        if self._stale():
+            self._failed("文字已改动，校对结果正在更新，请稍后再修改。")
+            self.run_check()
+            return False
+        title, body = self.title_edit.text(), self.body_edit.toPlainText()
+        try:
+            new_title, new_body = proofread.apply_fix(title, body, proof, choice)
+        except ValueError:
+            self._failed("这条建议不能自动修改，请在编辑区手动修改。")
+            return False
+        if new_title != title:
+            self.title_edit.setText(new_title)
+            self._edited()
+        if new_body != body:
+            self._replace_body(body, new_body)
+        self._show_heading()
+        self.message.setStyleSheet("")
+        self.message.setText(f"已按建议修改「{proof.text}」，保存后成为新的一版。")
+        return True
+
+    def _replace_body(self, old: str, new: str) -> None:
+        """Put ``new`` in the body by replacing only what differs, so undo and the cursor stay."""
+        head = 0
+        while head < min(len(old), len(new)) and old[head] == new[head]:
+            head += 1
+        tail = 0
+        while (tail < min(len(old), len(new)) - head
+               and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
+            tail += 1
+        cursor = self.body_edit.textCursor()
+        cursor.setPosition(qt_offset(old, head))
+        cursor.setPosition(qt_offset(old, len(old) - tail), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(new[head:len(new) - tail])
+        self.body_edit.setTextCursor(cursor)
 
     def _go_to_finding(self, item: QListWidgetItem) -> None:
         row = self.findings.row(item)
@@ -566,18 +724,26 @@ class NoticesPage(Page):
             return
         notice_id, rev = self.state.notice.id, self.state.notice.rev
 
-        def read(s: Store) -> tuple[review.ReviewState, CheckResult, list[str]]:
+        Found = tuple[review.ReviewState, CheckResult, list[str], list[Proof], list[str]]
+
+        def read(s: Store) -> Found:
             state = review.review_state(s, notice_id)
             step = state.next_step or state.steps[-1]
-            return state, drafts.check_notice(s, notice_id), review.reviewers(s).get(step, [])
+            # The saved text the reviewer approves, not the editor's: settled() saw to
+            # it that they are the same.
+            n = drafts.get_notice(s, notice_id)
+            proofs = proofread.proofread(n.title, n.body, proof_context(s, n))
+            return (state, drafts.check_notice(s, notice_id), review.reviewers(s).get(step, []),
+                    proofs, proof_lines(n.title, n.body, proofs))
 
-        def ask(found: tuple[review.ReviewState, CheckResult, list[str]]) -> None:
-            state, check, names = found
+        def ask(found: Found) -> None:
+            state, check, names, proofs, lines = found
             steps = " → ".join(state.steps)
             step = state.next_step or state.steps[-1]
             dialog = ReviewDialog(f"{step}（{steps}）", returning, self, rev=rev,
                                   missing=check.missing, findings=len(check.findings),
-                                  names=names, state=state.summary())
+                                  names=names, state=state.summary(),
+                                  proofs=list(zip(lines, proofs, strict=True)))
             if dialog.exec() != ReviewDialog.DialogCode.Accepted:
                 return
             reviewer, opinion, checked, override = dialog.values()

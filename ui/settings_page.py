@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import workdays
+from app.notices.proofing import set_whitelist, whitelist
 from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.backup_box import BackupBox
@@ -39,6 +41,32 @@ STATUS_NOTES = {
     "已载入": "已载入或录入",
     "未知": "尚未载入，期限按周一至周五计算",
 }
+
+
+class WhitelistBox(SettingsBox):
+    """校对白名单: the township's own words (villages, names, places) that look like errors."""
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__("校对白名单", runner)
+        self.words = QPlainTextEdit()
+        self.words.setPlaceholderText("每行一个词：本镇的村名、组名、地名、人名等，"
+                                      "校对时不再当作错字，如：东塆村")
+        self.words.setMaximumHeight(110)
+        self.form.addRow("不算错的词", self.words)
+        self._add_buttons()
+
+    def refresh(self) -> None:
+        """Read the words in the background."""
+        self.runner.run(lambda s: list(whitelist(s)), self._show)
+
+    def _show(self, words: list[str]) -> None:
+        self.words.setPlainText("\n".join(words))
+        self.loaded.emit()
+
+    def save(self) -> None:
+        """Save the words, one a line; blank lines and repeats are dropped."""
+        text = self.words.toPlainText()
+        self._save(lambda s: list(set_whitelist(s, text.splitlines())), self._show)
 
 
 class SettingsPage(Page):
@@ -101,6 +129,7 @@ class SettingsPage(Page):
         self.review = ReviewBox(runner)
         self.villages = VillagesBox(runner)
         self.phones = PhonesBox(runner)
+        self.whitelist = WhitelistBox(runner)
         self.templates = TemplateBox(runner)
         self.backups = BackupBox(runner)
         # The page is taller than a small office screen: it scrolls, the title stays.
@@ -108,7 +137,7 @@ class SettingsPage(Page):
         boxes = QVBoxLayout(inner)
         boxes.setContentsMargins(0, 0, 0, 0)
         for box in (form_box, calendar_box, self.review, self.villages, self.phones,
-                    self.templates, self.backups):
+                    self.whitelist, self.templates, self.backups):
             boxes.addWidget(box)
         boxes.addStretch(1)
         scroll = QScrollArea()
@@ -141,7 +170,7 @@ class SettingsPage(Page):
 
     def workflow_boxes(self) -> tuple[SettingsBox, ...]:
         """The boxes of the notice workflow, each saved on its own."""
-        return (self.review, self.villages, self.phones)
+        return (self.review, self.villages, self.phones, self.whitelist)
 
     def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data

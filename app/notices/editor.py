@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.catalog.items import get_item
 from app.notices import drafts
+from app.notices.privacy import lines_and_columns
+from app.notices.proofing import proof_context
+from app.notices.proofread import Proof, ProofContext
 from app.notices.review import review_state
 from app.store import Store
 
@@ -22,6 +25,22 @@ class EditorState:
     review: str = ""
     #: Unsaved text from before a crash, to be put back in the editor.
     recovered: drafts.Autosave | None = None
+    #: What the proofreading pass checks the text against.
+    proof: ProofContext = field(default_factory=ProofContext)
+
+
+def proof_line(proof: Proof, line: int, col: int) -> str:
+    """One finding as the editor lists it: 「[严重] 第3行第5字 固定表述：原文 → 建议」."""
+    first = proof.fixes[0] if proof.fixes else None
+    fix = "" if first is None else " → " + (first.replacement if first.replacement is not None
+                                            else first.label)
+    return f"[{proof.severity}] 第{line}行第{col}字 {proof.rule}：{proof.text}{fix}"
+
+
+def proof_lines(title: str, body: str, proofs: list[Proof]) -> list[str]:
+    """:func:`proof_line` for every finding, placed in one pass over the text."""
+    places = lines_and_columns(title + "\n" + body, [p.start for p in proofs])
+    return [proof_line(p, line, col) for p, (line, col) in zip(proofs, places, strict=True)]
 
 
 def editor_state(store: Store, notice_id: str) -> EditorState:
@@ -33,4 +52,5 @@ def editor_state(store: Store, notice_id: str) -> EditorState:
         left = None
     review = review_state(store, notice_id).summary() if notice.status == "draft" else ""
     return EditorState(notice, item.elements, drafts.published_phones(store),
-                       drafts.revisions(store, notice_id), review, left)
+                       drafts.revisions(store, notice_id), review, left,
+                       proof_context(store, notice))

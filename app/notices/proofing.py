@@ -66,9 +66,12 @@ def proof_context(store: Store, notice: drafts.Notice) -> proofread.ProofContext
     publicity = None
     if notice.publicity and notice.publicity.get("start") and notice.publicity.get("end"):
         publicity = (str(notice.publicity["start"]), str(notice.publicity["end"]))
+    # The notice's own phone line is the township's word too, even before it is published.
+    phones = tuple(dict.fromkeys(drafts.published_phones(store)
+                                 + ((notice.phone,) if notice.phone else ())))
     return proofread.ProofContext(
         township=get_township(store).township, issuer=notice.issuer,
-        phones=drafts.published_phones(store), publicity=publicity,
+        phones=phones, publicity=publicity,
         public=is_public(list(item.audience), list(item.channels)),
         whitelist=frozenset(whitelist(store)))
 
