@@ -213,3 +213,31 @@ def test_the_ledger_counts_severe_findings_fixed_before_approval(township, rules
     assert table[0][:2] == ("公开领域", "处数")
     assert next(r for r in table if r[0] == domain)[1] == 2
     assert next(r for r in table if r[0] == "合计")[1] == 2
+
+
+def test_a_poverty_cause_column_is_severe_and_dropping_it_leaves_it_off_the_sheet(
+        township, tmp_path) -> None:
+    """With the real rules: 致贫原因 on a 全社会 notice holds approval; 删除此列 mends it."""
+    import subprocess
+
+    from app.printing.sheet import build_sheet
+    from app.printing.sheet_pdf import render_sheet_pdf
+
+    body = ("现将新增对象名单公示如下：\n序号\t姓名\t所在村\t家庭人口\t致贫原因\t拟保障金额\n"
+            "1\t张桂兰\t马家沟村\t3\t因病\t840元\n2\t李秀英\t东山村\t2\t因残\t1,260元\n")
+    n = drafts.create_notice(township, "shjz-002", formed="2026-11-20", body=body)
+    found = [p for p in proofing.findings(township, drafts.get_notice(township, n.id))
+             if p.rule == "敏感列"]
+    assert [(p.text, p.severity) for p in found] == [("致贫原因", "严重")]
+    with pytest.raises(UserError, match="严重"):
+        review.approve(township, n.id, "王明", checked=list(REVIEW_CHECKLIST))
+    index = proofing.findings(township, drafts.get_notice(township, n.id)).index(found[0]) + 1
+    labels = [f.label for f in found[0].fixes]
+    mended = proofing.fix_notice(township, n.id, index, labels.index("删除此列"))
+    assert mended.rev == 2 and "致贫原因" not in mended.body and "因病" not in mended.body
+    assert "家庭人口\t拟保障金额" in mended.body
+    pdf = tmp_path / "sheet.pdf"
+    render_sheet_pdf(build_sheet(township, n.id), pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "拟保障金额" in text and "致贫原因" not in text and "因残" not in text
