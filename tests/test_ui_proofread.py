@@ -127,15 +127,18 @@ def test_double_click_selects_the_finding_past_a_character_beyond_the_bmp(
     assert first.text().startswith("[一般] 第1行第1字")
     page.proofs.itemActivated.emit(first)
     assert page.title_edit.selectedText() == "的的"
-    # …and 按建议修改 mends the title, unsaved until 保存.
+    # …and 按建议修改 mends the title, saved as the next revision at once.
     page.proofs.setCurrentRow(0)
-    with qtbot.waitSignal(page.checked, timeout=WAIT):
-        assert page.apply_proof_fix()
-    assert page.title_edit.text() == "的" + title and page.dirty()
+    rev = page.state.notice.rev
+    assert page.apply_proof_fix()
+    # What was typed is saved first (one revision), then the fix (the next).
+    qtbot.waitUntil(lambda: page.state.notice.rev == rev + 2, timeout=WAIT)
+    assert page.state.revisions[0]["change"].startswith("校对：")
+    assert page.title_edit.text() == "的" + title and not page.dirty()
     assert page.body_edit.toPlainText() == BODY
 
 
-def test_fix_as_suggested_changes_the_text_like_typing_and_saves_a_revision(
+def test_fix_as_suggested_saves_a_revision_as_masking_does(
         configured_window, qtbot, monkeypatch) -> None:
     monkeypatch.setattr(proofread, "proofread", fake_proofread())
     page = open_draft(configured_window, qtbot)
@@ -154,31 +157,23 @@ def test_fix_as_suggested_changes_the_text_like_typing_and_saves_a_revision(
     assert not page.fix_button.isEnabled()
     page.proofs.setCurrentRow(0)
     assert page.fix_button.isEnabled()
+    # 按建议修改 saves what was typed and the fix as the next revision, as 遮盖个人信息 does.
     with qtbot.waitSignal(page.checked, timeout=WAIT):
         page.fix_button.click()
-    assert "中华人民共和国社会救助法" in page.body_edit.toPlainText()
-    assert page.dirty() and "未保存" in page.heading.text()
+    qtbot.waitUntil(lambda: page.state.notice.rev == rev + 2, timeout=WAIT)
+    assert "中华人民共和国社会救助法" in page.body_edit.toPlainText() and not page.dirty()
     assert rows(page.proofs)[0].startswith("[一般]")
-    # The next finding is chosen where the mended one stood: 按建议修改 again goes on.
-    assert page.proofs.currentRow() == 0 and page.fix_button.isEnabled()
-    # The edit is one undo step, as typing would be.
-    page.body_edit.undo()
-    assert "中华人民共合国" in page.body_edit.toPlainText()
-    page.body_edit.redo()
+    assert page.state.revisions[0]["change"].startswith("校对：固定表述")
 
     # The context menu offers every fix; the second deletes the doubled word whole.
     page.proofs.setCurrentRow(0)
     menu = page._proof_menu(page.proofs.visualItemRect(page.proofs.item(0)).center())
     labels = [a.text() for a in menu.actions()]
     assert labels == ["定位", "按建议修改：删去一个“的”", "按建议修改：全删"]
-    with qtbot.waitSignal(page.checked, timeout=WAIT):
-        menu.actions()[2].trigger()
+    menu.actions()[2].trigger()
     menu.close()
+    qtbot.waitUntil(lambda: page.state.notice.rev == rev + 3, timeout=WAIT)
     assert page.body_edit.toPlainText().endswith("本次公示期为7天。又")
-
-    with qtbot.waitSignal(page.changed, timeout=WAIT):
-        page.save()
-    qtbot.waitUntil(lambda: page.state.notice.rev == rev + 1, timeout=WAIT)
     with open_desk(configured_window.folder) as store:
         saved = drafts.get_notice(store, page.state.notice.id)
     assert "中华人民共和国" in saved.body and "的的" not in saved.body
@@ -295,17 +290,15 @@ def test_whitelist_round_trip_through_settings(configured_window, qtbot) -> None
 _TEXT = st.text(alphabet="的中国甲𬌗䶮\U0002EBF0\t\n a1", max_size=30)
 
 
-@given(old=_TEXT, new=_TEXT)
+@given(before=_TEXT, needle=st.text(alphabet="的中国𬌗\U0002EBF0", min_size=1, max_size=5))
 @settings(max_examples=80, deadline=None)
-def test_a_fix_goes_into_the_body_exactly_whatever_characters_come_before(qapp, old,
-                                                                        new) -> None:
-    class Holder:
-        body_edit = QPlainTextEdit()
-
-    holder = Holder()
-    holder.body_edit.setPlainText(old)
-    notices_page.NoticesPage._replace_body(holder, old, new)  # type: ignore[arg-type]
-    assert holder.body_edit.toPlainText() == new
-    holder.body_edit.undo()
-    assert holder.body_edit.toPlainText() == old
-    assert notices_page.qt_offset(old, len(old)) == len(old.encode("utf-16-le")) // 2
+def test_a_finding_is_selected_exactly_whatever_characters_come_before(qapp, before,
+                                                                       needle) -> None:
+    text = before + needle
+    edit = QPlainTextEdit()
+    edit.setPlainText(text)
+    cursor = edit.textCursor()
+    cursor.setPosition(notices_page.qt_offset(text, len(before)))
+    cursor.setPosition(notices_page.qt_offset(text, len(text)), QTextCursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() == needle
+    assert notices_page.qt_offset(text, len(text)) == len(text.encode("utf-16-le")) // 2

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.errors import UserError
 from app.facts import NOTICE_KINDS, STATUSES, SYNC_STATES
-from app.notices import actions, boards, drafts, proofread, review
+from app.notices import actions, boards, drafts, proofing, proofread, review
 from app.notices.drafts import CheckResult, check_text, finding_lines
 from app.notices.editor import EditorState, editor_state, proof_lines
 from app.notices.proofing import proof_context
@@ -605,48 +606,40 @@ class NoticesPage(Page):
         return menu
 
     def apply_proof_fix(self, choice: int = 0) -> bool:
-        """Mend the chosen finding in the editor as its fix says; saving makes the new revision.
+        """Mend the chosen finding as its fix says, saved as a new revision (as 遮盖个人信息).
 
-        The change goes in like typing (undo, 有未保存的修改, autosave, a new check);
-        findings of a text typed over since are not applied but checked afresh.
+        Typed text is saved first, then the fix is applied to it by the desk
+        (``proofing.fix_notice``), so the revision says 「校对：…」 and the 台账
+        counts it; findings of a text typed over since are checked afresh instead.
         """
         proof = self.selected_proof()
-        if proof is None or not proof.fixes or self.body_edit.isReadOnly():
+        if proof is None or not proof.fixes or self.body_edit.isReadOnly() or self.state is None:
             return False
         if self._stale():
             self._failed("文字已改动，校对结果正在更新，请稍后再修改。")
             self.run_check()
             return False
-        title, body = self.title_edit.text(), self.body_edit.toPlainText()
-        try:
-            new_title, new_body = proofread.apply_fix(title, body, proof, choice)
-        except ValueError:
-            self._failed("这条建议不能自动修改，请在编辑区手动修改。")
-            return False
-        if new_title != title:
-            self.title_edit.setText(new_title)
-            self._edited()
-        if new_body != body:
-            self._replace_body(body, new_body)
-        self._show_heading()
-        self.message.setStyleSheet("")
-        self.message.setText(f"已按建议修改「{proof.text}」，保存后成为新的一版。")
-        return True
+        notice_id, title = self.state.notice.id, self.title_edit.text()
+        body = self.body_edit.toPlainText()
+        key = (proof.start, proof.end, proof.rule, proof.text)
 
-    def _replace_body(self, old: str, new: str) -> None:
-        """Put ``new`` in the body by replacing only what differs, so undo and the cursor stay."""
-        head = 0
-        while head < min(len(old), len(new)) and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while (tail < min(len(old), len(new)) - head
-               and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
-            tail += 1
-        cursor = self.body_edit.textCursor()
-        cursor.setPosition(qt_offset(old, head))
-        cursor.setPosition(qt_offset(old, len(old) - tail), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(new[head:len(new) - tail])
-        self.body_edit.setTextCursor(cursor)
+        def work(store: Store) -> drafts.Notice:
+            drafts.edit_notice(store, notice_id, title, body)
+            found = proofing.findings(store, drafts.get_notice(store, notice_id))
+            number = next((n for n, p in enumerate(found, 1)
+                           if (p.start, p.end, p.rule, p.text) == key), 0)
+            if not number:
+                raise UserError("校对结果已经变了，请看更新后的列表再修改。")
+            return proofing.fix_notice(store, notice_id, number, choice)
+
+        def fixed(notice: drafts.Notice) -> None:
+            # The editor's text went in before the fix: it is saved, not an edit to keep.
+            self._baseline = (title, body)
+            self._after(f"已按建议修改「{proof.text}」，保存为第{notice.rev}版。")
+            self.load(notice_id)
+
+        self.runner.run(work, fixed, self._failed, changes=Changes.NOTICES, origin=self)
+        return True
 
     def _go_to_finding(self, item: QListWidgetItem) -> None:
         row = self.findings.row(item)
@@ -708,6 +701,7 @@ class NoticesPage(Page):
             return drafts.mask_notice(store, notice_id)[1]
 
         def masked(count: int) -> None:
+            self._baseline = (title, body)  # saved before masking, not an edit to keep
             self._after(f"已遮盖 {count} 处个人信息。")
             self.load(notice_id)
 
