@@ -241,3 +241,21 @@ def test_a_poverty_cause_column_is_severe_and_dropping_it_leaves_it_off_the_shee
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "拟保障金额" in text and "致贫原因" not in text and "因残" not in text
+
+
+def test_the_townships_own_phrases_are_checked_like_the_countrys(township, capsys) -> None:
+    """设置 › 本镇规范用语: one character off its 党委's name or a village's is 严重."""
+    code, out, _ = gongkai(township, capsys, "proofread-phrases", "--set",
+                           "中共青石镇委员会,马家沟村,马家湾村", "--json")
+    assert code == 0
+    assert json.loads(out) == {"phrases": ["中共青石镇委员会", "马家沟村", "马家湾村"]}
+    n = _notice(township, "经中共青实镇委员会研究，马家沟村、马家湾村、马佳沟村的名单公示如下。")
+    found = [(p.text, p.severity, p.fixes[0].replacement)
+             for p in proofing.findings(township, drafts.get_notice(township, n.id))
+             if p.rule == "固定表述"]
+    # Two real villages one character apart are both listed, so neither flags the other.
+    assert found == [("中共青实镇委员会", "严重", "中共青石镇委员会"),
+                     ("马佳沟村", "严重", "马家沟村")]
+    code, out, _ = gongkai(township, capsys, "proofread-phrases", "--remove", "马家沟村")
+    assert code == 0 and "马家沟村" not in out and proofing.words(
+        township, proofing.PHRASES_KEY) == ("中共青石镇委员会", "马家湾村")

@@ -267,15 +267,18 @@ def test_whitelist_round_trip_through_settings(configured_window, qtbot) -> None
         box.refresh()
     assert box.words.toPlainText() == ""
     box.words.setPlainText("东塆村\n\n  柳树湾村 \n东塆村\n𬌗家岭")
+    box.phrases.setPlainText("中共青石镇委员会\n马家沟村")
     with qtbot.waitSignal(box.saved, timeout=WAIT):
         box.save()
     assert box.words.toPlainText() == "东塆村\n柳树湾村\n𬌗家岭"  # as stored
+    assert box.phrases.toPlainText() == "中共青石镇委员会\n马家沟村"
     assert box.message.text() == "已保存。"
     with open_desk(configured_window.folder) as store:
         assert list(whitelist(store)) == ["东塆村", "柳树湾村", "𬌗家岭"]
         assert store.get_setting("proofreading.whitelist") == "东塆村\n柳树湾村\n𬌗家岭"
         notice = drafts.create_notice(store, "shjz-002", formed="2026-11-20")
         assert proof_context(store, notice).whitelist == {"东塆村", "柳树湾村", "𬌗家岭"}
+        assert proof_context(store, notice).phrases == {"中共青石镇委员会", "马家沟村"}
     box.words.setPlainText("很" * 41)
     box.save()
     qtbot.waitUntil(lambda: box.message.text() != "已保存。", timeout=WAIT)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import workdays
-from app.notices.proofing import set_whitelist, whitelist
+from app.notices.proofing import PHRASES_KEY, set_word_lists, whitelist
+from app.notices.proofing import words as proof_words
 from app.store import Store
 from app.township import Township, get_township, set_township
 from ui.backup_box import BackupBox
@@ -44,29 +45,44 @@ STATUS_NOTES = {
 
 
 class WhitelistBox(SettingsBox):
-    """校对白名单: the township's own words (villages, names, places) that look like errors."""
+    """校对: the township's words that look like errors, and its own fixed expressions."""
 
     def __init__(self, runner: Runner) -> None:
-        super().__init__("校对白名单", runner)
+        super().__init__("校对白名单和本镇规范用语", runner)
         self.words = QPlainTextEdit()
         self.words.setPlaceholderText("每行一个词：本镇的村名、组名、地名、人名等，"
                                       "校对时不再当作错字，如：东塆村")
         self.words.setMaximumHeight(110)
         self.form.addRow("不算错的词", self.words)
+        self.phrases = QPlainTextEdit()
+        self.phrases.setPlaceholderText("每行一个：镇党委、镇政府、各村的规范名称等，"
+                                        "写错一个字时提醒，如：中共青石镇委员会")
+        self.phrases.setMaximumHeight(110)
+        self.form.addRow("本镇规范用语", self.phrases)
         self._add_buttons()
 
     def refresh(self) -> None:
-        """Read the words in the background."""
-        self.runner.run(lambda s: list(whitelist(s)), self._show)
+        """Read both lists in the background."""
+        self.runner.run(_word_lists, self._show)
 
-    def _show(self, words: list[str]) -> None:
-        self.words.setPlainText("\n".join(words))
+    def _show(self, lists: tuple[list[str], list[str]]) -> None:
+        self.words.setPlainText("\n".join(lists[0]))
+        self.phrases.setPlainText("\n".join(lists[1]))
         self.loaded.emit()
 
     def save(self) -> None:
-        """Save the words, one a line; blank lines and repeats are dropped."""
-        text = self.words.toPlainText()
-        self._save(lambda s: list(set_whitelist(s, text.splitlines())), self._show)
+        """Save both lists, one word a line; blank lines and repeats are dropped."""
+        words, phrases = self.words.toPlainText(), self.phrases.toPlainText()
+
+        def work(store: Store) -> tuple[list[str], list[str]]:
+            saved = set_word_lists(store, words.splitlines(), phrases.splitlines())
+            return list(saved[0]), list(saved[1])
+
+        self._save(work, self._show)
+
+
+def _word_lists(store: Store) -> tuple[list[str], list[str]]:
+    return list(whitelist(store)), list(proof_words(store, PHRASES_KEY))
 
 
 class SettingsPage(Page):

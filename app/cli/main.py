@@ -44,7 +44,8 @@ COMMANDS = {
     "gui": "desk", "init": "desk", "backup": "desk", "restore": "desk", "check": "desk",
     "catalog": "catalog", "workdays": "workdays", "notice": "notices", "due": "due",
     "request": "requests", "boards": "settings", "template": "settings",
-    "review-steps": "settings", "proofread-whitelist": "settings", "sync": "sync",
+    "review-steps": "settings", "proofread-whitelist": "settings",
+    "proofread-phrases": "settings", "sync": "sync",
     "ledger": "ledger", "report": "report",
 }
 #: Every command module once, in that order.

@@ -1,4 +1,4 @@
-"""``gongkai boards|template|review-steps|proofread-whitelist``: what the township sets (设置)."""
+"""``gongkai boards|template|review-steps|proofread-whitelist|proofread-phrases``: 设置."""
 
 from __future__ import annotations
 
@@ -74,22 +74,35 @@ def cmd_proofread_whitelist(store: Store, args: argparse.Namespace) -> int:
     """``proofread-whitelist [--set 词,词 | --add 词,词 | --remove 词,词] [--json]``."""
     from app.notices import proofing
 
-    words = list(proofing.whitelist(store))
+    return _word_list(store, args, proofing.WHITELIST_KEY, "whitelist")
+
+
+def cmd_proofread_phrases(store: Store, args: argparse.Namespace) -> int:
+    """``proofread-phrases [--set 词,词 | --add 词,词 | --remove 词,词] [--json]``."""
+    from app.notices import proofing
+
+    return _word_list(store, args, proofing.PHRASES_KEY, "phrases")
+
+
+def _word_list(store: Store, args: argparse.Namespace, key: str, name: str) -> int:
+    from app.notices import proofing
+
+    words = list(proofing.words(store, key))
     if args.set is not None:
         words = proofing.parse_words(args.set)
     words += [w for w in proofing.parse_words(args.add) if w not in words]
     gone = set(proofing.parse_words(args.remove))
     if args.set is not None or args.add is not None or gone:
-        words = list(proofing.set_whitelist(store, [w for w in words if w not in gone]))
+        words = list(proofing.set_words(store, key, [w for w in words if w not in gone]))
     if args.json:
-        print_json({"whitelist": words})
+        print_json({name: words})
     else:
-        print("校对白名单：" + ("、".join(words) if words else "（空）"))
+        print(f"{proofing.WORD_LISTS[key]}：" + ("、".join(words) if words else "（空）"))
     return 0
 
 
 def register(sub: Subcommands) -> None:
-    """Add ``boards``, ``template``, ``review-steps`` and ``proofread-whitelist``."""
+    """Add ``boards``, ``template``, ``review-steps``, ``proofread-whitelist|phrases``."""
     p = sub.add_parser("boards", help="公开栏")
     p.add_argument("--villages", help="各村名称，用逗号分隔")
     p.set_defaults(handler=cmd_boards)
@@ -119,3 +132,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--remove", help="去掉这些词，用逗号分隔")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_proofread_whitelist)
+    p = sub.add_parser("proofread-phrases",
+                       help="本镇规范用语：镇党委、镇政府、各村的规范名称等，写错一个字时提醒")
+    p.add_argument("--set", help="整个替换为这些词，用逗号分隔（空字符串表示清空）")
+    p.add_argument("--add", help="加上这些词，用逗号分隔")
+    p.add_argument("--remove", help="去掉这些词，用逗号分隔")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_proofread_phrases)

@@ -21,6 +21,9 @@ from app.store import Store
 from app.township import get_township
 
 WHITELIST_KEY = "proofreading.whitelist"
+#: The township's own fixed expressions (its 党委 and 政府, villages, local bodies), checked
+#: like the country's: one character off is 严重.
+PHRASES_KEY = "proofreading.phrases"
 #: A township's own words (村名, 人名 of officials, local terms), not a dictionary.
 WHITELIST_LIMIT, WORD_LIMIT = 500, 30
 SEVERE = "严重"
@@ -35,22 +38,45 @@ def parse_words(text: str | None) -> list[str]:
     return [w for w in re.split(r"[\s,，、;；]+", text or "") if w]
 
 
-def whitelist(store: Store) -> tuple[str, ...]:
-    """The words the township has told proofreading to leave alone, in the order given."""
-    return tuple(dict.fromkeys(parse_words(store.get_setting(WHITELIST_KEY, ""))))
+#: The two word lists of 设置 › 校对: what the CLI and the window call each.
+WORD_LISTS = {WHITELIST_KEY: "校对白名单", PHRASES_KEY: "本镇规范用语"}
 
 
-def set_whitelist(store: Store, words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Replace the whitelist (stripped, each word once); returns it as stored."""
-    clean = tuple(dict.fromkeys(w for word in words for w in parse_words(word)))
+def words(store: Store, key: str) -> tuple[str, ...]:
+    """One of :data:`WORD_LISTS` as stored, in the order given."""
+    return tuple(dict.fromkeys(parse_words(store.get_setting(key, ""))))
+
+
+def set_words(store: Store, key: str, given: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Replace one of :data:`WORD_LISTS` (stripped, each word once); returns it as stored."""
+    what = WORD_LISTS[key]
+    clean = tuple(dict.fromkeys(w for word in given for w in parse_words(word)))
     long = [w for w in clean if len(w) > WORD_LIMIT]
     if long:
-        raise UserError(f"「{long[0][:WORD_LIMIT]}…」太长了，校对白名单的每个词不超过"
+        raise UserError(f"「{long[0][:WORD_LIMIT]}…」太长了，{what}的每个词不超过"
                         f"{WORD_LIMIT}个字。")
     if len(clean) > WHITELIST_LIMIT:
-        raise UserError(f"校对白名单最多{WHITELIST_LIMIT}个词，现在有{len(clean)}个。")
-    store.set_settings({WHITELIST_KEY: "\n".join(clean)})
+        raise UserError(f"{what}最多{WHITELIST_LIMIT}个词，现在有{len(clean)}个。")
+    store.set_settings({key: "\n".join(clean)})
     return clean
+
+
+def set_word_lists(store: Store, whitelist_words: list[str],
+                   phrases: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Replace both lists of 设置 › 校对 in one transaction (both or neither)."""
+    with store.transaction():
+        return (set_words(store, WHITELIST_KEY, whitelist_words),
+                set_words(store, PHRASES_KEY, phrases))
+
+
+def whitelist(store: Store) -> tuple[str, ...]:
+    """The words the township has told proofreading to leave alone, in the order given."""
+    return words(store, WHITELIST_KEY)
+
+
+def set_whitelist(store: Store, given: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Replace the whitelist (stripped, each word once); returns it as stored."""
+    return set_words(store, WHITELIST_KEY, given)
 
 
 def is_public(audience: list[str], channels: list[str]) -> bool:
@@ -73,7 +99,7 @@ def proof_context(store: Store, notice: drafts.Notice) -> proofread.ProofContext
         township=get_township(store).township, issuer=notice.issuer,
         phones=phones, publicity=publicity,
         public=is_public(list(item.audience), list(item.channels)),
-        whitelist=frozenset(whitelist(store)))
+        whitelist=frozenset(whitelist(store)), phrases=frozenset(words(store, PHRASES_KEY)))
 
 
 def findings(store: Store, notice: drafts.Notice) -> list[proofread.Proof]:

@@ -44,6 +44,9 @@ class ProofContext:
     publicity: tuple[str, str] | None = None
     public: bool = True
     whitelist: frozenset[str] = field(default_factory=frozenset)
+    #: The township's own fixed expressions (its 党委 and 政府, villages, local bodies):
+    #: one character off is 严重, as for the country's.
+    phrases: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,30 @@ class _Rules:
     renamed_re: re.Pattern[str]
 
 
+_Halves = dict[int, dict[str, list[tuple[str, int]]]]
+
+
+def _index(canon: frozenset[str]) -> tuple[_Halves, dict[str, tuple[int, ...]]]:
+    """Each phrase by its two halves, and the lengths of halves by their first two characters."""
+    halves: _Halves = {}
+    # One substitution leaves one half intact, so an exact half is the index.
+    for p in canon:
+        h = len(p) // 2
+        for part, off in ((p[:h], 0), (p[h:], h)):
+            halves.setdefault(len(part), {}).setdefault(part, []).append((p, off))
+    starts: dict[str, set[int]] = {}
+    for k, table in halves.items():
+        for part in table:
+            starts.setdefault(part[:2], set()).add(k)
+    return halves, {pair: tuple(sorted(ks)) for pair, ks in starts.items()}
+
+
+@lru_cache(maxsize=8)
+def _own_index(phrases: frozenset[str]) -> tuple[_Halves, dict[str, tuple[int, ...]]]:
+    # A township's list changes seldom; the editor checks on every pause in typing.
+    return _index(frozenset(p for p in phrases if len(p) >= 3))
+
+
 def _load(name: str) -> dict[str, Any]:
     with open(RULES_DIR / name, "rb") as f:
         return tomllib.load(f)
@@ -128,17 +155,7 @@ def rules() -> _Rules:
     near = phrases["near_miss"]
     min_length = int(near["min_length"])
     canon = frozenset(p for p in near["phrases"] if len(p) >= min_length)
-    halves: dict[int, dict[str, list[tuple[str, int]]]] = {}
-    # One substitution leaves one half intact, so an exact half is the index.
-    for p in canon:
-        h = len(p) // 2
-        for part, off in ((p[:h], 0), (p[h:], h)):
-            halves.setdefault(len(part), {}).setdefault(part, []).append((p, off))
-    starts: dict[str, set[int]] = {}
-    for k, table in halves.items():
-        for part in table:
-            starts.setdefault(part[:2], set()).add(k)
-    half_starts = {pair: tuple(sorted(ks)) for pair, ks in starts.items()}
+    halves, half_starts = _index(canon)
     typos = dict(phrases["typos"])
     typo_re = (re.compile("|".join(re.escape(t) for t in sorted(typos, key=len, reverse=True)))
                if typos else None)
@@ -182,9 +199,6 @@ def _in_table(text: str, i: int) -> bool:
 
 # 1. 固定表述 -------------------------------------------------------------------------------
 
-_RUN = re.compile(f"[{_CJK}]{{4,}}")
-
-
 def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
     found: list[Proof] = []
     if r.typo_re is not None:
@@ -192,16 +206,31 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             fix = r.typos[m.group()]
             found.append(Proof(m.start(), m.end(), m.group(), "固定表述", "严重",
                                f"“{m.group()}”应为“{fix}”。", (Fix(f"改为“{fix}”", fix),)))
-    for run in _RUN.finditer(text):
+    return found + _near_misses(text, r.halves, r.half_starts, r.known, r.free_last)
+
+
+def _own_phrases(text: str, phrases: frozenset[str]) -> list[Proof]:
+    """The township's own fixed expressions (设置 › 本镇规范用语) one character off."""
+    if not phrases:
+        return []
+    halves, starts = _own_index(phrases)
+    return _near_misses(text, halves, starts, (), "", 3)
+
+
+def _near_misses(text: str, halves: _Halves, half_starts: dict[str, tuple[int, ...]],
+                 known: tuple[str, ...], free_last: str, shortest: int = 4) -> list[Proof]:
+    """Every window one character off a phrase of the index (and not a known word there)."""
+    found: list[Proof] = []
+    for run in re.finditer(f"[{_CJK}]{{{shortest},}}", text):
         s, e = run.span()
         exact: list[tuple[int, int]] = []
         near: dict[tuple[int, str], None] = {}
         for pos in range(s, e - 1):
             # Most two-character pairs begin no half at all: one lookup settles them.
-            for k in r.half_starts.get(text[pos:pos + 2], ()):
+            for k in half_starts.get(text[pos:pos + 2], ()):
                 if pos + k > e:
                     break
-                hits = r.halves[k].get(text[pos:pos + k])
+                hits = halves[k].get(text[pos:pos + k])
                 if not hits:
                     continue
                 for phrase, off in hits:
@@ -216,7 +245,7 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
                         near[(w0, phrase)] = None
         if not near:
             continue
-        for kw in r.known:
+        for kw in known:
             j = text.find(kw, s, e)
             while j >= 0:
                 exact.append((j, j + len(kw)))
@@ -228,7 +257,7 @@ def _fixed_phrases(text: str, r: _Rules) -> list[Proof]:
             if any(a < w1 and w0 < b for a, b in exact):
                 continue
             i = next(k for k in range(len(phrase)) if window[k] != phrase[k])
-            if i == len(phrase) - 1 and phrase[i] in r.free_last:
+            if i == len(phrase) - 1 and phrase[i] in free_last:
                 continue
             exact.append((w0, w1))
             found.append(Proof(w0, w1, window, "固定表述", "严重",
@@ -588,7 +617,8 @@ def proofread(title: str, body: str, context: ProofContext | None = None) -> lis
     ctx = context or ProofContext()
     r = rules()
     text = title + "\n" + body
-    families = [_renamed(text, r), _fixed_phrases(text, r), _placeholders(text, r),
+    families = [_renamed(text, r), _fixed_phrases(text, r) + _own_phrases(text, ctx.phrases),
+                _placeholders(text, r),
                 _doc_numbers(text, r), _sensitive_columns(text, r, ctx.public),
                 _punctuation(text, r), _numbers(text, r), _repeats(text, r),
                 _settings(text, ctx)]
