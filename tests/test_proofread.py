@@ -399,3 +399,21 @@ def test_to_village_keeps_a_community_and_leaves_a_cell_without_one() -> None:
     p = only(body, "敏感列")[0]
     assert apply_fix(TITLE, body, p, 1)[1].splitlines()[1:] == [
         "1\t王芳芳\t青石社区", "2\t李娜娜\t县城北街8号"]
+
+
+def test_a_renamed_office_says_the_year_it_went_and_offers_todays_name() -> None:
+    found = proofread("通知", "请到县安监局办理，原县国土资源局的职责已划转。")
+    assert [(p.text, p.severity, p.fixes[0].replacement) for p in found] == [
+        ("安监局", "一般", "应急管理局")]
+    assert "2019年" in found[0].explanation  # the county reforms after the 2018 national one
+
+
+def test_a_signature_typed_in_the_body_is_doubled_or_not_the_issuer() -> None:
+    context = ProofContext(township="青石镇", issuer="青石镇人民政府")
+    same = proofread("公示", "现予公示。\n青石镇人民政府\n2026年11月20日", context)
+    assert [(p.text, p.severity, p.fixes[0].replacement) for p in same] == [
+        ("青石镇人民政府", "提示", "")]  # the sheet prints it anyway
+    other = proofread("公示", "现予公示。\n青石镇社会事务办公室\n2026年11月20日", context)
+    assert [(p.text, p.severity, p.fixes[0].replacement) for p in other] == [
+        ("青石镇社会事务办公室", "一般", "青石镇人民政府")]
+    assert proofread("公示", "现予公示。\n特此公示。", context) == []

@@ -114,6 +114,7 @@ class _Rules:
     placeholder_phrases: tuple[str, ...]
     columns: dict[str, str]
     renamed: dict[str, str]
+    renamed_year: dict[str, int]
     docno_re: re.Pattern[str]
     docno_pairs: dict[str, str]
     renamed_re: re.Pattern[str]
@@ -162,7 +163,8 @@ def rules() -> _Rules:
     punct = _load("punctuation.toml")
     words = _load("words.toml")
     cols = _load("sensitive_columns.toml")
-    renamed = dict(_load("renamed.toml")["renamed"])
+    renamed_file = _load("renamed.toml")
+    renamed = dict(renamed_file["renamed"])
     docno = _load("document_numbers.toml")
     opens, closes = docno["open_brackets"], docno["close_brackets"]
     olds = "|".join(re.escape(o) for o in sorted(renamed, key=len, reverse=True))
@@ -180,6 +182,7 @@ def rules() -> _Rules:
         placeholder_min=int(words["placeholders"]["min_run"]),
         placeholder_phrases=tuple(words["placeholders"]["phrases"]),
         columns=dict(cols["columns"]), renamed=renamed,
+        renamed_year={k: int(v) for k, v in renamed_file.get("year", {}).items()},
         renamed_re=re.compile(f"(?:{olds})(?!门)"),
         docno_re=re.compile(f"(?<=[{_CJK}])([{re.escape(opens)}])(\\d{{4}})([{re.escape(closes)}])"
                             "(第?)(0*)(\\d+)号"),
@@ -287,7 +290,10 @@ def _renamed(text: str, r: _Rules) -> list[Proof]:
         if _FORMER.search(text, clause + 1, m.start()):
             continue
         new = r.renamed[m.group()]
+        year = r.renamed_year.get(m.group())
+        when = f"{year}年" if year else ""
         found.append(Proof(m.start(), m.end(), m.group(), "机构更名", "一般",
+                           f"“{m.group()}”自{when}起已改称“{new}”。" if when else
                            f"“{m.group()}”已更名为“{new}”（机构改革后）。",
                            (Fix(f"改为“{new}”", new),)))
     return found
@@ -571,8 +577,37 @@ def _settings(text: str, ctx: ProofContext) -> list[Proof]:
                 found.append(Proof(s, m.end(), text[s:m.end()], "与设置不符", "一般",
                                    f"按事项规则，公示期是{a.isoformat()}至{b.isoformat()}。",
                                    (Fix("改为应有的公示期", good),)))
+    if ctx.issuer:
+        found += _signature(text, ctx.issuer)
     found += _cited_twice(text)
     return found
+
+
+_SIGNED = re.compile(f"[{_CJK}（）()]{{2,24}}"
+                     "(?:人民政府|委员会|办公室|办事处|服务中心|管理站|管理所)")
+_DATE_LINE = re.compile(r"\s*(?:\d{4}|[一二三四五六七八九〇零○]{4})年.{1,3}月.{1,3}日\s*")
+
+
+def _signature(text: str, issuer: str) -> list[Proof]:
+    """A 落款 typed at the foot of the body: printed twice, or not the notice's issuer."""
+    lines = text.split("\n")
+    ends = [i for i, line in enumerate(lines) if line.strip()]
+    if len(ends) < 2:
+        return []
+    last = ends[-1]
+    if _DATE_LINE.fullmatch(lines[last]) and len(ends) > 2:
+        last = ends[-2]
+    line = lines[last].strip()
+    if "\t" in lines[last] or not _SIGNED.fullmatch(line):
+        return []
+    start = sum(len(x) + 1 for x in lines[:last]) + lines[last].index(line)
+    if line == issuer:
+        return [Proof(start, start + len(line), line, "与设置不符", "提示",
+                      "张贴稿会在文末印上发布单位和日期，正文里的这一行会重复。",
+                      (Fix("删去这一行", ""),))]
+    return [Proof(start, start + len(line), line, "与设置不符", "一般",
+                  f"落款与这条公开信息的发布单位“{issuer}”不同。",
+                  (Fix(f"改为“{issuer}”", issuer),))]
 
 
 def _cited_twice(text: str) -> list[Proof]:
