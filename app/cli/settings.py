@@ -125,17 +125,14 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--one-reviewer", choices=["yes", "no"],
                    help="本镇只有一名审核人时为 yes：同一人可审核各步")
     p.set_defaults(handler=cmd_review_steps)
-    p = sub.add_parser("proofread-whitelist",
-                       help="校对白名单：本乡镇的村名、人名和习惯用语，校对时不当作错误")
-    p.add_argument("--set", help="整个替换为这些词，用逗号分隔（空字符串表示清空）")
-    p.add_argument("--add", help="加上这些词，用逗号分隔")
-    p.add_argument("--remove", help="去掉这些词，用逗号分隔")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_proofread_whitelist)
-    p = sub.add_parser("proofread-phrases",
-                       help="本镇规范用语：镇党委、镇政府、各村的规范名称等，写错一个字时提醒")
-    p.add_argument("--set", help="整个替换为这些词，用逗号分隔（空字符串表示清空）")
-    p.add_argument("--add", help="加上这些词，用逗号分隔")
-    p.add_argument("--remove", help="去掉这些词，用逗号分隔")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_proofread_phrases)
+    for name, about, handler in (
+            ("proofread-whitelist", "校对白名单：本乡镇的村名、人名和习惯用语，校对时不当作错误",
+             cmd_proofread_whitelist),
+            ("proofread-phrases", "本镇规范用语：镇党委、镇政府、各村的规范名称，写错一个字时提醒",
+             cmd_proofread_phrases)):
+        p = sub.add_parser(name, help=about)
+        p.add_argument("--set", help="整个替换为这些词，用逗号分隔（空字符串表示清空）")
+        p.add_argument("--add", help="加上这些词，用逗号分隔")
+        p.add_argument("--remove", help="去掉这些词，用逗号分隔")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
