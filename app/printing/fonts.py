@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from resources import RESOURCES
@@ -110,6 +111,12 @@ def choose_faces(dirs: list[Path] | None = None) -> dict[str, Face]:
                       if n.lower() in available), None)
         faces[role] = Face(role, found[0], family=found[1]) if found else bundled_face(role)
     return faces
+
+
+@lru_cache(maxsize=1)
+def system_faces() -> dict[str, Face]:
+    """:func:`choose_faces` read once per process (the editor asks on every pause in typing)."""
+    return choose_faces()
 
 
 def bundled_faces() -> dict[str, Face]:

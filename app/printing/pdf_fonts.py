@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from app.printing.fonts import FALLBACK, Face, choose_faces
+from app.printing.fonts import FALLBACK, Face, system_faces
 
 _registered: dict[tuple[str, int], str] = {}
 _reportlab_cmap = ttfonts.makeToUnicodeCMap
@@ -107,15 +107,9 @@ def width(text: str, face: Face, size: float) -> float:
                for chosen, run in runs(text, face))
 
 
-@lru_cache(maxsize=1)
-def _system_faces() -> dict[str, Face]:
-    # The font folders are read once: the editor asks on every pause in typing.
-    return choose_faces()
-
-
 def missing(text: str, faces: dict[str, Face] | None = None) -> list[str]:
     """The distinct characters of ``text`` that no face (role or fallback) can print."""
-    primary = list((faces or _system_faces()).values())
+    primary = list((faces or system_faces()).values())
     seen: dict[str, None] = {}
     for char in text:
         if char in seen or char.isspace():

@@ -7,7 +7,6 @@ the Chinese face from that attribute and ignore the Latin one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -25,7 +24,7 @@ from docx.text.paragraph import Paragraph
 from app.atomic import atomic_path
 from app.errors import UserError
 from app.printing import table_layout
-from app.printing.fonts import Face, choose_faces
+from app.printing.fonts import Face, choose_faces, system_faces
 from app.printing.pdf_fonts import runs
 from app.printing.sheet import DRAFT_MARK, Sheet
 from app.printing.sheet_pdf import PAPERS, plan_tables
@@ -37,18 +36,13 @@ class _Families(Mapping[str, str]):
     """The family name of each role's face: the PDF's own choice, looked up once."""
 
     def __getitem__(self, role: str) -> str:
-        return _faces()[role].family
+        return system_faces()[role].family
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_faces())
+        return iter(system_faces())
 
     def __len__(self) -> int:
-        return len(_faces())
-
-
-@lru_cache(maxsize=1)
-def _faces() -> dict[str, Face]:
-    return choose_faces()
+        return len(system_faces())
 
 
 #: The face of each role by the family name Word and WPS know it by: the same
@@ -62,7 +56,7 @@ def add_run(paragraph: Paragraph, text: str, face: str, size: float, bold: bool 
     Characters the face lacks go into runs of their own that name the
     fallback face that has them, as the PDF prints them.
     """
-    known = next((f for f in _faces().values() if f.family == face), None)
+    known = next((f for f in system_faces().values() if f.family == face), None)
     parts = runs(text, known) if known else [(None, text)]
     for chosen, part in parts:
         family = chosen.family if chosen else face
@@ -80,7 +74,7 @@ def add_title(paragraph: Paragraph, text: str, size: float, width: float) -> Non
     Word would fill the first line and leave the rest, 「…的公」/「示」; the breaks
     are where :mod:`app.printing.linebreak` puts them for a column ``width`` points wide.
     """
-    lines = title_lines(text, _faces()["title"], size, width)
+    lines = title_lines(text, system_faces()["title"], size, width)
     for n, line in enumerate(lines):
         add_run(paragraph, line, FACES["title"], size)
         if n + 1 < len(lines):
