@@ -156,7 +156,7 @@ RULE_KINDS: dict[str, str] = {
     "periodic": "定期",
     "unknown": "未能识别",
 }
-PERIODS: dict[str, str] = {"year": "每年", "quarter": "每季度", "month": "每月"}
+PERIODS: dict[str, str] = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
 PUBLICITY_UNITS: dict[str, str] = {"workdays": "个工作日", "days": "天"}
 
 

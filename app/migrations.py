@@ -328,6 +328,83 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE review_steps ADD COLUMN findings TEXT;
         """,
     ),
+    (
+        11,
+        "the plan of the year, the county's scoring rules, 整改 problems and their fixes",
+        """
+        -- What the clerk said of an item the catalog's 公开时限 does not settle:
+        -- its schedule (JSON, NULL = as the catalog reads), 不涉及 with its reason,
+        -- and how often a standing posting is confirmed (NULL = the township's default).
+        CREATE TABLE item_plans (
+            item_id        TEXT PRIMARY KEY,
+            schedule       TEXT,
+            not_applicable TEXT,
+            confirm_months INTEGER,
+            updated_at     TEXT NOT NULL,
+            updated_by     TEXT NOT NULL DEFAULT ''
+        );
+        -- A standing (长期公开) posting seen again: a fresh photo of the board.
+        CREATE TABLE standing_checks (
+            id         INTEGER PRIMARY KEY,
+            item_id    TEXT NOT NULL,
+            day        TEXT NOT NULL,
+            board_id   INTEGER REFERENCES boards(id),
+            photo      TEXT REFERENCES photos(sha256),
+            note       TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX standing_checks_by_item ON standing_checks(item_id, day);
+        -- Each scoring-rules file loaded (by hand or from the county), kept whole.
+        CREATE TABLE scoring_rules (
+            id        INTEGER PRIMARY KEY,
+            label     TEXT NOT NULL,
+            source    TEXT NOT NULL,
+            year      INTEGER,
+            body      TEXT NOT NULL,
+            loaded_at TEXT NOT NULL,
+            active    INTEGER NOT NULL DEFAULT 1
+        );
+        -- The county's problem lists (测评问题清单) and each problem on them.
+        CREATE TABLE rectify_lists (
+            id          INTEGER PRIMARY KEY,
+            title       TEXT NOT NULL,
+            source      TEXT NOT NULL,
+            received    TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE rectify_problems (
+            id          TEXT PRIMARY KEY,
+            list_id     INTEGER NOT NULL REFERENCES rectify_lists(id),
+            seq         INTEGER NOT NULL,
+            problem     TEXT NOT NULL,
+            indicator   TEXT NOT NULL DEFAULT '',
+            requirement TEXT NOT NULL DEFAULT '',
+            target_kind TEXT NOT NULL DEFAULT '',
+            target_id   TEXT NOT NULL DEFAULT '',
+            days        INTEGER NOT NULL,
+            deadline    TEXT NOT NULL,
+            calendar_known INTEGER NOT NULL DEFAULT 1,
+            created_at  TEXT NOT NULL,
+            UNIQUE (list_id, seq)
+        );
+        -- A fix, once recorded, is the township's word to the county: never rewritten.
+        -- A better fix is a new row; the latest counts.
+        CREATE TABLE rectify_fixes (
+            id         INTEGER PRIMARY KEY,
+            problem_id TEXT NOT NULL REFERENCES rectify_problems(id),
+            fixed_on   TEXT NOT NULL,
+            action     TEXT NOT NULL,
+            evidence   TEXT NOT NULL DEFAULT '[]',
+            author     TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX rectify_fixes_by_problem ON rectify_fixes(problem_id, id);
+        CREATE TRIGGER rectify_fixes_kept_u BEFORE UPDATE ON rectify_fixes
+            BEGIN SELECT RAISE(ABORT, 'rectify_fixes is append-only'); END;
+        CREATE TRIGGER rectify_fixes_kept_d BEFORE DELETE ON rectify_fixes
+            BEGIN SELECT RAISE(ABORT, 'rectify_fixes is append-only'); END;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

@@ -37,8 +37,8 @@ def test_ui_holds_no_storage_or_formats() -> None:
 #: The parts of app/, in the order they may import each other: a module imports its
 #: own part and the parts before it, never one after it. The foundation is the
 #: modules at the top of app/; ``desk`` opens a data folder for the CLI and the GUI.
-ORDER = ("foundation", "catalog", "notices", "printing", "info_requests", "sync", "reports",
-         "desk", "cli")
+ORDER = ("foundation", "catalog", "notices", "printing", "info_requests", "planning", "sync",
+         "reports", "assessment", "desk", "cli")
 FOUNDATION = {"__init__", "errors", "clock", "paths", "facts", "atomic", "logs", "migrations",
               "store", "backups", "township", "workdays", "phones"}
 #: The county's server stands apart: it knows the foundation, the protocol and the USB

@@ -23,7 +23,8 @@ NEXT_YEAR = date.today().year + 1
 
 def test_window_has_navigation_pages_and_data_folder(window) -> None:
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(NAV)
-    assert NAV == ("工作台", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账", "设置")
+    assert NAV == ("工作台", "年度计划", "公开目录", "公开信息", "公开栏", "依申请公开", "同步",
+                   "台账", "考核自评", "整改", "设置")
     assert window.pages.currentWidget() is window.dashboard
     window.show_page("同步")
     assert window.pages.currentWidget() is window.sync

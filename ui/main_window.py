@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ui.sync_page import SyncPage
 
 #: The parts of the desk, in the clerk's order.
-NAV = ("工作台", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账", "设置")
+NAV = ("工作台", "年度计划", "公开目录", "公开信息", "公开栏", "依申请公开", "同步", "台账",
+       "考核自评", "整改", "设置")
 #: While something waits for the county, the desk tries again this often on its own
 #: (the client itself retries within a send).
 AUTO_RETRY_MS = 10 * 60 * 1000
@@ -86,6 +87,24 @@ def _ledger(runner: Runner) -> Page:
     return LedgerPage(runner)
 
 
+def _plan(runner: Runner) -> Page:
+    from ui.plan_page import PlanPage
+
+    return PlanPage(runner)
+
+
+def _assess(runner: Runner) -> Page:
+    from ui.assess_page import AssessPage
+
+    return AssessPage(runner)
+
+
+def _rectify(runner: Runner) -> Page:
+    from ui.rectify_page import RectifyPage
+
+    return RectifyPage(runner)
+
+
 def _settings(runner: Runner) -> Page:
     from ui.settings_page import SettingsPage
 
@@ -95,7 +114,8 @@ def _settings(runner: Runner) -> Page:
 #: How each page but 工作台 is made, when it is first needed.
 BUILDERS: dict[str, Callable[[Runner], Page]] = {
     "公开目录": _catalog, "公开信息": _notices, "公开栏": _boards, "依申请公开": _requests,
-    "同步": _sync, "台账": _ledger, "设置": _settings,
+    "同步": _sync, "台账": _ledger, "设置": _settings, "年度计划": _plan,
+    "考核自评": _assess, "整改": _rectify,
 }
 
 

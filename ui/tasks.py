@@ -50,7 +50,9 @@ class Changes(enum.Flag):
     REQUESTS = enum.auto()
     #: What the county has and said: the outbox, batches, replies.
     COUNTY = enum.auto()
-    ALL = SETTINGS | CATALOG | NOTICES | POSTINGS | REQUESTS | COUNTY
+    #: The plan of the year (不涉及, schedules, standing checks), scoring rules, 整改.
+    PLAN = enum.auto()
+    ALL = SETTINGS | CATALOG | NOTICES | POSTINGS | REQUESTS | COUNTY | PLAN
 
 
 class Newest:

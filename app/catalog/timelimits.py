@@ -42,6 +42,7 @@ _DAYS = re.compile(r"(\d+)个?(?:自然)?(?:日|天)(?:内|以内|之内)")
 _PERIODIC = (
     ("quarter", re.compile(r"季度|每季|按季")),
     ("month", re.compile(r"每月|按月|月度")),
+    ("half", re.compile(r"每半年|半年度|按半年")),
     ("year", re.compile(r"每年|年度|按年|年初|年底|年末|每一年")),
 )
 _IMMEDIATE = re.compile(r"及时|实时|即时|适时|随时|第一时间")

@@ -124,6 +124,11 @@ def set_villages(store: Store, villages: list[str]) -> list[Board]:
     return list_boards(store)
 
 
+def find_board(store: Store, name: str) -> Board:
+    """The board the clerk named (its full name or just the village's); UserError if none."""
+    return _board(store, name)
+
+
 def _board(store: Store, name: str) -> Board:
     key = squash(name)
     boards = list_boards(store, include_inactive=True)

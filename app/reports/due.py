@@ -8,6 +8,8 @@ from datetime import date
 from app import clock
 from app.info_requests.cases import list_requests
 from app.notices.drafts import Notice, get_notice
+from app.planning.plan import PlanEntry, build_plan
+from app.planning.schedule import period_of
 from app.store import Store
 from app.workdays import Calendar
 
@@ -19,6 +21,8 @@ DUE_KINDS: dict[str, str] = {
     "request_overdue": "依申请公开已超期",
     "takedown": "待撤栏",
     "due_soon": "即将到期",
+    "plan_due": "本季度应公开，尚未起草",
+    "standing_review": "长期公开待复核",
     "request_due_soon": "依申请公开即将到期",
     "publicity_ending": "公示期即将结束",
     "awaiting_review": "待审核",
@@ -38,6 +42,8 @@ class DueLine:
     detail: str
     calendar_known: bool
     request_id: str | None = None
+    #: The catalog item a line of the plan of the year points at (nothing drafted yet).
+    item_id: str | None = None
 
     @property
     def label(self) -> str:
@@ -63,6 +69,7 @@ def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
         n = get_notice(store, notice_id)
         lines += _lines_for(n, now, soon, ending)
     lines += _request_lines(store, today, soon)
+    lines += plan_lines(store, today)
     order = list(DUE_KINDS)
     lines.sort(key=lambda line: (order.index(line.kind), line.date or "9999"))
     return lines
@@ -113,4 +120,30 @@ def _request_lines(store: Store, today: date, soon: str) -> list[DueLine]:
             out.append(DueLine("request_due_soon", "", title, due, f"应于{due}前答复"
                                + ("（已延期）" if r.extension_days else "，如需延期须经负责人同意"),
                                r.clock.calendar_known, r.id))
+    return out
+
+
+def plan_lines(store: Store, today: date) -> list[DueLine]:
+    """The plan's work: periods due this quarter with nothing drafted, standing items to confirm.
+
+    Only periods due in this quarter are lines: an older gap stays in the plan, the 台账
+    and the 考核自评, where it is counted, without crowding the clerk's list of today.
+    """
+    quarter = period_of("quarter", today)
+    entries: list[PlanEntry] = build_plan(store, today.year, today).entries
+    out = []
+    for e in entries:
+        if e.status not in ("open", "late") or e.notice_id is not None:
+            continue
+        if e.kind == "periodic":
+            if not (e.period.start <= today and quarter.start <= e.due <= quarter.end):
+                continue
+            detail = (f"{e.period.words()}应于{e.due.isoformat()}前公开"
+                      + (f"，已超期{(today - e.due).days}天" if e.due < today else ""))
+            out.append(DueLine("plan_due", "", e.title, e.due.isoformat(), detail,
+                               e.calendar_known, item_id=e.item_id))
+        elif e.period.start <= today <= e.period.end:
+            out.append(DueLine("standing_review", "", e.title, e.due.isoformat(),
+                               f"{e.period.words()}尚未复核：请到公开栏拍照确认仍在公开",
+                               True, item_id=e.item_id))
     return out

@@ -1,0 +1,22 @@
+"""整改: placeholder until the page is built."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from ui.page import Page
+from ui.tasks import Changes, Runner
+
+
+class RectifyPage(Page):
+    """整改."""
+
+    cares = Changes.PLAN | Changes.NOTICES | Changes.CATALOG
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__(runner)
+        layout = QVBoxLayout(self)
+        title = QLabel("整改")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        layout.addStretch(1)
