@@ -245,11 +245,11 @@ def _periodic(item: CatalogItem, schedule: Schedule, year: int, today: date, cal
     periods = periods_of(schedule.period, year - 1)[-1:] + periods_of(schedule.period, year)
     dues = [due_of(schedule, p, cal) for p in periods]
     taken: dict[int, tuple[str, date | None]] = {}
-    for notice_id, formed, published in notices:
+    for drafted, formed, first_posted in notices:
         # The earliest period whose window holds the 信息形成日期 and is still unanswered.
         for i, (p, (due, _known)) in enumerate(zip(periods, dues, strict=True)):
             if i not in taken and p.start <= formed <= max(p.end, due):
-                taken[i] = (notice_id, published)
+                taken[i] = (drafted, first_posted)
                 break
     out = []
     for i, (p, (due, known)) in enumerate(zip(periods, dues, strict=True)):
