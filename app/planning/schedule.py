@@ -115,6 +115,7 @@ _PERIOD_WORDS = (
     ("year", re.compile(r"每年|年度|按年|每一年|年底|年末")),
 )
 _AFTER = re.compile(r"(?:结束|终了|期满|届满|到期)?后(\d+)个?(工作日|日|天)(?:内|以内|之内)?")
+_AFTER_END = re.compile(r"(?:结束|终了|期满|届满|末)后\d+个?(?:工作日|日|天)")
 _MONTH_END = re.compile(r"(\d+)月(?:底|末|份)(?:前|之前|以前)?")
 _MONTH_DAY = re.compile(r"(\d+)月(\d+)日(?:前|之前|以前)")
 _YEAR_END = re.compile(r"年底|年末")
@@ -125,13 +126,15 @@ _VAGUE = re.compile(r"年初|月初|季初|上旬|中旬|下旬|之初|初期")
 def read_schedule(time_limit: str, rule: dict[str, Any] | None) -> Schedule:
     """The schedule a catalog row implies (``unknown`` where its date cannot be worked out)."""
     kind = (rule or {}).get("kind")
-    if kind in ("workdays", "days", "immediate"):
+    text = _CN.sub(lambda m: str(chinese_number(m.group(0))), squash(time_limit or ""))
+    text = re.sub(r"公示(?:期|时间)?[^，。；,;]*", "", text)
+    period = next((p for p, pattern in _PERIOD_WORDS if pattern.search(text)), None)
+    # 每季度结束后10个工作日内 counts its days from the period's end: a periodic duty, though
+    # the catalog's rule reads it as working days. Without the period's end it is an event.
+    if kind in ("workdays", "days", "immediate") and not (period and _AFTER_END.search(text)):
         return Schedule("event")
     if kind == "continuous":
         return Schedule("standing")
-    text = _CN.sub(lambda m: chinese_number(m.group(0)).__str__(), squash(time_limit or ""))
-    text = re.sub(r"公示(?:期|时间)?[^，。；,;]*", "", text)
-    period = next((p for p, pattern in _PERIOD_WORDS if pattern.search(text)), None)
     if period is None and kind == "periodic":
         period = (rule or {}).get("period")
     if period not in PERIOD_KINDS:
