@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from tests_support import approve_step
 
 from app.catalog.importing import import_catalog
 from app.catalog.items import CATALOG_FORMAT
@@ -22,7 +23,6 @@ from app.notices import boards, drafts
 from app.planning import plan
 from app.planning.schedule import Schedule, read_schedule
 from app.reports.due import due_lines
-from tests_support import approve_step
 
 ITEMS = [
     ("t-month", "社会救助", "救助资金发放情况", "每月公开"),

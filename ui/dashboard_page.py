@@ -25,6 +25,7 @@ from ui.tasks import Changes, Runner
 from ui.widgets import with_tooltips
 
 if TYPE_CHECKING:
+    from app.reports.due import DueLine
     from app.reports.overview import Overview
 
 YEAR_NOTES = {
@@ -54,6 +55,9 @@ class DashboardPage(Page):
     go_catalog = Signal()
     open_notice = Signal(str)
     open_request = Signal(str)
+    #: A line of the plan: start a draft from its item (id, title), or see the plan.
+    draft_requested = Signal(str, str)
+    go_plan = Signal()
     #: The overview just shown (the window takes its title from it).
     overview_shown = Signal(object)
     #: 重试 after the data folder could not be opened.
@@ -187,19 +191,23 @@ class DashboardPage(Page):
         self.overview_shown.emit(data)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        # A line points at a notice or at a 依申请公开 request.
-        notice_id, request_id = item.data(0, Qt.ItemDataRole.UserRole)
-        if request_id:
-            self.open_request.emit(request_id)
+        # A line points at a notice, a 依申请公开 request, or a catalog item of the plan.
+        line: DueLine = item.data(0, Qt.ItemDataRole.UserRole)
+        if line.request_id:
+            self.open_request.emit(line.request_id)
+        elif line.item_id and line.kind == "plan_due":
+            self.draft_requested.emit(line.item_id, line.title)
+        elif line.item_id:
+            self.go_plan.emit()
         else:
-            self.open_notice.emit(notice_id)
+            self.open_notice.emit(line.notice_id)
 
     def _show_due(self, data: Overview) -> None:
         self.due_list.clear()
         for line in data.due:
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = with_tooltips(QTreeWidgetItem([line.label, line.title, when, line.detail]))
-            row.setData(0, Qt.ItemDataRole.UserRole, (line.notice_id, line.request_id))
+            row.setData(0, Qt.ItemDataRole.UserRole, line)
             if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)

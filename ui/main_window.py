@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
                              ("open_request", self.open_request),
                              ("draft_requested", self._draft),
                              ("go_settings", lambda: self.show_page("设置")),
-                             ("go_catalog", lambda: self.show_page("公开目录"))):
+                             ("go_catalog", lambda: self.show_page("公开目录")),
+                             ("go_plan", lambda: self.show_page("年度计划"))):
             instance = getattr(page, signal, None)
             if isinstance(instance, SignalInstance):
                 instance.connect(slot)
