@@ -17,6 +17,7 @@ from tests_support import approve_step
 from app.desk import open_desk  # noqa: E402
 from app.notices import drafts, review  # noqa: E402
 from app.sync import exchange  # noqa: E402
+from ui.main_window import NAV  # noqa: E402
 from ui.page import Page  # noqa: E402
 from ui.tasks import Changes  # noqa: E402
 
@@ -34,7 +35,7 @@ def test_the_first_screen_builds_only_the_dashboard(window) -> None:
     window.show_page("台账")
     assert window.built() == ("工作台", "台账")
     assert window.pages.currentWidget() is window.ledger
-    assert window.pages.count() == 8
+    assert window.pages.count() == len(NAV)
 
 
 def test_the_first_screen_imports_none_of_the_other_pages(tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ def test_filters_history_and_due_match_the_command_line(configured_window, qtbot
     from app.reports.due import DUE_KINDS
     labels = {v: k for k, v in DUE_KINDS.items()}
     shown = [(labels[dash.due_list.topLevelItem(i).text(0)],
-              dash.due_list.topLevelItem(i).data(0, 256)[0]) for i in range(len(cli))]
+              dash.due_list.topLevelItem(i).data(0, 256).notice_id) for i in range(len(cli))]
     assert shown == cli
 
 
