@@ -161,6 +161,9 @@ def test_filters_history_and_due_match_the_command_line(configured_window, qtbot
                     timeout=WAIT)
     dialog.close()
     cli = [(d["kind"], d["notice_id"]) for d in gk.json("due")]
+    # The 工作台 shows the 长期公开 items owing their check as one line.
+    standing = [line for line in cli if line[0] == "standing_review"]
+    cli = [line for line in cli if line[0] != "standing_review" or line is standing[0]]
     configured_window.refresh()
     dash = configured_window.dashboard
     qtbot.waitUntil(lambda: dash.due_list.topLevelItemCount() == len(cli), timeout=WAIT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -93,8 +94,8 @@ class DashboardPage(Page):
         self.due_list = QTreeWidget()
         self.due_list.setHeaderLabels(["类别", "公开信息", "日期", "说明"])
         self.due_list.setRootIsDecorated(False)
-        self.due_list.setColumnWidth(0, 130)
-        self.due_list.setColumnWidth(1, 420)
+        self.due_list.setColumnWidth(0, 176)
+        self.due_list.setColumnWidth(1, 390)
         self.due_list.setColumnWidth(2, 100)
         self.due_list.itemActivated.connect(self._activated)
         self.due_empty = QLabel("没有逾期或临近期限的工作。")
@@ -197,14 +198,23 @@ class DashboardPage(Page):
             self.open_request.emit(line.request_id)
         elif line.item_id and line.kind == "plan_due":
             self.draft_requested.emit(line.item_id, line.title)
-        elif line.item_id:
+        elif line.kind == "standing_review":
             self.go_plan.emit()
         else:
             self.open_notice.emit(line.notice_id)
 
     def _show_due(self, data: Overview) -> None:
         self.due_list.clear()
+        standing = [line for line in data.due if line.kind == "standing_review"]
         for line in data.due:
+            if line.kind == "standing_review" and len(standing) > 1:
+                if line is not standing[0]:
+                    continue
+                # A fresh desk owes every 长期公开 item its check at once: one line, whose
+                # activation opens the plan where they are listed one by one.
+                line = replace(line, item_id="", title=f"{len(standing)}个长期公开事项",
+                               detail=line.detail.split("尚未复核")[0]
+                               + "尚未复核：请到公开栏拍照确认仍在公开（见年度计划）")
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = with_tooltips(QTreeWidgetItem([line.label, line.title, when, line.detail]))
             row.setData(0, Qt.ItemDataRole.UserRole, line)

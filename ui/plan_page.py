@@ -192,7 +192,7 @@ class PlanPage(Page):
         self.tree.setHeaderLabels(list(HEADERS))
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        for column, width in enumerate((96, 330, 120, 96, 70)):
+        for column, width in enumerate((96, 320, 150, 130, 70)):
             self.tree.setColumnWidth(column, width)
         self.tree.header().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.tree.setToolTip("双击一行：已起草的打开公开信息，未起草的开始起草")
