@@ -197,3 +197,14 @@ def test_a_report_formed_in_january_answers_the_last_quarter(desk) -> None:
     assert got[("t-quarter", "2026-Q1")]["notice_id"] is None
     last = entries(desk, "2026-02-10", 2025)
     assert last[("t-quarter", "2025-Q4")]["notice_id"] == late_q4
+
+
+def test_a_desk_begun_in_november_does_not_count_march_against_itself(desk, gk) -> None:
+    gk("plan", "since", "2026-11-01")
+    data = gk.json("plan", "--year", "2026")
+    assert data["since"] == "2026-11-01"
+    months = [e["period"] for e in data["entries"] if e["item_id"] == "t-month"]
+    assert months == ["2026-11", "2026-12"]
+    gk("plan", "since", "--off")
+    assert len([e for e in gk.json("plan", "--year", "2026")["entries"]
+                if e["item_id"] == "t-month"]) == 12

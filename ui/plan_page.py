@@ -9,11 +9,13 @@ write is the function ``gongkai plan …`` calls, so the page and the terminal a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +34,7 @@ from app.planning.schedule import DUE_FORMS, PERIOD_KINDS, SCHEDULE_KINDS
 from app.store import Store
 from ui.page import Page
 from ui.tasks import Changes, Newest, Runner
-from ui.widgets import FormDialog, open_file, say, with_tooltips
+from ui.widgets import FormDialog, date_edit, iso_date, open_file, say, with_tooltips
 
 if TYPE_CHECKING:
     from app.planning.plan import Plan, PlanEntry
@@ -139,6 +141,24 @@ class ConfirmDialog(FormDialog):
         return ""
 
 
+class SinceDialog(FormDialog):
+    """The day the township began keeping its records on the desk."""
+
+    def __init__(self, since: date | None, parent: Page) -> None:
+        super().__init__("计划起算日期",
+                         "开始用工作台之前到期的期次，工作台没有记录，不应算作逾期：设定起算日期后，"
+                         "此前到期的期次不再列出，也不计入考核自评。", "确定", parent)
+        self.day = date_edit(since or clock.today())
+        self.all = QCheckBox("从头计算（不设起算日期）")
+        self.all.setChecked(since is None)
+        self.form.addRow("起算日期", self.day)
+        self.form.addRow("", self.all)
+
+    def value(self) -> str | None:
+        """The day chosen, or None for the whole year."""
+        return None if self.all.isChecked() else iso_date(self.day)
+
+
 class PlanPage(Page):
     """The 年度计划 page: the year's periods, filters, and the clerk's actions on an item."""
 
@@ -175,6 +195,9 @@ class PlanPage(Page):
         self.confirm_button = QPushButton("复核…")
         self.confirm_button.setToolTip("长期公开事项：拍照确认仍在公开")
         self.confirm_button.clicked.connect(self._confirm)
+        self.since_button = QPushButton("起算日期…")
+        self.since_button.setToolTip("开始用工作台之前到期的期次不列出")
+        self.since_button.clicked.connect(self._since)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(16)
@@ -184,7 +207,7 @@ class PlanPage(Page):
         top.addWidget(self.filter)
         top.addStretch(1)
         for button in (self.draft_button, self.open_button, self.confirm_button,
-                       self.na_button):
+                       self.na_button, self.since_button):
             top.addWidget(button)
         self.summary = QLabel("正在读取……")
         self.summary.setWordWrap(True)
@@ -249,6 +272,8 @@ class PlanPage(Page):
                 + f"；另有{plan.events}个事项随事项发生时公开")
         if plan.questions:
             text += f"；{len(plan.questions)}个事项待设定公开周期"
+        if plan.since:
+            text += f"（自{plan.since.isoformat()}起计算）"
         self.summary.setText(text)
         self._fill()
         self.questions.clear()
@@ -385,3 +410,13 @@ class PlanPage(Page):
         from app.planning.plan import set_schedule
 
         self._write(lambda store: set_schedule(store, item_id, data), "已设定公开周期。")
+
+    def _since(self) -> None:
+        dialog = SinceDialog(self.plan.since if self.plan else None, self)
+        if not dialog.exec():
+            return
+        day = dialog.value()
+        from app.planning.plan import set_plan_since
+
+        self._write(lambda store: set_plan_since(store, day),
+                    f"年度计划自{day}起计算。" if day else "年度计划从头计算。")

@@ -4,7 +4,8 @@
 item; ``plan na ITEM --reason 理由`` marks an item 不涉及 (``--off`` undoes it);
 ``plan set ITEM --period 季度 [--due …]`` answers an item the catalog's text leaves
 open; ``plan confirm ITEM --photo FILE`` records a standing posting seen again;
-``plan standing-months N [--item ITEM]`` sets how often that is due.
+``plan standing-months N [--item ITEM]`` sets how often that is due; ``plan since DATE``
+starts the plan on the day the township began keeping its records on the desk.
 """
 
 from __future__ import annotations
@@ -101,6 +102,14 @@ def cmd_plan_months(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_since(store: Store, args: argparse.Namespace) -> int:
+    """``plan since``: the day the plan counts from."""
+    plan.set_plan_since(store, None if args.off else args.day)
+    print("年度计划从头计算。" if args.off or not args.day
+          else f"年度计划从{args.day}起计算，此前到期的期次不再列出。")
+    return 0
+
+
 def register(sub: Subcommands) -> None:
     """Add ``plan`` and its actions."""
     p = sub.add_parser("plan", help="年度公开计划：定期和长期公开事项的各期次")
@@ -130,3 +139,7 @@ def register(sub: Subcommands) -> None:
     sm.add_argument("months", type=count(1, 12, "复核周期"), metavar="1|3|6|12")
     sm.add_argument("--item", metavar="事项编号", help="只设这一事项（默认全镇）")
     sm.set_defaults(handler=cmd_plan_months)
+    sc = group.add_parser("since", help="计划从哪天起计算（开始用工作台之前到期的不列出）")
+    sc.add_argument("day", nargs="?", type=day_of("起算日期"), metavar="日期")
+    sc.add_argument("--off", action="store_true", help="取消起算日期")
+    sc.set_defaults(handler=cmd_plan_since)

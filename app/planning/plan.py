@@ -53,6 +53,9 @@ COVERAGE: dict[str, str] = {
     "pending": "未到期", "not_applicable": "不涉及",
 }
 CONFIRM_SETTING = "plan.confirm_months"
+#: The day the township's records on the desk begin: periods due before it are not the
+#: desk's to judge (a desk installed in November knows nothing of March's notices).
+SINCE_SETTING = "plan.since"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -110,11 +113,13 @@ class Plan:
     questions: list[Question] = field(default_factory=list)
     not_applicable: dict[str, str] = field(default_factory=dict)
     events: int = 0
+    since: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``gongkai plan --json``."""
         return {
             "year": self.year, "today": self.today.isoformat(),
+            "since": self.since.isoformat() if self.since else None,
             "entries": [e.to_json() for e in self.entries],
             "questions": [{"item_id": q.item_id, "domain": q.domain, "title": q.title,
                            "time_limit": q.time_limit} for q in self.questions],
@@ -177,6 +182,21 @@ def confirm_months(store: Store) -> int:
     return value if value in CONFIRM_MONTHS else DEFAULT_CONFIRM_MONTHS
 
 
+def plan_since(store: Store) -> date | None:
+    """The day the plan starts counting from, if the township set one."""
+    text = store.get_setting(SINCE_SETTING, "") or ""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def set_plan_since(store: Store, day: str | None) -> None:
+    """Count the plan from ``day`` (periods due earlier are left out); ``None`` counts all."""
+    value = parse_date(day).isoformat() if day else ""
+    store.set_settings({SINCE_SETTING: value})
+
+
 # --------------------------------------------------------------------------- building
 
 _NOTICES_SQL = """
@@ -202,6 +222,7 @@ def build_plan(store: Store, year: int | None = None, today: date | None = None)
         said = item_plans(store)
         cal = Calendar.from_store(store)
         default_months = confirm_months(store)
+        since = plan_since(store)
         bounds = {"first": date(year - 1, 1, 1).isoformat(),
                   "last": date(year + 1, 12, 31).isoformat()}
         notices: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
@@ -215,7 +236,7 @@ def build_plan(store: Store, year: int | None = None, today: date | None = None)
         for r in store.query("SELECT item_id, day FROM standing_checks"
                              " WHERE day >= :first AND day <= :last", bounds):
             seen[r["item_id"]].append((date.fromisoformat(r["day"]), None))
-    plan = Plan(year, today)
+    plan = Plan(year, today, since=since)
     for item in items:
         mine = said.get(item.id)
         schedule = schedule_for(item, mine)
@@ -235,6 +256,8 @@ def build_plan(store: Store, year: int | None = None, today: date | None = None)
             months = (mine.confirm_months if mine and mine.confirm_months in CONFIRM_MONTHS
                       else default_months)
             plan.entries += _standing(item, months, year, today, seen.get(item.id, []), reason)
+    if since is not None:
+        plan.entries = [e for e in plan.entries if e.due >= since]
     return plan
 
 
