@@ -39,6 +39,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from app import clock
+from app.assessment.counters import COUNTERS
+from app.assessment.rules import active_rules
 from app.errors import UserError
 from app.info_requests.cases import InfoRequest, list_requests
 from app.notices.drafts import published_phones
@@ -48,20 +50,9 @@ from app.planning.rectify import list_problems
 from app.reports.ledger import LedgerFilter, read_ledger
 from app.store import Store
 
-#: What a rules file's indicator may count, from the desk's own records: the clerk's words
-#: and the kind of record each deduction names (the 佐证材料 file sorts its material so).
-COUNTERS: dict[str, tuple[str, str]] = {
-    "late_notices": ("公开不及时的信息", "notice"),
-    "missing_periods": ("应公开未公开的期次", "plan"),
-    "standing_unconfirmed": ("长期公开未按期复核", "plan"),
-    "postings_without_photo": ("公开栏张贴无照片", "notice"),
-    "privacy_after_approval": ("审核通过后仍含个人信息", "notice"),
-    "returned_by_county": ("被县级平台退回的信息", "notice"),
-    "late_requests": ("依申请公开超期答复", "request"),
-    "unanswered_requests": ("依申请公开逾期未答复", "request"),
-    "annual_report_missing": ("年度报告未按时发布", "report"),
-    "rectify_overdue": ("整改逾期未完成或逾期完成", "problem"),
-}
+#: COUNTERS lives in app.assessment.counters (the rules reader checks names against it).
+__all__ = ["COUNTERS", "Assessment", "Deduction", "Record", "assess"]
+
 
 
 @dataclass(frozen=True)
@@ -325,9 +316,6 @@ def check_quarter(quarter: int | str | None) -> int | None:
 def assess(store: Store, year: int | None = None, today: date | None = None,
            quarter: int | None = None) -> Assessment:
     """The score the active rules file gives the desk's records of ``year`` (or a quarter)."""
-    # Imported here: rules.py checks counter names against COUNTERS in this module.
-    from app.assessment.rules import active_rules
-
     today = today or clock.today()
     window = Window(check_year(year, today), check_quarter(quarter), today)
     with store.snapshot():

@@ -21,7 +21,7 @@ A rules file is TOML, UTF-8, at most 64 KB::
 The indicators' points together may not pass ``max``: what the county judges by
 visiting (网站, 解读质量 …) is simply not in the file, and the score is ``max``
 less what the desk's own records lose. A key the reader does not know, a
-counter that is not in :data:`app.assessment.assess.COUNTERS`, a number out of
+counter that is not in :data:`app.assessment.counters.COUNTERS`, a number out of
 range or a line that is not TOML is refused with one sentence naming the line
 or the indicator, and nothing is stored.
 
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.assessment.assess import COUNTERS
+from app.assessment.counters import COUNTERS
 from app.errors import UserError
 from app.store import Store, now_iso
 from resources import RESOURCES
