@@ -123,3 +123,46 @@ def test_the_year_chosen_is_the_year_scored(seeded, configured_window, qtbot) ->
     page.quarter.setCurrentIndex(1)
     qtbot.waitUntil(lambda: page.result.quarter == 1 and not page.runner.busy(), timeout=WAIT)
     assert "2025年第一季度" in page.rules_line.text()
+
+
+def test_the_countys_rules_are_previewed_then_taken_on_the_page(seeded, configured_window,
+                                                                qtbot, data_dir) -> None:
+    from app.assessment.rules import active_rules
+    from app.sync import rules_offers
+
+    with open_desk(data_dir) as store:
+        rules_offers.keep_offer(store, 1, "测试县乡镇政务公开考核细则", RULES, "http://县")
+    page = _page(configured_window, qtbot)
+    assert page.offer_bar.isVisibleTo(page) and "第1版" in page.offer_line.text()
+    dialog = page.show_offer()
+    assert dialog is not None and dialog.take_button.isEnabled()
+    assert "新增：公开栏佐证（photo）" in dialog.changes.text()
+    assert "每条扣5→2分" in dialog.changes.text()
+    with qtbot.waitSignal(page.rules_answered, timeout=WAIT) as answered:
+        dialog.take_button.click()
+    assert "已采用" in answered.args[0]
+    qtbot.waitUntil(lambda: page.result is not None and not page.result.example
+                    and not page.runner.busy(), timeout=WAIT)
+    assert not page.offer_bar.isVisibleTo(page) and page.score.text() == "81 分"
+    with open_desk(data_dir) as store:
+        assert active_rules(store).origin == "county:1"
+
+
+def test_rules_the_desk_cannot_use_can_only_be_set_aside(seeded, configured_window, qtbot,
+                                                         data_dir) -> None:
+    from app.sync import rules_offers
+
+    with open_desk(data_dir) as store:
+        rules_offers.keep_offer(store, 2, "坏细则", "name = [", "http://县")
+    page = _page(configured_window, qtbot)
+    dialog = page.show_offer()
+    assert dialog is not None and not dialog.take_button.isEnabled()
+    assert "无法使用" in dialog.changes.text() and "TOML" in dialog.changes.text()
+    with qtbot.waitSignal(page.rules_answered, timeout=WAIT) as answered:
+        dialog.decline_button.click()
+    assert "暂不采用" in answered.args[0]
+    qtbot.waitUntil(lambda: not page.offer_bar.isVisibleTo(page) and not page.runner.busy(),
+                    timeout=WAIT)
+    assert "示例" in page.rules_line.text()
+    with open_desk(data_dir) as store:
+        assert rules_offers.taken_version(store) == 2

@@ -16,6 +16,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from app import clock
@@ -34,7 +37,7 @@ from ui.widgets import open_file, say
 
 if TYPE_CHECKING:
     from app.assessment.assess import Assessment
-    from app.assessment.rules import Rules
+    from app.assessment.rules import OfferPreview, Rules
 
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
 HEADERS = ("指标 / 记录", "部分", "分值", "扣分", "编号")
@@ -115,15 +118,30 @@ class AssessPage(Page):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.offer: OfferPreview | None = None
+        self.offer_line = QLabel()
+        self.offer_line.setWordWrap(True)
+        self.offer_button = QPushButton("预览并采用…")
+        self.offer_button.clicked.connect(lambda: self.show_offer())
+        self.offer_bar = QWidget()
+        bar = QHBoxLayout(self.offer_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.addWidget(self.offer_line, 1)
+        bar.addWidget(self.offer_button)
+        self.offer_bar.setObjectName("offerBar")
+        self.offer_bar.hide()
+
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(top)
+        layout.addWidget(self.offer_bar)
         layout.addWidget(self.score)
         layout.addWidget(self.rules_line)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.status)
         self.setStyleSheet("#score { font-size: 28px; font-weight: bold; }"
-                           "#scope { color: #5a6673; }")
+                           "#scope { color: #5a6673; }"
+                           "#offerBar { background: #fff4e0; border: 1px solid #e0b060; }")
 
     # -- reading ----------------------------------------------------------------------
 
@@ -137,16 +155,21 @@ class AssessPage(Page):
         only = self._reads.start()
         year, quarter = self.choices()
 
-        def work(store: Store) -> Assessment:
+        def work(store: Store) -> tuple[Assessment, OfferPreview | None]:
             from app.assessment.assess import assess
+            from app.assessment.rules import pending_preview
 
-            return assess(store, year, quarter=quarter)
+            return assess(store, year, quarter=quarter), pending_preview(store)
+
+        def done(read: tuple[Assessment, OfferPreview | None]) -> None:
+            self.show_offer_bar(read[1])
+            self.show_result(read[0])
 
         def failed(message: str) -> None:
             self.rules_line.setText(message)
             self.runner.error.emit(message)
 
-        self.runner.run(work, only(self.show_result), only(failed))
+        self.runner.run(work, only(done), only(failed))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Coming back to the page reads again: records may have changed meanwhile."""
@@ -230,7 +253,86 @@ class AssessPage(Page):
         self.runner.run(work, done, lambda message: self._answered(message, error=True),
                         changes=Changes.PLAN, origin=self)
 
+    def show_offer_bar(self, offer: OfferPreview | None) -> None:
+        """Say, above the score, that the county has published rules not taken yet."""
+        self.offer = offer
+        self.offer_bar.setVisible(offer is not None)
+        if offer is not None:
+            self.offer_line.setText(f"县里下发了{offer.offer.title}，尚未采用；"
+                                    "预览它改动了哪些指标，再决定是否采用。")
+
+    def show_offer(self) -> OfferDialog | None:
+        """The county's rules against the rules in force, with 采用 and 暂不采用."""
+        if self.offer is None:
+            return None
+        dialog = OfferDialog(self.offer, self)
+        dialog.decided.connect(self.decide_offer)
+        dialog.open()
+        return dialog
+
+    def decide_offer(self, take: bool) -> None:
+        """Take the county's rules (or set them aside) in the background."""
+        self.offer_button.setEnabled(False)
+
+        def work(store: Store) -> str:
+            from app.assessment.rules import decline_offer, take_offer
+
+            if take:
+                return f"已采用县里下发的考核细则「{take_offer(store).label}」。"
+            return f"已暂不采用{decline_offer(store).title}，继续按现在的细则计算。"
+
+        def done(text: str) -> None:
+            self.offer_button.setEnabled(True)
+            self._answered(text)
+            self.refresh()
+
+        def failed(message: str) -> None:
+            self.offer_button.setEnabled(True)
+            self._answered(message, error=True)
+
+        self.runner.run(work, done, failed, changes=Changes.PLAN, origin=self)
+
     def _answered(self, text: str, error: bool = False) -> None:
         self.load_button.setEnabled(True)
         say(self.status, text, error=error)
         self.rules_answered.emit(text)
+
+
+class OfferDialog(QDialog):
+    """The county's 考核细则 previewed: what it adds, drops and changes, or why it cannot serve."""
+
+    #: The clerk's choice: True 采用, False 暂不采用 (closing the dialog decides nothing).
+    decided = Signal(bool)
+
+    def __init__(self, preview: OfferPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("县里下发的考核细则")
+        head = QLabel(f"预览（尚未采用）：{preview.offer.title}\n"
+                      f"现在使用：「{preview.current.label}」")
+        head.setWordWrap(True)
+        if preview.problem:
+            lines = [f"工作台无法使用这份细则：{preview.problem}",
+                     "可以暂不采用，并请县政务公开办重新下发。"]
+        else:
+            lines = [c.line() for c in preview.changes] or ["与现在使用的细则相同。"]
+        self.changes = QLabel("\n".join(lines))
+        self.changes.setWordWrap(True)
+        self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox()
+        self.take_button = buttons.addButton("采用", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.take_button.setEnabled(not preview.problem)
+        self.decline_button = buttons.addButton("暂不采用",
+                                                QDialogButtonBox.ButtonRole.DestructiveRole)
+        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.take_button.clicked.connect(lambda: self._decide(True))
+        self.decline_button.clicked.connect(lambda: self._decide(False))
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.changes, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 0)
+
+    def _decide(self, take: bool) -> None:
+        self.decided.emit(take)
+        self.accept()

@@ -27,7 +27,10 @@ or the indicator, and nothing is stored.
 
 Every file loaded (by hand or from the county) is kept whole in
 ``scoring_rules``; the latest loaded is the active one and the older ones stay,
-inactive. With none loaded the shipped example
+inactive. The county may publish its rules (``gongkai-county rules publish``):
+``sync pull`` keeps the offer, :func:`preview_offer` shows which indicators it
+adds, drops or changes, and :func:`take_offer` makes it the active rules. With
+none loaded the shipped example
 (resources/assessment/example_rules.toml, ``example = true``) applies, and
 everything that shows a score says it is an example.
 """
@@ -44,6 +47,8 @@ from typing import Any
 from app.assessment.counters import COUNTERS
 from app.errors import UserError
 from app.store import Store, now_iso
+from app.sync import rules_offers
+from app.sync.rules_offers import RulesOffer
 from resources import RESOURCES
 
 EXAMPLE_FILE = RESOURCES / "assessment" / "example_rules.toml"
@@ -289,3 +294,121 @@ def loaded_rules(store: Store) -> list[dict[str, Any]]:
              "loaded_at": r["loaded_at"], "active": bool(r["active"])}
             for r in store.query("SELECT id, label, source, year, loaded_at, active"
                                  " FROM scoring_rules ORDER BY id DESC")]
+
+
+# --------------------------------------------------------------------------- the county's offer
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the rules in force and the county's offer."""
+
+    key: str  # the indicator's key, or "" for the header
+    what: str  # "added" | "removed" | "changed"
+    name: str
+    detail: str  # in the clerk's words: 最多扣20→15分；每条扣5→3分
+
+    def to_json(self) -> dict[str, str]:
+        """As JSON."""
+        return {"key": self.key, "what": self.what, "name": self.name, "detail": self.detail}
+
+    def line(self) -> str:
+        """The change as the preview prints it."""
+        words = {"added": "新增", "removed": "取消", "changed": "调整"}[self.what]
+        return f"{words}：{self.name}" + (f"（{self.key}）" if self.key else "") + (
+            f"——{self.detail}" if self.detail else "")
+
+
+def _rule_words(i: Indicator) -> str:
+    per = "" if i.per == i.points else f"，每条扣{i.per:g}分"
+    return f"【{i.section}】最多扣{i.points:g}分{per}，计{COUNTERS[i.counts][0]}"
+
+
+def compare_rules(old: Rules, new: Rules) -> list[Change]:
+    """What taking ``new`` in place of ``old`` changes, header first, then by indicator."""
+    out = []
+    head = []
+    if old.name != new.name:
+        head.append(f"名称「{old.name}」→「{new.name}」")
+    if old.max != new.max:
+        head.append(f"满分{old.max:g}→{new.max:g}分")
+    if old.year != new.year:
+        head.append(f"年度{old.year or '未写'}→{new.year or '未写'}")
+    if head:
+        out.append(Change("", "changed", "考核细则", "；".join(head)))
+    before = {i.key: i for i in old.indicators}
+    after = {i.key: i for i in new.indicators}
+    for i in new.indicators:
+        was = before.get(i.key)
+        if was is None:
+            out.append(Change(i.key, "added", i.name, _rule_words(i)))
+            continue
+        parts = []
+        if was.name != i.name:
+            parts.append(f"名称「{was.name}」→「{i.name}」")
+        if was.section != i.section:
+            parts.append(f"部分「{was.section}」→「{i.section}」")
+        if was.points != i.points:
+            parts.append(f"最多扣{was.points:g}→{i.points:g}分")
+        if was.per != i.per:
+            parts.append(f"每条扣{was.per:g}→{i.per:g}分")
+        if was.counts != i.counts:
+            parts.append(f"计分「{COUNTERS[was.counts][0]}」→「{COUNTERS[i.counts][0]}」")
+        if was.basis != i.basis:
+            parts.append("依据文字有改动")
+        if parts:
+            out.append(Change(i.key, "changed", i.name, "；".join(parts)))
+    out += [Change(i.key, "removed", i.name, _rule_words(i))
+            for i in old.indicators if i.key not in after]
+    return out
+
+
+@dataclass(frozen=True)
+class OfferPreview:
+    """The county's offer read against the rules in force: what would change, or why not."""
+
+    offer: RulesOffer
+    current: Rules
+    rules: Rules | None
+    problem: str
+    changes: tuple[Change, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``assess rules offer --json``."""
+        return {"offer": self.offer.to_json(), "current": self.current.label,
+                "rules": self.rules.to_json() if self.rules else None,
+                "problem": self.problem or None,
+                "changes": [c.to_json() for c in self.changes]}
+
+
+def preview_offer(store: Store) -> OfferPreview:
+    """The county's rules waiting for the clerk, checked and compared; nothing is written."""
+    offer = rules_offers.waiting(store)
+    current = active_rules(store)
+    try:
+        rules = parse_rules(offer.body.encode("utf-8"))
+    except UserError as err:
+        return OfferPreview(offer, current, None, str(err), ())
+    return OfferPreview(offer, current, rules, "", tuple(compare_rules(current, rules)))
+
+
+def take_offer(store: Store) -> Rules:
+    """Keep the county's offer as the active rules and mark its version taken (one transaction)."""
+    offer = rules_offers.waiting(store)
+    parse_rules(offer.body.encode("utf-8"))  # an offer the desk cannot read is refused here
+    with store.transaction():
+        rules = store_rules(store, offer.body, offer.origin)
+        rules_offers.mark_taken(store, offer, "assess.rules_taken")
+    return rules
+
+
+def decline_offer(store: Store) -> RulesOffer:
+    """Set the county's offer aside; the rules in force stay and it is not offered again."""
+    offer = rules_offers.waiting(store)
+    rules_offers.mark_taken(store, offer, "assess.rules_declined")
+    return offer
+
+
+def pending_preview(store: Store) -> OfferPreview | None:
+    """The preview of the county's offer if one waits, else None."""
+    return preview_offer(store) if rules_offers.offered(store) is not None else None

@@ -4,6 +4,9 @@
 gongkai assess [--year YYYY] [--quarter N] [--json]    the score, each deduction and its records
 gongkai assess rules load FILE [--json]                keep a rules file as the active one
 gongkai assess rules show [--json]                     the active rules and every one loaded
+gongkai assess rules offer [--apply | --decline] [--json]
+        the rules the county published (kept by ``sync pull``): what they change, then take
+        them or set them aside
 gongkai assess annual-report YEAR --published DATE     the day that year's 年度报告 went out
 gongkai assess annual-report YEAR --off                it has not (the record is cleared)
 ```
@@ -81,6 +84,41 @@ def cmd_rules_show(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules_offer(store: Store, args: argparse.Namespace) -> int:
+    """``assess rules offer``: preview the county's rules, or take them, or set them aside."""
+    if args.apply and args.decline:
+        raise UserError("--apply 和 --decline 只能选一个。")
+    if args.decline:
+        offer = rules.decline_offer(store)
+        if args.json:
+            print_json({"declined": offer.to_json()})
+        else:
+            print(f"已暂不采用{offer.title}，继续按现在的考核细则计算。")
+        return 0
+    if args.apply:
+        taken = rules.take_offer(store)
+        if args.json:
+            print_json(taken.to_json())
+        else:
+            print(f"已采用县里下发的考核细则「{taken.label}」，此后的自评按它计算。")
+        return 0
+    preview = rules.preview_offer(store)
+    if args.json:
+        print_json(preview.to_json())
+        return 0
+    print(f"预览（尚未采用）：{preview.offer.title}，现在使用「{preview.current.label}」")
+    if preview.problem:
+        print(f"工作台无法使用这份细则：{preview.problem}")
+        print("可用 gongkai assess rules offer --decline 暂不采用，并请县政务公开办重新下发。")
+        return 0
+    if not preview.changes:
+        print("与现在使用的细则相同。")
+    for change in preview.changes:
+        print(f"  {change.line()}")
+    print("确认后运行 gongkai assess rules offer --apply 采用，或 --decline 暂不采用。")
+    return 0
+
+
 def cmd_annual(store: Store, args: argparse.Namespace) -> int:
     """``assess annual-report``: record the day a year's 年度报告 was published."""
     if args.off == bool(args.published):
@@ -113,6 +151,11 @@ def register(sub: Subcommands) -> None:
     show = actions.add_parser("show", help="正在使用的考核细则和载入记录")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_rules_show)
+    offer = actions.add_parser("offer", help="县里下发的考核细则：预览改动，采用或暂不采用")
+    offer.add_argument("--apply", action="store_true", help="采用")
+    offer.add_argument("--decline", action="store_true", help="暂不采用")
+    offer.add_argument("--json", action="store_true")
+    offer.set_defaults(handler=cmd_rules_offer)
     a = group.add_parser("annual-report", help="记录上一年度政府信息公开工作年度报告的发布日期")
     a.add_argument("year", type=year, metavar="YYYY", help="报告所属年度")
     a.add_argument("--published", type=day_of("发布日期"), metavar="日期")
