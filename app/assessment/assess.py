@@ -118,6 +118,14 @@ class Window:
     year: int
     quarter: int | None
     today: date
+    #: Reads two counters share (the plan of the year, the year's requests), made once.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def once(self, name: str, read: Callable[[], Any]) -> Any:
+        """``read()`` the first time ``name`` is asked for, the same answer after."""
+        if name not in self.shared:
+            self.shared[name] = read()
+        return self.shared[name]
 
     @property
     def first(self) -> date:
@@ -152,7 +160,7 @@ def _late_notices(store: Store, w: Window) -> list[Record]:
 
 def _plan_missing(kind: str) -> Counter:
     def count(store: Store, w: Window) -> list[Record]:
-        plan = build_plan(store, w.year, w.today)
+        plan = w.once("plan", lambda: build_plan(store, w.year, w.today))
         return [Record("plan", f"{e.item_id}@{e.period.label}",
                        f"{e.title} {e.period.words()}（应于{e.due}前"
                        + ("公开）" if kind == "periodic" else "复核）"))
@@ -216,17 +224,23 @@ def _asked(request: InfoRequest) -> str:
     return words if len(words) <= 20 else words[:20] + "…"
 
 
+def _requests(store: Store, w: Window) -> list[InfoRequest]:
+    found: list[InfoRequest] = w.once("requests",
+                                      lambda: list_requests(store, w.year, today=w.today))
+    return found
+
+
 def _late_requests(store: Store, w: Window) -> list[Record]:
     return [Record("request", q.id, f"{q.id}「{_asked(q)}」（期限{q.clock.due}，"
                                     f"{q.answered}答复）")
-            for q in list_requests(store, w.year, today=w.today)
+            for q in _requests(store, w)
             if w.holds(q.received) and q.answered and q.clock.due
             and q.answered > q.clock.due]
 
 
 def _unanswered_requests(store: Store, w: Window) -> list[Record]:
     return [Record("request", q.id, f"{q.id}「{_asked(q)}」（期限{q.clock.due}，至今未答复）")
-            for q in list_requests(store, w.year, today=w.today)
+            for q in _requests(store, w)
             if w.holds(q.received) and q.state == "overdue"]
 
 
