@@ -101,6 +101,9 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
                 if pulled.catalog_items:
                     print(f"县里发来目录第{pulled.catalog_version}版（{pulled.catalog_items}项），"
                           "请运行 gongkai sync catalog 预览，确认后再采用。")
+                if pulled.rules_version:
+                    print(f"县里发来考核细则第{pulled.rules_version}版，请运行 gongkai assess rules"
+                          " offer 预览，确认后再采用。")
                 for year in pulled.calendar_years:
                     print(f"已载入{year}年节假日安排。")
     return 0

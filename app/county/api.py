@@ -29,6 +29,7 @@ from app.county.database import Database
 from app.county.errors import Refused
 from app.county.intake import apply_batch, missing_blobs, store_blob
 from app.county.keys import county_signer, register_key
+from app.county.scoring_rules import rules_after
 from app.county.staff_web import router as staff_router
 from app.county.tokens import TOWNSHIP, Principal, authenticate
 from app.sync.protocol import (
@@ -231,6 +232,13 @@ def get_catalog(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
                 ) -> dict[str, Any]:
     """The county catalog, whole, if a version newer than ``after`` was loaded."""
     return catalog_after(db, after)
+
+
+@router.get("/rules", response_model=models.RulesOut, responses=_errors(401, 422))
+def get_rules(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
+              ) -> dict[str, Any]:
+    """The county's 考核细则, whole, if a version newer than ``after`` was published."""
+    return rules_after(db, after)
 
 
 @router.get("/calendar/{year}", response_model=models.CalendarOut,

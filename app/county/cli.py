@@ -224,6 +224,15 @@ def cmd_calendar_load(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules_publish(db: Database, args: argparse.Namespace) -> int:
+    """``rules publish FILE.toml``: the 考核细则 offered to every township as a new version."""
+    from app.county.scoring_rules import publish_rules_file
+
+    version = publish_rules_file(db, Path(args.file))
+    print(f"考核细则已发布，版本 {version}；乡镇下次同步时可预览并采用。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so tests and help output can use it)."""
     db = argparse.ArgumentParser(add_help=False)
@@ -295,6 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
         load = group.add_parser("load", parents=[db], help=f"载入{what}（JSON 文件）")
         load.add_argument("file")
         load.set_defaults(handler=handler)
+    rules = sub.add_parser("rules", help="考核细则").add_subparsers(
+        dest="rules_command", metavar="操作", required=True)
+    publish = rules.add_parser("publish", parents=[db], help="发布考核细则（TOML 文件）给各乡镇")
+    publish.add_argument("file")
+    publish.set_defaults(handler=cmd_rules_publish)
     return parser
 
 

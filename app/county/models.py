@@ -104,6 +104,14 @@ class CatalogOut(BaseModel):
     items: list[dict[str, Any]]
 
 
+class RulesOut(BaseModel):
+    """The newest 考核细则 (its TOML text) if newer than ``after``, else an empty body."""
+
+    version: int
+    name: str
+    body: str
+
+
 class CalendarOut(BaseModel):
     """A year's holiday arrangement (CONTRACT.md)."""
 

@@ -138,6 +138,16 @@ calendar_years = Table(
     Column("source", Text, nullable=False),
 )
 
+#: Each scoring-rules file (考核细则) published to the townships; every one a new version.
+scoring_rules = Table(
+    "scoring_rules", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("loaded", String(40), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("body", Text, nullable=False),  # the TOML text as served
+)
+
 #: Each township's public keys for its signed USB files; one row per key ever registered.
 #: The newest unrevoked row is the township's key; older ones were replaced (rotation)
 #: or revoked by staff (a lost PC), and files signed by them are refused.
@@ -172,10 +182,15 @@ def _step_2(conn: Connection) -> None:
     township_keys.create(conn)
 
 
+def _step_3(conn: Connection) -> None:
+    scoring_rules.create(conn, checkfirst=True)
+
+
 #: (number, what it does, the step). Append only; a released step never changes.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "townships, tokens, blobs, batches, notices, replies, catalog, calendar", _step_1),
     (2, "township_keys: the public keys that sign each township's USB files", _step_2),
+    (3, "scoring_rules: the 考核细则 published to the townships", _step_3),
 )
 LATEST: int = MIGRATIONS[-1][0]
 

@@ -25,7 +25,7 @@ from app import clock, workdays
 from app.errors import UserError
 from app.notices import county_queue
 from app.store import Store, now_iso
-from app.sync import catalog_offers, credentials, outbox, signing
+from app.sync import catalog_offers, credentials, outbox, rules_offers, signing
 from app.sync.bundle import write_bundle
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
 from app.sync.protocol import Batch
@@ -158,12 +158,14 @@ class PullReport:
     catalog_version: int | None
     catalog_items: int
     calendar_years: list[int]
+    #: A newer 考核细则 kept for the clerk to preview (its version), or None.
+    rules_version: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync pull --json``)."""
         return {"replies": self.replies, "returned": self.returned,
                 "catalog_version": self.catalog_version, "catalog_items": self.catalog_items,
-                "calendar_years": self.calendar_years}
+                "calendar_years": self.calendar_years, "rules_version": self.rules_version}
 
 
 def pull(store: Store, client: CountyClient, today: date | None = None) -> PullReport:
@@ -180,6 +182,7 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
                                       store.get_setting("sync.server", "") or "")
         else:
             items = []
+        rules_version = _pull_rules(store, client)
         years = []
         cal = workdays.Calendar.from_store(store)
         this_year = (today or clock.today()).year
@@ -197,7 +200,24 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
         raise
     store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
     return PullReport(len(replies), sum(r.state == "returned" for r in replies),
-                      version if items else None, len(items), years)
+                      version if items else None, len(items), years, rules_version)
+
+
+def _pull_rules(store: Store, client: CountyClient) -> int | None:
+    """Keep newer county rules for the clerk's preview; their version, or None."""
+    after = rules_offers.taken_version(store)
+    offered = client.rules(after)
+    if not offered or not offered.get("body"):
+        return None  # nothing newer, or a county that publishes no rules yet
+    try:
+        version = int(offered.get("version") or 0)
+    except (TypeError, ValueError):
+        raise SyncError("县级平台发来的考核细则无法识别，请联系县政务公开办。") from None
+    if version <= after or not isinstance(offered["body"], str):
+        return None
+    rules_offers.keep_offer(store, version, str(offered.get("name") or ""), offered["body"],
+                            store.get_setting("sync.server", "") or "")
+    return version
 
 
 def export_bundle(store: Store, out: Path) -> list[Batch]:

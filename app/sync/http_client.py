@@ -272,6 +272,12 @@ class CountyClient:
         """Catalog items of a county version newer than ``after`` (``items`` empty if none)."""
         return _json(self._call("GET", "/catalog", params={"after": after}))
 
+    def rules(self, after: int) -> dict[str, Any] | None:
+        """The county's 考核细则 if a version newer than ``after`` was published (``body``
+        empty if none); None from a county server that does not publish rules yet."""
+        response = self._call("GET", "/rules", params={"after": after})
+        return None if response.status_code == 404 else _json(response)
+
     def calendar(self, year: int) -> dict[str, Any] | None:
         """The county's holiday arrangement for ``year``, or None if it has none."""
         response = self._call("GET", f"/calendar/{year}")
