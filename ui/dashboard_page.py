@@ -54,6 +54,8 @@ class DashboardPage(Page):
     go_catalog = Signal()
     open_notice = Signal(str)
     open_request = Signal(str)
+    #: A 整改 line: the problem's id, shown on the 整改 page.
+    go_rectify = Signal(str)
     #: The overview just shown (the window takes its title from it).
     overview_shown = Signal(object)
     #: 重试 after the data folder could not be opened.
@@ -187,9 +189,11 @@ class DashboardPage(Page):
         self.overview_shown.emit(data)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        # A line points at a notice or at a 依申请公开 request.
-        notice_id, request_id = item.data(0, Qt.ItemDataRole.UserRole)
-        if request_id:
+        # A line points at a notice, a 依申请公开 request or a 整改 problem.
+        notice_id, request_id, problem_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if problem_id:
+            self.go_rectify.emit(problem_id)
+        elif request_id:
             self.open_request.emit(request_id)
         else:
             self.open_notice.emit(notice_id)
@@ -199,8 +203,10 @@ class DashboardPage(Page):
         for line in data.due:
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = with_tooltips(QTreeWidgetItem([line.label, line.title, when, line.detail]))
-            row.setData(0, Qt.ItemDataRole.UserRole, (line.notice_id, line.request_id))
-            if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
+            row.setData(0, Qt.ItemDataRole.UserRole,
+                        (line.notice_id, line.request_id, line.problem_id))
+            if line.kind in ("overdue", "request_overdue", "rectify_overdue", "takedown",
+                             "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)
         self.due_empty.setVisible(not data.due)

@@ -93,7 +93,8 @@ def register(sub: Subcommands) -> None:
     p = group.add_parser("import", help="导入问题清单（.xlsx 或 .docx）")
     p.add_argument("file", help="县里发来的测评问题清单")
     p.add_argument("--title", metavar="名称", help="清单名称（默认文件名）")
-    p.add_argument("--received", type=day_of("收到日期"), metavar="日期", help="收到日期（默认今天）")
+    p.add_argument("--received", type=day_of("收到日期"), metavar="日期",
+                   help="收到日期（默认今天）")
     p.add_argument("--days", type=count(1, MAX_WORKDAYS, "整改期限"), metavar="N",
                    help="表中没有整改时限的问题给多少个工作日（默认按设置，10）")
     p.add_argument("--json", action="store_true")
