@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
@@ -33,6 +34,9 @@ from app.store import Store
 from ui.page import Page
 from ui.tasks import Changes, Newest, Runner
 from ui.widgets import FormDialog, date_edit, iso_date, open_file, save_file, say, stacked
+
+if TYPE_CHECKING:
+    from app.reports.rectify_report import RectifyReport
 
 #: The colour of each state in the table: late is red, done green, running plain.
 COLOURS = {"overdue": QColor("#b00020"), "fixed_late": QColor("#b35c00"),
@@ -133,6 +137,13 @@ class LinkDialog(FormDialog):
 
 def _defaults(store: Store) -> int:
     return rectify.default_days(store)
+
+
+def _write_report(store: Store, out: Path) -> RectifyReport:
+    # Imported in the worker: python-docx is slow to load for the UI thread.
+    from app.reports.rectify_report import write_rectify_report
+
+    return write_rectify_report(store, out)
 
 
 class RectifyPage(Page):
@@ -352,10 +363,8 @@ class RectifyPage(Page):
         path = save_file(self, "导出整改报告", "整改情况报告.docx", "Word 文档 (*.docx)")
         if not path:
             return
-        from app.reports.rectify_report import write_rectify_report
-
         say(self.answer_line, "正在写整改报告……")
-        self.runner.run(lambda s: write_rectify_report(s, Path(path)),
+        self.runner.run(lambda s: _write_report(s, Path(path)),
                         lambda done: say(self.answer_line, done.line()),
                         lambda message: say(self.answer_line, message, error=True))
 

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.atomic import keep_once
 from app.catalog.items import get_item
 from app.catalog.search import search
-from app.catalog.table_reader import Grid, read_grids
 from app.errors import UserError
 from app.facts import squash, tidy
 from app.notices.boards import find_board, photo_path, store_photo
@@ -34,6 +33,9 @@ from app.notices.drafts import get_notice, resolve_id
 from app.store import Store, now_iso
 from app.workdays import MAX_WORKDAYS, Calendar, check_day, parse_date
 from resources import RESOURCES
+
+if TYPE_CHECKING:
+    from app.catalog.table_reader import Grid
 
 COLUMNS_FILE = RESOURCES / "rectify" / "columns.toml"
 DEFAULT_DAYS_SETTING = "rectify.default_days"
@@ -391,6 +393,10 @@ def read_list(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     UserError (one sentence) for a file that is not a readable table or holds no
     problem list; the reader limits are checked before anything is parsed.
     """
+    # Imported here: openpyxl and python-docx take longer to load than the 工作台's
+    # due lines, which read this module, take to compute.
+    from app.catalog.table_reader import read_grids
+
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".docx", ".xls", ".doc", ".et", ".wps"):
         raise UserError(_WRONG_TYPE)
