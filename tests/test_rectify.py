@@ -139,6 +139,24 @@ def test_a_docx_list_with_other_headers_and_the_spring_festival(store, tmp_path,
     assert [p.id for p in problems] == ["ZG2-01", "ZG2-02", "ZG2-03"]
 
 
+def test_a_two_row_header_and_a_row_with_only_its_problem(township, tmp_path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=5)
+    for c, text in enumerate(["序号", "问题描述", "整改时限", "整改情况", ""]):
+        table.cell(0, c).text = text
+    table.cell(1, 3).text, table.cell(1, 4).text = "整改措施", "完成时间"
+    for c in range(3):  # 序号, 问题描述 and 整改时限 span both header rows
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 3).merge(table.cell(0, 4))
+    table.cell(2, 0).text, table.cell(2, 1).text = "1", "政务公开专栏首页空白"
+    table.cell(3, 1).text = "公开指南未更新"
+    document.save(str(tmp_path / "两行表头.docx"))
+    done = rectify.import_file(township, tmp_path / "两行表头.docx", "两行表头", "2026-09-28")
+    assert [(p.seq, p.problem) for p in done.problems] == [
+        (1, "政务公开专栏首页空白"), (2, "公开指南未更新")]
+    assert all(p.days == 10 for p in done.problems) and not done.warnings
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("5个工作日", (5, date(2026, 10, 10))),
     ("十五个工作日内", (15, date(2026, 10, 23))),
@@ -398,6 +416,12 @@ def test_the_command_line(gk, tmp_path) -> None:
     report = gk.json("rectify", "report", "--out", str(tmp_path / "报告.docx"))
     assert (report["problems"], report["fixed"], report["late"]) == (3, 1, 1)
     assert gk("rectify", "fix", "ZG1-02", "--action", "x", check=False).returncode == 2
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04" + b"\0" * 50)
+    refused = gk("rectify", "import", str(bad), check=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == (
+        "无法读取该文件：它不是有效的Excel或Word表格，请确认文件没有损坏。")
+    assert len(gk.json("rectify", "list")) == 3
 
 
 # --------------------------------------------------------------------------- fuzz

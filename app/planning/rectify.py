@@ -370,14 +370,17 @@ def rows_of_grid(grid: Grid, words: dict[str, list[str]] | None = None
     rows: list[dict[str, str]] = []
     warnings: list[str] = []
     heading = {squash(c) for c in grid.rows[header]}
+    problem_col = columns["problem"]
     for index in range(header + 1, len(grid.rows)):
         cells = grid.rows[index]
         texts = [tidy(c) for c in cells]
         filled = [t for t in texts if t]
         if not filled or {squash(t) for t in filled} <= heading:
             continue  # a blank row, or the header repeated after a page break
-        if len(set(filled)) == 1 and not _seq(filled[0]):
-            continue  # a section row ("一、政务公开平台") spread over merged cells
+        if squash(texts[problem_col]) in heading:
+            continue  # the second row of a two-row header (整改情况 over 措施 and 时间)
+        if len(set(filled)) == 1 and (len(filled) > 1 or not texts[problem_col]):
+            continue  # a section row ("一、政务公开平台"), merged across or in its own column
         row = {keys[name]: texts[col] if col < len(texts) else ""
                for name, col in columns.items()}
         if not row.get("问题"):
