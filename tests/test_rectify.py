@@ -422,6 +422,11 @@ def test_the_command_line(gk, tmp_path) -> None:
     assert refused.returncode == 1 and refused.stderr.strip() == (
         "无法读取该文件：它不是有效的Excel或Word表格，请确认文件没有损坏。")
     assert len(gk.json("rectify", "list")) == 3
+    assert "给10个工作日" in gk("rectify", "default-days").stdout
+    gk("rectify", "default-days", "12")
+    again = gk.json("rectify", "import", str(path), "--received", "2026-09-28")
+    assert [p["days"] for p in again["problems"]] == [5, 10, 12]
+    assert gk("rectify", "default-days", "0", check=False).returncode == 1
 
 
 # --------------------------------------------------------------------------- fuzz

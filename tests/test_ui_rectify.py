@@ -70,6 +70,7 @@ def test_import_see_the_rows_fix_and_export(configured_window, qtbot, monkeypatc
     assert first.foreground(4).color().name() == "#b00020"
     assert page.tree.topLevelItem(1).text(4) == "整改中"
     assert "已导入「第三季度测评问题」：3个问题" in page.answer_line.text()
+    assert "3个问题，已整改0个" in page.summary.text() and "1个已超期" in page.summary.text()
     assert offered == [("测评问题清单", 10)]  # the file's name, the township's default days
 
     page.tree.setCurrentItem(first)
@@ -77,6 +78,7 @@ def test_import_see_the_rows_fix_and_export(configured_window, qtbot, monkeypatc
     qtbot.waitUntil(lambda: page.tree.topLevelItem(0).text(4) == "逾期完成（超期2天）",
                     timeout=WAIT)
     assert "记为逾期完成" in page.answer_line.text()
+    assert page.summary.text().strip("\u3000") == "3个问题，已整改1个"
     assert page.tree.topLevelItem(0).foreground(4).color().name() == "#b35c00"
     assert page.files.isEnabled() and "截图：截图.png" in page.files_menu.actions()[0].text()
 

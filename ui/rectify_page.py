@@ -164,8 +164,10 @@ class RectifyPage(Page):
         self.import_button.clicked.connect(self.import_list)
         self.report_button = QPushButton("导出整改报告…")
         self.report_button.clicked.connect(self.export_report)
+        self.summary = QLabel()
         top = QHBoxLayout()
         top.addWidget(title)
+        top.addWidget(self.summary)
         top.addStretch(1)
         top.addWidget(self.open_only)
         top.addWidget(self.import_button)
@@ -228,6 +230,12 @@ class RectifyPage(Page):
         self.rows = rows
         self.tree.clear()
         today = clock.today()
+        states = [p.status(today) for p in rows]
+        late = states.count("overdue")
+        self.summary.setText(
+            f"　{len(rows)}个问题，已整改{states.count('fixed') + states.count('fixed_late')}个"
+            + (f"，<span style='color:#b00020'>{late}个已超期</span>" if late else "")
+            if rows else "")
         chosen = None
         for p in rows:
             fix = p.fix

@@ -86,6 +86,16 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_default_days(store: Store, args: argparse.Namespace) -> int:
+    """``rectify default-days``: the working days a problem without its own 整改时限 gets."""
+    if args.days is None:
+        print(f"表中没有整改时限的问题给{rectify.default_days(store)}个工作日。")
+        return 0
+    done = rectify.set_default_days(store, args.days)
+    print(f"今后导入的问题清单中，没有整改时限的问题给{done}个工作日。")
+    return 0
+
+
 def register(sub: Subcommands) -> None:
     """Add ``rectify`` and its actions."""
     group = sub.add_parser("rectify", help="整改：县级测评问题清单、整改期限和整改情况"
@@ -123,3 +133,6 @@ def register(sub: Subcommands) -> None:
     rp.add_argument("--year", type=year, metavar="YYYY", help="只写这一年收到的清单（默认全部）")
     rp.add_argument("--json", action="store_true")
     rp.set_defaults(handler=cmd_report)
+    dd = group.add_parser("default-days", help="表中没有整改时限的问题给多少个工作日（设置）")
+    dd.add_argument("days", nargs="?", type=count(1, MAX_WORKDAYS, "整改期限"), metavar="N")
+    dd.set_defaults(handler=cmd_default_days)
