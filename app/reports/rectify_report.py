@@ -17,8 +17,9 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 
 from app import clock
 from app.atomic import atomic_path, check_output
@@ -35,8 +36,10 @@ TABLE_PT = 10.5  # 五号: seven columns on A4
 TEXT_WIDTH_MM = 156  # A4 less GB/T 9704's margins (28 mm left, 26 mm right)
 #: The table's columns and their widths in mm (A4 less 28 + 26 mm margins: 156 mm).
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("序号", 10), ("问题", 36), ("整改要求", 28), ("期限", 18), ("整改措施", 32),
-    ("完成日期", 18), ("状态", 14),
+    # A date of ten digits at 五号 needs 24 mm with narrow cell margins (in the wide
+    # fallback faces of a PC without 仿宋), or it breaks at its dash.
+    ("序号", 9), ("问题", 29), ("整改要求", 20), ("期限", 25), ("整改措施", 30),
+    ("完成日期", 25), ("状态", 18),
 )
 
 
@@ -112,6 +115,18 @@ def _write(cell: _Cell, text: str, header: bool = False, left: bool = False) -> 
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
+def _narrow_margins(table: Table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "40")  # twentieths of a point: 0.7 mm
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    # Word wants tblPr's children in schema order: tblCellMar comes before tblLook.
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption",
+                                           "w:tblDescription", "w:tblPrChange")
+
+
 def _fix_text(p: Problem) -> str:
     fix = p.fix
     if fix is None:
@@ -144,6 +159,7 @@ def render_rectify_docx(problems: list[Problem], township: str, county: str, out
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _narrow_margins(table)
     for col, (_name, width) in enumerate(COLUMNS):
         table.columns[col].width = Mm(width)
     texts = [[name for name, _width in COLUMNS]] + [
