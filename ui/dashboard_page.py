@@ -59,6 +59,8 @@ class DashboardPage(Page):
     #: A line of the plan: start a draft from its item (id, title), or see the plan.
     draft_requested = Signal(str, str)
     go_plan = Signal()
+    #: A 整改 line: the problem's id, shown on the 整改 page.
+    go_rectify = Signal(str)
     #: The overview just shown (the window takes its title from it).
     overview_shown = Signal(object)
     #: 重试 after the data folder could not be opened.
@@ -192,9 +194,12 @@ class DashboardPage(Page):
         self.overview_shown.emit(data)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        # A line points at a notice, a 依申请公开 request, or a catalog item of the plan.
+        # A line points at a notice, a 依申请公开 request, a 整改 problem, or a catalog
+        # item of the plan.
         line: DueLine = item.data(0, Qt.ItemDataRole.UserRole)
-        if line.request_id:
+        if line.problem_id:
+            self.go_rectify.emit(line.problem_id)
+        elif line.request_id:
             self.open_request.emit(line.request_id)
         elif line.item_id and line.kind == "plan_due":
             self.draft_requested.emit(line.item_id, line.title)
@@ -218,7 +223,8 @@ class DashboardPage(Page):
             when = (line.date or "") + ("" if line.calendar_known else "（按周一至周五计）")
             row = with_tooltips(QTreeWidgetItem([line.label, line.title, when, line.detail]))
             row.setData(0, Qt.ItemDataRole.UserRole, line)
-            if line.kind in ("overdue", "request_overdue", "takedown", "returned"):
+            if line.kind in ("overdue", "request_overdue", "rectify_overdue", "takedown",
+                             "returned"):
                 row.setForeground(0, QBrush(QColor("#b00020")))
             self.due_list.addTopLevelItem(row)
         self.due_empty.setVisible(not data.due)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ui.catalog_page import CatalogPage
     from ui.ledger_page import LedgerPage
     from ui.notices_page import NoticesPage
+    from ui.rectify_page import RectifyPage
     from ui.requests_page import RequestsPage
     from ui.settings_page import SettingsPage
     from ui.sync_page import SyncPage
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         # that has such a signal is heard, so a new page needs nothing here.
         for signal, slot in (("open_notice", self.open_notice),
                              ("open_request", self.open_request),
+                             ("go_rectify", self.open_problem),
                              ("draft_requested", self._draft),
                              ("go_settings", lambda: self.show_page("设置")),
                              ("go_catalog", lambda: self.show_page("公开目录")),
@@ -367,6 +369,11 @@ class MainWindow(QMainWindow):
         """Show one request on the 依申请公开 page."""
         self.show_page("依申请公开")
         self.requests.open_request(request_id)
+
+    def open_problem(self, problem_id: str) -> None:
+        """Show one 整改 problem on the 整改 page."""
+        self.show_page("整改")
+        cast("RectifyPage", self.page("整改")).open_problem(problem_id)
 
     def show_page(self, name: str) -> None:
         """Bring one page to the front by its navigation name."""

@@ -99,21 +99,7 @@ def read_county_table(path: Path, learned_channels: Iterable[str] = ()) -> list[
     county's own channel names the catalog already holds: wrapped pieces of a
     channel label are joined against them as against the standard names.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xls", ".doc", ".et", ".wps"):
-        raise UserError(_OLD_FORMAT)
-    if suffix not in (".xlsx", ".docx"):
-        raise UserError(_WRONG_TYPE)
-    _check_container(path)
-    # What the file declares is checked before a library builds any of it (limits.py).
-    shape = check_package(path, suffix[1:])
-    try:
-        raw_tables = list(_xlsx_tables(path, shape) if suffix == ".xlsx" else _docx_tables(path))
-    except UserError:
-        raise
-    except Exception as exc:  # any library error here means the file itself is bad
-        raise UserError(_CORRUPT, detail=traceback.format_exc()) from exc
+    raw_tables = _raw_tables(Path(path))
     try:
         lookup = known_channels(learned_channels)
         sections = [s for raw in raw_tables if (s := _parse_table(raw, lookup)) is not None]
@@ -124,7 +110,44 @@ def read_county_table(path: Path, learned_channels: Iterable[str] = ()) -> list[
     return sections
 
 
+@dataclass(frozen=True)
+class Grid:
+    """One table of a file as text: a worksheet or a Word table, merged cells spread out."""
+
+    rows: list[list[str]]
+    #: Text outside the table that may name it (a Word table's paragraphs above), nearest first.
+    titles: list[str]
+    source: str
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every table of an ``.xlsx`` or ``.docx`` file as rows of text, within the reader limits.
+
+    The same checks as :func:`read_county_table` (type, old format, password, damage,
+    resources/catalog/reader_limits.toml) come first; other county tables (the 测评问题清单)
+    are read through here and interpreted by their own module.
+    """
+    return [Grid(raw.grid, raw.titles, raw.source) for raw in _raw_tables(Path(path))]
+
+
 # --------------------------------------------------------------------------- files
+
+
+def _raw_tables(path: Path) -> list[_RawTable]:
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".doc", ".et", ".wps"):
+        raise UserError(_OLD_FORMAT)
+    if suffix not in (".xlsx", ".docx"):
+        raise UserError(_WRONG_TYPE)
+    _check_container(path)
+    # What the file declares is checked before a library builds any of it (limits.py).
+    shape = check_package(path, suffix[1:])
+    try:
+        return list(_xlsx_tables(path, shape) if suffix == ".xlsx" else _docx_tables(path))
+    except UserError:
+        raise
+    except Exception as exc:  # any library error here means the file itself is bad
+        raise UserError(_CORRUPT, detail=traceback.format_exc()) from exc
 
 
 @dataclass

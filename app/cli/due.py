@@ -19,7 +19,8 @@ def cmd_due(store: Store, args: argparse.Namespace) -> int:
     else:
         for line in lines:
             print(f"【{line.label}】{line.title}：{line.detail}"
-                  + ("" if line.request_id else f"（{line.item_id or line.notice_id[:8]}）"))
+                  + ("" if line.request_id or line.problem_id
+                     else f"（{line.item_id or line.notice_id[:8]}）"))
     return 0
 
 def register(sub: Subcommands) -> None:

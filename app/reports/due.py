@@ -9,6 +9,7 @@ from app import clock
 from app.info_requests.cases import list_requests
 from app.notices.drafts import Notice, get_notice
 from app.planning.plan import PlanEntry, build_plan
+from app.planning.rectify import list_problems
 from app.planning.schedule import period_of
 from app.store import Store
 from app.workdays import Calendar
@@ -19,11 +20,13 @@ SOON_WORKDAYS = 5
 DUE_KINDS: dict[str, str] = {
     "overdue": "已超期未公开",
     "request_overdue": "依申请公开已超期",
+    "rectify_overdue": "整改已超期",
     "takedown": "待撤栏",
     "due_soon": "即将到期",
     "plan_due": "本季度应公开，尚未起草",
     "standing_review": "长期公开待复核",
     "request_due_soon": "依申请公开即将到期",
+    "rectify_due": "整改待完成",
     "publicity_ending": "公示期即将结束",
     "awaiting_review": "待审核",
     "returned": "县级平台退回",
@@ -44,6 +47,8 @@ class DueLine:
     request_id: str | None = None
     #: The catalog item a line of the plan of the year points at (nothing drafted yet).
     item_id: str | None = None
+    #: The 整改 problem a line points at (not yet fixed).
+    problem_id: str | None = None
 
     @property
     def label(self) -> str:
@@ -70,6 +75,7 @@ def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
         lines += _lines_for(n, now, soon, ending)
     lines += _request_lines(store, today, soon)
     lines += plan_lines(store, today)
+    lines += rectify_lines(store, today, soon)
     order = list(DUE_KINDS)
     lines.sort(key=lambda line: (order.index(line.kind), line.date or "9999"))
     return lines
@@ -146,4 +152,22 @@ def plan_lines(store: Store, today: date) -> list[DueLine]:
             out.append(DueLine("standing_review", "", e.title, e.due.isoformat(),
                                f"{e.period.words()}尚未复核：请到公开栏拍照确认仍在公开",
                                True, item_id=e.item_id))
+    return out
+
+
+def rectify_lines(store: Store, today: date, soon: str) -> list[DueLine]:
+    """Each 整改 problem not yet fixed that is past its deadline or due within the soon window."""
+    out = []
+    for p in list_problems(store, open_only=True):
+        due = p.deadline.isoformat()
+        title = f"{p.id} {p.problem[:30]}"
+        if p.overdue(today):
+            late = (today - p.deadline).days
+            out.append(DueLine("rectify_overdue", "", title, due,
+                               f"整改期限{due}，已超期{late}天；完成后请记录整改情况",
+                               p.calendar_known, problem_id=p.id))
+        elif due <= soon:
+            out.append(DueLine("rectify_due", "", title, due,
+                               f"应于{due}前完成整改（{p.list_title}）", p.calendar_known,
+                               problem_id=p.id))
     return out
