@@ -335,4 +335,4 @@ def test_ledger_page_shows_the_coverage(configured_window, data_dir, qtbot, tmp_
     assert na[-1] == f"不涉及：{NOT_APPLICABLE}"
     quiet = {row[0]: row for row in page.quiet_cells()}
     assert quiet[DOMAIN][1:13] == [*["无公开"] * 2, "1", *["无公开"] * 8, ""]
-    assert "逾期 1" in page.coverage_scope.text()
+    assert "逾期 1 期" in page.coverage_scope.text()

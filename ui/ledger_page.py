@@ -408,7 +408,7 @@ class LedgerPage(Page):
         quiet.horizontalHeader().setStretchLastSection(True)
         self.coverage_scope.setText(
             "公开覆盖（按年度计划，每格一期）：" + "，".join(
-                f"{label.split('（')[0]} {value}" for label, value in coverage.summary())
+                _counted(label, value) for label, value in coverage.summary())
             + "。逾期、缺失标红；季度、半年、全年的一期跨它所含的月份。")
 
     def coverage_cells(self) -> list[list[str]]:
@@ -510,3 +510,9 @@ def _cell(text: str, tip: str = "", alarm: bool = False, center: bool = False
 def _texts(table: QTableWidget) -> list[list[str]]:
     return [[item.text() if (item := table.item(r, c)) else ""
              for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
+def _counted(label: str, value: object) -> str:
+    # 逾期（期）, 3 → 逾期 3 期
+    name, _, unit = label.partition("（")
+    return f"{name} {value} {unit.rstrip('）')}".rstrip()
