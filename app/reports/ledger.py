@@ -46,7 +46,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -580,9 +580,8 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
         for f in store.query(_PROOF_FIXES_SQL, params):
             fixed[f["notice_id"]] += _severe_fixes(f["detail"])
         parsed: dict[str, Any] = {}
-        rows = [replace(_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
-                                    tuple(reviewers.get(r["id"], {}).items())),
-                        proof_fixed=fixed.get(r["id"], 0))
+        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
+                            tuple(reviewers.get(r["id"], {}).items()), fixed.get(r["id"], 0))
                 for r in store.query(_NOTICES_SQL, params)]
         if flt.domain:
             domains = [flt.domain]
@@ -596,7 +595,8 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
 
 
 def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
-                parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...]) -> LedgerRow:
+                parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...],
+                proof_fixed: int) -> LedgerRow:
     # Rules and channel lists repeat across the notices of one item: parse each once.
     rule = parsed.get(r["rule"]) or parsed.setdefault(r["rule"], json.loads(r["rule"]))
     channels = (parsed.get(r["channels"])
@@ -621,7 +621,7 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
         published=published, channels=channels, postings=tuple(postings),
         publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
         county_reason=r["county_reason"], overdue=late > 0, days_late=late,
-        reviewers=reviewers,
+        reviewers=reviewers, proof_fixed=proof_fixed,
     )
 
 
@@ -815,7 +815,7 @@ def _xml_text(text: str) -> str:
 def _cell_xml(ref: str, style: int, value: Any) -> str:
     """One ``<c>`` element: text, number, date (an Excel day number) or an empty styled cell."""
     if isinstance(value, str):
-        value = _clean(value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not value:
             return f'<c r="{ref}" s="{style}"/>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
@@ -875,9 +875,9 @@ def _put_rows(text: str, rows: _Rows) -> str:
     at = text.index(rows.marker)
     start = text.rindex("<row", 0, at)
     end = text.index("</row>", at) + len("</row>")
-    text = text[:start] + rows.xml + text[end:]
-    # openpyxl counted the marker's row as the last one.
-    return _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', text, count=1)
+    # openpyxl counted the marker's row as the last one (the dimension comes before the rows).
+    head = _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', text[:start], count=1)
+    return head + rows.xml + text[end:]
 
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
