@@ -136,7 +136,7 @@ class LedgerPage(Page):
         self.quarter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.domain.currentIndexChanged.connect(lambda _i: self.refresh())
         self.export_button = QPushButton("导出台账…")
-        self.export_button.setToolTip("保存为 Excel：汇总表、各领域明细和依申请公开登记")
+        self.export_button.setToolTip("保存为 Excel：汇总表、公开覆盖、各领域明细和依申请公开登记")
         self.export_button.clicked.connect(lambda: self.export_file())
         self.report_button = QPushButton("年度报告…")
         self.report_button.setToolTip("填写所选年份年度报告的手填数字，核对表格，生成报告（Word）")

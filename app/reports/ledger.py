@@ -30,8 +30,16 @@ inside the same snapshot as the notices, its :class:`Sheet` is written after
 the domain sheets with the same look (title line, frozen header, autofilter,
 real dates, marked rows with the fill *and* the text column the sheet
 provides), and its ``summary`` lines are added to the 汇总 sheet under the
-sheet's title. ``gongkai ledger export`` passes the sources listed in
-:data:`app.reports.ledger_view.EXTRA_SHEETS`.
+sheet's title. ``front=[...]`` sources are written right after 汇总 instead.
+``gongkai ledger export`` passes the sources listed in
+:data:`app.reports.ledger_view.FRONT_SHEETS` (公开覆盖, :mod:`app.reports.coverage`)
+and :data:`app.reports.ledger_view.EXTRA_SHEETS`. A sheet may also colour single
+cells, merge a cell with its right-hand neighbours, and add tables and note lines
+under its own (:class:`Sheet`).
+
+**Writing.** openpyxl writes the workbook around the table rows; the rows are
+written as sheet XML here, because openpyxl's own cell writer is most of the
+time of a large ledger (see :func:`_row_xml`).
 
 The filter is by 信息形成日期 (``formed``): a notice belongs to the year, quarter
 and month in which its information was formed, as its deadline counts from it.
