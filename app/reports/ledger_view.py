@@ -8,7 +8,8 @@ and the requests disagree about "now".
 
 The coverage (:mod:`app.reports.coverage`: the plan of the year, period by
 period, and the months without publication) is read in the same snapshot; the
-workbook's 公开覆盖 sheet is built from the same read of the plan.
+workbook's 公开覆盖 sheet is made by the same :func:`app.reports.coverage.read_coverage`
+inside the export's own snapshot.
 
 Requests are counted by the period they were *received* in, as the ledger's
 依申请公开 sheet lists them (:mod:`app.reports.request_sheet`). They have no domain,
