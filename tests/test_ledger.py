@@ -170,15 +170,16 @@ def test_year_ledger_matches_notice_list_and_due(seeded, gk, tmp_path) -> None:
     path, result, book = _export(gk, tmp_path, "台账2026.xlsx", "--year", "2026")
     expected = _expected(gk)
     assert seeded["last_year"] not in expected and len(expected) == len(seeded) - 1
-    # 汇总 first, then one sheet per domain that has notices, in the township's order,
-    # then the 依申请公开 register (tests/test_ledger_requests.py).
+    # 汇总 first, the plan's 公开覆盖 (tests/test_ledger_coverage.py), then one sheet per
+    # domain that has notices, in the township's order, then the 依申请公开 register
+    # (tests/test_ledger_requests.py).
     order = [d["name"] for d in gk.json("catalog", "domains")]
     have = {n["domain"] for n in expected.values()}
-    assert book.sheetnames == ["汇总", *[d for d in order if d in have], "依申请公开"]
+    assert book.sheetnames == ["汇总", "公开覆盖", *[d for d in order if d in have], "依申请公开"]
     assert result["sheets"] == book.sheetnames
 
     seen = {}
-    for name in book.sheetnames[1:-1]:
+    for name in book.sheetnames[2:-1]:
         ws = book[name]
         assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
         assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
@@ -254,13 +255,13 @@ def test_filters_by_quarter_domain_and_year(seeded, gk, tmp_path) -> None:
     assert {k: q2[k] for k in COUNT_KEYS} == _counts(list(expected.values()))
     assert [m["month"] for m in q2["months"]] == ["2026-04", "2026-05", "2026-06"]
     assert "2026年第2季度" in book["汇总"]["A2"].value
-    listed = {r["信息编号"].value for name in book.sheetnames[1:-1]
+    listed = {r["信息编号"].value for name in book.sheetnames[2:-1]
               for r in _sheet_rows(book[name])}
     assert listed == {i[:8] for i in expected}
 
     # A county's other name for a domain finds the township's (乡村振兴 → 扶贫).
     _path, fp, book = _export(gk, tmp_path, "fp.xlsx", "--domain", "乡村振兴")
-    assert fp["filter"]["domain"] == "扶贫" and book.sheetnames == ["汇总", "扶贫"]
+    assert fp["filter"]["domain"] == "扶贫" and book.sheetnames == ["汇总", "公开覆盖", "扶贫"]
     assert [d["domain"] for d in fp["domains"]] == ["扶贫"]
     assert {k: fp[k] for k in COUNT_KEYS} == _counts(list(_expected(gk, domain="扶贫").values()))
 
@@ -270,7 +271,7 @@ def test_filters_by_quarter_domain_and_year(seeded, gk, tmp_path) -> None:
     assert q4["total"] == 2 and q4["overdue"] == 1
 
     _path, last, book = _export(gk, tmp_path, "2025.xlsx", "--year", "2025")
-    assert last["total"] == 1 and book.sheetnames == ["汇总", "社会救助", "依申请公开"]
+    assert last["total"] == 1 and book.sheetnames == ["汇总", "公开覆盖", "社会救助", "依申请公开"]
     assert _sheet_rows(book["社会救助"])[0]["信息编号"].value == seeded["last_year"][:8]
 
     # Without --year: the current year, and the plain sentence for people.

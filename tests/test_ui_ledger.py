@@ -288,12 +288,13 @@ def test_export_writes_the_workbook_with_requests(ledger_page, qtbot, tmp_path,
     assert "公开信息 10 条" in page.status.text() and "台账.xlsx" in page.status.text()
     assert page.export_button.isEnabled()
 
-    # One domain: its sheet only, no requests (they have no domain).
+    # One domain: its coverage and its sheet only, no requests (they have no domain).
     page.domain.setCurrentIndex(page.domain.findText("社会救助"))
     _wait_for(qtbot, page, LedgerFilter(2026, None, "社会救助"))
     with qtbot.waitSignal(page.written, timeout=WAIT):
         page.export_file(tmp_path / "社会救助.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "社会救助.xlsx").sheetnames == ["汇总", "社会救助"]
+    assert openpyxl.load_workbook(tmp_path / "社会救助.xlsx").sheetnames == [
+        "汇总", "公开覆盖", "社会救助"]
 
 
 def test_annual_report_is_written_through_the_page(ledger_page, qtbot, tmp_path,

@@ -1,4 +1,5 @@
-"""台账: the year's (quarter's, domain's) figures at a glance, the rows, and the two exports.
+"""台账: the year's (quarter's, domain's) figures at a glance, the rows, the plan's
+coverage, and the two exports.
 
 Everything shown comes from one read of :func:`app.reports.ledger_view.ledger_view` in
 the background; the workbook and the annual report are written by the same
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -42,6 +45,7 @@ from ui.widgets import save_file, say
 if TYPE_CHECKING:
     # The ledger brings openpyxl, a quarter of a second: it is imported by the
     # first read (in a worker), not while the window opens.
+    from app.reports.coverage import Coverage
     from app.reports.ledger import Counts, LedgerExport
     from app.reports.ledger_view import LedgerView, RequestCounts
 
@@ -55,6 +59,10 @@ NOTICE_SERIES = (Series("按时公开", QColor("#3f6e9e")), Series("超期", OVE
 OUTCOME_COLOR = QColor("#5b7fa6")
 TREE_HEADERS = ("领域", "事项", "标题", "形成", "期限", "公开", "状态", "超期天数", "审核人")
 NOTICE_ROLE = Qt.ItemDataRole.UserRole
+#: The 覆盖 tab's grid: these columns, one per month of the filter, then the note.
+COVERAGE_LEAD = ("领域", "事项", "周期")
+COVERAGE_NOTE = "说明"
+ALARM_FILL = QColor("#ffc7ce")
 
 
 def _parts(c: Counts) -> tuple[int, int, int]:
@@ -128,7 +136,7 @@ class LedgerPage(Page):
         self.quarter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.domain.currentIndexChanged.connect(lambda _i: self.refresh())
         self.export_button = QPushButton("导出台账…")
-        self.export_button.setToolTip("保存为 Excel：汇总表、各领域明细和依申请公开登记")
+        self.export_button.setToolTip("保存为 Excel：汇总表、公开覆盖、各领域明细和依申请公开登记")
         self.export_button.clicked.connect(lambda: self.export_file())
         self.report_button = QPushButton("年度报告…")
         self.report_button.setToolTip("填写所选年份年度报告的手填数字，核对表格，生成报告（Word）")
@@ -197,9 +205,23 @@ class LedgerPage(Page):
         self.tree.setToolTip("双击一行打开这条公开信息")
         self.tree.itemActivated.connect(lambda item, _column: self._open_row(item))
 
+        self.coverage_scope = QLabel()
+        self.coverage_scope.setWordWrap(True)
+        self.coverage_grid = _table("双击一格打开这一期的公开信息")
+        self.coverage_grid.cellActivated.connect(self._open_cell)
+        self.quiet_grid = _table("该领域当月首次张贴的公开信息条数；“无公开”即当月一条也没有")
+        coverage = QWidget()
+        pane = QVBoxLayout(coverage)
+        pane.setContentsMargins(6, 6, 6, 6)
+        pane.addWidget(self.coverage_scope)
+        pane.addWidget(self.coverage_grid, 3)
+        pane.addWidget(QLabel("无公开的月份（按首次张贴日期）"))
+        pane.addWidget(self.quiet_grid, 2)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(charts, "图表")
         self.tabs.addTab(self.tree, "明细")
+        self.tabs.addTab(coverage, "覆盖")
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -292,6 +314,7 @@ class LedgerPage(Page):
                 Bar(name, (n,), color=None if name in REQUEST_OUTCOMES else OTHER)
                 for name, n in view.requests.outcomes])
         self._fill_tree(view)
+        self._fill_coverage(view.coverage)
         self.loaded.emit()
 
     def _show_request_tiles(self, requests: RequestCounts | None) -> None:
@@ -338,6 +361,69 @@ class LedgerPage(Page):
                     item.setForeground(column, QBrush(RED))
             items.append(item)
         self.tree.addTopLevelItems(items)
+
+    def _fill_coverage(self, coverage: Coverage) -> None:
+        months = [f"{m}月" for m in coverage.months]
+        lead = len(COVERAGE_LEAD)
+        grid = self.coverage_grid
+        grid.clear()
+        grid.clearSpans()
+        grid.setColumnCount(lead + len(months) + 1)
+        grid.setHorizontalHeaderLabels([*COVERAGE_LEAD, *months, COVERAGE_NOTE])
+        grid.setRowCount(len(coverage.rows))
+        for r, row in enumerate(coverage.rows):
+            for c, text in enumerate((row.domain, row.title, row.cycle)):
+                grid.setItem(r, c, _cell(text, row.item_id if c == 1 else ""))
+            for cell in row.cells:
+                e = cell.entry
+                tip = (f"{e.period.words()}，截止{e.due.isoformat()}"
+                       + (f"，{e.published.isoformat()}公开" if e.published else ""))
+                item = _cell(cell.word, tip, alarm=cell.alarm, center=True)
+                item.setData(NOTICE_ROLE, e.notice_id)
+                grid.setItem(r, lead + cell.first, item)
+                if cell.span > 1:
+                    grid.setSpan(r, lead + cell.first, 1, cell.span)
+            grid.setItem(r, lead + len(months), _cell(row.note, row.note))
+        for c, width in enumerate((96, 260, 130)):
+            grid.setColumnWidth(c, width)
+        for c in range(lead, lead + len(months)):
+            grid.setColumnWidth(c, 52)
+        grid.horizontalHeader().setStretchLastSection(True)
+
+        quiet = self.quiet_grid
+        quiet.clear()
+        quiet.setColumnCount(1 + len(months) + 1)
+        quiet.setHorizontalHeaderLabels(["领域", *months, "无公开的月份"])
+        quiet.setRowCount(len(coverage.quiet))
+        for r, line in enumerate(coverage.quiet):
+            quiet.setItem(r, 0, _cell(line.domain))
+            for c, count in enumerate(line.counts, start=1):
+                text = "" if count is None else "无公开" if count == 0 else str(count)
+                quiet.setItem(r, c, _cell(text, alarm=count == 0, center=True))
+            gaps = coverage.quiet_months(line.domain)
+            quiet.setItem(r, len(months) + 1, _cell("、".join(f"{m}月" for m in gaps)))
+        quiet.setColumnWidth(0, 96)
+        for c in range(1, len(months) + 1):
+            quiet.setColumnWidth(c, 52)
+        quiet.horizontalHeader().setStretchLastSection(True)
+        self.coverage_scope.setText(
+            "公开覆盖（按年度计划，每格一期）：" + "，".join(
+                _counted(label, value) for label, value in coverage.summary())
+            + "。逾期、缺失标红；季度、半年、全年的一期跨它所含的月份。")
+
+    def coverage_cells(self) -> list[list[str]]:
+        """The 覆盖 grid as shown, row by row (a spanned period once, in its first month)."""
+        return _texts(self.coverage_grid)
+
+    def quiet_cells(self) -> list[list[str]]:
+        """The months-without-publication table as shown, row by row."""
+        return _texts(self.quiet_grid)
+
+    def _open_cell(self, row: int, column: int) -> None:
+        item = self.coverage_grid.item(row, column)
+        notice_id = item.data(NOTICE_ROLE) if item else None
+        if notice_id:
+            self.open_notice.emit(str(notice_id))
 
     def _open_row(self, item: QTreeWidgetItem) -> None:
         notice_id = item.data(0, NOTICE_ROLE)
@@ -397,3 +483,36 @@ class LedgerPage(Page):
         dialog.written.connect(lambda line: self._finish_writing(line))
         dialog.open()
         return dialog
+
+
+def _table(tip: str) -> QTableWidget:
+    table = QTableWidget()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    table.setToolTip(tip)
+    return table
+
+
+def _cell(text: str, tip: str = "", alarm: bool = False, center: bool = False
+          ) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if tip:
+        item.setToolTip(tip)
+    if center:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    if alarm:
+        item.setBackground(QBrush(ALARM_FILL))
+        item.setForeground(QBrush(RED))
+    return item
+
+
+def _texts(table: QTableWidget) -> list[list[str]]:
+    return [[item.text() if (item := table.item(r, c)) else ""
+             for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
+def _counted(label: str, value: object) -> str:
+    # 逾期（期）, 3 → 逾期 3 期
+    name, _, unit = label.partition("（")
+    return f"{name} {value} {unit.rstrip('）')}".rstrip()

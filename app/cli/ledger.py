@@ -30,7 +30,7 @@ def cmd_ledger_export(store: Store, args: argparse.Namespace) -> int:
 def register(sub: Subcommands) -> None:
     """Add ``ledger export``."""
     group = sub.add_parser("ledger", help="台账").add_subparsers(dest="action", required=True)
-    p = group.add_parser("export", help="导出台账（.xlsx）：汇总表和各领域明细")
+    p = group.add_parser("export", help="导出台账（.xlsx）：汇总表、公开覆盖和各领域明细")
     p.add_argument("file", help="保存为哪个 .xlsx 文件")
     # app.reports.ledger checks them again (a year not yet begun) for the 台账 page.
     p.add_argument("--year", type=year, metavar="YYYY", help="信息形成的年份（默认今年）")

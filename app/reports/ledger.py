@@ -30,8 +30,16 @@ inside the same snapshot as the notices, its :class:`Sheet` is written after
 the domain sheets with the same look (title line, frozen header, autofilter,
 real dates, marked rows with the fill *and* the text column the sheet
 provides), and its ``summary`` lines are added to the 汇总 sheet under the
-sheet's title. ``gongkai ledger export`` passes the sources listed in
-:data:`app.reports.ledger_view.EXTRA_SHEETS`.
+sheet's title. ``front=[...]`` sources are written right after 汇总 instead.
+``gongkai ledger export`` passes the sources listed in
+:data:`app.reports.ledger_view.FRONT_SHEETS` (公开覆盖, :mod:`app.reports.coverage`)
+and :data:`app.reports.ledger_view.EXTRA_SHEETS`. A sheet may also colour single
+cells, merge a cell with its right-hand neighbours, and add tables and note lines
+under its own (:class:`Sheet`).
+
+**Writing.** openpyxl writes the workbook around the table rows; the rows are
+written as sheet XML here, because openpyxl's own cell writer is most of the
+time of a large ledger (see :func:`_row_xml`).
 
 The filter is by 信息形成日期 (``formed``): a notice belongs to the year, quarter
 and month in which its information was formed, as its deadline counts from it.
@@ -39,20 +47,24 @@ and month in which its information was formed, as its deadline counts from it.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -354,12 +366,28 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A second table under a sheet's own, in the same columns: a heading line, then rows.
+
+    ``marked`` holds (row, column) cells to fill, 0-based within the block.
+    """
+
+    heading: str
+    rows: tuple[tuple[Any, ...], ...]
+    marked: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
 class Sheet:
     """A table for the workbook, written the same way whoever builds it.
 
     ``marked`` holds the 0-based indexes of rows to fill (overdue); the sheet
     should also say so in a text column, which survives black-and-white
-    printing. ``summary`` lines (label, value) go on the 汇总 sheet.
+    printing. ``cell_marks`` fills single cells (row, column) instead, for a
+    grid whose words say what is wrong. ``spans`` merges a cell (row, column)
+    with the cells to its right (their values should be None). ``summary``
+    lines (label, value) go on the 汇总 sheet; ``below`` tables and ``notes``
+    lines follow the table; ``filtered`` gives the table an autofilter.
     """
 
     name: str
@@ -368,6 +396,11 @@ class Sheet:
     rows: tuple[tuple[Any, ...], ...]
     marked: frozenset[int] = frozenset()
     summary: tuple[tuple[str, Any], ...] = ()
+    cell_marks: frozenset[tuple[int, int]] = frozenset()
+    spans: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    filtered: bool = True
+    below: tuple[Block, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 #: Builds one more sheet from the same snapshot the notices are read in; the
@@ -442,6 +475,8 @@ class Ledger:
     rows: list[LedgerRow]
     summary: Summary
     extra_sheets: list[Sheet] = field(default_factory=list)
+    #: Sheets written right after 汇总 (the 公开覆盖 overview), before the domain sheets.
+    front_sheets: list[Sheet] = field(default_factory=list)
 
     def by_domain(self) -> list[tuple[str, list[LedgerRow]]]:
         """The rows grouped by domain, in the township's domain order; empty domains left out."""
@@ -451,9 +486,13 @@ class Ledger:
         return [(d, groups[d]) for d, _ in self.summary.domains if d in groups]
 
     def sheets(self) -> list[Sheet]:
-        """Every table sheet after 汇总: one per domain with notices, then the extra ones."""
-        return [notice_sheet(d, rows, self.township, self.filter)
-                for d, rows in self.by_domain()] + list(self.extra_sheets)
+        """Every table sheet after 汇总: the front ones, one per domain with notices, the extra."""
+        return [*self.front_sheets, *(notice_sheet(d, rows, self.township, self.filter)
+                                      for d, rows in self.by_domain()), *self.extra_sheets]
+
+    def added_sheets(self) -> list[Sheet]:
+        """The sheets not built from the notices (front, then extra): their 汇总 lines."""
+        return [*self.front_sheets, *self.extra_sheets]
 
     def to_json(self) -> dict[str, Any]:
         """The figures as JSON (no rows)."""
@@ -524,10 +563,12 @@ def _day(text: str | None) -> date | None:
 
 
 def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
-                extra: Sequence[SheetSource] = ()) -> Ledger:
+                extra: Sequence[SheetSource] = (), front: Sequence[SheetSource] = ()
+                ) -> Ledger:
     """Every notice of the filter as ledger rows, with the summary, from one snapshot.
 
-    ``extra`` sheet sources run inside the same snapshot (see the module docstring).
+    ``extra`` and ``front`` sheet sources run inside the same snapshot (see the
+    module docstring); the front sheets come right after 汇总.
     """
     today = today or clock.today()
     params = {"first": flt.first_day.isoformat(), "end": flt.end_day.isoformat(),
@@ -547,22 +588,23 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
         for f in store.query(_PROOF_FIXES_SQL, params):
             fixed[f["notice_id"]] += _severe_fixes(f["detail"])
         parsed: dict[str, Any] = {}
-        rows = [replace(_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
-                                    tuple(reviewers.get(r["id"], {}).items())),
-                        proof_fixed=fixed.get(r["id"], 0))
+        rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
+                            tuple(reviewers.get(r["id"], {}).items()), fixed.get(r["id"], 0))
                 for r in store.query(_NOTICES_SQL, params)]
         if flt.domain:
             domains = [flt.domain]
         else:
             domains = [r["name"] for r in store.query(
                 "SELECT name FROM domains WHERE NOT hidden ORDER BY position, id")]
+        before = [source(store, flt, today) for source in front]
         sheets = [source(store, flt, today) for source in extra]
     return Ledger(info.township, info.county, flt, today, rows,
-                  summarise(rows, domains, flt.months), sheets)
+                  summarise(rows, domains, flt.months), sheets, before)
 
 
 def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
-                parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...]) -> LedgerRow:
+                parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...],
+                proof_fixed: int) -> LedgerRow:
     # Rules and channel lists repeat across the notices of one item: parse each once.
     rule = parsed.get(r["rule"]) or parsed.setdefault(r["rule"], json.loads(r["rule"]))
     channels = (parsed.get(r["channels"])
@@ -587,7 +629,7 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
         published=published, channels=channels, postings=tuple(postings),
         publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
         county_reason=r["county_reason"], overdue=late > 0, days_late=late,
-        reviewers=reviewers,
+        reviewers=reviewers, proof_fixed=proof_fixed,
     )
 
 
@@ -618,10 +660,14 @@ def _clean(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+_NARROW = re.compile(r"[\x00-\u2e7f]+")
+
+
 def _width(text: str) -> float:
-    # A Chinese character is about two digits wide in Excel's width unit.
-    longest = max(text.split("\n"), key=len, default="")
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest) * 1.1
+    # A Chinese character (anything past U+2E7F) is about two digits wide in
+    # Excel's width unit: the narrow ones are cut out and what is left counted twice.
+    longest = max(text.split("\n"), key=len, default="") if "\n" in text else text
+    return (len(longest) + len(_NARROW.sub("", longest))) * 1.1
 
 
 def sheet_name(name: str, used: set[str]) -> str:
@@ -666,7 +712,7 @@ def _fit_to_width(ws: Worksheet) -> None:
     setup.fitToPage = True
 
 
-def _column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[float]:
+def _column_widths(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> list[float]:
     """Each column as wide as its widest text, between a floor and the column's maximum."""
     widths = [_width(c.header) + 2 for c in columns]
     measured = [k for k, c in enumerate(columns) if c.kind in ("text", "center", "wrap")]
@@ -697,12 +743,14 @@ class _CellStyles:
     Setting font, border, alignment, fill and format on each of 200,000 cells
     one by one costs seconds (openpyxl hashes every style object each time);
     a named style is applied in one step, and the clerk sees tidy names in
-    Excel's style list.
+    Excel's style list. The table rows are written as XML (see
+    :func:`_row_xml`), so each look is also turned into its cell format number once.
     """
 
     def __init__(self, book: Workbook) -> None:
         self.book = book
         self.names: dict[tuple[str, bool, bool], str] = {}
+        self.ids: dict[Any, int] = {}
 
     def name(self, kind: str, late: bool, flag: bool) -> str:
         """The style of a cell of ``kind`` in a marked (``late``) row or not."""
@@ -721,8 +769,131 @@ class _CellStyles:
             self.names[key] = name
         return name
 
+    def _probe(self) -> Cell:
+        # A cell of no sheet's grid: styling it registers the look with the workbook.
+        return Cell(self.book.worksheets[0], row=1, column=1)
 
-def _write_table_sheet(ws: Worksheet, sheet: Sheet, subtitle: str, styles: _CellStyles) -> None:
+    def id(self, kind: str, late: bool, flag: bool) -> int:
+        """The cell format number of :meth:`name`'s style, for the rows' XML."""
+        key = (kind, late, flag and late)
+        found = self.ids.get(key)
+        if found is None:
+            probe = self._probe()
+            probe.style = self.name(kind, late, flag)
+            found = self.ids[key] = int(probe.style_id)
+        return found
+
+    def line_id(self, font: Font, wrap: bool) -> int:
+        """The cell format number of a line of text (a heading, a note) across the sheet."""
+        key = ("line", font, wrap)
+        found = self.ids.get(key)
+        if found is None:
+            probe = self._probe()
+            probe.font = font
+            probe.alignment = Alignment(horizontal="left", vertical="center", wrap_text=wrap)
+            found = self.ids[key] = int(probe.style_id)
+        return found
+
+
+# --------------------------------------------------------------------------- rows as XML
+#
+# openpyxl spends about 10 µs on every cell it writes, even in write-only mode:
+# 2.6 s for the 220,000 cells of 10,000 notices. So openpyxl writes the workbook
+# around the rows (styles, widths, merged titles, panes, filters, print setup,
+# the 汇总 sheet) with one marker cell where a sheet's rows go, and the rows
+# are written here as the <row> elements of the Office Open XML sheet, with the
+# cell formats openpyxl registered (:meth:`_CellStyles.id`), then put in place
+# of the marker (:func:`_fill_rows`). Strings are inline strings, as openpyxl
+# writes them, so a title beginning with "=" is text, never a formula.
+
+_EXCEL_DAY0 = date(1899, 12, 30).toordinal()
+
+
+def _letters(count: int) -> list[str]:
+    return [get_column_letter(k) for k in range(1, count + 1)]
+
+
+def _xml_text(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\r", "&#13;"))
+    return text
+
+
+def _cell_xml(ref: str, style: int, value: Any) -> str:
+    """One ``<c>`` element: text, number, date (an Excel day number) or an empty styled cell."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value:
+            return f'<c r="{ref}" s="{style}"/>'
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_xml_text(value)}'
+                "</t></is></c>")
+    if value is None:
+        return f'<c r="{ref}" s="{style}"/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, datetime):
+        number: float = to_excel(value)
+    elif isinstance(value, date):
+        number = value.toordinal() - _EXCEL_DAY0
+        if 0 < number <= 60:  # Excel's 29 February 1900, as openpyxl counts it
+            number -= 1
+    elif isinstance(value, int | float):
+        number = value
+    else:
+        return _cell_xml(ref, style, str(value))
+    return f'<c r="{ref}" s="{style}" t="n"><v>{number}</v></c>'
+
+
+def _row_xml(r: int, letters: Sequence[str], looks: Sequence[int], values: Sequence[Any],
+             height: float | None = None) -> str:
+    """One ``<row>`` element of cells ``values`` with the cell formats ``looks``."""
+    number = str(r)
+    cells = "".join([_cell_xml(letter + number, look, value)
+                     for letter, look, value in zip(letters, looks, values, strict=True)])
+    tall = f' ht="{height:g}" customHeight="1"' if height else ""
+    return f'<row r="{number}"{tall}>{cells}</row>'
+
+
+@dataclass
+class _Rows:
+    """The XML rows of one sheet, put in place of ``marker`` once openpyxl has saved."""
+
+    marker: str
+    xml: str
+    dimension: str
+
+
+def _fill_rows(frame: bytes, target: str, rows: Sequence[_Rows]) -> None:
+    """Copy the workbook openpyxl wrote to ``target``, each marker row replaced by its rows."""
+    left = {r.marker.encode(): r for r in rows}
+    with ZipFile(io.BytesIO(frame)) as src, ZipFile(target, "w", ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for marker in [m for m in left if m in data]:
+                    data = _put_rows(data.decode("utf-8"), left.pop(marker)).encode("utf-8")
+            out.writestr(info, data)
+    if left:
+        raise RuntimeError("the workbook lost the place of a sheet's rows")
+
+
+def _put_rows(text: str, rows: _Rows) -> str:
+    at = text.index(rows.marker)
+    start = text.rindex("<row", 0, at)
+    end = text.index("</row>", at) + len("</row>")
+    # openpyxl counted the marker's row as the last one (the dimension comes before the rows).
+    head = _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', text[:start], count=1)
+    return head + rows.xml + text[end:]
+
+
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+
+
+def _write_table_sheet(ws: Worksheet, sheet: Sheet, subtitle: str,
+                       styles: _CellStyles) -> _Rows | None:
+    """Everything of a table sheet but its rows; the rows as XML (None: there are none)."""
     columns = sheet.columns
     header = _title_rows(ws, [sheet.title, subtitle], len(columns))
     flag = next((k for k, c in enumerate(columns) if c.header == FLAG_HEADER), None)
@@ -730,32 +901,68 @@ def _write_table_sheet(ws: Worksheet, sheet: Sheet, subtitle: str, styles: _Cell
         cell = ws.cell(header, col, column.header)
         cell.font, cell.alignment, cell.border, cell.fill = (_HEAD_FONT, _CENTER, _BORDER,
                                                              _HEAD_FILL)
-    looks = [[styles.name(c.kind, late, k == flag) for k, c in enumerate(columns)]
-             for late in (False, True)]
-    for index, values in enumerate(sheet.rows):
-        if len(values) != len(columns):
-            raise ValueError(f"row {index + 1} of {sheet.name} has {len(values)} cells")
-    widths = _column_widths(columns, sheet.rows)
+    blocks = [(b.rows, b.marked) for b in sheet.below]
+    for name, rows in ((sheet.name, sheet.rows), *((b.heading, b.rows) for b in sheet.below)):
+        for index, values in enumerate(rows):
+            if len(values) != len(columns):
+                raise ValueError(f"row {index + 1} of {name} has {len(values)} cells")
+    widths = _column_widths(columns, [*sheet.rows, *(v for rows, _ in blocks for v in rows)])
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    letters = _letters(len(columns))
+    looks = [[styles.id(c.kind, late, k == flag) for k, c in enumerate(columns)]
+             for late in (False, True)]
+    alarm = [styles.id(c.kind, True, False) for c in columns]
     wrapped = [k for k, c in enumerate(columns) if c.kind == "wrap"]
-    for index, values in enumerate(sheet.rows):
+    out: list[str] = []
+
+    def table(first: int, rows: Sequence[Sequence[Any]], marked: frozenset[int],
+              cells: frozenset[tuple[int, int]]) -> int:
+        by_row: dict[int, list[int]] = defaultdict(list)
+        for index, col in cells:
+            by_row[index].append(col)
+        r = first - 1
+        for index, values in enumerate(rows):
+            r += 1
+            look = looks[index in marked]
+            if index in by_row:
+                look = list(look)
+                for col in by_row[index]:
+                    look[col] = alarm[col]
+            # Neither Excel nor LibreOffice grows a row for wrapped text it did not
+            # lay out itself, so the height is set here from the lines each cell needs.
+            lines = max((_lines(values[k], widths[k]) for k in wrapped), default=1)
+            out.append(_row_xml(r, letters, look, values, 13.5 * lines + 2 if lines > 1
+                                else None))
+        return r
+
+    def line(r: int, text: str, font: Font, wrap: bool) -> None:
+        lines = _lines(text, sum(widths)) if wrap else 1
+        out.append(_row_xml(r, letters[:1], [styles.line_id(font, wrap)], [text],
+                            13.5 * lines + 2 if lines > 1 else None))
+        ws.merged_cells.add(f"A{r}:{letters[-1]}{r}")
+
+    last = table(header + 1, sheet.rows, sheet.marked, sheet.cell_marks)
+    for (index, col), span in sheet.spans.items():
         r = header + 1 + index
-        look = looks[index in sheet.marked]
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col, _clean(value))
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # a title is text, never a formula
-            cell.style = look[col - 1]
-        # Neither Excel nor LibreOffice grows a row for wrapped text it did not
-        # lay out itself, so the height is set here from the lines each cell needs.
-        lines = max((_lines(values[k], widths[k]) for k in wrapped), default=1)
-        if lines > 1:
-            ws.row_dimensions[r].height = 13.5 * lines + 2
-    last_row = header + max(len(sheet.rows), 1)
+        ws.merged_cells.add(f"{letters[col]}{r}:{letters[col + span - 1]}{r}")
     ws.freeze_panes = ws.cell(header + 1, 1).coordinate
-    ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last_row}"
+    if sheet.filtered:
+        ws.auto_filter.ref = f"A{header}:{letters[-1]}{header + max(len(sheet.rows), 1)}"
+    for block in sheet.below:
+        line(last + 2, block.heading, _HEAD_FONT, False)
+        last = table(last + 3, block.rows, frozenset(), block.marked)
+    if sheet.notes:
+        last += 1
+        for text in sheet.notes:
+            last += 1
+            line(last, text, _NOTE_FONT, True)
     _print_setup(ws, header)
+    if not out:
+        return None
+    marker = f"gongkai-rows-{uuid.uuid4().hex}"
+    ws.cell(header + 1, 1, marker)
+    return _Rows(marker, "".join(out), f"A1:{letters[-1]}{last}")
 
 
 _COUNT_HEADERS = ("总数", "已公开", "按时公开", "超期", "未公开", "已撤回", "按时公开率")
@@ -831,9 +1038,10 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
                          "ByChannel", headers=("条数", "已公开"))
     number = "四五六七八九十"
     k = -1
-    for k, sheet in enumerate(ledger.extra_sheets):
+    for sheet in ledger.added_sheets():
         if not sheet.summary:
             continue
+        k += 1
         ws.cell(row, 1, f"{number[min(k, len(number) - 1)]}、{sheet.title}").font = _HEAD_FONT
         for label, value in sheet.summary:
             row += 1
@@ -883,11 +1091,16 @@ def write_ledger(path: Path, ledger: Ledger) -> list[str]:
     _write_summary(summary, ledger)
     subtitle = f"统计范围：{ledger.filter.describe()}；统计截至{ledger.as_of.isoformat()}"
     styles = _CellStyles(book)
+    rows = []
     for sheet in ledger.sheets():
         ws = book.create_sheet(sheet_name(sheet.name, used))
-        _write_table_sheet(ws, sheet, subtitle, styles)
+        written = _write_table_sheet(ws, sheet, subtitle, styles)
+        if written is not None:
+            rows.append(written)
+    frame = io.BytesIO()
+    book.save(frame)
     with atomic_path(path) as tmp:
-        book.save(tmp)
+        _fill_rows(frame.getvalue(), tmp, rows)
     return book.sheetnames
 
 
@@ -914,7 +1127,7 @@ class LedgerExport:
                 f"按时公开率 {_percent(t.on_time_rate)}"
                 + "".join(f"；{sheet.name}：" + "，".join(_said(label, value)
                                                        for label, value in sheet.summary)
-                          for sheet in self.ledger.extra_sheets if sheet.summary)
+                          for sheet in self.ledger.added_sheets() if sheet.summary)
                 + "。")
 
     def to_json(self) -> dict[str, Any]:
@@ -923,9 +1136,10 @@ class LedgerExport:
 
 
 def export_ledger(store: Store, path: Path, flt: LedgerFilter, today: date | None = None,
-                  extra: Sequence[SheetSource] = ()) -> LedgerExport:
+                  extra: Sequence[SheetSource] = (), front: Sequence[SheetSource] = ()
+                  ) -> LedgerExport:
     """Read the ledger of ``flt`` (one snapshot) and write it to ``path`` (.xlsx, atomically)."""
     path = check_target(path)
-    ledger = read_ledger(store, flt, today, extra)
+    ledger = read_ledger(store, flt, today, extra, front)
     return LedgerExport(path, ledger, write_ledger(path, ledger))
 

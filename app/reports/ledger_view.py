@@ -6,6 +6,11 @@ requests from :func:`app.info_requests.cases.list_requests`, both inside one
 snapshot, so a notice or a request saved meanwhile cannot make the notices
 and the requests disagree about "now".
 
+The coverage (:mod:`app.reports.coverage`: the plan of the year, period by
+period, and the months without publication) is read in the same snapshot; the
+workbook's 公开覆盖 sheet is made by the same :func:`app.reports.coverage.read_coverage`
+inside the export's own snapshot.
+
 Requests are counted by the period they were *received* in, as the ledger's
 依申请公开 sheet lists them (:mod:`app.reports.request_sheet`). They have no domain,
 so a view filtered to one domain has none, and its export leaves their sheet
@@ -21,6 +26,7 @@ from pathlib import Path
 from app import clock
 from app.catalog.domains import list_domains
 from app.facts import REQUEST_OUTCOMES, REQUEST_STATES
+from app.reports.coverage import Coverage, coverage_source, read_coverage
 from app.reports.ledger import (
     Ledger,
     LedgerExport,
@@ -35,6 +41,8 @@ from app.store import Store
 #: Sheet sources added after the notice sheets, read in the same snapshot
 #: (see :mod:`app.reports.ledger`): the page's export and ``gongkai ledger export``.
 EXTRA_SHEETS: tuple[SheetSource, ...] = (request_sheet,)
+#: Sheet sources written right after 汇总: the plan's coverage.
+FRONT_SHEETS: tuple[SheetSource, ...] = (coverage_source,)
 
 #: The bar for requests not yet answered, in the register's own word.
 PENDING = REQUEST_STATES["open"]
@@ -65,17 +73,20 @@ class LedgerView:
     requests: RequestCounts | None
     #: The township's visible domains, for the page's domain filter, whatever ``ledger`` holds.
     domains: tuple[str, ...]
+    #: The plan's periods in the filter and the months without publication.
+    coverage: Coverage
 
 
 def ledger_view(store: Store, flt: LedgerFilter, today: date | None = None) -> LedgerView:
-    """Read the ledger of ``flt`` and count the period's requests, in one snapshot."""
+    """Read the ledger of ``flt``, its coverage and the period's requests, in one snapshot."""
     today = today or clock.today()
     # read_ledger's own snapshot joins this one (Store.snapshot nests).
     with store.snapshot():
         ledger = read_ledger(store, flt, today)
         requests = None if flt.domain else _count_requests(store, flt, today)
         domains = tuple(d.name for d in list_domains(store))
-    return LedgerView(ledger, requests, domains)
+        coverage = read_coverage(store, flt, today)
+    return LedgerView(ledger, requests, domains, coverage)
 
 
 def _count_requests(store: Store, flt: LedgerFilter, today: date) -> RequestCounts:
@@ -97,6 +108,8 @@ def export_view(store: Store, path: Path, flt: LedgerFilter,
                 today: date | None = None) -> LedgerExport:
     """Write the 台账 workbook of ``flt`` as ``gongkai ledger export`` writes it.
 
-    The 依申请公开 sheet is added unless the filter is one domain: requests have none.
+    The 公开覆盖 sheet comes right after 汇总; the 依申请公开 sheet is added unless the
+    filter is one domain: requests have none.
     """
-    return export_ledger(store, path, flt, today, extra=() if flt.domain else EXTRA_SHEETS)
+    return export_ledger(store, path, flt, today, extra=() if flt.domain else EXTRA_SHEETS,
+                         front=FRONT_SHEETS)
