@@ -46,7 +46,7 @@ COMMANDS = {
     "request": "requests", "boards": "settings", "template": "settings",
     "review-steps": "settings", "proofread-whitelist": "settings",
     "proofread-phrases": "settings", "sync": "sync",
-    "ledger": "ledger", "report": "report", "plan": "plan",
+    "ledger": "ledger", "report": "report", "plan": "plan", "evidence": "evidence",
 }
 #: Every command module once, in that order.
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
