@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2
@@ -220,8 +221,8 @@ def test_photos_shrink_to_print_quality_and_stand_upright(tmp_path: Path) -> Non
         exif[0x0112] = 6  # the phone was held on its side: turn 90° to show it
         im.save(tmp_path / "turned.jpg", exif=exif, quality=90)
     w, h = evidence.shrink_photo(tmp_path / "turned.jpg", tmp_path / "small.jpg")
-    assert (w, h) == (1000, 750)
-    assert (tmp_path / "small.jpg").stat().st_size < 150_000 < big.stat().st_size
+    assert (w, h) == (evidence.PHOTO_SIDE, evidence.PHOTO_SIDE * 3 // 4)
+    assert (tmp_path / "small.jpg").stat().st_size < 100_000 < big.stat().st_size
 
 
 def test_the_cli_writes_the_file(gk, data_dir: Path, tmp_path: Path) -> None:
@@ -230,3 +231,35 @@ def test_the_cli_writes_the_file(gk, data_dir: Path, tmp_path: Path) -> None:
     assert result["pages"] >= 3 and out.exists() and result["bytes"] == out.stat().st_size
     assert gk("evidence", "--year", "2026", "--quarter", "7", "--out", str(out),
               check=False).returncode == 2
+
+
+def test_a_photo_that_cannot_be_read_is_named_not_fatal(desk, tmp_path: Path) -> None:
+    store, posted, _request = desk
+    broken = boards.photo_path(store, posted[0].postings[0]["photo"])
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not a photo any more")
+    out = tmp_path / "e.pdf"
+    built = evidence.build_evidence(store, out, 2026)
+    text = "".join(text_of(out).split())
+    assert f"镇政务公开栏（2026-11-05）的照片文件无法读取：{broken.name}" in text
+    assert built.photos == 5
+    assert len(images_of(out)) == 5 + 2  # and the application's photo and the reply
+
+
+def test_a_process_killed_midway_leaves_no_file_under_the_name(desk, data_dir: Path,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "佐证材料.pdf"
+    out.write_bytes(b"%PDF-1.4 the old file")
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from app.desk import open_desk\n"
+        "from app.assessment.evidence import build_evidence\n"
+        "def report(done, total):\n"
+        "    if done > total // 2:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "build_evidence(open_desk(sys.argv[1]), Path(sys.argv[2]), 2026, report=report)\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(data_dir), str(out)],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                          timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    assert out.read_bytes() == b"%PDF-1.4 the old file"

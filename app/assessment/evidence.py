@@ -24,9 +24,13 @@ under the chosen name.
 from __future__ import annotations
 
 import json
+import logging
+import math
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -73,9 +77,14 @@ from app.store import Store
 from app.township import get_township
 
 #: Photos are shrunk so that their longest side is at most this many pixels: they
-#: print two to a page, each in a box 170 mm wide and 100 mm tall, where 1000 px is
-#: 150 dpi or better either way round, and a phone photo weighs some 50–90 KB.
-PHOTO_SIDE = 1000
+#: print two to a page, each in a box 170 mm wide and 100 mm tall (:data:`PHOTO_BOX`),
+#: where 800 px is 150 dpi or better either way round (a 4:3 photo lying down prints
+#: 133 mm wide), and a phone photo of 3–5 MB comes to some 30–40 KB.
+PHOTO_SIDE = 800
+#: The height of the box a photo prints in.
+PHOTO_BOX = 100 * mm
+#: How many photos are shrunk at once (Pillow lets go of Python's lock while it works).
+SHRINKERS = min(4, os.cpu_count() or 1)
 #: The JPEG quality photos are written at (4:2:0, as a phone writes them).
 PHOTO_QUALITY = 70
 #: A PDF kept in a case file prints as pictures of its pages at this resolution.
@@ -96,6 +105,7 @@ KIND_MATERIAL: dict[str, str] = {
 CANCELLED = "已取消生成佐证材料，没有留下文件。"
 
 Report = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 # -- what goes where -------------------------------------------------------------------
@@ -348,7 +358,10 @@ def shrink_photo(source: Path, target: Path, side: int = PHOTO_SIDE,
     """
     with PILImage.open(source) as im:
         if im.format == "JPEG":
-            im.draft("RGB", (side, side))
+            # Asked for the size it will have, so that a 4000 px photo decodes at a quarter.
+            scale = side / max(im.size)
+            if scale < 1:
+                im.draft("RGB", (math.ceil(im.size[0] * scale), math.ceil(im.size[1] * scale)))
         picture = ImageOps.exif_transpose(im)
         if picture.mode not in ("RGB", "L"):
             # A transparent PNG prints on white paper.
@@ -552,6 +565,7 @@ class _Book:
         self.storage, self.m, self.chapters, self.faces = store, material, chapters, faces
         self.scratch, self.tick, self.assessment, self.today = scratch, tick, assessment, today
         self.numbers = Numbers()
+        self.photos_printed = 0
         self.flow: list = []
         self.toc: list[tuple[int, str, str]] = []
         self.shrunk: dict[Path, tuple[Path, tuple[int, int]]] = {}
@@ -807,15 +821,18 @@ class _Book:
     def photos(self, file: NoticeFile, key: str) -> None:
         """The posting photos, two to a page, each with its board, date and 公示期."""
         kept = [(p, path) for p, path in file.photos if path is not None]
+        unreadable = [(p, path) for p, path in kept if path not in self.shrunk]
+        kept = [(p, path) for p, path in kept if path in self.shrunk]
+        self.photos_printed += len(kept)
         n = file.notice
         publicity = n.publicity or {}
-        if not kept:
+        if not kept and not unreadable:
             self.flow += [PageBreak(), self.text("张贴照片", "h2"),
                           self.text("没有保存张贴照片。"), self.url_line(n)]
             return
         self.flow += [PageBreak(), Mark(key + "-p", "张贴照片", 3, self.numbers),
                       self.text("张贴照片", "h2")]
-        box_w, box_h = self.frame_width, 108 * mm
+        box_w, box_h = self.frame_width, PHOTO_BOX
         for number, (posting, path) in enumerate(kept, 1):
             small, (w, h) = self.shrunk[path]
             scale = min(box_w / w, box_h / h)
@@ -825,6 +842,9 @@ class _Book:
                           if n.publicity else ""))
             self.flow.append(KeepTogether([Image(str(small), w * scale, h * scale),
                                            self.text(caption, "caption"), Spacer(1, 8)]))
+        for posting, path in unreadable:
+            self.flow.append(self.text(f"{posting['board']}（{posting['posted']}）的照片文件"
+                                       f"无法读取：{path.name}，请从原始照片补印。"))
         self.flow.append(self.url_line(n))
 
     def url_line(self, n: Notice) -> Flowable:
@@ -922,7 +942,7 @@ class _Book:
     def shrink(self, path: Path) -> tuple[Path, tuple[int, int]]:
         """A picture at print quality in the scratch folder (once per file)."""
         if path not in self.shrunk:
-            target = self.scratch / f"p{len(self.shrunk)}.jpg"
+            target = self.scratch / f"f{len(self.shrunk)}.jpg"
             self.shrunk[path] = (target, shrink_photo(path, target))
         return self.shrunk[path]
 
@@ -1084,21 +1104,41 @@ def build_evidence(store: Store, out: Path, year: int, quarter: int | None = Non
     with tempfile.TemporaryDirectory(prefix="gongkai-evidence-") as folder:
         scratch = Path(folder)
         book = _Book(store, material, chapters, faces, scratch, tick, assessment, today)
-        for path in photos:
-            try:
-                book.shrink(path)
-            except (OSError, ValueError, PILImage.DecompressionBombError) as exc:
-                raise UserError(f"照片「{path.name}」无法读取，请检查数据文件夹中的照片。",
-                                repr(exc)) from exc
-            tick()
+        _shrink_all(book, photos, tick)
         front, rest = book.build()
         with atomic_path(out) as tmp:
             pages = _write(tmp, book, front + rest, material)
+            # On the disk before it takes the name: a power cut then leaves the old file.
+            with open(tmp, "rb") as written:
+                os.fsync(written.fileno())
         size = out.stat().st_size
     tell(total, total)
     return Built(out, pages, size, time.perf_counter() - started, len(material.notices),
-                 material.photo_count, len(material.requests), len(material.problems),
+                 book.photos_printed, len(material.requests), len(material.problems),
                  sum(1 for c in chapters if not c.key.startswith("other-")))
+
+
+def _shrink_all(book: _Book, photos: list[Path], tick: Callable[[], None]) -> None:
+    """Every posting photo at print quality, :data:`SHRINKERS` at a time; one tick each.
+
+    A photo that cannot be read is left out (its page says so); a tick that
+    raises (a cancel) stops the rest.
+    """
+    with ThreadPoolExecutor(max_workers=SHRINKERS) as pool:
+        jobs = {pool.submit(shrink_photo, path, book.scratch / f"p{k}.jpg"): (path, k)
+                for k, path in enumerate(photos)}
+        try:
+            for job in as_completed(jobs):
+                path, k = jobs[job]
+                try:
+                    book.shrunk[path] = (book.scratch / f"p{k}.jpg", job.result())
+                except (OSError, ValueError, PILImage.DecompressionBombError):
+                    log.warning("photo %s unreadable", path, exc_info=True)
+                tick()
+        except BaseException:
+            for job in jobs:
+                job.cancel()
+            raise
 
 
 def _write(target: str, book: _Book, flow: list, material: Material) -> int:
