@@ -229,8 +229,9 @@ def test_the_cli_writes_the_file(gk, data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.pdf"
     result = gk.json("evidence", "--year", "2026", "--out", str(out))
     assert result["pages"] >= 3 and out.exists() and result["bytes"] == out.stat().st_size
-    assert gk("evidence", "--year", "2026", "--quarter", "7", "--out", str(out),
-              check=False).returncode == 2
+    refused = gk("evidence", "--year", "2026", "--quarter", "7", "--out", str(out),
+                 check=False)
+    assert refused.returncode == 1 and "季度" in refused.stderr
 
 
 def test_a_photo_that_cannot_be_read_is_named_not_fatal(desk, tmp_path: Path) -> None:

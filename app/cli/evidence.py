@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from app import clock
-from app.cli.shape import Subcommands, print_json, year
+from app.cli.shape import Subcommands, count, print_json, year
 from app.store import Store
 
 
@@ -42,7 +42,7 @@ def register(sub: Subcommands) -> None:
     """Add ``evidence``."""
     p = sub.add_parser("evidence", help="生成考核佐证材料（一个 PDF 文件）")
     p.add_argument("--year", type=year, metavar="YYYY", help="年度（默认今年）")
-    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="N",
+    p.add_argument("--quarter", type=count(1, 4, "季度"), metavar="N",
                    help="只要一个季度（1到4）")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存为哪个 .pdf 文件")
     p.add_argument("--json", action="store_true", help="以 JSON 输出页数、大小和用时")
