@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from PIL import Image
-from tests_support import TITLES, approve_step
+from tests_support import HANDOUT_BODY, TITLES, approve_step
 
 from app.assessment import evidence
 from app.assessment.assess import COUNTERS, Deduction, Record
@@ -264,3 +264,23 @@ def test_a_process_killed_midway_leaves_no_file_under_the_name(desk, data_dir: P
                           timeout=120)
     assert proc.returncode == -9, proc.stderr
     assert out.read_bytes() == b"%PDF-1.4 the old file"
+
+
+def test_a_handout_prints_as_its_handout(desk, tmp_path: Path) -> None:
+    store, _posted, _request = desk
+    n = drafts.create_notice(store, "shjz-002", formed="2026-11-02", kind="明白纸",
+                             title="最低生活保障政策法规文件明白纸", body=HANDOUT_BODY)
+    for reviewer in REVIEWERS:
+        approve_step(store, n.id, reviewer)
+    boards.post(store, n.id, "镇政务公开栏", on="2026-11-05", photo=photo(tmp_path / "h.jpg", 5))
+    out = tmp_path / "e.pdf"
+    evidence.build_evidence(store, out, 2026)
+    marks = outline(out)
+    at = next(k for k, (_level, title, _page) in enumerate(marks) if title == n.title)
+    page = next(p for _level, title, p in marks[at:] if title == "张贴稿")
+    doc = pypdfium2.PdfDocument(str(out))
+    try:
+        text = "".join(doc[page].get_textpage().get_text_range().split())
+    finally:
+        doc.close()
+    assert "一、政策是什么" in text and "监督电话" in text  # the handout's tabs and strip
