@@ -106,7 +106,8 @@ def test_every_notice_and_photo_is_in_the_file_under_its_indicator(desk, tmp_pat
          "apply": "late_requests", "report": "annual_report_missing", "fix": "rectify_overdue"},
         [Deduction("timely", "公开及时", "主动公开", 2.0, (late,)),
          Deduction("photos", "张贴有照片", "主动公开", 1.0,
-                   (Record("notice", posted[3].id, posted[3].title),))])
+                   (Record("notice", posted[3].id, posted[3].title),
+                    Record("notice", "gone", "已删除的旧公示")))])
     built = evidence.build_evidence(store, out, 2026, chapters=chapters)
     assert out.exists() and built.path == out
     assert built.notices == 4 and built.photos == 6 and built.requests == 1
@@ -147,6 +148,7 @@ def test_every_notice_and_photo_is_in_the_file_under_its_indicator(desk, tmp_pat
     second = [(t, page) for level, t, page in marks if level == 2 and t.endswith(posted[3].title)]
     assert len(second) == 2 and second[0][1] == second[1][1]
     assert f"见第{second[0][1] + 1}页" in text
+    assert "已删除的旧公示（不在本期材料中）" in text
 
 
 def test_pages_are_numbered_and_fonts_embedded(desk, tmp_path: Path) -> None:

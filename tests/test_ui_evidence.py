@@ -10,8 +10,8 @@ import pypdfium2  # noqa: E402
 import pytest  # noqa: E402
 from test_evidence import make_desk  # noqa: E402
 
+from app.assessment import evidence  # noqa: E402
 from app.desk import open_desk  # noqa: E402
-from ui import evidence_dialog  # noqa: E402
 from ui.evidence_dialog import EvidenceDialog, open_evidence_dialog  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("pinned_today")
@@ -63,7 +63,7 @@ def test_cancel_leaves_the_old_file_and_nothing_else(dialog: EvidenceDialog, qtb
     dialog.cancel()  # before the worker's first step: it stops there
     assert dialog.message.text() == "正在取消……"
     qtbot.waitUntil(lambda: not dialog.busy(), timeout=WAIT)
-    assert dialog.message.text() == evidence_dialog.CANCELLED
+    assert dialog.message.text() == evidence.CANCELLED
     assert out.read_bytes() == b"%PDF-1.4 last year's file"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == ["佐证.pdf"]
     assert dialog.build_button.isEnabled()

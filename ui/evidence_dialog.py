@@ -35,8 +35,6 @@ from ui.widgets import save_file, say
 
 #: What the quarter box offers: the whole year, or one quarter.
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
-#: Said when the clerk cancels (the build raises it from its next progress report).
-CANCELLED = "已取消生成佐证材料，没有留下文件。"
 
 
 class EvidenceDialog(QDialog):
@@ -142,7 +140,7 @@ class EvidenceDialog(QDialog):
 
         def work(store: Store, report: Report) -> str:
             # reportlab and Pillow load only when a file is built, not with the window.
-            from app.assessment.evidence import build_evidence
+            from app.assessment.evidence import CANCELLED, build_evidence
 
             def step(done: int, total: int) -> None:
                 if cancel.is_set():
@@ -172,7 +170,7 @@ class EvidenceDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setFormat("未完成")
         self.result_line = line
-        say(self.message, line, error=line != CANCELLED)
+        say(self.message, line, error=not self._cancel.is_set())
         self._finish()
 
     def _finish(self) -> None:

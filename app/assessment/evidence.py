@@ -23,7 +23,6 @@ under the chosen name.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -277,11 +276,6 @@ class Material:
     plan: Any = None
     figures: Any = None
 
-    @property
-    def photo_count(self) -> int:
-        """Photos of postings that are kept in the data folder."""
-        return sum(1 for n in self.notices for _p, path in n.photos if path is not None)
-
 
 def _first_posting(notice: Notice) -> str | None:
     return min((p["posted"] for p in notice.postings), default=None)
@@ -388,7 +382,8 @@ class Numbers:
     @staticmethod
     def form(key: str) -> str:
         """The PDF form that draws the page number of ``key`` (right-aligned at its origin)."""
-        return "pn" + "".join(c if c.isalnum() else "_" for c in key)
+        # A PDF name: ASCII only, whatever the key holds.
+        return "pn" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in key)
 
     def draw(self, canvas: Canvas, key: str, x: float, y: float) -> None:
         """Draw the page number of ``key``, right edge at (x, y), filled in when saving."""
@@ -663,7 +658,7 @@ class _Book:
                 ("生成日期", self.today.isoformat()),
                 ("评分规则", self.assessment.rules_label if self.assessment else
                  "尚未载入评分规则：按工作台的各项记录分类"),
-                ("公开信息", f"{notices} 条（审批单、张贴稿、张贴照片 {m.photo_count} 张、"
+                ("公开信息", f"{notices} 条（审批单、张贴稿、张贴照片 {self.photos_printed} 张、"
                             "县级平台发布地址）"),
                 ("依申请公开", f"{len(m.requests)} 件（登记、文书、案卷材料）"),
                 ("年度报告", "本年度报告数据" if m.figures is not None else "—"),
@@ -722,11 +717,18 @@ class _Book:
                 self.flow.append(PageRef(f"{record.label or record.id}", key, self.body, 11,
                                          self.numbers))
                 self.flow.append(Mark(key, f"【扣分】{record.label or record.id}", 2))
+            else:
+                self.flow.append(self.text(f"{record.label or record.id}（不在本期材料中）"))
 
     def record_key(self, record: Record) -> str | None:
         """The bookmark of a record printed in the file (None if it is not in it)."""
+        printed = {"notice": {f.notice.id for f in self.m.notices},
+                   "request": {r.id for r in self.m.requests},
+                   "problem": {p.id for p in self.m.problems}}
         prefix = {"notice": "n-", "request": "r-", "problem": "p-"}.get(record.kind)
-        return prefix + record.id if prefix else None
+        if prefix is None or record.id not in printed[record.kind]:
+            return None
+        return prefix + record.id
 
     # notices
 
@@ -1179,8 +1181,3 @@ def _write(target: str, book: _Book, flow: list, material: Material) -> int:
     doc.addPageTemplates(templates)
     doc.build(flow, canvasmaker=_canvas_class(numbers))
     return numbers.last
-
-
-def evidence_json(built: Built) -> str:
-    """``built`` as the one line of JSON a script reads."""
-    return json.dumps(built.to_json(), ensure_ascii=False)
