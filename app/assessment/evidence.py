@@ -251,7 +251,6 @@ def chapters_for(store: Store, year: int, quarter: int | None = None,
     return arrange(result.indicators or default_indicators(), None, result.deductions), result
 
 
-
 # -- the records of the period -----------------------------------------------------------
 
 @dataclass
@@ -265,7 +264,8 @@ class NoticeFile:
 
 @dataclass
 class Material:
-    """Everything the file prints, read in one snapshot of the desk."""
+    """Everything the file prints: notices and requests read in one snapshot of the desk,
+    then the 整改 problems, the plan and the report's figures, each by its own module."""
 
     period: Period
     township: str
