@@ -286,3 +286,35 @@ def test_a_handout_prints_as_its_handout(desk, tmp_path: Path) -> None:
     finally:
         doc.close()
     assert "一、政策是什么" in text and "监督电话" in text  # the handout's tabs and strip
+
+
+def test_the_rectify_records_print_with_their_evidence_photo(desk, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    from datetime import date
+
+    from app.planning import rectify
+
+    store, posted, _request = desk
+    shot = boards.store_photo(store, photo(tmp_path / "fixed.jpg", 42))
+    fixed = rectify.Problem(
+        "p1", "东山县2026年第三季度测评问题清单", date(2026, 10, 9), 1,
+        "低保公示未标明公示期", "公示期", "补充公示期并重新张贴", "notice", posted[0].id, 10,
+        date(2026, 10, 23), True,
+        (rectify.Fix(date(2026, 10, 20), "已补充公示期并重新张贴",
+                     ({"kind": "photo", "sha256": shot, "name": "重新张贴.jpg"},), "王明"),))
+    late = rectify.Problem("p2", "东山县2026年第三季度测评问题清单", date(2026, 10, 9), 2,
+                           "公开栏照片缺失", "张贴照片", "补拍照片", "", "", 10,
+                           date(2026, 10, 23), True)
+    # 整改 is built beside this module; its interface is what the file reads.
+    monkeypatch.setattr(rectify, "list_problems", lambda _store, _year=None: [fixed, late])
+    out = tmp_path / "e.pdf"
+    built = evidence.build_evidence(store, out, 2026)
+    assert built.problems == 2
+    text = "".join(text_of(out).split())
+    for words in ("低保公示未标明公示期", "补充公示期并重新张贴", "2026-10-23（10个工作日）",
+                  "已整改", "2026-10-20已补充公示期并重新张贴（王明）", "重新张贴.jpg",
+                  "公开栏照片缺失", "逾期未整改"):
+        assert words in text, words
+    assert len(images_of(out)) == built.photos + 2 + 1  # and the fix's photo
+    marks = [t for level, t, _ in outline(out) if level == 2]
+    assert "东山县2026年第三季度测评问题清单第1项：低保公示未标明公示期" in marks

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,7 @@ def main() -> None:
           f"{len(images)} images in the file")
     assert not missing and len(images) == len(photos), (missing[:3], len(images))
     store.close()
+    shutil.rmtree(folder)  # the desk holds its own 3 GB copy of the photos
 
 
 if __name__ == "__main__":
