@@ -337,6 +337,28 @@ def test_privacy_found_after_approval_and_county_returns_count(township, tmp_pat
     assert [k for k, *_ in result.indicators] == ["privacy", "returned", "rectify"]
 
 
+def test_rectify_overdue_counts_late_and_unfixed_problems(township, tmp_path) -> None:
+    from app.planning import rectify
+
+    # Received Friday 9 October 2026: 10 working days end on 22 October (10 Oct is 调休).
+    on_time, late, open_ = rectify.import_rows(
+        township, "东山县第三季度测评问题清单", "测试", date(2026, 10, 9),
+        [{"问题": f"问题{n}", "期限": "10个工作日"} for n in (1, 2, 3)])
+    assert on_time.deadline == date(2026, 10, 22)
+    rectify.record_fix(township, on_time.id, "2026-10-20", "已改", today=date(2026, 11, 23))
+    rectify.record_fix(township, late.id, "2026-11-02", "已改", today=date(2026, 11, 23))
+    path = tmp_path / "r.toml"
+    path.write_text(HEADER + _indicator(key='"rectify"', counts='"rectify_overdue"', points=6,
+                                        per=2), encoding="utf-8")
+    rules_module.load_rules_file(township, path)
+    result = assess(township, 2026, date(2026, 11, 23))
+    got = {d.indicator: d for d in result.deductions}
+    assert [r.id for r in got["rectify"].records] == [late.id, open_.id]
+    assert "2026-11-02才整改" in got["rectify"].records[0].label
+    assert "未整改" in got["rectify"].records[1].label
+    assert result.score == 100 - 4
+
+
 def test_the_real_command_gives_the_contract_shape(desk, gk, tmp_path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text(RULES, encoding="utf-8")

@@ -38,6 +38,7 @@ from ui.widgets import open_file, say
 if TYPE_CHECKING:
     from app.assessment.assess import Assessment
     from app.assessment.rules import OfferPreview, Rules
+    from ui.evidence_dialog import EvidenceDialog
 
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
 HEADERS = ("指标 / 记录", "部分", "分值", "扣分", "编号")
@@ -87,6 +88,10 @@ class AssessPage(Page):
         self.load_button = QPushButton("载入考核细则…")
         self.load_button.setToolTip("选择县里下发的考核细则文件（.toml），此后的自评按它计算")
         self.load_button.clicked.connect(lambda: self.load_rules())
+        self.evidence_button = QPushButton("生成佐证材料…")
+        self.evidence_button.setToolTip("把本年度（季度）的审批单、张贴照片、依申请公开案卷、"
+                                        "年报和整改记录按考核指标编成一个 PDF")
+        self.evidence_button.clicked.connect(lambda: self.make_evidence())
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(16)
@@ -95,6 +100,7 @@ class AssessPage(Page):
             top.addWidget(box)
             top.addSpacing(6)
         top.addStretch(1)
+        top.addWidget(self.evidence_button)
         top.addWidget(self.load_button)
 
         self.score = QLabel("—")
@@ -296,6 +302,12 @@ class AssessPage(Page):
         self.load_button.setEnabled(True)
         say(self.status, text, error=error)
         self.rules_answered.emit(text)
+
+    def make_evidence(self) -> EvidenceDialog:
+        """Open the 佐证材料 dialog for the year shown (built in the background there)."""
+        from ui.evidence_dialog import open_evidence_dialog
+
+        return open_evidence_dialog(self.runner, self, self.year.value())
 
 
 class OfferDialog(QDialog):

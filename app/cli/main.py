@@ -47,7 +47,7 @@ COMMANDS = {
     "review-steps": "settings", "proofread-whitelist": "settings",
     "proofread-phrases": "settings", "sync": "sync",
     "ledger": "ledger", "report": "report", "plan": "plan", "assess": "assess",
-    "rectify": "rectify",
+    "rectify": "rectify", "evidence": "evidence",
 }
 #: Every command module once, in that order.
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))

@@ -215,26 +215,30 @@ def estimated_pages(sheet: Sheet, paper: str = "A4") -> int:
     return max(1, round((lines + spec.body_pt * 12) / usable + 0.5))
 
 
-def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
-                     faces: dict[str, Face] | None = None,
-                     progress: Callable[[int, int], None] | None = None,
-                     notes: list[str] | None = None) -> int:
-    """Write the sheet to ``out`` (atomically) and return the number of pages.
+@dataclass
+class SheetLayout:
+    """A sheet laid out for one page size: its flowables, the page and the text block.
 
-    ``faces`` overrides the system's choice (tests pin the bundled face so that
-    reference images do not depend on the machine's fonts). ``progress(done,
-    total)`` is called as each page is finished; ``total`` is an estimate until
-    the last call. ``notes`` receives a sentence for the clerk on anything
-    done to make the tables fit (set smaller, turned to landscape).
+    The board sheet itself (:func:`render_sheet_pdf`) and the 佐证材料 file, which
+    prints the sheet among its other pages, build the same flowables.
     """
+
+    flow: list
+    pagesize: tuple[float, float]
+    margins: tuple[float, float, float, float]  # left, right, top, bottom
+    styles: dict[str, ParagraphStyle]
+    notes: tuple[str, ...]
+
+
+def layout_sheet(sheet: Sheet, paper: str = "A4",
+                 faces: dict[str, Face] | None = None) -> SheetLayout:
+    """The sheet's flowables on ``paper`` (turned to landscape if its tables need it)."""
     if paper not in PAPERS:
         raise UserError("纸张只能选 A4 或 A3。")
     spec = PAPERS[paper]
     faces = faces or choose_faces()
     styles = paragraph_styles(spec, faces)
     plan = plan_tables(sheet, spec, faces)
-    if notes is not None:
-        notes.extend(plan.notes)
     width, height = (spec.size[1], spec.size[0]) if plan.landscape else spec.size
     left, right, top, bottom = spec.margins(plan.landscape)
     flow: list = masthead(sheet.heading, styles, spec)
@@ -258,6 +262,40 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
                 paragraph(sheet.issuer, styles["right"], faces["sign"]),
                 paragraph(sheet.dated, styles["right"], faces["sign"])]
     flow = _with_closing(flow, first_body, closing, text_width)
+    return SheetLayout(flow, (width, height), (left, right, top, bottom), styles,
+                       tuple(plan.notes))
+
+
+def draw_draft_mark(canvas: Canvas, font: str, width: float, height: float) -> None:
+    """The diagonal 草稿 未经审核 across a page of ``width`` × ``height``."""
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
+    canvas.setFont(font, min(width, height) / 9)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, DRAFT_MARK)
+    canvas.restoreState()
+
+
+def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
+                     faces: dict[str, Face] | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     notes: list[str] | None = None) -> int:
+    """Write the sheet to ``out`` (atomically) and return the number of pages.
+
+    ``faces`` overrides the system's choice (tests pin the bundled face so that
+    reference images do not depend on the machine's fonts). ``progress(done,
+    total)`` is called as each page is finished; ``total`` is an estimate until
+    the last call. ``notes`` receives a sentence for the clerk on anything
+    done to make the tables fit (set smaller, turned to landscape).
+    """
+    laid = layout_sheet(sheet, paper, faces)
+    if notes is not None:
+        notes.extend(laid.notes)
+    styles = laid.styles
+    width, height = laid.pagesize
+    left, right, top, bottom = laid.margins
+    text_width = width - left - right
 
     def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
@@ -266,13 +304,9 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
         # GB/T 9704: the page number sits 7 mm under the text block.
         canvas.drawCentredString(width / 2, bottom - 7 * mm - footer.fontSize * 0.8,
                                  f"— {doc.page} —")
-        if sheet.draft:
-            canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
-            canvas.setFont(styles["title"].fontName, min(width, height) / 9)
-            canvas.translate(width / 2, height / 2)
-            canvas.rotate(45)
-            canvas.drawCentredString(0, 0, DRAFT_MARK)
         canvas.restoreState()
+        if sheet.draft:
+            draw_draft_mark(canvas, styles["title"].fontName, width, height)
 
     with atomic_path(out) as tmp:
         # The canvas starts in Helvetica unless told otherwise, and that face
@@ -289,7 +323,7 @@ def render_sheet_pdf(sheet: Sheet, out: Path, paper: str = "A4",
             guess = estimated_pages(sheet, paper)
             doc.setProgressCallBack(lambda kind, value: progress(value, max(guess, value + 1))
                                     if kind == "PAGE" else None)
-        doc.build(flow)
+        doc.build(laid.flow)
     if progress:
         progress(doc.page, doc.page)
     return doc.page
