@@ -486,3 +486,21 @@ def test_garbage_gives_one_sentence_and_writes_nothing(township, tmp_path, case)
     else:
         # A flip that left a readable list is a list: kept whole, one row per problem.
         assert count_rows(township)[1] == before[1] + len(done.problems)
+
+
+def test_the_title_written_above_the_table_names_the_list(township, tmp_path) -> None:
+    import openpyxl
+
+    from app.planning import rectify
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["东山县2026年第三季度政务公开测评问题清单"])
+    ws.merge_cells("A1:D1")
+    ws.append(["序号", "存在问题", "整改要求", "整改时限"])
+    ws.append([1, "低保公示未标明公示期", "补充公示期", "5个工作日"])
+    path = tmp_path / "清单.xlsx"
+    wb.save(path)
+    done = rectify.import_file(township, path, received="2026-01-10")
+    assert done.title == "东山县2026年第三季度政务公开测评问题清单"
+    assert [p.list_title for p in rectify.list_problems(township)] == [done.title]

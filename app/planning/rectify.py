@@ -390,8 +390,26 @@ def rows_of_grid(grid: Grid, words: dict[str, list[str]] | None = None
     return rows, warnings
 
 
-def read_list(path: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """Every problem row in a county's ``.xlsx`` or ``.docx`` 测评问题清单, and warnings.
+def list_title(rows: list[list[str]]) -> str:
+    """The title a county writes above its table (东山县2026年第三季度政务公开测评问题清单), or ''.
+
+    It is the first row above the header holding one text only (merged across the
+    columns or in the first cell) that names a list, a problem or an assessment.
+    """
+    header, _columns = _header(rows, column_words())
+    for row in rows[:max(header, 0)]:
+        texts = {tidy(c) for c in row if tidy(c)}
+        if len(texts) == 1:
+            text = texts.pop()
+            if 4 <= len(text) <= 80 and any(w in text for w in ("清单", "问题", "测评", "整改",
+                                                               "检查", "考核")):
+                return text
+    return ""
+
+
+def read_list(path: Path) -> tuple[list[dict[str, str]], list[str], str]:
+    """Every problem row in a county's ``.xlsx`` or ``.docx`` 测评问题清单, warnings, and the
+    title written above the first table ('' if none).
 
     UserError (one sentence) for a file that is not a readable table or holds no
     problem list; the reader limits are checked before anything is parsed.
@@ -407,11 +425,14 @@ def read_list(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     rows: list[dict[str, str]] = []
     warnings: list[str] = []
     found = False
+    title = ""
     words = column_words()
     for grid in grids:
         read = rows_of_grid(grid, words)
         if read is None:
             continue
+        if not found:
+            title = list_title(grid.rows)
         found = True
         rows += read[0]
         warnings += read[1]
@@ -419,7 +440,7 @@ def read_list(path: Path) -> tuple[list[dict[str, str]], list[str]]:
         raise UserError(_NO_LIST)
     if not rows:
         raise UserError("问题清单表格中没有读到任何问题，请确认表格里填写了问题描述。")
-    return rows, warnings
+    return rows, warnings, title
 
 
 # --------------------------------------------------------------------------- keeping lists
@@ -558,16 +579,18 @@ def import_file(store: Store, path: Path, title: str | None = None,
                 ) -> Imported:
     """Read a county's 测评问题清单 (.xlsx/.docx) and keep it as one list, in one transaction.
 
-    ``title`` defaults to the file's name, ``received`` to today and ``default_days``
+    ``title`` defaults to the title written above the table, else the file's name;
+    ``received`` to today and ``default_days``
     (working days for rows with no 整改时限) to the township's setting.
     """
     path = Path(path)
     day = (clock.today() if received is None
            else received if isinstance(received, date) else parse_date(received))
-    rows, warnings = read_list(path)
-    problems, more = _keep(store, title or path.stem, path.name, day, rows, default_days)
+    rows, warnings, written = read_list(path)
+    title = title or written or path.stem
+    problems, more = _keep(store, title, path.name, day, rows, default_days)
     kept = problems[0].list_id if problems else 0
-    return Imported(kept, _check_title(title or path.stem), day, problems, warnings + more)
+    return Imported(kept, _check_title(title), day, problems, warnings + more)
 
 
 # --------------------------------------------------------------------------- reading back
