@@ -359,6 +359,23 @@ def test_rectify_overdue_counts_late_and_unfixed_problems(township, tmp_path) ->
     assert result.score == 100 - 4
 
 
+def test_a_periodic_notice_published_after_its_period_is_late(township, tmp_path) -> None:
+    # 农村公益电影放映计划 is 每月: its notice has no deadline of its own, its month has.
+    october = drafts.create_notice(township, "ggwh-008", formed="2026-10-03")
+    november = drafts.create_notice(township, "ggwh-008", formed="2026-11-02")
+    review.set_review_steps(township, 1)
+    for n, day in ((october, "2026-11-05"), (november, "2026-11-04")):
+        approve_step(township, n.id, "王明")
+        boards.post(township, n.id, "镇政务公开栏", day)
+    path = tmp_path / "r.toml"
+    path.write_text(HEADER + _indicator(key='"timely"', counts='"late_notices"', points=20,
+                                        per=5), encoding="utf-8")
+    rules_module.load_rules_file(township, path)
+    got = {d.indicator: d for d in assess(township, 2026, date(2026, 11, 23)).deductions}
+    assert [r.id for r in got["timely"].records] == [october.id]
+    assert "2026-10-31前公开，2026-11-05才公开" in got["timely"].records[0].label
+
+
 def test_the_real_command_gives_the_contract_shape(desk, gk, tmp_path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text(RULES, encoding="utf-8")

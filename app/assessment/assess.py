@@ -156,8 +156,20 @@ Counter = Callable[[Store, Window], list[Record]]
 
 def _late_notices(store: Store, w: Window) -> list[Record]:
     ledger = read_ledger(store, LedgerFilter(w.year, w.quarter), w.today)
-    return [Record("notice", r.notice_id, f"{r.title}（期限{r.due}，超期{r.days_late}天）")
-            for r in ledger.rows if r.overdue]
+    out = [Record("notice", r.notice_id, f"{r.title}（期限{r.due}，超期{r.days_late}天）")
+           for r in ledger.rows if r.overdue]
+    # A periodic item's notice has no deadline of its own (定期 gives none): its period's
+    # due date in the plan is the one it kept or missed.
+    counted = {r.id for r in out}
+    plan = w.once("plan", lambda: build_plan(store, w.year, w.today))
+    for e in plan.entries:
+        if (e.kind == "periodic" and e.coverage == "late" and e.notice_id
+                and e.notice_id not in counted and w.holds(e.due)):
+            when = f"{e.published}才公开" if e.published else "尚未公开"
+            out.append(Record("notice", e.notice_id,
+                              f"{e.title} {e.period.words()}（应于{e.due}前公开，{when}）"))
+            counted.add(e.notice_id)
+    return out
 
 
 def _plan_missing(kind: str) -> Counter:
