@@ -360,7 +360,7 @@ def test_rectify_overdue_counts_late_and_unfixed_problems(township, tmp_path) ->
 
 
 def test_a_periodic_notice_published_after_its_period_is_late(township, tmp_path) -> None:
-    # 农村公益电影放映计划 is 每月: its notice has no deadline of its own, its month has.
+    # 农村公益电影放映计划 is 每月: the notice takes its month's due date as its deadline.
     october = drafts.create_notice(township, "ggwh-008", formed="2026-10-03")
     november = drafts.create_notice(township, "ggwh-008", formed="2026-11-02")
     review.set_review_steps(township, 1)
@@ -373,7 +373,8 @@ def test_a_periodic_notice_published_after_its_period_is_late(township, tmp_path
     rules_module.load_rules_file(township, path)
     got = {d.indicator: d for d in assess(township, 2026, date(2026, 11, 23)).deductions}
     assert [r.id for r in got["timely"].records] == [october.id]
-    assert "2026-10-31前公开，2026-11-05才公开" in got["timely"].records[0].label
+    # It answers October: its deadline is the month's end, counted like any other.
+    assert "期限2026-10-31，超期5天" in got["timely"].records[0].label
 
 
 def test_the_real_command_gives_the_contract_shape(desk, gk, tmp_path) -> None:

@@ -18,10 +18,10 @@ from tests_support import approve_step
 
 from app.catalog.importing import import_catalog
 from app.catalog.items import CATALOG_FORMAT
+from app.catalog.schedule import Schedule, read_schedule
 from app.errors import UserError
 from app.notices import boards, drafts
 from app.planning import plan
-from app.planning.schedule import Schedule, read_schedule
 from app.reports.due import due_lines
 
 ITEMS = [
@@ -208,3 +208,16 @@ def test_a_desk_begun_in_november_does_not_count_march_against_itself(desk, gk) 
     gk("plan", "since", "--off")
     assert len([e for e in gk.json("plan", "--year", "2026")["entries"]
                 if e["item_id"] == "t-month"]) == 12
+
+
+def test_a_periodic_notice_takes_its_periods_due_date(desk) -> None:
+    monthly = drafts.create_notice(desk, "t-month", formed="2026-11-02", today=date(2026, 11, 2))
+    assert monthly.due == "2026-11-30"
+    # Formed on 8 October inside the third quarter's 10 working days: due 20 October.
+    report = drafts.create_notice(desk, "t-quarter", formed="2026-10-08",
+                                  today=date(2026, 10, 8))
+    assert report.due == "2026-10-20"
+    later = drafts.create_notice(desk, "t-quarter", formed="2026-10-21", today=date(2026, 10, 21))
+    assert later.due == "2027-01-14" and later.calendar_known is False
+    event = drafts.create_notice(desk, "t-event", formed="2026-11-02", today=date(2026, 11, 2))
+    assert event.due == "2026-11-30"  # 20 working days, as before

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.catalog.schedule import DUE_FORMS, PERIOD_KINDS, SCHEDULE_KINDS
 from app.planning.plan import COVERAGE, FIRST_YEAR, PLAN_STATUSES
-from app.planning.schedule import DUE_FORMS, PERIOD_KINDS, SCHEDULE_KINDS
 from app.store import Store
 from ui.page import Page
 from ui.tasks import Changes, Newest, Runner

@@ -176,7 +176,7 @@ class RectifyPage(Page):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["编号", "清单", "问题", "整改期限", "状态", "关联", "完成日期"])
         self.tree.setRootIsDecorated(False)
-        for column, width in enumerate((80, 160, 330, 110, 130, 160)):
+        for column, width in enumerate((80, 160, 320, 110, 160, 160)):
             self.tree.setColumnWidth(column, width)
         self.tree.currentItemChanged.connect(lambda _c, _p: self._show_current())
         self.tree.itemActivated.connect(lambda _i, _c: self.record_fix())

@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from app.catalog.schedule import PERIOD_KINDS
 from app.cli.shape import Subcommands, count, day_of, print_json, year
 from app.errors import UserError
 from app.planning import plan
-from app.planning.schedule import PERIOD_KINDS
 from app.store import Store
 
 _PERIOD_WORDS = {"month": "month", "月": "month", "每月": "month", "quarter": "quarter",

@@ -19,6 +19,7 @@ from typing import Any
 from app import clock, paths
 from app.atomic import write_bytes
 from app.catalog.items import get_item
+from app.catalog.schedule import item_schedule, reporting_due
 from app.errors import UserError
 from app.facts import NOTICE_KINDS
 from app.notices import actions, county_queue
@@ -119,7 +120,13 @@ def create_notice(store: Store, item_id: str, title: str | None = None, kind: st
     if len(title) > 120:
         raise UserError("标题太长了（不超过120个字）。")
     body = body if body is not None else body_outline(item, kind, issuer, info.phone)
-    due = due_date(Calendar.from_store(store), item.rule, formed_day)
+    cal = Calendar.from_store(store)
+    due = due_date(cal, item.rule, formed_day)
+    # 定期 gives no deadline of its own: the notice answers its period, due when it is.
+    period_due = reporting_due(item_schedule(store, item.id, item.time_limit, item.rule),
+                               formed_day, cal)
+    due_day, due_known = (period_due if period_due is not None
+                          else (due.date, due.calendar_known) if due else (None, True))
     item_pk = store.scalar("SELECT pk FROM catalog_items WHERE item_id = ? AND active",
                            (item.id,))
     notice_id = str(uuid.uuid4())
@@ -129,7 +136,7 @@ def create_notice(store: Store, item_id: str, title: str | None = None, kind: st
             "INSERT INTO notices (id, item_pk, kind, status, formed, due, due_known, current_rev,"
             " created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, 1, ?, ?)",
             (notice_id, item_pk, kind, formed_day.isoformat(),
-             due.date.isoformat() if due else None, int(due.calendar_known) if due else 1,
+             due_day.isoformat() if due_day else None, int(due_known),
              stamp, stamp),
         )
         _add_revision(store, notice_id, 1, title, body, issuer, info.phone, author, "新建")

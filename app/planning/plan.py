@@ -27,9 +27,7 @@ from typing import Any
 from app import clock
 from app.catalog.item import CatalogItem
 from app.catalog.items import get_item, list_items
-from app.errors import UserError
-from app.notices.boards import find_board, store_photo
-from app.planning.schedule import (
+from app.catalog.schedule import (
     CONFIRM_MONTHS,
     DEFAULT_CONFIRM_MONTHS,
     Period,
@@ -40,6 +38,8 @@ from app.planning.schedule import (
     read_schedule,
     schedule_from_json,
 )
+from app.errors import UserError
+from app.notices.boards import find_board, store_photo
 from app.store import Store, now_iso
 from app.workdays import Calendar, parse_date
 

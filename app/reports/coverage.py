@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.catalog.schedule import PERIOD_KINDS
 from app.planning.plan import COVERAGE, PlanEntry, build_plan
-from app.planning.schedule import PERIOD_KINDS
 from app.reports.ledger import Block, Column, LedgerFilter, Sheet
 from app.store import Store
 from app.township import get_township

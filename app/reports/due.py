@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from app import clock
+from app.catalog.schedule import period_of
 from app.info_requests.cases import list_requests
 from app.notices.drafts import Notice, get_notice
 from app.planning.plan import PlanEntry, build_plan
 from app.planning.rectify import list_problems
-from app.planning.schedule import period_of
 from app.store import Store
 from app.workdays import Calendar
 

@@ -20,6 +20,7 @@ from typing import Any
 from app.catalog.timelimits import chinese_number
 from app.errors import UserError
 from app.facts import squash
+from app.store import Store
 from app.workdays import Calendar
 
 #: The shapes of duty, with the clerk's words.
@@ -227,3 +228,41 @@ def due_of(schedule: Schedule, period: Period, cal: Calendar) -> tuple[date, boo
                 year, schedule.month)[1])), True
         return _month_end(year, schedule.month), True
     return period.end, True
+
+
+def reporting_due(schedule: Schedule, formed: date, cal: Calendar) -> tuple[date, bool] | None:
+    """The due date a periodic item's notice formed on ``formed`` answers, and whether the
+    calendar was known; None for a schedule that is not periodic.
+
+    It is the period the plan would give a lone notice: the earliest whose window (the
+    period, stretched to its due date) holds the day, so a quarter's report formed on
+    5 October answers the third quarter when its 10 working days run to 20 October.
+    """
+    if schedule.kind != "periodic" or not schedule.period:
+        return None
+    now = period_of(schedule.period, formed)
+    before = period_of(schedule.period, now.start - timedelta(days=1))
+    for period in (before, now):
+        due, known = due_of(schedule, period, cal)
+        if period.start <= formed <= max(period.end, due):
+            return due, known
+    return None
+
+
+def stored_schedule(store: Store, item_id: str) -> Schedule | None:
+    """The clerk's answer for one item (``gongkai plan set``), if any and still readable."""
+    import json
+
+    text = store.scalar("SELECT schedule FROM item_plans WHERE item_id = ?", (item_id,))
+    if not text:
+        return None
+    try:
+        return schedule_from_json(json.loads(text))
+    except (UserError, ValueError):
+        return None
+
+
+def item_schedule(store: Store, item_id: str, time_limit: str,
+                  rule: dict[str, Any] | None) -> Schedule:
+    """The item's schedule: the clerk's answer where given, else what its 公开时限 reads."""
+    return stored_schedule(store, item_id) or read_schedule(time_limit, rule)
