@@ -27,7 +27,7 @@ def test_the_document_lists_every_endpoint_with_its_bodies() -> None:
                      ("PUT", f"{API}/blobs/{{sha256}}"), ("PUT", f"{API}/batches/{{batch_id}}"),
                      ("GET", f"{API}/replies"), ("GET", f"{API}/catalog"),
                      ("GET", f"{API}/calendar/{{year}}"), ("PUT", f"{API}/township-key"),
-                     ("GET", f"{API}/rules")}
+                     ("GET", f"{API}/rules"), ("GET", f"{API}/problems")}
     schemas = document["components"]["schemas"]
     batch = document["paths"][f"{API}/batches/{{batch_id}}"]["put"]
     assert batch["requestBody"]["content"]["application/json"]["schema"]["$ref"] == \

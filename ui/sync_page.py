@@ -292,6 +292,12 @@ class SyncPage(Page):
             self._syncing_over()
             offered = (f"县里发来目录第{pulled.catalog_version}版，请查看后决定是否采用。"
                        if pulled.catalog_items else "")
+            lists = pulled.problem_lists
+            if lists.imported:
+                offered += f"收到县里的问题清单{lists.imported}份，已列入整改页。"
+            for refused in lists.refused:
+                offered += (f"县里发来的问题清单「{refused['title'] or refused['filename']}」"
+                            f"未能导入：{refused['reason']}")
             say(self.done, f"同步完成：报送 {pushed.notices} 条，收到县级答复 "
                 f"{pulled.replies} 条（退回 {pulled.returned} 条）。{offered}")
             self.refresh()
@@ -301,7 +307,9 @@ class SyncPage(Page):
             say(self.done, text, error=not stop.is_set())
             self.refresh()
 
-        self.runner.run(work, finished, failed, progress, changes=Changes.COUNTY, origin=self)
+        # A pull may bring the county's 测评问题清单 into 整改 (the plan's part).
+        self.runner.run(work, finished, failed, progress, changes=Changes.COUNTY | Changes.PLAN,
+                        origin=self)
 
     def stop(self) -> None:
         """Ask the running sync to stop at its next call or retry; nothing queued is lost.

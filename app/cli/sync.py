@@ -106,6 +106,13 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
                           " offer 预览，确认后再采用。")
                 for year in pulled.calendar_years:
                     print(f"已载入{year}年节假日安排。")
+                lists = pulled.problem_lists
+                if lists.imported:
+                    print(f"已导入县里发来的问题清单{lists.imported}份（{lists.problems}个问题），"
+                          "请运行 gongkai rectify list 查看整改期限。")
+                for refused in lists.refused:
+                    print(f"县里发来的问题清单「{refused['title'] or refused['filename']}」"
+                          f"未能导入：{refused['reason']}")
     return 0
 
 

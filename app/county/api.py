@@ -29,6 +29,7 @@ from app.county.database import Database
 from app.county.errors import Refused
 from app.county.intake import apply_batch, missing_blobs, store_blob
 from app.county.keys import county_signer, register_key
+from app.county.problem_lists import MAX_LIST_NUMBER, lists_after
 from app.county.scoring_rules import rules_after
 from app.county.staff_web import router as staff_router
 from app.county.tokens import TOWNSHIP, Principal, authenticate
@@ -239,6 +240,13 @@ def get_rules(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
               ) -> dict[str, Any]:
     """The county's 考核细则, whole, if a version newer than ``after`` was published."""
     return rules_after(db, after)
+
+
+@router.get("/problems", response_model=models.ProblemListsOut, responses=_errors(401, 422))
+def get_problems(who: Township, db: Db,
+                 after: Annotated[int, Query(ge=0, le=MAX_LIST_NUMBER)] = 0) -> dict[str, Any]:
+    """This township's 测评问题清单 numbered above ``after``, a few files per answer."""
+    return lists_after(db, who.township_id or 0, after)
 
 
 @router.get("/calendar/{year}", response_model=models.CalendarOut,

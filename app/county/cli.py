@@ -233,6 +233,19 @@ def cmd_rules_publish(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_problems_publish(db: Database, args: argparse.Namespace) -> int:
+    """``problems publish --township 名称 FILE``: a 测评问题清单 for that township's next sync."""
+    from app.county.problem_lists import publish_list_file
+
+    done = publish_list_file(db, args.township, Path(args.file), args.title, args.received)
+    if args.json:
+        _print_json(done.to_json())
+        return 0
+    print(f"已把问题清单「{done.title}」（下发日期 {done.received}）发给{done.township}，"
+          f"编号 {done.seq}；乡镇下次同步时导入。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so tests and help output can use it)."""
     db = argparse.ArgumentParser(add_help=False)
@@ -309,6 +322,16 @@ def build_parser() -> argparse.ArgumentParser:
     publish = rules.add_parser("publish", parents=[db], help="发布考核细则（TOML 文件）给各乡镇")
     publish.add_argument("file")
     publish.set_defaults(handler=cmd_rules_publish)
+    problems = sub.add_parser("problems", help="测评问题清单（整改）").add_subparsers(
+        dest="problems_command", metavar="操作", required=True)
+    listed = problems.add_parser("publish", parents=[db],
+                                 help="把测评问题清单（.xlsx 或 .docx）发给一个乡镇")
+    listed.add_argument("--township", required=True, metavar="名称")
+    listed.add_argument("file", metavar="FILE.xlsx|FILE.docx")
+    listed.add_argument("--title", metavar="标题", help="清单名称（默认：文件名）")
+    listed.add_argument("--received", metavar="日期", help="下发日期，如 2026-11-23（默认：今天）")
+    listed.add_argument("--json", action="store_true")
+    listed.set_defaults(handler=cmd_problems_publish)
     return parser
 
 

@@ -112,6 +112,24 @@ class RulesOut(BaseModel):
     body: str
 
 
+class ProblemListOut(BaseModel):
+    """One 测评问题清单 for the calling township: the file as published, in base64."""
+
+    id: int
+    title: str
+    received: str
+    filename: str
+    sha256: str
+    data: str
+
+
+class ProblemListsOut(BaseModel):
+    """The township's lists numbered above ``after``, oldest first; ask again if ``more``."""
+
+    lists: list[ProblemListOut]
+    more: bool
+
+
 class CalendarOut(BaseModel):
     """A year's holiday arrangement (CONTRACT.md)."""
 

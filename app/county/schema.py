@@ -148,6 +148,23 @@ scoring_rules = Table(
     Column("body", Text, nullable=False),  # the TOML text as served
 )
 
+#: Each 测评问题清单 (.xlsx/.docx) published to one township, kept as its bytes: the county
+#: checks the file's kind, the township reads the tables with its own reader and limits.
+#: ``seq`` counts one township's lists (1, 2, …), so ``GET /problems?after=N`` never skips one.
+problem_lists = Table(
+    "problem_lists", metadata,
+    Column("township_id", Integer, ForeignKey("townships.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("received", String(10), nullable=False),  # the day the township is given it
+    Column("filename", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("published", String(40), nullable=False),
+    PrimaryKeyConstraint("township_id", "seq"),
+)
+
 #: Each township's public keys for its signed USB files; one row per key ever registered.
 #: The newest unrevoked row is the township's key; older ones were replaced (rotation)
 #: or revoked by staff (a lost PC), and files signed by them are refused.
@@ -186,11 +203,16 @@ def _step_3(conn: Connection) -> None:
     scoring_rules.create(conn, checkfirst=True)
 
 
+def _step_4(conn: Connection) -> None:
+    problem_lists.create(conn, checkfirst=True)
+
+
 #: (number, what it does, the step). Append only; a released step never changes.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "townships, tokens, blobs, batches, notices, replies, catalog, calendar", _step_1),
     (2, "township_keys: the public keys that sign each township's USB files", _step_2),
     (3, "scoring_rules: the 考核细则 published to the townships", _step_3),
+    (4, "problem_lists: each township's 测评问题清单 files, for 整改", _step_4),
 )
 LATEST: int = MIGRATIONS[-1][0]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ from app import clock, workdays
 from app.errors import UserError
 from app.notices import county_queue
 from app.store import Store, now_iso
-from app.sync import catalog_offers, credentials, outbox, rules_offers, signing
+from app.sync import catalog_offers, credentials, outbox, problem_lists, rules_offers, signing
 from app.sync.bundle import write_bundle
 from app.sync.http_client import Connection, CountyClient, RetryPolicy, SyncError, SyncStopped
+from app.sync.problem_lists import Pulled as ListsPulled
 from app.sync.protocol import Batch
 
 KEYRING_SERVICE = credentials.KEYRING_SERVICE
@@ -160,16 +161,20 @@ class PullReport:
     calendar_years: list[int]
     #: A newer 考核细则 kept for the clerk to preview (its version), or None.
     rules_version: int | None = None
+    #: The county's 测评问题清单 imported into 整改, and those the desk refused.
+    problem_lists: ListsPulled = field(default_factory=ListsPulled)
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync pull --json``)."""
         return {"replies": self.replies, "returned": self.returned,
                 "catalog_version": self.catalog_version, "catalog_items": self.catalog_items,
-                "calendar_years": self.calendar_years, "rules_version": self.rules_version}
+                "calendar_years": self.calendar_years, "rules_version": self.rules_version,
+                "problem_lists": self.problem_lists.to_json()}
 
 
 def pull(store: Store, client: CountyClient, today: date | None = None) -> PullReport:
-    """County replies, a newer catalog (kept for the clerk to preview), unknown holiday years."""
+    """County replies, a newer catalog and 考核细则 (kept for the clerk to preview), unknown
+    holiday years, and the county's 测评问题清单 (imported into 整改 one by one)."""
     try:
         replies = outbox.record_replies(
             store, client.replies(outbox.replies_after(store)))
@@ -183,6 +188,7 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
         else:
             items = []
         rules_version = _pull_rules(store, client)
+        lists = problem_lists.pull_lists(store, client)
         years = []
         cal = workdays.Calendar.from_store(store)
         this_year = (today or clock.today()).year
@@ -200,7 +206,7 @@ def pull(store: Store, client: CountyClient, today: date | None = None) -> PullR
         raise
     store.set_settings({"sync.last_ok": now_iso(), "sync.last_error": ""})
     return PullReport(len(replies), sum(r.state == "returned" for r in replies),
-                      version if items else None, len(items), years, rules_version)
+                      version if items else None, len(items), years, rules_version, lists)
 
 
 def _pull_rules(store: Store, client: CountyClient) -> int | None:

@@ -31,7 +31,13 @@ import httpx
 from app import __version__
 from app.errors import UserError
 from app.sync import credentials
-from app.sync.protocol import API, BatchReceipt, Reply
+from app.sync.protocol import (
+    API,
+    MAX_PROBLEM_LIST_BYTES,
+    PROBLEM_LISTS_PER_ANSWER,
+    BatchReceipt,
+    Reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,8 @@ class Connection:
 
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
+#: The most a ``GET /problems`` answer can hold: its files in base64, and their names.
+MAX_PROBLEMS_ANSWER = PROBLEM_LISTS_PER_ANSWER * (MAX_PROBLEM_LIST_BYTES * 4 // 3 + 8192)
 _UNREACHABLE = "连不上县级平台，已保留待报送内容，网络恢复后会自动重试。"
 _STOPPED = "已停止同步，待报送内容都还在，下次同步会接着报送。"
 _STALLED = "县级平台长时间没有响应，已保留待报送内容，稍后会自动重试。"
@@ -277,6 +285,16 @@ class CountyClient:
         empty if none); None from a county server that does not publish rules yet."""
         response = self._call("GET", "/rules", params={"after": after})
         return None if response.status_code == 404 else _json(response)
+
+    def problems(self, after: int) -> dict[str, Any] | None:
+        """This township's 测评问题清单 numbered above ``after`` (``lists``, ``more``); None
+        from a county server that does not send them yet."""
+        response = self._call("GET", "/problems", params={"after": after})
+        if response.status_code == 404:
+            return None
+        if len(response.content) > MAX_PROBLEMS_ANSWER:
+            raise SyncError("县级平台发来的问题清单超过大小上限，请联系县政务公开办。")
+        return _json(response)
 
     def calendar(self, year: int) -> dict[str, Any] | None:
         """The county's holiday arrangement for ``year``, or None if it has none."""

@@ -15,6 +15,8 @@ Over HTTP, in order:
 3. ``PUT /api/v1/batches/{batch_id}`` the batch document → ``BatchReceipt``.
 4. ``GET /api/v1/replies?after=SEQ`` → the county's answers since ``SEQ``.
 5. ``GET /api/v1/catalog?after=VERSION`` and ``GET /api/v1/calendar/{year}``.
+6. ``GET /api/v1/rules?after=VERSION`` and ``GET /api/v1/problems?after=N`` (the
+   township's own 测评问题清单, a few files at a time, base64).
 
 On a USB stick the same batches travel as a zip: ``manifest.json`` (format,
 batch ids, township, created, and the SHA-256 and size of every other part),
@@ -38,6 +40,9 @@ REPLY_STATES = ("received", "published", "returned")
 MAX_BLOB_BYTES = 20 * 1024 * 1024
 MAX_BATCH_BYTES = 8 * 1024 * 1024
 MAX_NOTICES_PER_BATCH = 200
+#: A county 测评问题清单 (.xlsx/.docx) the county serves a township, and how many per answer.
+MAX_PROBLEM_LIST_BYTES = 5 * 1024 * 1024
+PROBLEM_LISTS_PER_ANSWER = 2
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
