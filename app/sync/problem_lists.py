@@ -91,7 +91,8 @@ def _receive(store: Store, seq: int, entry: dict[str, Any], pulled: Pulled) -> N
     title = _text(entry, "title", 400)
     filename = Path(_text(entry, "filename", 400).replace("\\", "/")).name
     try:
-        rows, received = _read(entry, filename)
+        rows, received, written = _read(entry, filename)
+        title = title or written or Path(filename).stem
         with store.transaction():
             problems = rectify.import_rows(store, title, f"{SOURCE}：{filename}"[:300],
                                            received, rows)
@@ -111,7 +112,7 @@ def _receive(store: Store, seq: int, entry: dict[str, Any], pulled: Pulled) -> N
     pulled.problems += len(problems)
 
 
-def _read(entry: dict[str, Any], filename: str) -> tuple[list[dict[str, str]], date]:
+def _read(entry: dict[str, Any], filename: str) -> tuple[list[dict[str, str]], date, str]:
     """The rows of the list's file as the 整改 reader reads them, and its received day."""
     data = entry.get("data")
     if not isinstance(data, str):
@@ -133,5 +134,5 @@ def _read(entry: dict[str, Any], filename: str) -> tuple[list[dict[str, str]], d
     with tempfile.TemporaryDirectory(prefix="gongkai-problems-") as folder:
         path = Path(folder) / f"问题清单{safe}"
         path.write_bytes(raw)
-        rows, _warnings = rectify.read_list(path)
-    return rows, received
+        rows, _warnings, written = rectify.read_list(path)
+    return rows, received, written
