@@ -210,6 +210,15 @@ def test_a_bad_after_is_refused_in_one_sentence(county, after) -> None:
     assert answer.status_code == 422 and answer.json()["detail"] == "请求参数不对（after）。"
 
 
+@pytest.mark.parametrize("endpoint", ["replies", "catalog", "rules", "problems"])
+def test_an_after_beyond_any_number_is_refused_on_every_list(county, endpoint) -> None:
+    # 10**30 overflows SQLite's integers: it is a 422 with its sentence, never a 500.
+    answer = httpx.get(f"{county.url}{API}/{endpoint}", params={"after": str(10**30)},
+                       headers={"Authorization": f"Bearer {county.tokens['青石镇']}"},
+                       timeout=10)
+    assert answer.status_code == 422 and "after" in answer.json()["detail"]
+
+
 def test_no_token_no_lists(county) -> None:
     answer = httpx.get(f"{county.url}{API}/problems", timeout=10)
     assert answer.status_code == 401 and "令牌" in answer.json()["detail"]

@@ -135,6 +135,10 @@ def _ref(model: type) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+#: The largest ``after`` a client may ask for: SQLite's own integers end at 2**63 - 1,
+#: and a larger one is an overflow inside the query, not an answer.
+MAX_SEQ = 2**63 - 1
+
 router = APIRouter(prefix=API, tags=["township"])
 
 
@@ -202,7 +206,7 @@ async def put_batch(batch_id: str, request: Request, who: Township, db: Db) -> d
 
 
 @router.get("/replies", response_model=models.RepliesOut, responses=_errors(401, 422))
-def get_replies(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0,
+def get_replies(who: Township, db: Db, after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_REPLIES)] = MAX_REPLIES
                 ) -> dict[str, Any]:
     """The county's answers to this township numbered above ``after``, oldest first."""
@@ -229,14 +233,14 @@ async def put_township_key(request: Request, who: Township, db: Db) -> dict[str,
 
 
 @router.get("/catalog", response_model=models.CatalogOut, responses=_errors(401, 422))
-def get_catalog(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
+def get_catalog(who: Township, db: Db, after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0
                 ) -> dict[str, Any]:
     """The county catalog, whole, if a version newer than ``after`` was loaded."""
     return catalog_after(db, after)
 
 
 @router.get("/rules", response_model=models.RulesOut, responses=_errors(401, 422))
-def get_rules(who: Township, db: Db, after: Annotated[int, Query(ge=0)] = 0
+def get_rules(who: Township, db: Db, after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0
               ) -> dict[str, Any]:
     """The county's 考核细则, whole, if a version newer than ``after`` was published."""
     return rules_after(db, after)
