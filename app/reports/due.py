@@ -68,8 +68,13 @@ def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
     ending = cal.add_workdays(today, 2).date.isoformat()
     now = today.isoformat()
     lines: list[DueLine] = []
-    ids = [r["id"] for r in store.query("SELECT id FROM notices WHERE status != 'withdrawn'"
-                                        " ORDER BY due IS NULL, due, created_at")]
+    # Only a notice still open, still up on a board or not yet settled with the county can
+    # give a line: a desk of several years reads its few hundred, not its ten thousand.
+    ids = [r["id"] for r in store.query(
+        "SELECT id FROM notices n WHERE status != 'withdrawn' AND (status IN ('draft', 'approved')"
+        " OR sync IN ('none', 'queued', 'returned') OR EXISTS (SELECT 1 FROM postings p"
+        " WHERE p.notice_id = n.id AND p.taken_down IS NULL))"
+        " ORDER BY due IS NULL, due, created_at")]
     for notice_id in ids:
         n = get_notice(store, notice_id)
         lines += _lines_for(n, now, soon, ending)
