@@ -161,7 +161,10 @@ PUBLICITY_UNITS: dict[str, str] = {"workdays": "个工作日", "days": "天"}
 
 
 #: Notice kinds, and the word each uses for "announce" in its title and body.
-NOTICE_KINDS: dict[str, str] = {"公告": "公告", "公示": "公示", "通知": "通知", "明白纸": "告知"}
+NOTICE_KINDS: dict[str, str] = {"公告": "公告", "公示": "公示", "通知": "通知", "明白纸": "告知",
+                                 "解读": "解读"}
+#: The forms a 政策解读 takes: a text, a list of questions and answers, a picture (一图读懂).
+INTERPRETATION_FORMS: tuple[str, ...] = ("文字", "问答", "图解")
 
 #: Notice statuses (CONTRACT.md) and what the clerk reads.
 STATUSES: dict[str, str] = {

@@ -405,6 +405,46 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'rectify_fixes is append-only'); END;
         """,
     ),
+    (
+        12,
+        "政策解读 linked to what it explains (三同步), and where each notice actually went",
+        """
+        -- A 解读 is a notice of kind 解读: it explains a notice of the desk, or a policy
+        -- the township implements, named by its title and 文号.
+        ALTER TABLE notices ADD COLUMN explains TEXT REFERENCES notices(id);
+        ALTER TABLE notices ADD COLUMN policy_title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE notices ADD COLUMN policy_number TEXT NOT NULL DEFAULT '';
+        -- 文字 | 问答 | 图解 for a 解读, '' for the others.
+        ALTER TABLE notices ADD COLUMN form TEXT NOT NULL DEFAULT '';
+        -- 应解读: the notice cannot pass its last review step before its 解读 has (三同步).
+        ALTER TABLE notices ADD COLUMN interpret INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX notices_by_explains ON notices(explains) WHERE explains IS NOT NULL;
+        -- The township's word on an item: its notices need a 解读; only the metadata of
+        -- its notices goes to the county (title, dates, counts, postings, photos).
+        ALTER TABLE item_plans ADD COLUMN interpret INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE item_plans ADD COLUMN metadata_only INTEGER NOT NULL DEFAULT 0;
+        -- Each time a notice went out on a channel other than a board (boards: postings):
+        -- the screen and the days shown, the village broadcast, the post's URL, the
+        -- 明白纸 delivered, the reading place. Kept as the clerk's record, never rewritten.
+        CREATE TABLE channel_records (
+            id         INTEGER PRIMARY KEY,
+            notice_id  TEXT NOT NULL REFERENCES notices(id),
+            channel    TEXT NOT NULL,
+            day        TEXT NOT NULL,
+            until      TEXT,
+            url        TEXT NOT NULL DEFAULT '',
+            place      TEXT NOT NULL DEFAULT '',
+            count      INTEGER,
+            note       TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX channel_records_by_notice ON channel_records(notice_id, channel);
+        CREATE TRIGGER channel_records_kept_u BEFORE UPDATE ON channel_records
+            BEGIN SELECT RAISE(ABORT, 'channel_records is append-only'); END;
+        CREATE TRIGGER channel_records_kept_d BEFORE DELETE ON channel_records
+            BEGIN SELECT RAISE(ABORT, 'channel_records is append-only'); END;
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

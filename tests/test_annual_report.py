@@ -306,7 +306,7 @@ def test_the_docx_has_the_six_sections_and_the_format_tables(seeded: Gongkai,
 
     notices = cell_texts(document.tables[1])
     assert notices[0] == ["领域", *NOTICE_KINDS, "合计"]
-    assert notices[-1] == ["合计", "1", "1", "0", "0", "2"]
+    assert notices[-1] == ["合计", "1", "1", "0", "0", "0", "2"]  # 公告 公示 通知 明白纸 解读
 
     grid = cell_texts(document.tables[2])
     assert grid[0][3:] == ["申请人情况"] * 7

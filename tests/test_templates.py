@@ -37,7 +37,7 @@ def pdf_text(pdf) -> str:
 
 def test_every_kind_has_a_shipped_template() -> None:
     shipped = default_templates()
-    assert set(shipped) == {"公告", "公示", "通知", "明白纸"}
+    assert set(shipped) == {"公告", "公示", "通知", "明白纸", "解读"}
     assert shipped["公示"].closing == "特此公示。"
     assert shipped["公告"].closing == "特此公告。"
     assert shipped["明白纸"].qr_caption

@@ -1,10 +1,12 @@
-"""``gongkai notice …``: drafts, checks, masking, review, posting, printing, withdrawal."""
+"""``gongkai notice …``: drafts, checks, masking, review, posting, printing, withdrawal, and
+the 解读 and channels of issue 20 (``interpret``, ``export``, ``channel``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.cli.shape import Subcommands, count, day, day_of, print_json, revision
 from app.errors import UserError
@@ -200,6 +202,64 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
         print(note)
     return 0
 
+#: The channels ``notice export`` makes something for.
+EXPORTS = ("电子屏", "广播", "两微一端")
+
+
+def cmd_notice_interpret(store: Store, args: argparse.Namespace) -> int:
+    """``notice interpret``: this notice needs its 解读 (三同步), or no longer."""
+    from app.notices.interpretation import set_interpret
+
+    notice_id = drafts.resolve_id(store, args.id)
+    set_interpret(store, notice_id, args.state == "on")
+    print("已标为应解读：审核最后一步须待政策解读审核通过（三同步）。" if args.state == "on"
+          else "已取消应解读。")
+    return 0
+
+
+def cmd_notice_export(store: Store, args: argparse.Namespace) -> int:
+    """``notice export``: what a channel needs, written to ``--out``."""
+    notice_id = drafts.resolve_id(store, args.id)
+    out = Path(args.out)
+    result: dict[str, Any]
+    if args.channel == "电子屏":
+        from app.printing.screen import export_screen, parse_size
+
+        pages = export_screen(store, [notice_id], out, parse_size(args.size or "1920x1080"))
+        result = {"channel": args.channel, "files": [str(p) for p in pages]}
+        text = f"已生成{len(pages)}页屏幕画面：{out}"
+    elif args.channel == "广播":
+        from app.printing.broadcast import export_broadcast
+
+        made = export_broadcast(store, notice_id, out)
+        result = {"channel": args.channel, "files": [str(made.script)]
+                  + ([str(made.audio)] if made.audio else []), "no_audio": made.no_audio}
+        text = f"已生成广播稿：{made.script}" + (f"；录音：{made.audio}" if made.audio
+                                               else f"；{made.no_audio}" if made.no_audio else "")
+    else:
+        from app.printing.social import export_social
+
+        files = export_social(store, notice_id, out)
+        result = {"channel": args.channel, "files": [str(p) for p in files]}
+        text = f"已生成两微一端图文（{len(files)}个文件）：{out}"
+    if args.json:
+        print_json(result)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_notice_channel(store: Store, args: argparse.Namespace) -> int:
+    """``notice channel``: the notice went out on that channel."""
+    from app.notices.channels import record_channel
+
+    notice_id = drafts.resolve_id(store, args.id)
+    done = record_channel(store, notice_id, args.channel, args.date, args.url or "",
+                          args.note or "", args.place or "", args.count, args.until)
+    print(f"已记录：{done.channel} {done.day.isoformat()}")
+    return 0
+
+
 def register(sub: Subcommands) -> None:
     """Add ``notice …``: new, show, list, edit, check, mask, approve, revise, return, post, …"""
     nt = sub.add_parser("notice", help="公开信息").add_subparsers(dest="action", required=True)
@@ -293,3 +353,25 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--author")
     p.set_defaults(handler=cmd_notice_withdraw)
+    p = nt.add_parser("interpret", help="应解读（三同步）：政策文件须与解读同步审签、同步发布")
+    p.add_argument("id")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(handler=cmd_notice_interpret)
+    p = nt.add_parser("export", help="按渠道生成：电子屏画面、广播稿、两微一端图文")
+    p.add_argument("id")
+    p.add_argument("--channel", required=True, choices=list(EXPORTS))
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--size", metavar="1920x1080", help="电子屏的分辨率（默认 1920x1080）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_export)
+    p = nt.add_parser("channel", help="记录已通过某一渠道公开（电子屏、广播、两微一端、入户……）")
+    p.add_argument("id")
+    p.add_argument("--channel", required=True, metavar="名称")
+    p.add_argument("--date", type=day_of("日期"), metavar="日期", help="默认今天")
+    p.add_argument("--until", type=day_of("截止日期"), metavar="日期", help="电子屏播放到哪天")
+    p.add_argument("--url", metavar="URL", help="两微一端、网站的发布地址")
+    p.add_argument("--place", metavar="地点", help="村名、查阅点")
+    p.add_argument("--count", type=count(1, 1_000_000, "份数"), metavar="N",
+                   help="入户发放的明白纸份数")
+    p.add_argument("--note", metavar="说明")
+    p.set_defaults(handler=cmd_notice_channel)
