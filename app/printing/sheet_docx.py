@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -92,6 +92,19 @@ def new_document() -> DocxDocument:
     normal.space_after = Pt(0)
     normal.space_before = Pt(0)
     normal.line_spacing = 1.3
+    return doc
+
+
+def official_a4_document() -> DocxDocument:
+    """A blank A4 document with the margins of GB/T 9704 (a report to the county office)."""
+    from app.printing.sheet_pdf import GBT9704_MARGINS_MM
+
+    doc = new_document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    left, right, top, bottom = GBT9704_MARGINS_MM
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
     return doc
 
 

@@ -24,7 +24,7 @@ from docx.table import Table, _Cell
 from app.atomic import atomic_path, check_output
 from app.errors import UserError
 from app.facts import APPLICANT_TYPES, NOTICE_KINDS, REQUEST_OUTCOMES
-from app.printing.sheet_docx import FACES, add_run, new_document
+from app.printing.sheet_docx import FACES, add_run, official_a4_document
 from app.reports.annual_figures import (
     ACTIVE_GROUPS,
     APPLICANT_COLUMNS,
@@ -314,11 +314,7 @@ def render_annual_docx(figures: AnnualFigures, out: Path) -> None:
     if not figures.township:
         raise UserError("请先设置乡镇名称（gongkai init --township 名称 --county 名称），"
                         "报告标题要用到它。")
-    doc = new_document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    doc = official_a4_document()
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -27,7 +27,7 @@ from app.errors import UserError
 from app.planning.plan import check_year
 from app.planning.rectify import Problem, list_problems
 from app.printing.sheet import chinese_date
-from app.printing.sheet_docx import FACES, add_run, add_title, new_document
+from app.printing.sheet_docx import FACES, add_run, add_title, official_a4_document
 from app.store import Store
 from app.township import get_township
 
@@ -140,11 +140,7 @@ def _fix_text(p: Problem) -> str:
 def render_rectify_docx(problems: list[Problem], township: str, county: str, out: Path,
                         today: date) -> None:
     """Write the report of ``problems`` to ``out``, atomically."""
-    doc = new_document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    doc = official_a4_document()
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
