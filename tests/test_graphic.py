@@ -8,8 +8,13 @@ import pypdfium2
 from PIL import Image
 
 from app.notices.interpretation import Figure, Graphic
-from app.printing.graphic import MIN_PT, PNG_WIDTH, layout_graphic, render_graphic_pdf
-from app.printing.graphic import render_graphic_png
+from app.printing.graphic import (
+    MIN_PT,
+    PNG_WIDTH,
+    layout_graphic,
+    render_graphic_pdf,
+    render_graphic_png,
+)
 
 POINTS = (
     ("谁可以申请", "共同生活的家庭成员人均收入低于当地低保标准，且家庭财产符合规定的，"

@@ -8,8 +8,14 @@ from PIL import Image
 from app.errors import UserError
 from app.notices import drafts
 from app.printing.drawn import pdf_bytes, png_pages
-from app.printing.screen import export_screen, layout_screens, list_screens, metrics
-from app.printing.screen import parse_size, set_screens
+from app.printing.screen import (
+    export_screen,
+    layout_screens,
+    list_screens,
+    metrics,
+    parse_size,
+    set_screens,
+)
 from app.printing.sheet import Block, Sheet
 
 pytestmark = pytest.mark.usefixtures("pinned_today")
@@ -34,7 +40,8 @@ def rows_for_pages(size_text: str, pages: int) -> int:
 def test_every_line_is_at_least_the_minimum_and_pages_are_the_screen_size(size_text) -> None:
     size = parse_size(size_text)
     assert size.min_type >= 16 and size.min_type >= size.height / 18
-    body = Block(text="根据有关规定，现将本月新增低保对象公示如下，公示期内如有异议请向镇民政办反映。")
+    body = Block(text="根据有关规定，现将本月新增低保对象公示如下，"
+                      "公示期内如有异议请向镇民政办反映。")
     sheet = Sheet("青石镇2026年11月城乡低保对象名单公示",
                   [body, *name_list(12).blocks], "公示期：2026年11月23日至2026年12月1日",
                   "0551-62345678", "青石镇人民政府", "2026年11月23日", draft=False)

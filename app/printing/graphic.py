@@ -18,9 +18,18 @@ import re
 from pathlib import Path
 
 from app.notices.interpretation import Graphic
-from app.printing.drawn import Box, Picture, QrCode, png_pages, wrap, write_pdf, write_png
-from app.printing.drawn import pdf_bytes
+from app.printing.drawn import (
+    Box,
+    Picture,
+    QrCode,
+    pdf_bytes,
+    png_pages,
+    wrap,
+    write_pdf,
+    write_png,
+)
 from app.printing.fonts import Face, bundled_face
+from app.printing.pdf_fonts import width
 from app.printing.typeset import title_lines
 
 #: The width of the picture for an official account (两微一端), in pixels.
@@ -114,10 +123,10 @@ def layout_graphic(content: Graphic) -> Picture:
                              radius=8, line=1.2))
         pic.items.append(Box(MARGIN, top, 6, h, fill=RED))
         pic.items.append(Box(MARGIN + 14, top + 14, badge, badge, fill=RED, radius=badge / 2))
-        label = str(n)
-        size = HEADING_PT if len(label) < 3 else MIN_PT
-        pic.text(MARGIN + 14 + (badge - len(label) * size * 0.55) / 2,
-                 top + 14 + (badge - size) / 2, label, sans, size, "#FFFFFF")
+        number = str(n)
+        size = HEADING_PT if len(number) < 3 else MIN_PT
+        pic.text(MARGIN + 14 + (badge - width(number, sans, size)) / 2,
+                 top + 14 + (badge - size) / 2, number, sans, size, "#FFFFFF")
         y = top + 14
         for line in head:
             pic.text(x_text, y, line, sans, HEADING_PT, RED)

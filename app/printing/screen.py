@@ -84,8 +84,9 @@ def min_type(height: int) -> int:
 def sized(width_px: int, height_px: int, name: str = "") -> ScreenSize:
     """A checked ScreenSize; UserError naming the limits if the screen cannot be used."""
     if not (WIDTHS[0] <= width_px <= WIDTHS[1] and HEIGHTS[0] <= height_px <= HEIGHTS[1]):
-        raise UserError(f"电子屏分辨率 {width_px}x{height_px} 不可用：宽应在 {WIDTHS[0]}–{WIDTHS[1]}、"
-                        f"高应在 {HEIGHTS[0]}–{HEIGHTS[1]} 像素之间，如 1920x1080。")
+        raise UserError(f"电子屏分辨率 {width_px}x{height_px} 不可用："
+                        f"宽应在 {WIDTHS[0]}–{WIDTHS[1]}、高应在 {HEIGHTS[0]}–{HEIGHTS[1]} "
+                        "像素之间，如 1920x1080。")
     least = min_type(height_px)
     if width_px < LEAST_CHARS * least + 2 * _margin(least):
         raise UserError(f"电子屏 {width_px}x{height_px} 太窄：按三米可读的字高 {least} 像素，"
@@ -266,8 +267,8 @@ class _Pager:
         pad = max(2, round(least * 0.3))
         widths = _column_widths(rows, self.face, least, self.size.width - 2 * self.m.margin,
                                 pad)
-        cells = [[wrap(c, self.face, least, w - 2 * pad) or [""] for c, w in zip(r, widths)]
-                 for r in rows]
+        cells = [[wrap(c, self.face, least, w - 2 * pad) or [""]
+                  for c, w in zip(r, widths, strict=False)] for r in rows]
         line = self.m.line
         header, body = cells[0], cells[1:]
         head_h = max(len(c) for c in header) * line
@@ -286,7 +287,7 @@ class _Pager:
              fill: str) -> None:
         x = float(self.m.margin)
         top = self.y
-        for lines, w in zip(row, widths):
+        for lines, w in zip(row, widths, strict=False):
             self.page.picture.items.append(Box(x, top, w, h, fill=fill, stroke=GRID, line=1))
             self.y = top
             for line in lines:
@@ -389,7 +390,7 @@ def export_screen(store: Store, notice_ids: list[str], folder: Path, size: Scree
     lines = [f"电子屏轮播：{len(pages)}屏，分辨率 {size.width}x{size.height}，"
              f"字高不小于 {size.min_type} 像素。按文件名顺序循环播放。", ""]
     lines += [f"{p.name}\t{page.seconds}秒\t{page.title}　第{page.number}/{page.total}屏"
-              for p, page in zip(written, pages)]
+              for p, page in zip(written, pages, strict=True)]
     write_bytes(folder / "playlist.txt", ("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
     keep = {p.name for p in written}
     for old in folder.iterdir():
