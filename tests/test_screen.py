@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from app.errors import UserError
@@ -126,3 +128,40 @@ def test_cli_exports_pages_and_refuses_garbage_in_one_sentence(gk, tmp_path) -> 
                   "--size", bad, check=False)
         assert proc.returncode != 0 and "Traceback" not in proc.stderr
         assert proc.stderr.strip().count("\n") == 0
+
+
+def test_a_row_taller_than_a_page_runs_on_and_nothing_leaves_the_screen() -> None:
+    size = parse_size("384x192")
+    remark = "因病致贫，家庭主要劳动力长期住院治疗，子女尚在读书，" * 12
+    table = [["姓名", "情况说明"], ["张三", remark], ["李四", "无"]]
+    pages = layout_screens([Sheet("名单", [Block(rows=table)], "", "", "", "", False)],
+                           size, "青石镇")
+    assert len(pages) > 2
+    for page in pages:
+        for t in page.picture.texts:
+            assert t.top + t.size <= size.height and t.x >= 0
+            assert t.size >= size.min_type
+    x = next(t.x for t in pages[0].picture.texts if t.text == "情况说明")
+    column = [t.text for p in pages for t in p.picture.texts
+              if t.x == x and t.text not in ("情况说明", "无") and "屏" not in t.text]
+    assert "".join(column) == remark
+
+
+def test_too_many_columns_for_the_screen_is_one_sentence() -> None:
+    table = [[f"列{n}" for n in range(12)], [str(n) for n in range(12)]]
+    with pytest.raises(UserError) as err:
+        layout_screens([Sheet("名单", [Block(rows=table)], "", "", "", "", False)],
+                       parse_size("384x192"), "青石镇")
+    assert err.value.args[0].count("。") == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_any_text_is_a_size_a_name_or_one_sentence(text) -> None:
+    try:
+        size = parse_size(text)
+    except UserError as err:
+        assert err.args[0].count("。") == 1
+        return
+    assert (size.width == 0 and size.name) or (
+        128 <= size.width <= 7680 and 96 <= size.height <= 4320 and size.min_type >= 16)

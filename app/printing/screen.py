@@ -272,16 +272,23 @@ class _Pager:
         line = self.m.line
         header, body = cells[0], cells[1:]
         head_h = max(len(c) for c in header) * line
+        # A row taller than a fresh page holds (a long remark on a small LED
+        # board) runs on in pieces, each under the header again.
+        fresh = self.m.bottom - self.m.top - self.m.line - head_h
+        most = max(1, fresh // line)
         on_page = -1  # the page whose header is drawn
-        for row in body:
-            row_h = max(len(c) for c in row) * line
-            need = row_h + (head_h if on_page != len(self.pages) else 0)
-            if not self.fits(need):
-                self.new_page()
-            if on_page != len(self.pages):
-                self._row(header, widths, pad, head_h, HEAD_FILL)
-                on_page = len(self.pages)
-            self._row(row, widths, pad, row_h, "")
+        for whole in body:
+            depth = max(len(c) for c in whole)
+            for start in range(0, depth, most):
+                row = [c[start:start + most] for c in whole]
+                row_h = max(1, max(len(c) for c in row)) * line
+                need = row_h + (head_h if on_page != len(self.pages) else 0)
+                if not self.fits(need):
+                    self.new_page()
+                if on_page != len(self.pages):
+                    self._row(header, widths, pad, head_h, HEAD_FILL)
+                    on_page = len(self.pages)
+                self._row(row, widths, pad, row_h, "")
 
     def _row(self, row: list[list[str]], widths: list[float], pad: int, h: float,
              fill: str) -> None:
@@ -303,6 +310,9 @@ def _column_widths(rows: list[list[str]], face: Face, size: float, inner: float,
     natural = [max(width(r[k] if k < len(r) else "", face, size) for r in rows) + 2 * pad
                for k in range(count)]
     least = 2 * size + 2 * pad
+    if count * least > inner:
+        raise UserError(f"名单有{count}列，这块屏一行放不下（每列至少两个字）："
+                        "请换用更宽的屏，或把名单分成几张表。")
     natural = [max(least, n) for n in natural]
     total = sum(natural)
     if total <= inner:
