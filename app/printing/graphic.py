@@ -121,10 +121,10 @@ def layout_graphic(content: Graphic) -> Picture:
         h = 14 + max(badge, len(head) * HEADING_PT * LEAD + len(body) * BODY_PT * LEAD) + 10
         pic.items.append(Box(MARGIN, top, inner, h, fill="#FFFFFF", stroke="#E3B5AC",
                              radius=8, line=1.2))
-        pic.items.append(Box(MARGIN, top, 6, h, fill=RED))
+        pic.items.append(Box(MARGIN, top + 8, 5, h - 16, fill=RED))  # inside the round corners
         pic.items.append(Box(MARGIN + 14, top + 14, badge, badge, fill=RED, radius=badge / 2))
         number = str(n)
-        size = HEADING_PT if len(number) < 3 else MIN_PT
+        size = HEADING_PT if len(number) < 2 else MIN_PT
         pic.text(MARGIN + 14 + (badge - width(number, sans, size)) / 2,
                  top + 14 + (badge - size) / 2, number, sans, size, "#FFFFFF")
         y = top + 14
