@@ -31,6 +31,7 @@ from app.township import Township, get_township, set_township
 from ui.backup_box import BackupBox
 from ui.holiday_dialog import HolidayDialog
 from ui.page import Page
+from ui.screens_box import ScreensBox
 from ui.tasks import Changes, Runner
 from ui.template_box import TemplateBox
 from ui.widgets import open_file, say
@@ -145,6 +146,7 @@ class SettingsPage(Page):
         self.review = ReviewBox(runner)
         self.villages = VillagesBox(runner)
         self.phones = PhonesBox(runner)
+        self.screens = ScreensBox(runner)
         self.whitelist = WhitelistBox(runner)
         self.templates = TemplateBox(runner)
         self.backups = BackupBox(runner)
@@ -153,7 +155,7 @@ class SettingsPage(Page):
         boxes = QVBoxLayout(inner)
         boxes.setContentsMargins(0, 0, 0, 0)
         for box in (form_box, calendar_box, self.review, self.villages, self.phones,
-                    self.whitelist, self.templates, self.backups):
+                    self.screens, self.whitelist, self.templates, self.backups):
             boxes.addWidget(box)
         boxes.addStretch(1)
         scroll = QScrollArea()
@@ -186,7 +188,7 @@ class SettingsPage(Page):
 
     def workflow_boxes(self) -> tuple[SettingsBox, ...]:
         """The boxes of the notice workflow, each saved on its own."""
-        return (self.review, self.villages, self.phones, self.whitelist)
+        return (self.review, self.villages, self.phones, self.screens, self.whitelist)
 
     def _show(self, data: tuple[Township, list[tuple[int, str]]], fields: bool = True) -> None:
         info, years = data
