@@ -161,3 +161,16 @@ def test_any_text_is_a_size_a_name_or_one_sentence(text) -> None:
         return
     assert (size.width == 0 and size.name) or (
         128 <= size.width <= 7680 and 96 <= size.height <= 4320 and size.min_type >= 16)
+
+
+@pytest.mark.parametrize("size_text", ["1920x1080", "1280x720"])
+def test_a_seven_column_roster_keeps_names_and_villages_whole(size_text) -> None:
+    from tests_support import DIBAO_HEADER, dibao_rows
+
+    rows = [list(DIBAO_HEADER)] + dibao_rows(12)
+    pages = layout_screens([Sheet("低保名单", [Block(rows=rows)], "", "", "", "", False)],
+                           parse_size(size_text), "青石镇")
+    drawn = {t.text for p in pages for t in p.picture.texts}
+    # A name cut over two lines reads as two people; masked numbers may wrap instead.
+    for row in rows[1:]:
+        assert row[1] in drawn and row[6] in drawn, row

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from app.atomic import NO_FOLDER, write_bytes
 from app.errors import UserError
+from app.printing import table_layout
 from app.printing.drawn import Box, Picture, pdf_bytes, png_pages, wrap, write_png
 from app.printing.fonts import Face, bundled_face
 from app.printing.pdf_fonts import width
@@ -303,6 +304,9 @@ class _Pager:
         self.y = top + h
 
 
+_HAN_WORD = re.compile(r"[\u3400-\u9fff]")
+
+
 def _column_widths(rows: list[list[str]], face: Face, size: float, inner: float,
                    pad: int) -> list[float]:
     """Columns in proportion to their widest cell, none under two characters."""
@@ -315,6 +319,13 @@ def _column_widths(rows: list[list[str]], face: Face, size: float, inner: float,
                         "请换用更宽的屏，或把名单分成几张表。")
     natural = [max(least, n) for n in natural]
     total = sum(natural)
+    whole = _whole_words(rows, face, size, pad, least)
+    if total > inner and sum(whole) <= inner:
+        # A name or a village split over two lines reads as two people: those columns
+        # keep their longest word whole, and the masked numbers wrap in what is left.
+        spare = inner - sum(whole)
+        want = [n - w for n, w in zip(natural, whole, strict=True)]
+        return [w + spare * d / (sum(want) or 1.0) for w, d in zip(whole, want, strict=True)]
     if total <= inner:
         return [n + (inner - total) * n / total for n in natural]
     # Too wide: columns shrink in proportion, but not under two characters.
@@ -322,6 +333,23 @@ def _column_widths(rows: list[list[str]], face: Face, size: float, inner: float,
     rest = inner - least * len(fixed)
     share = sum(n for n in natural if n * inner / total >= least) or 1.0
     return [least if n * inner / total < least else n * rest / share for n in natural]
+
+
+def _whole_words(rows: list[list[str]], face: Face, size: float, pad: int,
+                 least: float) -> list[float]:
+    """Each column's narrowest width: its longest word whole where its cells hold Chinese
+    words (names, villages, header words), two characters where they hold numbers only."""
+    count = max(len(r) for r in rows)
+    out = []
+    for k in range(count):
+        cells = [r[k] for r in rows if k < len(r)]
+        if any(_HAN_WORD.search(c) for c in cells[1:]):
+            out.append(max([least] + [table_layout.least(c, face, header=i == 0) * size
+                                      + 2 * pad for i, c in enumerate(cells)]))
+        else:
+            out.append(max([least] + [table_layout.least(cells[0], face, header=True) * size
+                                      + 2 * pad] if cells else [least]))
+    return out
 
 
 def layout_screens(sheets: list[Sheet], size: ScreenSize, township: str) -> list[ScreenPage]:
