@@ -48,8 +48,8 @@ _CELLS = re.compile(r"[ \u3000]+")
 _PIPE = re.compile(r"[|｜]")
 _RULE_ROW = re.compile(r"^[\s|｜:：\-—=+]+$")
 #: A 公示期 line as the sheet writes it (chinese_date), to be read as 公示时间为….
-_PUBLICITY = re.compile(r"公示期[：:为]?\s*(?:自|从)?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:起)?\s*"
-                        r"(?:至|到|—|-|－|~|～)\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:止)?")
+_PUBLICITY = re.compile(r"公示期[：:为]?\s*(?:自|从)?\s*(\d{4})年(\d{1,2})月(\d{1,2})日"
+                        r"\s*(?:起)?\s*(?:至|到|—|-|－|~|～)\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:止)?")
 #: A masked number (3401**********3012, 138****5678): read it would be noise.
 _MASKED = re.compile(r"[0-9Xx]*\*{2,}[0-9Xx*]*|[0-9]{2,}[*＊]+[0-9Xx]*")
 #: Any run of digits (with spaces or dashes between) long enough to be a person's number.
@@ -127,7 +127,8 @@ def _without_personal(text: str, phones: tuple[str, ...]) -> str:
     text = re.sub(r"\u0000+", "\u0000", text)
     text = re.sub(r"[，,、；;\s]*\u0000[ \t]*([，,、；;]?)", lambda m: m.group(1) and "，", text)
     text = re.sub(r"\u0000", "", text)
-    text = re.sub(r"([，、；])\s*([，、；。])", r"\2", text)
+    text = re.sub(r"[（(]\s*[)）]", "", text)  # 「（身份证号…）」 leaves its brackets
+    text = re.sub(r"[，、；]+\s*(?=[，、；。！？])", "", text)
     return re.sub(r"^[，、；]", "", text.strip())
 
 
@@ -195,7 +196,7 @@ def _sentence(text: str) -> str:
 
 
 def script_lines(store: Store, notice_id: str) -> tuple[list[str], Sheet]:
-    """The 广播稿 as lines (opening, body, 公示期, 监督电话, signature), read once, and its sheet."""
+    """The 广播稿 read once (opening, body, 公示期, 监督电话, signature), and its sheet."""
     sheet = build_sheet(store, notice_id)
     words = _script_rules()
     phones = published_phones(store)
@@ -322,7 +323,8 @@ SAPI_SCRIPT = r"""
 $ErrorActionPreference = 'Stop'
 Add-Type -AssemblyName System.Speech
 $s = New-Object System.Speech.Synthesis.SpeechSynthesizer
-$v = $s.GetInstalledVoices() | Where-Object { $_.Enabled -and $_.VoiceInfo.Culture.Name -like 'zh*' } | Select-Object -First 1
+$v = $s.GetInstalledVoices() |
+  Where-Object { $_.Enabled -and $_.VoiceInfo.Culture.Name -like 'zh*' } | Select-Object -First 1
 if (-not $v) { exit 3 }
 $s.SelectVoice($v.VoiceInfo.Name)
 $s.Rate = -2

@@ -238,4 +238,6 @@ def speak_numbers(text: str) -> str:
     text = _MONEY.sub(_money, text)
     measures = "".join(rules().data["units"]["liang"])
     text = re.sub(rf"(?<![\d.第])2(?=[{measures}])", rules().data["units"]["two"], text)
-    return _DECIMAL.sub(_number, text)
+    text = _DECIMAL.sub(_number, text)
+    # What no pattern took (a digit after a stray point, .5) is still read, one digit at a time.
+    return re.sub(r"\d", lambda m: digit_words(m.group(0)), text)
