@@ -97,6 +97,12 @@ def test_a_draft_with_unmasked_numbers_reads_none_of_them(township) -> None:
     assert "李四，家庭人口两人" in text
 
 
+@pytest.mark.parametrize("masked", ["3401**********3018", "138****5678", "6222 **** **** 1234",
+                                    "3401 ＊＊＊＊ ＊＊＊＊ 3018"])
+def test_masked_numbers_are_not_read_either(masked: str) -> None:
+    assert broadcast._without_personal(f"张三，卡号{masked}，两人", ()) == "张三，两人"
+
+
 def test_the_txt_opens_in_notepad_and_the_wav_is_sound_where_a_voice_exists(
         dibao, tmp_path: Path) -> None:
     store, notice_id = dibao

@@ -51,7 +51,7 @@ _RULE_ROW = re.compile(r"^[\s|｜:：\-—=+]+$")
 _PUBLICITY = re.compile(r"公示期[：:为]?\s*(?:自|从)?\s*(\d{4})年(\d{1,2})月(\d{1,2})日"
                         r"\s*(?:起)?\s*(?:至|到|—|-|－|~|～)\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:止)?")
 #: A masked number (3401**********3012, 138****5678): read it would be noise.
-_MASKED = re.compile(r"[0-9Xx]*\*{2,}[0-9Xx*]*|[0-9]{2,}[*＊]+[0-9Xx]*")
+_MASKED = re.compile(r"(?:[0-9]+[ \-]*)?(?:[*＊][ \-]*){2,}[0-9Xx]*|[0-9]{2,}[*＊][0-9Xx]*")
 #: Any run of digits (with spaces or dashes between) long enough to be a person's number.
 _LONG_RUN = re.compile(r"(?<![0-9])[0-9](?:[\s\-－—]?[0-9]){11,}[0-9Xx]?(?![0-9])")
 #: A phone number as printed: 0551-62345678, (0551)62345678, 12345, 0551-6234 5678转801.
