@@ -337,3 +337,14 @@ def test_phones_read_digit_by_digit_in_their_groups() -> None:
 def test_any_text_comes_out_without_figures(text: str) -> None:
     assert not re.search(r"[0-9０-９]", speak_numbers(text))
     broadcast._without_personal(text, ("0551-62345678",))  # never raises
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng: scripts/setup-system")
+def test_the_espeak_voice_says_the_numerals_in_mandarin() -> None:
+    """espeak-ng 1.51's plain cmn reads 一 as "yi one" (its pinyin in English); ours must not."""
+    voice = espeak_voice()
+    assert voice is not None
+    words = "二〇二六年十一月，一千零五元五角"
+    said = subprocess.run(["espeak-ng", "-v", voice, "-q", "-x", words], capture_output=True,
+                          text=True, check=True, timeout=30).stdout
+    assert "(en)" not in said

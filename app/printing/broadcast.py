@@ -301,11 +301,16 @@ def _timeout(text: str) -> float:
 
 
 def espeak_voice() -> str | None:
-    """espeak-ng's Mandarin voice (``cmn``, else ``zh``), or None where it is not installed."""
+    """espeak-ng's Mandarin voice, or None where it is not installed.
+
+    ``cmn-latn-pinyin`` first: espeak-ng 1.51's plain ``cmn`` spells the pinyin of
+    some characters in English (一 as "yi one", 零 as "ling two"); the pinyin
+    voice says them right. The script holds almost no Latin letters to mind.
+    """
     program = shutil.which("espeak-ng")
     if not program:
         return None
-    for voice in ("cmn", "zh"):
+    for voice in ("cmn-latn-pinyin", "cmn", "zh"):
         try:
             listed = subprocess.run([program, f"--voices={voice}"], capture_output=True,
                                     text=True, timeout=20, check=False).stdout
