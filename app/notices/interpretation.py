@@ -82,8 +82,9 @@ _PHONE = re.compile(r"(?:咨询|联系|监督)?电话[：:]\s*(?P<phone>[0-9０-
 _AMOUNT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>万元|元|千元)")
 _SPAN = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到—\-~～](?:\d{4}年)?\d{1,2}月\d{1,2}日)?")
 _PUBLICITY = re.compile(r"公示期(?:为|是)?[：:]?\s*(?P<v>[^。；;，,\n]{2,30})")
-_CUT = re.compile(r"[，。；;：:、\s（）()]")
-_FILLER = "为是按达到由给予"
+_CUT = re.compile(r"[，。；;：:、\s（）()\d]")
+#: Words after which the words that name an amount begin (标准为|每人每月).
+_FILLER = re.compile(r"为|是|按|达到|由|给予|提高到")
 
 
 def figures_of(text: str) -> list[Figure]:
@@ -91,7 +92,7 @@ def figures_of(text: str) -> list[Figure]:
     out: list[Figure] = []
     for match in _AMOUNT.finditer(text):
         before = _CUT.split(text[max(0, match.start() - 16):match.start()])[-1]
-        label = before[-8:].lstrip(_FILLER) or "标准"
+        label = _FILLER.split(before)[-1][-8:].lstrip("元万") or "标准"
         out.append(Figure(label, match.group("n") + match.group("unit")))
     publicity = _PUBLICITY.search(text)
     if publicity:
@@ -101,7 +102,11 @@ def figures_of(text: str) -> list[Figure]:
             continue
         before = _CUT.split(text[max(0, match.start() - 12):match.start()])[-1]
         out.append(Figure(before[-8:] or "日期", match.group(0)))
-    return list(dict.fromkeys(out))
+    # The first mention of a value says what it is; a later one (提高到680元) only repeats it.
+    first: dict[str, Figure] = {}
+    for figure in out:
+        first.setdefault(figure.value, figure)
+    return list(first.values())
 
 
 def _first_sentences(text: str, limit: int = 60) -> str:

@@ -27,6 +27,7 @@ from app import clock
 from app.catalog.domains import list_domains
 from app.facts import REQUEST_OUTCOMES, REQUEST_STATES
 from app.reports.coverage import Coverage, coverage_source, read_coverage
+from app.reports.interpretation_sheet import interpretation_source
 from app.reports.ledger import (
     Ledger,
     LedgerExport,
@@ -41,8 +42,8 @@ from app.store import Store
 #: Sheet sources added after the notice sheets, read in the same snapshot
 #: (see :mod:`app.reports.ledger`): the page's export and ``gongkai ledger export``.
 EXTRA_SHEETS: tuple[SheetSource, ...] = (request_sheet,)
-#: Sheet sources written right after 汇总: the plan's coverage.
-FRONT_SHEETS: tuple[SheetSource, ...] = (coverage_source,)
+#: Sheet sources written right after 汇总: the plan's coverage, the 政策解读 counts.
+FRONT_SHEETS: tuple[SheetSource, ...] = (coverage_source, interpretation_source)
 
 #: The bar for requests not yet answered, in the register's own word.
 PENDING = REQUEST_STATES["open"]
