@@ -113,7 +113,8 @@ def test_drafting_refuses_what_a_解读_cannot_be(desk) -> None:
         drafts.create_notice(store, "shjz-004", kind="解读", policy_title="办法" * 60)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(max_size=140), number=st.text(max_size=60),
        form=st.sampled_from(["文字", "问答", "图解", "", "x", "文字 "]))
 def test_whatever_is_typed_for_a_policy_is_a_draft_or_one_sentence(township, title, number,
@@ -228,7 +229,8 @@ def test_graphic_content_reads_points_figures_and_phone(desk) -> None:
     assert graphic.subtitle == "《青石镇关于最低生活保障审核信息的公示》政策解读"
     qa = _interpretation(store, parent, "问答")
     body = drafts.get_notice(store, qa).body.replace(
-        "问一：这项政策是什么？\n答：", "问一：这项政策是什么？\n答：按月发放的救助。\n每人每月680元。")
+        "问一：这项政策是什么？\n答：",
+        "问一：这项政策是什么？\n答：按月发放的救助。\n每人每月680元。")
     drafts.edit_notice(store, qa, body=body)
     pairs = interpretation.graphic_content(store, qa)
     assert pairs.points[0] == ("这项政策是什么？", "按月发放的救助。 每人每月680元。")
