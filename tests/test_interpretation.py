@@ -271,3 +271,6 @@ def test_the_ledger_counts_what_was_interpreted_and_when(desk, tmp_path) -> None
     assert ["按时解读率", "33.3%"] in [r[:2] for r in summary]
     one = read_counts(store, LedgerFilter(2026, domain="公共资源配置"))
     assert [(c.domain, c.due) for c in one] == [("合计", 0)] and one[0].rate is None
+    # A period with nothing 应解读 gets no empty sheet.
+    export_view(store, path, LedgerFilter(2025))
+    assert SHEET_NAME not in load_workbook(path).sheetnames

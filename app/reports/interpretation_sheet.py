@@ -2,7 +2,8 @@
 those interpreted, those interpreted on time, and the ratios.
 
 A :data:`app.reports.ledger.SheetSource`, run inside the ledger's snapshot; it is a
-front sheet (right after 汇总 and 公开覆盖), kept for a one-domain filter too.
+front sheet (right after 汇总 and 公开覆盖), kept for a one-domain filter too, and
+written only where the filter holds a document marked 应解读.
 
 What counts:
 
@@ -123,6 +124,13 @@ def read_counts(store: Store, flt: LedgerFilter) -> list[DomainCount]:
     out.append(DomainCount(TOTAL, sum(c.due for c in out), sum(c.interpreted for c in out),
                            sum(c.on_time for c in out), ()))
     return out
+
+
+def any_due(store: Store, flt: LedgerFilter) -> bool:
+    """Whether the filter holds any document marked 应解读 (else the workbook has no sheet)."""
+    params = {"first": flt.first_day.isoformat(), "end": flt.end_day.isoformat(),
+              "domain": flt.domain}
+    return bool(store.query(_DOCUMENTS_SQL + " LIMIT 1", params))
 
 
 def _percent(value: float | None) -> str:
