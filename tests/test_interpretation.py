@@ -274,3 +274,17 @@ def test_the_ledger_counts_what_was_interpreted_and_when(desk, tmp_path) -> None
     # A period with nothing 应解读 gets no empty sheet.
     export_view(store, path, LedgerFilter(2025))
     assert SHEET_NAME not in load_workbook(path).sheetnames
+
+
+def test_a_解读_prints_without_a_公示期_of_its_own(desk, gk, tmp_path) -> None:
+    import subprocess
+
+    store, parent = desk
+    made = _interpretation(store, parent, body=TEXT_BODY.replace(
+        "，公示期：11月23日至11月29日", ""))
+    out = tmp_path / "解读.pdf"
+    gk("notice", "render", made, "--out", str(out))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "政策解读" in text and "背景依据" in text and "咨询电话" in text
+    assert "公示期" not in text

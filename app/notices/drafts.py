@@ -290,7 +290,8 @@ def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
     rule = json.loads(row["rule"])
     publicity = None
     known = bool(row["due_known"])
-    if rule.get("publicity"):
+    # A 解读 explains a 公示; it has no 公示期 of its own.
+    if rule.get("publicity") and row["kind"] != "解读":
         start = min((p["posted"] for p in postings), default=None)
         end = publicity_end(cal, rule, date.fromisoformat(start)) if start else None
         publicity = {"start": start, "end": end.date.isoformat() if end else None}
