@@ -78,6 +78,26 @@ def test_draft_a_解读_from_the_editor_and_follow_the_links(configured_window, 
     assert not box.interpret.isChecked()
 
 
+def test_posting_without_its_解读_warns_in_the_editor(configured_window, qtbot,
+                                                    monkeypatch) -> None:
+    from ui.notice_dialogs import PostDialog
+
+    with open_desk(configured_window.folder) as store:
+        review.set_review_steps(store, 1)
+        parent = drafts.create_notice(store, "shjz-002", kind="公示").id
+        made = drafts.create_notice(store, None, kind="解读", explains=parent).id
+        approve_step(store, made, "王明")
+        approve_step(store, parent, "王明")
+    page = _open(configured_window, qtbot, parent)
+    monkeypatch.setattr(PostDialog, "exec", lambda self: PostDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PostDialog, "values",
+                        lambda self: ("镇政务公开栏", "2026-11-23", ""))
+    page.post()
+    qtbot.waitUntil(lambda: "注意" in page.message.text(), timeout=WAIT)
+    assert page.message.text().startswith("已记录张贴于「镇政务公开栏」。注意：它的政策解读「")
+    assert "a05a00" in page.message.styleSheet()
+
+
 def test_the_form_dialog_offers_the_three_forms(qtbot) -> None:
     dialog = DraftInterpretationDialog("青石镇关于最低生活保障审核信息的公示")
     qtbot.addWidget(dialog)

@@ -135,8 +135,10 @@ class InterpretationBox(QWidget):
         lines += [link_html(f"政策解读（{FORM_WORDS.get(i['form'] or '', '')}）", i)
                   for i in n.interpretations]
         if own and n.interpret and not interpretation.passed_interpretations(n):
-            lines.append('<span style="color:#b00020">应解读：政策解读审核通过前，'
-                         "本文件不能通过最后一步审核。</span>")
+            lines.append('<span style="color:#b00020">' + escape(
+                "应解读：政策解读审核通过前，本文件不能通过最后一步审核。" if n.status == "draft"
+                else "应解读：政策解读审核通过后，二者一同报送县级平台（三同步）。")
+                + "</span>")
         self.links.setText("<br>".join(lines))
         self.links.setVisible(bool(lines))
         self.hints.setText(writing_hints(n) if n.kind == "解读" else "")
