@@ -288,3 +288,14 @@ def test_a_解读_prints_without_a_公示期_of_its_own(desk, gk, tmp_path) -> N
                           check=True).stdout
     assert "政策解读" in text and "背景依据" in text and "咨询电话" in text
     assert "公示期" not in text
+
+
+def test_a_posted_解读_never_answers_its_item_in_the_plan(desk, gk) -> None:
+    store, _parent = desk
+    # fp-012 is reported once a year; its 2026 period is still open.
+    made = drafts.create_notice(store, "fp-012", kind="解读", policy_title="青石镇帮扶办法")
+    _pass_all(store, made.id)
+    boards.post(store, made.id, "镇政务公开栏")
+    entry = next(e for e in gk.json("plan", "--year", "2026")["entries"]
+                 if e["item_id"] == "fp-012")
+    assert (entry["status"], entry["notice_id"]) == ("open", None)
