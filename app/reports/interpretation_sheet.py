@@ -35,9 +35,9 @@ TOTAL = "合计"
 
 COLUMNS: tuple[Column, ...] = (
     Column("公开领域", 16),
-    Column("应解读（件）", 10, "int"),
-    Column("已解读（件）", 10, "int"),
-    Column("按时解读（件）", 10, "int"),
+    Column("应解读（件）", 12, "int"),
+    Column("已解读（件）", 12, "int"),
+    Column("按时解读（件）", 13, "int"),
     Column("解读率", 9, "percent"),
     Column("按时解读率", 10, "percent"),
     Column("未按时解读的文件", 48, "wrap"),
