@@ -37,6 +37,7 @@ from app.notices.editor import EditorState, editor_state, proof_lines
 from app.notices.proofing import proof_context
 from app.notices.proofread import Proof
 from app.store import Store
+from ui.interpretation_box import InterpretationBox
 from ui.notice_dialogs import (
     NewNoticeDialog,
     PostDialog,
@@ -151,6 +152,10 @@ class NoticesPage(Page):
         self.county = QLabel()
         self.county.setWordWrap(True)
         self.county.setOpenExternalLinks(True)
+        self.interpretation = InterpretationBox(runner, self._failed, self)
+        self.interpretation.drafted.connect(lambda i: self.refresh(select=i))
+        self.interpretation.open_requested.connect(self.open_notice)
+        self.interpretation.changed.connect(self.load)
         self.title_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.body_edit.setPlaceholderText("正文")
@@ -238,7 +243,8 @@ class NoticesPage(Page):
         self.message.setWordWrap(True)
 
         editor_split = QSplitter()
-        editor_split.addWidget(stacked(self.heading, self.county, self.title_edit,
+        editor_split.addWidget(stacked(self.heading, self.county, self.interpretation,
+                                       self.title_edit,
                                        self.body_edit, margins=False))
         editor_split.addWidget(side)
         editor_split.setSizes([560, 300])
@@ -431,6 +437,7 @@ class NoticesPage(Page):
         n = state.notice
         self.editor.setEnabled(True)
         self._show_county(n)
+        self.interpretation.show_notice(n)
         self._baseline = (n.title, n.body)
         if not keep:
             self._set_text(n.title, n.body)
@@ -653,8 +660,8 @@ class NoticesPage(Page):
             self.body_edit.setTextCursor(cursor)
             self.body_edit.setFocus()
 
-    def _after(self, text: str) -> None:
-        self.message.setStyleSheet("")
+    def _after(self, text: str, warn: bool = False) -> None:
+        self.message.setStyleSheet("color: #a05a00;" if warn else "")
         self.message.setText(text)
         self.refresh()
 
@@ -785,7 +792,10 @@ class NoticesPage(Page):
             board, day, photo = dialog.values()
             self.runner.run(
                 lambda s: boards.post(s, notice_id, board, day, Path(photo) if photo else None),
-                lambda _r: self._after(f"已记录张贴于「{board}」。"), self._failed,
+                lambda warning: self._after(f"已记录张贴于「{board}」。"
+                                            + (f"注意：{warning}" if warning else ""),
+                                            warn=bool(warning)),
+                self._failed,
                 changes=Changes.NOTICES | Changes.POSTINGS, origin=self)
 
         self.runner.run(names, ask)

@@ -148,6 +148,16 @@ def cmd_domain_hide(store: Store, args: argparse.Namespace) -> int:
     print(("已恢复显示" if args.show else "已隐藏") + f"领域「{args.name}」")
     return 0
 
+def cmd_catalog_interpret(store: Store, args: argparse.Namespace) -> int:
+    """``catalog interpret``: the item's notices need a 解读 (三同步), or no longer."""
+    from app.notices.interpretation import set_item_interpret
+
+    set_item_interpret(store, args.item, args.state == "on")
+    print(f"事项「{args.item}」" + ("今后起草的公开信息均标为应解读（三同步）。"
+                                 if args.state == "on" else "今后起草的公开信息不再标为应解读。"))
+    return 0
+
+
 def register(sub: Subcommands) -> None:
     """Add ``catalog domains|list|show|search|import|export`` and the domain commands."""
     cat = sub.add_parser("catalog", help="公开目录").add_subparsers(dest="action", required=True)
@@ -193,3 +203,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("name")
     p.add_argument("--show", action="store_true")
     p.set_defaults(handler=cmd_domain_hide)
+    p = cat.add_parser("interpret", help="应解读：此事项的公开信息须同步解读（三同步）")
+    p.add_argument("item")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(handler=cmd_catalog_interpret)

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.cli.shape import Subcommands, count, day, day_of, print_json, revision
 from app.errors import UserError
-from app.facts import NOTICE_KINDS, REVIEW_CHECKLIST, STATUSES
+from app.facts import INTERPRETATION_FORMS, NOTICE_KINDS, REVIEW_CHECKLIST, STATUSES
 from app.notices import boards, drafts, proofing, review
 from app.notices.privacy import lines_and_columns
 from app.store import Store
@@ -35,7 +35,10 @@ def _notice_line(n: drafts.Notice) -> str:
 def cmd_notice_new(store: Store, args: argparse.Namespace) -> int:
     """``notice new``: a draft from a catalog item."""
     n = drafts.create_notice(store, args.item, args.title, args.kind,
-                             _read_body(args.body_file), args.formed, args.author or "")
+                             _read_body(args.body_file), args.formed, args.author or "",
+                             explains=args.explains, form=args.form,
+                             policy_title=args.policy_title or "",
+                             policy_number=args.policy_number or "")
     if args.json:
         print_json(n.to_json())
     else:
@@ -58,6 +61,8 @@ def cmd_notice_show(store: Store, args: argparse.Namespace) -> int:
                                    else None})
         return 0
     print(_notice_line(n))
+    for line in _link_lines(n):
+        print(line)
     if n.status == "draft":
         print("审核：" + review.review_state(store, n.id).summary())
     if n.sync == "returned":
@@ -70,6 +75,20 @@ def cmd_notice_show(store: Store, args: argparse.Namespace) -> int:
     print()
     print(n.body)
     return 0
+
+
+def _link_lines(n: drafts.Notice) -> list[str]:
+    """The 解读 links of a notice, one line each, with the other's county URL."""
+    lines = ["应解读：须与政策解读同步审签、同步发布（三同步）。"] if n.interpret else []
+    if n.policy_title:
+        lines.append(f"解读的政策：《{n.policy_title}》{n.policy_number}")
+    others = ([("解读的是", n.explains)] if n.explains else []) + [
+        ("政策解读", i) for i in n.interpretations]
+    for word, other in others:
+        url = f"  {other['county_url']}" if other["county_url"] else ""
+        lines.append(f"{word}：{other['id'][:8]} [{STATUSES.get(other['status'], '')}]"
+                     f" {other['title']}{url}")
+    return lines
 
 
 def cmd_notice_list(store: Store, args: argparse.Namespace) -> int:
@@ -169,10 +188,13 @@ def cmd_notice_return(store: Store, args: argparse.Namespace) -> int:
 def cmd_notice_post(store: Store, args: argparse.Namespace) -> int:
     """``notice post``: it went up on a board."""
     notice_id = drafts.resolve_id(store, args.id)
-    boards.post(store, notice_id, args.board, args.date, Path(args.photo) if args.photo else None)
+    warning = boards.post(store, notice_id, args.board, args.date,
+                          Path(args.photo) if args.photo else None)
     n = drafts.get_notice(store, notice_id)
     end = (n.publicity or {}).get("end")
     print(f"已记录张贴于「{args.board}」" + (f"，公示期至{end}" if end else "") + "。")
+    if warning:
+        print("注意：" + warning)
     return 0
 
 
@@ -264,9 +286,14 @@ def register(sub: Subcommands) -> None:
     """Add ``notice …``: new, show, list, edit, check, mask, approve, revise, return, post, …"""
     nt = sub.add_parser("notice", help="公开信息").add_subparsers(dest="action", required=True)
     p = nt.add_parser("new", help="从目录事项起草")
-    p.add_argument("--item", required=True)
+    p.add_argument("--item", help="目录事项（解读本机的公开信息时可省略，沿用其事项）")
     p.add_argument("--title")
     p.add_argument("--kind", default="公示", choices=list(NOTICE_KINDS))
+    p.add_argument("--explains", metavar="NOTICE_ID", help="政策解读：所解读的公开信息")
+    p.add_argument("--form", choices=list(INTERPRETATION_FORMS),
+                   help="政策解读的形式：文字解读、简明问答、图解（默认文字）")
+    p.add_argument("--policy-title", metavar="标题", help="政策解读：所解读的政策文件标题")
+    p.add_argument("--policy-number", metavar="文号", help="政策解读：所解读的政策文件文号")
     p.add_argument("--body-file")
     p.add_argument("--formed", type=day_of("信息形成日期"), help="信息形成日期（默认今天）")
     p.add_argument("--author")

@@ -11,7 +11,7 @@ from app import clock
 from app.atomic import keep_once
 from app.errors import UserError
 from app.facts import BOARD_KINDS, squash
-from app.notices import actions, county_queue
+from app.notices import actions, county_queue, interpretation
 from app.notices.drafts import get_notice
 from app.store import Store, now_iso
 from app.workdays import parse_date
@@ -176,8 +176,12 @@ def photo_path(store: Store, digest: str) -> Path:
 
 
 def post(store: Store, notice_id: str, board: str, on: str | None = None,
-         photo: Path | None = None, today: date | None = None) -> None:
-    """Record that an approved notice went up on a board (the first posting publishes it)."""
+         photo: Path | None = None, today: date | None = None) -> str:
+    """Record that an approved notice went up on a board (the first posting publishes it).
+
+    Returns a warning sentence when its 解读 (or what it explains) is not up
+    yet (三同步), else "".
+    """
     notice = get_notice(store, notice_id)
     actions.require(notice.status, "post")
     target = _board(store, board)
@@ -210,6 +214,7 @@ def post(store: Store, notice_id: str, board: str, on: str | None = None,
             county_queue.enqueue(store, notice_id)
         store.audit("notice.post", notice_id, {"board": target.name, "date": day.isoformat(),
                                                "photo": digest, "replaced": older})
+    return interpretation.post_warning(store, notice_id)
 
 
 def take_down(store: Store, notice_id: str, board: str, on: str | None = None,

@@ -21,10 +21,17 @@ from app.atomic import write_bytes
 from app.catalog.items import get_item
 from app.catalog.schedule import item_schedule, reporting_due
 from app.errors import UserError
-from app.facts import NOTICE_KINDS
+from app.facts import INTERPRETATION_FORMS, NOTICE_KINDS
 from app.notices import actions, county_queue
 from app.notices.privacy import Finding, find_personal_data, lines_and_columns, mask
-from app.notices.text import body_outline, missing_elements, title_for
+from app.notices.text import (
+    body_outline,
+    interpretation_elements,
+    interpretation_outline,
+    interpretation_title,
+    missing_elements,
+    title_for,
+)
 from app.store import Store, now_iso
 from app.township import get_township
 from app.workdays import Calendar, DayCount, check_day, parse_date
@@ -55,6 +62,17 @@ class Notice:
     #: The county's latest word: where it published the notice, or why it returned it.
     county_url: str | None = None
     county_reason: str | None = None
+    #: A 解读: the notice it explains ({id, title, status, county_url}), or None.
+    explains: dict[str, Any] | None = None
+    #: A 解读 of a policy not on the desk: its title and 文号.
+    policy_title: str = ""
+    policy_number: str = ""
+    #: 文字 | 问答 | 图解 for a 解读, "" for the others.
+    form: str = ""
+    #: 应解读 (三同步): the last review step waits for a 解读 of it.
+    interpret: bool = False
+    #: The 解读 of this notice, each {id, title, status, form, county_url}.
+    interpretations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The Notice JSON of CONTRACT.md, plus body, revision, issuer and the county's word."""
@@ -67,6 +85,10 @@ class Notice:
             "approved_rev": self.approved_rev, "issuer": self.issuer, "phone": self.phone,
             "body": self.body, "county_url": self.county_url,
             "county_reason": self.county_reason,
+            "explains": self.explains, "interpretations": self.interpretations,
+            "interpret": self.interpret, "form": self.form or None,
+            "policy": ({"title": self.policy_title, "number": self.policy_number}
+                       if self.policy_title else None),
         }
 
 
@@ -101,25 +123,87 @@ def publicity_end(cal: Calendar, rule: dict[str, Any] | None, start: date) -> Da
     return cal.add_days(start, n - 1)
 
 
-def create_notice(store: Store, item_id: str, title: str | None = None, kind: str = "公示",
-                  body: str | None = None, formed: str | None = None, author: str = "",
-                  today: date | None = None) -> Notice:
-    """Start a draft from a catalog item (its current revision)."""
+#: Limits of what a clerk types for a policy a 解读 explains.
+POLICY_TITLE_LIMIT, POLICY_NUMBER_LIMIT = 100, 40
+
+
+@dataclass(frozen=True)
+class _Interpreting:
+    """What a new 解读 explains: a notice of the desk, or a policy by title and 文号."""
+
+    explains: str | None
+    policy_title: str
+    policy_number: str
+    form: str
+    subject: str
+    due: str | None
+
+
+def _interpreting(store: Store, kind: str, explains: str | None, policy_title: str,
+                  policy_number: str, form: str | None) -> _Interpreting | None:
+    policy_title = policy_title.strip().strip("《》").strip()
+    policy_number = policy_number.strip()
+    if kind != "解读":
+        if explains or policy_title or policy_number or form:
+            raise UserError("只有政策解读才能写明所解读的文件和解读形式（--kind 解读）。")
+        return None
+    form = form or "文字"
+    if form not in INTERPRETATION_FORMS:
+        raise UserError(f"解读形式只能是{'、'.join(INTERPRETATION_FORMS)}之一。")
+    if len(policy_title) > POLICY_TITLE_LIMIT or len(policy_number) > POLICY_NUMBER_LIMIT:
+        raise UserError(f"政策文件的标题不超过{POLICY_TITLE_LIMIT}个字，"
+                        f"文号不超过{POLICY_NUMBER_LIMIT}个字。")
+    if explains:
+        if policy_title or policy_number:
+            raise UserError("解读本机的公开信息时不必再写政策标题和文号（二者选一）。")
+        parent = get_notice(store, resolve_id(store, explains))
+        if parent.kind == "解读":
+            raise UserError("政策解读不能再解读另一篇解读，请选择被解读的文件本身。")
+        if parent.status == "withdrawn":
+            raise UserError("被解读的公开信息已撤回，不能为它起草解读。")
+        return _Interpreting(parent.id, "", "", form, parent.title, parent.due)
+    if not policy_title:
+        raise UserError("起草政策解读须写明所解读的公开信息（--explains），"
+                        "或政策文件的标题和文号（--policy-title、--policy-number）。")
+    return _Interpreting(None, policy_title, policy_number, form, policy_title, None)
+
+
+def create_notice(store: Store, item_id: str | None, title: str | None = None,
+                  kind: str = "公示", body: str | None = None, formed: str | None = None,
+                  author: str = "", today: date | None = None, *,
+                  explains: str | None = None, form: str | None = None,
+                  policy_title: str = "", policy_number: str = "") -> Notice:
+    """Start a draft from a catalog item (its current revision).
+
+    A 解读 explains a notice of the desk (``explains``; its item is the
+    parent's unless another is given) or a policy named by its title and 文号,
+    in one of the forms of INTERPRETATION_FORMS. A notice of an item the
+    township marked 应解读 starts marked so itself.
+    """
     today = today or clock.today()
     if kind not in NOTICE_KINDS:
         raise UserError(f"公开信息的类型只能是{'、'.join(NOTICE_KINDS)}之一。")
+    reading = _interpreting(store, kind, explains, policy_title, policy_number, form)
+    if reading and reading.explains and not item_id:
+        item_id = get_notice(store, reading.explains).item_id
+    if not item_id:
+        raise UserError("请写明目录事项（--item）。")
     item = get_item(store, item_id)
     formed_day = check_day(parse_date(formed), "信息形成日期") if formed else today
     if formed_day > today:
         raise UserError("信息形成日期不能晚于今天。")
     info = get_township(store)
     issuer = f"{info.township}人民政府" if info.township else "乡镇人民政府"
-    title = (title if title is not None else title_for(item, kind, info.township)).strip()
+    default_title = (interpretation_title(reading.subject) if reading
+                     else title_for(item, kind, info.township))
+    title = (title if title is not None else default_title).strip()
     if not title:
         raise UserError("标题不能为空。")
     if len(title) > 120:
         raise UserError("标题太长了（不超过120个字）。")
-    body = body if body is not None else body_outline(item, kind, issuer, info.phone)
+    if body is None:
+        body = (interpretation_outline(reading.form, reading.subject, issuer, info.phone)
+                if reading else body_outline(item, kind, issuer, info.phone))
     cal = Calendar.from_store(store)
     due = due_date(cal, item.rule, formed_day)
     # 定期 gives no deadline of its own: the notice answers its period, due when it is.
@@ -127,6 +211,11 @@ def create_notice(store: Store, item_id: str, title: str | None = None, kind: st
                                formed_day, cal)
     due_day, due_known = (period_due if period_due is not None
                           else (due.date, due.calendar_known) if due else (None, True))
+    if reading and reading.explains:
+        # 三同步: the 解读 is due when what it explains is.
+        due_day = date.fromisoformat(reading.due) if reading.due else None
+    interpret = not reading and bool(store.scalar(
+        "SELECT interpret FROM item_plans WHERE item_id = ?", (item.id,)))
     item_pk = store.scalar("SELECT pk FROM catalog_items WHERE item_id = ? AND active",
                            (item.id,))
     notice_id = str(uuid.uuid4())
@@ -134,14 +223,20 @@ def create_notice(store: Store, item_id: str, title: str | None = None, kind: st
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO notices (id, item_pk, kind, status, formed, due, due_known, current_rev,"
-            " created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, 1, ?, ?)",
+            " created_at, updated_at, explains, policy_title, policy_number, form, interpret)"
+            " VALUES (?, ?, ?, 'draft', ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
             (notice_id, item_pk, kind, formed_day.isoformat(),
              due_day.isoformat() if due_day else None, int(due_known),
-             stamp, stamp),
+             stamp, stamp, reading.explains if reading else None,
+             reading.policy_title if reading else "", reading.policy_number if reading else "",
+             reading.form if reading else "", int(interpret)),
         )
         _add_revision(store, notice_id, 1, title, body, issuer, info.phone, author, "新建")
-        store.audit("notice.new", notice_id, {"item": item.id, "kind": kind, "title": title},
-                    actor=author)
+        store.audit("notice.new", notice_id,
+                    {"item": item.id, "kind": kind, "title": title}
+                    | ({"explains": reading.explains, "form": reading.form,
+                        "policy": [reading.policy_title, reading.policy_number]}
+                       if reading else {}), actor=author)
     return get_notice(store, notice_id)
 
 
@@ -195,7 +290,8 @@ def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
     rule = json.loads(row["rule"])
     publicity = None
     known = bool(row["due_known"])
-    if rule.get("publicity"):
+    # A 解读 explains a 公示; it has no 公示期 of its own.
+    if rule.get("publicity") and row["kind"] != "解读":
         start = min((p["posted"] for p in postings), default=None)
         end = publicity_end(cal, rule, date.fromisoformat(start)) if start else None
         publicity = {"start": start, "end": end.date.isoformat() if end else None}
@@ -208,7 +304,22 @@ def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
         approved_rev=row["approved_rev"], formed=row["formed"], due=row["due"],
         calendar_known=known, publicity=publicity, postings=postings, sync=row["sync"],
         county_url=row["county_url"], county_reason=row["county_reason"],
+        explains=_link(store, row["explains"]) if row["explains"] else None,
+        policy_title=row["policy_title"], policy_number=row["policy_number"],
+        form=row["form"], interpret=bool(row["interpret"]),
+        interpretations=[_link(store, r["id"]) for r in store.query(
+            "SELECT id FROM notices WHERE explains = ? ORDER BY created_at", (notice_id,))],
     )
+
+
+def _link(store: Store, notice_id: str) -> dict[str, Any]:
+    """The other side of a 解读 link as the editor and ``show --json`` name it."""
+    row = store.conn.execute(
+        "SELECT n.id, n.status, n.form, n.county_url, v.title FROM notices n"
+        " JOIN notice_revisions v ON v.notice_id = n.id AND v.rev = n.current_rev"
+        " WHERE n.id = ?", (notice_id,)).fetchone()
+    return {"id": row["id"], "title": row["title"], "status": row["status"],
+            "form": row["form"] or None, "county_url": row["county_url"]}
 
 
 def list_ids(store: Store, status: str | None = None) -> list[str]:
@@ -331,8 +442,15 @@ class CheckResult:
 def check_notice(store: Store, notice_id: str) -> CheckResult:
     """The 要素 the text does not cover yet, and the personal data it holds."""
     notice = get_notice(store, notice_id)
-    item = get_item(store, notice.item_id, notice.item_rev)
-    return check_text(notice.title, notice.body, item.elements, published_phones(store))
+    return check_text(notice.title, notice.body, notice_elements(store, notice),
+                      published_phones(store))
+
+
+def notice_elements(store: Store, notice: Notice) -> list[str]:
+    """The 要素 a notice must cover: its item's, or a 解读's (by its form)."""
+    if notice.kind == "解读":
+        return interpretation_elements(notice.form or "文字")
+    return get_item(store, notice.item_id, notice.item_rev).elements
 
 
 def mask_notice(store: Store, notice_id: str, author: str = "") -> tuple[Notice, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.catalog.items import get_item
 from app.notices import drafts
 from app.notices.privacy import lines_and_columns
 from app.notices.proofing import proof_context
@@ -46,11 +45,11 @@ def proof_lines(title: str, body: str, proofs: list[Proof]) -> list[str]:
 def editor_state(store: Store, notice_id: str) -> EditorState:
     """The notice, its item's 要素, the numbers never to mask, its revisions and review."""
     notice = drafts.get_notice(store, notice_id)
-    item = get_item(store, notice.item_id, notice.item_rev)
     left = drafts.recovered(store, notice_id)
     if left is not None and (left.title, left.body) == (notice.title, notice.body):
         left = None
     review = review_state(store, notice_id).summary() if notice.status == "draft" else ""
-    return EditorState(notice, item.elements, drafts.published_phones(store),
+    return EditorState(notice, drafts.notice_elements(store, notice),
+                       drafts.published_phones(store),
                        drafts.revisions(store, notice_id), review, left,
                        proof_context(store, notice))

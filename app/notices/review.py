@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import UserError
-from app.facts import REVIEW_CHECKLIST, REVIEW_STEPS
-from app.notices import actions, county_queue, proofing
-from app.notices.drafts import check_notice, get_notice
+from app.facts import REVIEW_CHECKLIST, REVIEW_STEPS, STATUSES
+from app.notices import actions, county_queue, interpretation, proofing
+from app.notices.drafts import Notice, check_notice, get_notice
 from app.store import Store, now_iso
 
 
@@ -245,6 +245,8 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
                         f"「{step}」须由另一人审核。")
     done = len(state.passed)
     last = done + 1 >= len(state.steps)
+    if last and notice.interpret:
+        _three_together(store, notice)
     marks = {name: True for name in REVIEW_CHECKLIST}
     digest = text_hash(notice.title, notice.body, notice.issuer, notice.phone)
     row = store.conn.execute("SELECT review_round FROM notices WHERE id = ?",
@@ -267,6 +269,22 @@ def approve(store: Store, notice_id: str, reviewer: str, opinion: str = "", *,
                     {"step": step, "rev": notice.rev, "hash": digest, "opinion": opinion,
                      "override": override, "severe_findings": len(severe)}, actor=reviewer)
     return StepResult(step, last, state.steps[done + 1:])
+
+
+def _three_together(store: Store, notice: Notice) -> None:
+    """三同步: a notice marked 应解读 passes its last step only after a 解读 of it has."""
+    if interpretation.passed_interpretations(notice):
+        return
+    drafts = [i for i in notice.interpretations if i["status"] == "draft"]
+    if not drafts:
+        raise UserError("这条公开信息已标为应解读，还没有起草它的政策解读；"
+                        "须待解读审核通过后才能通过最后一步审核（三同步）。")
+    first = drafts[0]
+    state = review_state(store, first["id"])
+    where = ("、".join(r.step_name for r in state.passed) + "已通过" if state.passed
+             else "尚未审核")
+    raise UserError(f"它的政策解读「{first['title']}」还是{STATUSES['draft']}（{where}），"
+                    "须待解读审核通过后才能通过最后一步审核（三同步）。")
 
 
 def send_back(store: Store, notice_id: str, reviewer: str, reason: str) -> None:

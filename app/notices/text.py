@@ -22,6 +22,8 @@ from app.facts import NOTICE_KINDS, PUBLICITY_UNITS, squash
 from resources import RESOURCES
 
 ELEMENTS = RESOURCES / "elements.toml"
+#: The 要素 of a 政策解读 and the default questions of a 简明问答.
+INTERPRETATION = RESOURCES / "interpretation.toml"
 _NUMERALS = "一二三四五六七八九十"
 #: A 要素 "申请人姓名" names the field 姓名; the qualifier before the field word is short.
 _MAX_QUALIFIER = 6
@@ -245,6 +247,99 @@ def handout_sections(elements: Sequence[str]) -> list[tuple[str, list[str]]]:
         if placed[name] or always:
             out.append((name, placed[name]))
     return out
+
+
+@dataclass(frozen=True)
+class InterpretationGuide:
+    """What resources/interpretation.toml says: the 要素 of a 解读 and the default questions."""
+
+    #: (name, hint, required, drawn in a 图解) in outline order
+    elements: tuple[tuple[str, str, bool, bool], ...]
+    #: (question, the 要素 it answers)
+    questions: tuple[tuple[str, str], ...]
+
+    def hint(self, name: str) -> str:
+        """The hint shown beside a 要素 (or a question: its 要素's hint)."""
+        element = dict(self.questions).get(name, name)
+        return next((h for n, h, _, _ in self.elements if n == element), "")
+
+
+@cache
+def interpretation_guide() -> InterpretationGuide:
+    """The shipped 解读 要素 and 问答 questions."""
+    data: dict[str, Any] = tomllib.loads(INTERPRETATION.read_text(encoding="utf-8"))
+    return InterpretationGuide(
+        tuple((e["name"], e.get("hint", ""), bool(e.get("required", False)),
+               bool(e.get("graphic", False))) for e in data["elements"]),
+        tuple((q["question"], q["element"]) for q in data["questions"]))
+
+
+def interpretation_elements(form: str) -> list[str]:
+    """The 要素 a 解读 of this form must cover: required headings, or every default question."""
+    guide = interpretation_guide()
+    if form == "问答":
+        return [q for q, _ in guide.questions]
+    return [n for n, _, required, drawn in guide.elements
+            if required and (form != "图解" or drawn)]
+
+
+def interpretation_title(subject: str) -> str:
+    """``《青石镇最低生活保障实施办法》政策解读`` (a subject in 《》 is not wrapped twice)."""
+    subject = subject.strip().strip("《》")
+    return f"《{subject}》政策解读"
+
+
+def interpretation_outline(form: str, subject: str, issuer: str, phone: str) -> str:
+    """A 解读 to fill in: the 要素 as headings (文字, 图解) or the default questions (问答).
+
+    The 咨询方式 is written out when the phone is known, so it is covered already.
+    """
+    guide = interpretation_guide()
+    subject = subject.strip().strip("《》")
+    contact = f"咨询电话：{phone}（{issuer}）" if phone else ""
+    lines = []
+    if form == "问答":
+        lines.append(f"围绕《{subject}》，群众关心的问题解答如下：")
+        for n, (question, element) in enumerate(guide.questions):
+            lines.append(f"问{_NUMERALS[n] if n < 10 else n + 1}：{question}")
+            lines.append("答：" + (contact if element == "咨询方式" else ""))
+        return "\n".join(lines)
+    lines.append(f"为便于群众了解《{subject}》，现将有关内容解读如下：")
+    shown = [e for e in guide.elements if form != "图解" or e[3]]
+    for n, (name, *_rest) in enumerate(shown):
+        lines.append(f"{_heading(n)}{name}：" + (contact if name == "咨询方式" else ""))
+    return "\n".join(lines)
+
+
+_QUESTION = re.compile(r"^问(?:[一二三四五六七八九十\d]{0,3})[：:、.．]?\s*(?P<q>.+)$")
+_ANSWER = re.compile(r"^答[：:]\s*(?P<a>.*)$")
+
+
+def qa_pairs(body: str) -> list[tuple[str, str]]:
+    """The questions of a 简明问答 with their answers (the lines after 答： up to the next 问)."""
+    pairs: list[tuple[str, list[str]]] = []
+    answering = False
+    for raw in (body or "").splitlines():
+        line = raw.strip(" \u3000\t\r")
+        if not line:
+            continue
+        question = _QUESTION.match(line)
+        if question and not line.startswith("问题"):
+            pairs.append((question.group("q").strip(), []))
+            answering = False
+            continue
+        answer = _ANSWER.match(line)
+        if pairs and answer:
+            answering = True
+            if answer.group("a").strip():
+                pairs[-1][1].append(answer.group("a").strip())
+        elif pairs and answering:
+            pairs[-1][1].append(line)
+    return [(q, "\n".join(a)) for q, a in pairs]
+
+
+def _is_question(element: str) -> bool:
+    return element.endswith(("？", "?"))
 
 
 def body_outline(item: CatalogItem, kind: str, issuer: str, phone: str) -> str:
@@ -533,6 +628,14 @@ def element_covered(element: str, body: str, elements: Sequence[str] = ()) -> bo
 
 
 def missing_elements(elements: list[str], body: str) -> list[str]:
-    """The 要素 the body does not yet cover, in the catalog's order."""
+    """The 要素 the body does not yet cover, in the catalog's order.
+
+    A 要素 written as a question (a 简明问答's) is covered by a 问 with that
+    question and an answer under it.
+    """
     reading = _read(body)
-    return [e for e in elements if not _covered(e, reading, elements)]
+    answered = ({squash(q) for q, a in qa_pairs(body) if a.strip()}
+                if any(_is_question(e) for e in elements) else set())
+    return [e for e in elements
+            if (squash(e) not in answered if _is_question(e)
+                else not _covered(e, reading, elements))]

@@ -199,17 +199,19 @@ def set_plan_since(store: Store, day: str | None) -> None:
 
 # --------------------------------------------------------------------------- building
 
+#: A 政策解读 explains what an item's period asks for; it never answers the period itself.
 _NOTICES_SQL = """
 SELECT n.id, c.item_id, n.formed, MIN(p.posted) AS published
 FROM notices n JOIN catalog_items c ON c.pk = n.item_pk
 LEFT JOIN postings p ON p.notice_id = n.id
-WHERE n.status != 'withdrawn' AND n.formed >= :first AND n.formed <= :last
+WHERE n.status != 'withdrawn' AND n.kind != '解读' AND n.formed >= :first AND n.formed <= :last
 GROUP BY n.id ORDER BY n.formed, n.created_at
 """
 _PHOTO_POSTINGS_SQL = """
 SELECT c.item_id, n.id AS notice_id, p.posted AS day
 FROM postings p JOIN notices n ON n.id = p.notice_id JOIN catalog_items c ON c.pk = n.item_pk
-WHERE p.photo IS NOT NULL AND n.status != 'withdrawn' AND p.posted >= :first AND p.posted <= :last
+WHERE p.photo IS NOT NULL AND n.status != 'withdrawn' AND n.kind != '解读'
+  AND p.posted >= :first AND p.posted <= :last
 """
 
 

@@ -137,7 +137,7 @@ def build_sheet(store: Store, notice_id: str, on: date | None = None) -> Sheet:
 def _publicity_line(store: Store, notice: Notice, on: date) -> tuple[str, bool]:
     """公示期 from the first posting, or from the printing day if it is not up yet."""
     item = get_item(store, notice.item_id, notice.item_rev)
-    if not (item.rule or {}).get("publicity") or notice.kind == "明白纸":
+    if not (item.rule or {}).get("publicity") or notice.kind in ("明白纸", "解读"):
         return "", True
     posted = notice.publicity.get("start") if notice.publicity else None
     start = date.fromisoformat(posted) if posted else on

@@ -27,6 +27,7 @@ from app import clock
 from app.catalog.domains import list_domains
 from app.facts import REQUEST_OUTCOMES, REQUEST_STATES
 from app.reports.coverage import Coverage, coverage_source, read_coverage
+from app.reports.interpretation_sheet import any_due, interpretation_source
 from app.reports.ledger import (
     Ledger,
     LedgerExport,
@@ -41,7 +42,8 @@ from app.store import Store
 #: Sheet sources added after the notice sheets, read in the same snapshot
 #: (see :mod:`app.reports.ledger`): the page's export and ``gongkai ledger export``.
 EXTRA_SHEETS: tuple[SheetSource, ...] = (request_sheet,)
-#: Sheet sources written right after 汇总: the plan's coverage.
+#: Sheet sources written right after 汇总: the plan's coverage (then the 政策解读
+#: counts, where the period has anything 应解读: :func:`export_view`).
 FRONT_SHEETS: tuple[SheetSource, ...] = (coverage_source,)
 
 #: The bar for requests not yet answered, in the register's own word.
@@ -108,8 +110,11 @@ def export_view(store: Store, path: Path, flt: LedgerFilter,
                 today: date | None = None) -> LedgerExport:
     """Write the 台账 workbook of ``flt`` as ``gongkai ledger export`` writes it.
 
-    The 公开覆盖 sheet comes right after 汇总; the 依申请公开 sheet is added unless the
-    filter is one domain: requests have none.
+    The 公开覆盖 sheet comes right after 汇总, then the 政策解读 sheet where the
+    filter holds a document marked 应解读 (a township that never marks one gets
+    no empty sheet); the 依申请公开 sheet is added unless the filter is one
+    domain: requests have none.
     """
+    front = FRONT_SHEETS + ((interpretation_source,) if any_due(store, flt) else ())
     return export_ledger(store, path, flt, today, extra=() if flt.domain else EXTRA_SHEETS,
-                         front=FRONT_SHEETS)
+                         front=front)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.catalog.items import get_item
+from app.notices import interpretation
 from app.notices.boards import photo_path
 from app.notices.drafts import get_notice
 from app.store import Store, now_iso
@@ -66,6 +67,8 @@ def form_batches(store: Store) -> list[str]:
     with store.transaction() as conn:
         waiting = [r["notice_id"] for r in store.query(
             "SELECT notice_id FROM outbox WHERE batch_id IS NULL ORDER BY id")]
+        # 三同步: a notice and its 解读 go in one batch; the one ready first waits.
+        groups, _held = interpretation.sync_groups(store, waiting)
         chunk: list[NoticePayload] = []
         size = 0
 
@@ -86,17 +89,20 @@ def form_batches(store: Store) -> list[str]:
             made.append(batch.batch_id)
             chunk, size = [], 0
 
-        for notice_id in waiting:
-            payload = _payload(store, notice_id, pdfs)
-            weight = len(json.dumps(payload.to_json(), ensure_ascii=False).encode("utf-8"))
-            if chunk and (len(chunk) >= MAX_NOTICES_PER_BATCH or
+        sent = 0
+        for group in groups:
+            payloads = [_payload(store, notice_id, pdfs) for notice_id in group]
+            weight = sum(len(json.dumps(p.to_json(), ensure_ascii=False).encode("utf-8"))
+                         for p in payloads)
+            if chunk and (len(chunk) + len(payloads) > MAX_NOTICES_PER_BATCH or
                           size + weight > MAX_BATCH_BYTES * 0.9):
                 close()
-            chunk.append(payload)
+            chunk.extend(payloads)
             size += weight
+            sent += len(payloads)
         close()
         if made:
-            store.audit("sync.batch", ",".join(made), {"notices": len(waiting)})
+            store.audit("sync.batch", ",".join(made), {"notices": sent})
     return made
 
 
