@@ -536,3 +536,8 @@ def missing_elements(elements: list[str], body: str) -> list[str]:
     """The 要素 the body does not yet cover, in the catalog's order."""
     reading = _read(body)
     return [e for e in elements if not _covered(e, reading, elements)]
+
+
+def list_rows(body: str) -> list[int]:
+    """How many rows each 名单 (table with rows under its header) in the body has, in order."""
+    return [len(b.rows) for b in parse_body(body) if isinstance(b, _Table) and b.rows]
