@@ -142,14 +142,15 @@ def _notice_row(township: int, n: ReceivedNotice, key: str, back: str) -> str:
                + (f"<p>张贴：{escape(postings)}</p>" if postings else "")
                + (_counts(n) if n.metadata_only else f"<pre>{escape(n.body)}</pre>")
                + "</details>")
-    marks = ((f'<br><strong class="offline">{OFFLINE_MARK}</strong>' if n.offline_only else "")
-             + (f'<br><span class="bare">{METADATA_MARK}</span>' if n.metadata_only else ""))
-    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}{marks}</td>'
+    bare = f'<span class="bare">{METADATA_MARK}</span>' if n.metadata_only else ""
+    # Beside the state, where staff look before they publish.
+    offline = f'<strong class="offline">{OFFLINE_MARK}</strong><br>' if n.offline_only else ""
+    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}{bare}</td>'
             f'<td class="short">{escape(n.kind)}</td><td class="short">{escape(n.domain)}</td>'
             f'<td class="short">{escape(_when(n.received))}</td>'
             f'<td class="state-{escape(n.state)}">'
             + ('<strong class="withdrawn">乡镇已撤回，请从网站撤下</strong><br>'
-               if n.withdrawn else "")
+               if n.withdrawn else "") + offline
             + f"{STATE_NAMES.get(n.state, escape(n.state))}"
             f"<br><small>{escape(_when(n.state_at))}</small></td><td>{_answer(n)}</td>"
             f"<td>{_attachments(township, n)}</td>"
