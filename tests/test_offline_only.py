@@ -204,6 +204,8 @@ def test_metadata_only_leaves_no_body_at_the_county(
     page.close()
     figures = _stats(db)
     assert (figures["offline_only"], figures["metadata_only"]) == (2, 1)
+    said = county_process("stats", "--db", db).stdout
+    assert "仅限线下公开 2，仅元数据 1" in said
 
 
 def test_a_fresh_county_holds_not_one_byte_of_a_metadata_only_body(
