@@ -266,6 +266,24 @@ def standard_audience(value: str) -> str | None:
     return _lookup(value, AUDIENCES, AUDIENCE_ALIASES)
 
 
+#: The one channel that is the internet, and the audience whose notices stay off it.
+WEBSITE_CHANNEL = "政府网站"
+RESTRICTED_AUDIENCE = "特定群体"
+
+
+def offline_only(channels: object, audience: object) -> bool:
+    """Whether notices of an item with these 公开渠道 and 公开对象 must stay off the internet.
+
+    So when the item does not list 政府网站, or its audience includes 特定群体
+    (a 低保 list is for the village that can check it, not for search engines).
+    Defined here, in the shared vocabulary, because the township sets the flag
+    and the county checks it again from the same keys.
+    """
+    channels = channels if isinstance(channels, list) else []
+    audience = audience if isinstance(audience, list) else []
+    return WEBSITE_CHANNEL not in channels or RESTRICTED_AUDIENCE in audience
+
+
 def standard_mode(value: str) -> str | None:
     """``主动`` / ``依申请`` for any of their spellings, else None."""
     return _lookup(value, MODES, MODE_ALIASES)

@@ -42,7 +42,8 @@ from app.sync.protocol import API, Batch, sha256_hex
 
 ROOT = Path(__file__).resolve().parents[1]
 ZERO = {"notices": 0, "batches": 0, "attachments": 0, "bytes": 0, "published": 0,
-        "returned": 0}
+        "returned": 0,
+        "offline_only": 0, "metadata_only": 0}
 
 
 def county(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -138,7 +139,8 @@ def test_usb_file_imported_twice_counts_once(db_url: str, tmp_path: Path,
     code, out, _ = county("import", str(path), "--db", db_url, capsys=capsys)
     assert code == 0 and "2个新批次，5条公开信息，3个新附件" in out
     totals = {"townships": 1, "notices": 5, "batches": 2, "attachments": 3,
-              "bytes": sum(map(len, photos)), "published": 0, "returned": 0}
+              "bytes": sum(map(len, photos)), "published": 0, "returned": 0,
+              "offline_only": 0, "metadata_only": 0}
     assert stats_of(db_url, capsys) == totals
     code, out, _ = county("import", str(path), "--db", db_url, capsys=capsys)
     assert code == 0 and "2个批次此前都已收到" in out
@@ -166,7 +168,8 @@ def test_usb_file_after_the_same_batch_came_over_the_network_counts_once(
     assert result["batches"][1]["replayed"] is False
     assert stats_of(db, capsys) == {"townships": 1, "notices": 3, "batches": 2,
                                     "attachments": 2, "bytes": sum(map(len, photos)),
-                                    "published": 0, "returned": 0}
+                                    "published": 0, "returned": 0,
+                                    "offline_only": 0, "metadata_only": 0}
 
 
 def _member_data_offset(path: Path, name: str) -> tuple[int, int]:
@@ -229,7 +232,8 @@ def test_stats_adds_up_townships_batches_attachments_and_answers(
     # The same photo from two townships is two stored attachments: each keeps its own.
     assert stats_of(db, capsys) == {"townships": 2, "notices": 4, "batches": 3,
                                     "attachments": 2, "bytes": 6000, "published": 1,
-                                    "returned": 1}
+                                    "returned": 1,
+                                    "offline_only": 0, "metadata_only": 0}
     code, out, _ = county("stats", "--db", db, capsys=capsys)
     assert code == 0 and "乡镇 2 个，公开信息 4 条（已发布 1，已退回 1）" in out
 
@@ -362,4 +366,5 @@ def test_serve_killed_during_a_push_and_restarted_keeps_each_notice_once(
     assert len(done) == len(batches) and len(failures) >= 2  # it really was cut, twice
     assert stats_of(db, capsys) == {"townships": 1, "notices": 120, "batches": 12,
                                     "attachments": 12, "bytes": 12 * 200_000,
-                                    "published": 0, "returned": 0}
+                                    "published": 0, "returned": 0,
+                                    "offline_only": 0, "metadata_only": 0}

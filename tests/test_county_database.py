@@ -85,7 +85,7 @@ def test_a_version_1_database_gains_the_township_keys_and_keeps_its_data(
     db.close()
     reopened = open_database(path)
     with reopened.read() as conn:
-        assert schema_version(conn) == LATEST == MIGRATIONS[-1][0] == 4
+        assert schema_version(conn) == LATEST == MIGRATIONS[-1][0] == 5
         assert conn.exec_driver_sql("SELECT count(*) FROM township_keys").scalar() == 0
         assert conn.exec_driver_sql("SELECT name FROM townships").scalar() == "青石镇"
     reopened.close()

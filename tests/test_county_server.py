@@ -93,7 +93,8 @@ def test_a_batch_is_stored_once_however_often_it_is_sent(county: County) -> None
     assert BatchReceipt.from_json(again).replies == BatchReceipt.from_json(first).replies
     assert town.missing([sha256_hex(p) for p in photos]) == []
     assert stats(county.db) == {"townships": 1, "notices": 3, "batches": 1, "attachments": 2,
-                                "bytes": sum(map(len, photos)), "published": 0, "returned": 0}
+                                "bytes": sum(map(len, photos)), "published": 0, "returned": 0,
+                                "offline_only": 0, "metadata_only": 0}
     assert [r["seq"] for r in town.replies()["replies"]] == [1, 2, 3]
 
 

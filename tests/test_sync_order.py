@@ -143,8 +143,10 @@ def test_any_interleaving_ends_in_the_countys_state(serve_process, tmp_path,  # 
                 if rng.random() < 0.5:
                     mark(county, township, nid, "returned", reason=f"{REASON}{rng.randint(1, 9)}")
                 else:
+                    # The 低保 notices are 不上网: staff confirm they go online all the same.
                     mark(county, township, nid, "published",
-                         url=f"https://www.example.gov.cn/gk/{rng.randint(1, 99)}.html")
+                         url=f"https://www.example.gov.cn/gk/{rng.randint(1, 99)}.html",
+                         confirm_online=True, online_reason="县民政局同意在专栏公开")
         elif step == "revise":
             nid = rng.choice(ids)
             n = drafts.get_notice(store, nid)

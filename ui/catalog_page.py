@@ -28,6 +28,7 @@ from app.catalog import domains, search
 from app.catalog.importing import export_catalog
 from app.catalog.item import CatalogItem
 from app.catalog.items import item_revisions, list_items
+from app.notices import county_copy
 from app.store import Store
 from app.township import get_township
 from ui.catalog_model import ItemTableModel
@@ -143,11 +144,18 @@ class CatalogPage(Page):
         self.detail = QTextBrowser()
         self.detail.setOpenExternalLinks(False)
         self.detail.setHtml(PLACEHOLDER)
+        # The township's word on the chosen item: what of its notices the county is given.
+        self.metadata_only = QCheckBox("报送县级平台时只报元数据（标题、日期、数量、张贴和照片，"
+                                       "不含正文）")
+        self.metadata_only.setEnabled(False)
+        self.metadata_only.toggled.connect(self._metadata_toggled)
+        self._shown_item: CatalogItem | None = None
+        right = stacked(self.detail, self.metadata_only, margins=False, stretch_first=True)
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(middle)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(right)
         splitter.setSizes([170, 640, 420])
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
@@ -298,14 +306,37 @@ class CatalogPage(Page):
         if item is None:
             return
         self.detail.setHtml(item_html(item))
-        self.runner.run(lambda s: item_revisions(s, item.id),
-                        lambda revs: self._revisions(item, revs))
+        self._shown_item = None
+        self.metadata_only.setEnabled(False)
+        self.runner.run(lambda s: (item_revisions(s, item.id),
+                                   county_copy.metadata_only(s, item.id)),
+                        lambda got: self._revisions(item, *got))
 
-    def _revisions(self, item: CatalogItem, revisions: list[dict[str, Any]]) -> None:
+    def _revisions(self, item: CatalogItem, revisions: list[dict[str, Any]],
+                   bare: bool = False) -> None:
         current = self.model.item(self.table.currentIndex().row())
         if current is item:
             self.detail.setHtml(item_html(item, revisions))
+            self.metadata_only.blockSignals(True)
+            self.metadata_only.setChecked(bare)
+            self.metadata_only.blockSignals(False)
+            self.metadata_only.setEnabled(True)
+            self._shown_item = item
             self.detail_shown.emit()
+
+    def _metadata_toggled(self, on: bool) -> None:
+        item = self._shown_item
+        if item is None:
+            return
+
+        def done(again: int) -> None:
+            self.status.setText(
+                (f"「{item.title()}」报送县级平台时只报元数据，不含正文。" if on
+                 else f"「{item.title()}」报送县级平台时含正文。")
+                + (f"已报送过的{again}条将在下次同步时重新报送。" if again else ""))
+
+        self.runner.run(lambda s: county_copy.set_metadata_only(s, item.id, on), done,
+                        changes=Changes.CATALOG | Changes.COUNTY, origin=self)
 
     # -- domains ----------------------------------------------------------------
 

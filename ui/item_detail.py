@@ -7,7 +7,7 @@ from typing import Any
 
 from app.catalog.item import CatalogItem
 from app.catalog.timelimits import describe_rule
-from app.facts import AUDIENCES, CHANNELS, LEVELS, MODES
+from app.facts import AUDIENCES, CHANNELS, LEVELS, MODES, offline_only
 
 CHECKED, UNCHECKED = "☑", "☐"
 
@@ -76,6 +76,10 @@ def item_html(item: CatalogItem, revisions: list[dict[str, Any]] | None = None) 
         ("公开方式", _inline(item.mode, MODES)),
         ("公开层级", _inline(item.levels, LEVELS)),
     ]
+    if offline_only(item.channels, item.audience):
+        rows.append(("网上公开", "<b style='color:#a61b1b'>仅限线下公开，不上网</b>"
+                                 "<br><span style='color:#555'>未列政府网站，或公开对象为特定群体"
+                                 "</span>"))
     body = "".join(
         f"<tr><td style='color:#555;white-space:nowrap;padding:5px 10px 5px 0;"
         f"vertical-align:top'>{name}</td><td style='padding:5px 0'>{value}</td></tr>"

@@ -12,6 +12,8 @@ from app.catalog.items import get_item, item_revisions, list_items
 from app.catalog.timelimits import describe_rule
 from app.cli.shape import Subcommands, count, print_json, revision
 from app.errors import UserError
+from app.facts import offline_only
+from app.notices import county_copy
 from app.store import Store
 from app.township import get_township
 
@@ -51,7 +53,9 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
     """``catalog show``: one item, any revision."""
     item = get_item(store, args.id, args.rev)
     if args.json:
-        print_json(item.to_json() | {"revisions": item_revisions(store, item.id)})
+        print_json(item.to_json() | {"revisions": item_revisions(store, item.id),
+                                     "offline_only": offline_only(item.channels, item.audience),
+                                     "metadata_only": county_copy.metadata_only(store, item.id)})
         return 0
     print(f"{item.id}  {item.domain}  {item.title()}")
     print("公开内容（要素）：" + "；".join(item.elements))
@@ -61,6 +65,20 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
     print("公开渠道和载体：" + "、".join(item.channels))
     print("公开对象：" + "、".join(item.audience) + "  公开方式：" + "、".join(item.mode)
           + "  公开层级：" + "、".join(item.levels))
+    if offline_only(item.channels, item.audience):
+        print("仅限线下公开，不上网（未列政府网站，或公开对象为特定群体）。")
+    if county_copy.metadata_only(store, item.id):
+        print("报送县级平台时只报元数据，不含正文。")
+    return 0
+
+
+def cmd_metadata_only(store: Store, args: argparse.Namespace) -> int:
+    """``catalog metadata-only ITEM on|off``: this item's notices go to the county without body."""
+    item = get_item(store, args.id)
+    again = county_copy.set_metadata_only(store, item.id, args.state == "on")
+    print((f"「{item.title()}」的公开信息报送县级平台时只报标题、日期、数量、张贴和照片，不含正文。"
+           if args.state == "on" else f"「{item.title()}」的公开信息报送县级平台时含正文。")
+          + (f"已报送过的{again}条将在下次同步时按此重新报送。" if again else ""))
     return 0
 
 
@@ -192,6 +210,10 @@ def register(sub: Subcommands) -> None:
     p = cat.add_parser("export", help="导出目录（.xlsx/.docx/.json）")
     p.add_argument("file")
     p.set_defaults(handler=cmd_export)
+    p = cat.add_parser("metadata-only", help="报送县级平台时只报元数据（不含正文），或恢复")
+    p.add_argument("id", help="目录事项编号")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(handler=cmd_metadata_only)
     p = cat.add_parser("domain-add", help="新增领域")
     p.add_argument("name")
     p.set_defaults(handler=cmd_domain_add)

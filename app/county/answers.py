@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from app.county.database import Database, now_iso
 from app.county.errors import Refused
+from app.county.offline import MAX_ONLINE_REASON
 from app.county.schema import notices, replies, townships
 from app.sync.protocol import Reply
 
@@ -28,7 +29,7 @@ _MAX_REASON = 1000
 
 def new_reply(conn: Connection, township: int, notice_id: str, state: str,
               url: str | None = None, reason: str | None = None, at: str = "",
-              staff: str | None = None) -> Reply:
+              staff: str | None = None, online_reason: str | None = None) -> Reply:
     """Record an answer about a notice (inside the caller's transaction) and return it."""
     at = at or now_iso()
     conn.execute(townships.update().where(townships.c.id == township)
@@ -37,10 +38,11 @@ def new_reply(conn: Connection, township: int, notice_id: str, state: str,
                            .where(townships.c.id == township)).scalar_one())
     conn.execute(replies.insert().values(township_id=township, seq=seq, notice_id=notice_id,
                                          state=state, url=url, reason=reason, at=at,
-                                         staff=staff))
+                                         staff=staff, online_reason=online_reason))
     key = (notices.c.township_id == township) & (notices.c.notice_id == notice_id)
     conn.execute(notices.update().where(key)
-                 .values(state=state, url=url, reason=reason, state_at=at))
+                 .values(state=state, url=url, reason=reason, state_at=at,
+                         online_reason=online_reason))
     rev = conn.execute(select(notices.c.rev).where(key)).scalar()
     return Reply(notice_id, state, url, reason, at, seq, int(rev) if rev is not None else None)
 
@@ -93,9 +95,18 @@ def replies_after(db: Database, township: int, after: int,
 
 
 def mark(db: Database, township: int, notice_id: str, state: str, url: str = "",
-         reason: str = "", staff: str = "") -> Reply:
-    """A staff member marks a notice published (with its URL) or returned (with a reason)."""
+         reason: str = "", staff: str = "", confirm_online: bool = False,
+         online_reason: str = "") -> Reply:
+    """A staff member marks a notice published (with its URL) or returned (with a reason).
+
+    A notice for 线下公开 only is marked published with a URL only when staff
+    confirm it goes online all the same and say why (``confirm_online`` and
+    ``online_reason``); the reason is kept with the mark.
+    """
     url, reason = (url or "").strip(), (reason or "").strip()
+    online_reason = (online_reason or "").strip() if state == "published" else ""
+    if len(online_reason) > MAX_ONLINE_REASON:
+        raise Refused(422, f"上网理由请控制在{MAX_ONLINE_REASON}字以内。")
     if state == "published":
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > _MAX_URL:
@@ -110,9 +121,15 @@ def mark(db: Database, township: int, notice_id: str, state: str, url: str = "",
     with db.write() as conn:
         conn.execute(townships.update().where(townships.c.id == township)
                      .values(last_seq=townships.c.last_seq))
-        known = conn.execute(select(notices.c.notice_id).where(
-            notices.c.township_id == township, notices.c.notice_id == notice_id)).scalar()
+        known = conn.execute(select(notices.c.notice_id, notices.c.offline_only).where(
+            notices.c.township_id == township, notices.c.notice_id == notice_id)).first()
         if known is None:
             raise Refused(404, "找不到这条公开信息。")
+        if state == "published" and known.offline_only:
+            if not (confirm_online and online_reason):
+                raise Refused(422, "这条公开信息仅限线下公开，不上网；确需在网站发布的，"
+                                   "请勾选确认并写明理由。")
+        else:
+            online_reason = ""
         return new_reply(conn, township, notice_id, state, url or None, reason or None,
-                         staff=staff or None)
+                         staff=staff or None, online_reason=online_reason or None)

@@ -191,7 +191,8 @@ def cmd_county_key(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(db: Database, args: argparse.Namespace) -> int:
-    """``stats``: townships, notices, batches, attachments, bytes, published, returned."""
+    """``stats``: townships, notices, batches, attachments, bytes, published, returned,
+    不上网 and metadata-only notices."""
     from app.county.stats import stats
 
     figures = stats(db)
@@ -199,7 +200,10 @@ def cmd_stats(db: Database, args: argparse.Namespace) -> int:
         print(json.dumps(figures))
         return 0
     print(f"乡镇 {figures['townships']} 个，公开信息 {figures['notices']} 条"
-          f"（已发布 {figures['published']}，已退回 {figures['returned']}），"
+          f"（已发布 {figures['published']}，已退回 {figures['returned']}"
+          + (f"，仅限线下公开 {figures['offline_only']}" if figures["offline_only"] else "")
+          + (f"，仅元数据 {figures['metadata_only']}" if figures["metadata_only"] else "")
+          + "），"
           f"批次 {figures['batches']} 个，附件 {figures['attachments']} 个"
           f"（{figures['bytes'] / 1024 / 1024:.1f} MB）")
     return 0

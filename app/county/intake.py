@@ -20,6 +20,7 @@ from app.county.answers import latest_reply, new_reply
 from app.county.database import Database, now_iso
 from app.county.errors import MissingBlobs, Refused
 from app.county.keys import usb_trust
+from app.county.offline import payload_flags, without_body
 from app.county.schema import batches, blobs, notices, townships
 from app.county.tokens import township_id
 from app.sync.bundle import read_bundle
@@ -147,11 +148,16 @@ def _revision(notice: dict[str, Any]) -> int:
 
 def _upsert_notice(conn: Connection, township: int, payload: NoticePayload, batch_id: str,
                    now: str) -> Reply:
-    document = json.dumps(payload.to_json(), ensure_ascii=False, sort_keys=True)
+    data = payload.to_json()
+    offline, bare = payload_flags(data)
+    if bare:
+        data = without_body(data)
+    document = json.dumps(data, ensure_ascii=False, sort_keys=True)
     digest = sha256_hex(document.encode("utf-8"))
     notice = payload.notice
     rev = _revision(notice)
     content = {"rev": rev, "content_hash": digest, "title": notice["title"][:2000],
+               "offline_only": int(offline), "metadata_only": int(bare),
                "kind": str(notice.get("kind") or "")[:40],
                "domain": str(notice.get("domain") or payload.item.get("domain") or "")[:100],
                "document": document, "batch_id": batch_id, "received": now}
@@ -167,7 +173,8 @@ def _upsert_notice(conn: Connection, township: int, payload: NoticePayload, batc
         # what was published) is new work for staff: received again, the old
         # reason and address cleared with it.
         conn.execute(notices.update().where(key).values(
-            state="received", state_at=now, reason=None, url=None, **content))
+            state="received", state_at=now, reason=None, url=None, online_reason=None,
+            **content))
         return new_reply(conn, township, payload.notice_id, "received", at=now)
     if rev == old.rev and digest != old.content_hash:
         conn.execute(notices.update().where(key).values(**content))

@@ -35,6 +35,12 @@ class ReceivedNotice:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     #: The township withdrew it after sending: staff should take it off the website.
     withdrawn: bool = False
+    #: 仅限线下公开，不上网; and why staff put it online all the same, if they did.
+    offline_only: bool = False
+    online_reason: str | None = None
+    #: The township sent its metadata only: no body, and what the body counted instead.
+    metadata_only: bool = False
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
 def received_notices(db: Database, township: int, state: str = "",
@@ -64,4 +70,7 @@ def _notice(row: Any) -> ReceivedNotice:
         body=str(notice.get("body") or ""), item=heading,
         postings=[p for p in postings if isinstance(p, dict)],
         attachments=list(document.get("attachments") or []),
-        withdrawn=notice.get("status") == "withdrawn")
+        withdrawn=notice.get("status") == "withdrawn",
+        offline_only=bool(row.offline_only), online_reason=row.online_reason,
+        metadata_only=bool(row.metadata_only),
+        counts=notice["counts"] if isinstance(notice.get("counts"), dict) else {})

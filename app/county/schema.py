@@ -24,10 +24,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
+    text,
 )
 
 from app.county.errors import Refused
+from app.county.offline import flags
 
 metadata = MetaData()
 
@@ -103,6 +106,12 @@ notices = Table(
     Column("url", Text, nullable=True),
     Column("reason", Text, nullable=True),
     Column("state_at", String(40), nullable=False),
+    # 仅限线下公开，不上网: the township's flag, or what the notice's channels/audience say.
+    Column("offline_only", Integer, nullable=False, default=0, server_default="0"),
+    # The township sent only the metadata: the document holds no body.
+    Column("metadata_only", Integer, nullable=False, default=0, server_default="0"),
+    # Why staff put a 不上网 notice on the website all the same (with the published mark).
+    Column("online_reason", Text, nullable=True),
     PrimaryKeyConstraint("township_id", "notice_id"),
     Index("notices_by_received", "township_id", "received"),
 )
@@ -117,6 +126,7 @@ replies = Table(
     Column("reason", Text, nullable=True),
     Column("at", String(40), nullable=False),
     Column("staff", String(100), nullable=True),
+    Column("online_reason", Text, nullable=True),
     PrimaryKeyConstraint("township_id", "seq"),
     Index("replies_by_notice", "township_id", "notice_id", "seq"),
 )
@@ -207,12 +217,33 @@ def _step_4(conn: Connection) -> None:
     problem_lists.create(conn, checkfirst=True)
 
 
+def _step_5(conn: Connection) -> None:
+    # Fresh databases have the columns from step 1 (the tables as defined now).
+    for table, column, kind in (("notices", "offline_only", "INTEGER NOT NULL DEFAULT 0"),
+                                ("notices", "metadata_only", "INTEGER NOT NULL DEFAULT 0"),
+                                ("notices", "online_reason", "TEXT"),
+                                ("replies", "online_reason", "TEXT")):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    # Notices already held are marked from what they carry: the item's channels and audience.
+    rows = conn.execute(select(notices.c.township_id, notices.c.notice_id,
+                               notices.c.document)).all()
+    for row in rows:
+        offline, bare = flags(row.document)
+        if offline or bare:
+            conn.execute(notices.update().where(
+                (notices.c.township_id == row.township_id)
+                & (notices.c.notice_id == row.notice_id)).values(
+                    offline_only=int(offline), metadata_only=int(bare)))
+
+
 #: (number, what it does, the step). Append only; a released step never changes.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "townships, tokens, blobs, batches, notices, replies, catalog, calendar", _step_1),
     (2, "township_keys: the public keys that sign each township's USB files", _step_2),
     (3, "scoring_rules: the 考核细则 published to the townships", _step_3),
     (4, "problem_lists: each township's 测评问题清单 files, for 整改", _step_4),
+    (5, "notices: 仅限线下公开 (offline_only), metadata_only, and why one went online", _step_5),
 )
 LATEST: int = MIGRATIONS[-1][0]
 

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from app.county.received import PAGE_SIZE, ReceivedNotice
 
 STATE_NAMES = {"received": "已收到", "published": "已发布", "returned": "已退回"}
+OFFLINE_MARK = "仅限线下公开，不上网"
+METADATA_MARK = "仅报送元数据，未含正文"
 
 _STYLE = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;
@@ -28,6 +30,9 @@ nav a{margin-right:.8em}
 .message{background:#fff3cd;border:1px solid #e0c060;padding:.6em;margin-bottom:1em}
 pre{white-space:pre-wrap;font-family:inherit;margin:.3em 0}
 td.short{white-space:nowrap}
+.offline{display:inline-block;background:#a61b1b;color:#fff;padding:.05em .4em;margin:.1em 0}
+.bare{display:inline-block;border:1px solid #888;color:#444;padding:.05em .4em;margin:.1em 0}
+form.mark label{display:block;font-size:.9em}
 """
 
 
@@ -99,7 +104,9 @@ def _attachments(township: int, notice: ReceivedNotice) -> str:
 def _answer(notice: ReceivedNotice) -> str:
     if notice.state == "published" and notice.url:
         url = escape(notice.url)
-        return f'<a href="{url}" rel="noreferrer">{url}</a>'
+        why = (f"<br><small>确认上网理由：{escape(notice.online_reason)}</small>"
+               if notice.online_reason else "")
+        return f'<a href="{url}" rel="noreferrer">{url}</a>{why}'
     if notice.state == "returned":
         return escape(notice.reason or "")
     return ""
@@ -110,10 +117,15 @@ def _forms(township: int, notice: ReceivedNotice, key: str, back: str) -> str:
               f'<input type="hidden" name="township" value="{township}">'
               f'<input type="hidden" name="notice_id" value="{escape(notice.notice_id)}">'
               f'<input type="hidden" name="back" value="{escape(back)}">')
+    # A 不上网 notice goes online only on purpose: the box and the reason are the purpose.
+    confirm = ('<label><input type="checkbox" name="confirm_online" value="yes" required>'
+               '确认仍在网站发布</label>'
+               '<input type="text" name="online_reason" placeholder="上网理由（必填）" required>'
+               if notice.offline_only else "")
     return (f'<form class="mark" method="post" action="/mark">{hidden}'
             '<input type="hidden" name="state" value="published">'
             '<input type="url" name="url" placeholder="发布网址 https://…" required>'
-            '<button type="submit">标记已发布</button></form>'
+            f'{confirm}<button type="submit">标记已发布</button></form>'
             f'<form class="mark" method="post" action="/mark">{hidden}'
             '<input type="hidden" name="state" value="returned">'
             '<input type="text" name="reason" placeholder="退回理由" required>'
@@ -128,17 +140,33 @@ def _notice_row(township: int, n: ReceivedNotice, key: str, back: str) -> str:
                f"<p>目录事项：{escape(n.item or '—')}；第{n.rev}版；首次收到 "
                f"{escape(_when(n.first_received))}</p>"
                + (f"<p>张贴：{escape(postings)}</p>" if postings else "")
-               + f"<pre>{escape(n.body)}</pre></details>")
-    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}</td>'
+               + (_counts(n) if n.metadata_only else f"<pre>{escape(n.body)}</pre>")
+               + "</details>")
+    bare = f'<span class="bare">{METADATA_MARK}</span>' if n.metadata_only else ""
+    # Beside the state, where staff look before they publish.
+    offline = f'<strong class="offline">{OFFLINE_MARK}</strong><br>' if n.offline_only else ""
+    return (f'<tr id="n-{escape(n.notice_id)}"><td>{details}{bare}</td>'
             f'<td class="short">{escape(n.kind)}</td><td class="short">{escape(n.domain)}</td>'
             f'<td class="short">{escape(_when(n.received))}</td>'
             f'<td class="state-{escape(n.state)}">'
             + ('<strong class="withdrawn">乡镇已撤回，请从网站撤下</strong><br>'
-               if n.withdrawn else "")
+               if n.withdrawn else "") + offline
             + f"{STATE_NAMES.get(n.state, escape(n.state))}"
             f"<br><small>{escape(_when(n.state_at))}</small></td><td>{_answer(n)}</td>"
             f"<td>{_attachments(township, n)}</td>"
             f"<td>{_forms(township, n, key, back)}</td></tr>")
+
+
+def _counts(n: ReceivedNotice) -> str:
+    """What a metadata-only notice says of its body instead of the body."""
+    said = n.counts
+    parts = []
+    if said.get("list_rows"):
+        parts.append(f"名单{said.get('lists', 1)}份共{said['list_rows']}行")
+    if said.get("chars"):
+        parts.append(f"正文{said['chars']}字")
+    return (f"<p>乡镇只报送了元数据，正文留在乡镇（{escape('，'.join(str(p) for p in parts))}）。"
+            "</p>" if parts else "<p>乡镇只报送了元数据，正文留在乡镇。</p>")
 
 
 def overview_page(staff: str, key: str, townships: list[dict[str, Any]],

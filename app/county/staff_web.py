@@ -139,8 +139,13 @@ def logout(request: Request) -> Response:
 def mark_notice(request: Request, key: Annotated[str, Form()], township: Annotated[int, Form()],
                 notice_id: Annotated[str, Form()], state: Annotated[str, Form()],
                 url: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
-                back: Annotated[str, Form()] = "/") -> Response:
-    """Mark a notice published (with its URL) or returned (with a reason): a new reply."""
+                back: Annotated[str, Form()] = "/",
+                confirm_online: Annotated[str, Form()] = "",
+                online_reason: Annotated[str, Form()] = "") -> Response:
+    """Mark a notice published (with its URL) or returned (with a reason): a new reply.
+
+    A 不上网 notice is marked published only with the confirm box ticked and a reason.
+    """
     staff = signed_in(request)
     if staff is None:
         return _refuse_unsigned(request)
@@ -150,7 +155,8 @@ def mark_notice(request: Request, key: Annotated[str, Form()], township: Annotat
         return _html(staff_pages.message_page("未能保存", "页面已过期，请刷新后再提交。", back),
                      403)
     try:
-        mark(db, township, notice_id, state, url, reason, staff.name)
+        mark(db, township, notice_id, state, url, reason, staff.name,
+             confirm_online=confirm_online == "yes", online_reason=online_reason)
     except Refused as exc:
         return _html(staff_pages.message_page("未能保存", str(exc), back), exc.status)
     return RedirectResponse(back, status_code=303)

@@ -12,19 +12,23 @@ from app.county.schema import batches, blobs, notices, townships
 
 def stats(db: Database) -> dict[str, int]:
     """Townships, distinct notices, batches, distinct stored attachments and their bytes,
-    and how many notices stand published or returned."""
+    how many notices stand published or returned, how many are 不上网 (``offline_only``)
+    and how many came as metadata only."""
     with db.read() as conn:
         def count(table: Any) -> int:
             return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
-        published, returned = conn.execute(select(
+        published, returned, offline, bare = conn.execute(select(
             func.coalesce(func.sum(case((notices.c.state == "published", 1), else_=0)), 0),
             func.coalesce(func.sum(case((notices.c.state == "returned", 1), else_=0)), 0),
+            func.coalesce(func.sum(notices.c.offline_only), 0),
+            func.coalesce(func.sum(notices.c.metadata_only), 0),
         )).one()
         size = conn.execute(select(func.coalesce(func.sum(blobs.c.size), 0))).scalar_one()
         return {"townships": count(townships), "notices": count(notices),
                 "batches": count(batches), "attachments": count(blobs), "bytes": int(size),
-                "published": int(published), "returned": int(returned)}
+                "published": int(published), "returned": int(returned),
+                "offline_only": int(offline), "metadata_only": int(bare)}
 
 
 def township_summaries(db: Database) -> list[dict[str, Any]]:

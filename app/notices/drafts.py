@@ -21,7 +21,7 @@ from app.atomic import write_bytes
 from app.catalog.items import get_item
 from app.catalog.schedule import item_schedule, reporting_due
 from app.errors import UserError
-from app.facts import INTERPRETATION_FORMS, NOTICE_KINDS
+from app.facts import INTERPRETATION_FORMS, NOTICE_KINDS, offline_only
 from app.notices import actions, county_queue
 from app.notices.privacy import Finding, find_personal_data, lines_and_columns, mask
 from app.notices.text import (
@@ -73,6 +73,14 @@ class Notice:
     interpret: bool = False
     #: The 解读 of this notice, each {id, title, status, form, county_url}.
     interpretations: list[dict[str, Any]] = field(default_factory=list)
+    #: The 公开渠道 and 公开对象 of the item revision it was written under.
+    channels: list[str] = field(default_factory=list)
+    audience: list[str] = field(default_factory=list)
+
+    @property
+    def offline_only(self) -> bool:
+        """It must not go on the internet (仅限线下公开): see :func:`app.facts.offline_only`."""
+        return offline_only(self.channels, self.audience)
 
     def to_json(self) -> dict[str, Any]:
         """The Notice JSON of CONTRACT.md, plus body, revision, issuer and the county's word."""
@@ -89,6 +97,8 @@ class Notice:
             "interpret": self.interpret, "form": self.form or None,
             "policy": ({"title": self.policy_title, "number": self.policy_number}
                        if self.policy_title else None),
+            "channels": self.channels, "audience": self.audience,
+            "offline_only": self.offline_only,
         }
 
 
@@ -251,7 +261,8 @@ def _add_revision(store: Store, notice_id: str, rev: int, title: str, body: str,
 
 def _row(store: Store, notice_id: str) -> Any:
     row = store.conn.execute(
-        "SELECT n.*, c.item_id, c.rev AS item_rev, c.rule, d.name AS domain FROM notices n"
+        "SELECT n.*, c.item_id, c.rev AS item_rev, c.rule, c.channels AS item_channels,"
+        " c.audience AS item_audience, d.name AS domain FROM notices n"
         " JOIN catalog_items c ON c.pk = n.item_pk JOIN domains d ON d.id = c.domain_id"
         " WHERE n.id = ?", (notice_id,)).fetchone()
     if row is None:
@@ -309,6 +320,7 @@ def get_notice(store: Store, notice_id: str, rev: int | None = None) -> Notice:
         form=row["form"], interpret=bool(row["interpret"]),
         interpretations=[_link(store, r["id"]) for r in store.query(
             "SELECT id FROM notices WHERE explains = ? ORDER BY created_at", (notice_id,))],
+        channels=json.loads(row["item_channels"]), audience=json.loads(row["item_audience"]),
     )
 
 

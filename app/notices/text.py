@@ -639,3 +639,8 @@ def missing_elements(elements: list[str], body: str) -> list[str]:
     return [e for e in elements
             if (squash(e) not in answered if _is_question(e)
                 else not _covered(e, reading, elements))]
+
+
+def list_rows(body: str) -> list[int]:
+    """How many rows each 名单 (table with rows under its header) in the body has, in order."""
+    return [len(b.rows) for b in parse_body(body) if isinstance(b, _Table) and b.rows]

@@ -18,6 +18,7 @@ from typing import Any
 from app.catalog.items import get_item
 from app.notices import interpretation
 from app.notices.boards import photo_path
+from app.notices.county_copy import metadata_of, metadata_only
 from app.notices.drafts import get_notice
 from app.store import Store, now_iso
 from app.sync import attached_sheets, catalog_offers
@@ -47,13 +48,17 @@ def _payload(store: Store, notice_id: str,
     document.pop("county_url", None)
     document.pop("county_reason", None)
     item = get_item(store, sent.item_id, sent.item_rev).to_json()
+    bare = metadata_only(store, sent.item_id)
+    if bare:
+        # The township chose: this item's text stays at the township, only its proof goes.
+        document = metadata_of(document)
     attachments = []
     for posting in sent.postings:
         if posting.get("photo"):
             size = store.scalar("SELECT size FROM photos WHERE sha256 = ?", (posting["photo"],))
             attachments.append(Attachment(posting["photo"], int(size), "photo",
                                           f"{posting['board']} {posting['posted']}"))
-    if attached_sheets.enabled(store):
+    if attached_sheets.enabled(store) and not bare:
         sheet = pdfs.get((notice_id, notice.approved_rev))
         attachments.append(sheet or attached_sheets.render_for_county(store, notice_id))
     return NoticePayload(document, item, attachments)
@@ -116,7 +121,9 @@ def _rendered_sheets(store: Store) -> dict[tuple[str, int | None], Attachment]:
     if not attached_sheets.enabled(store):
         return {}
     rows = store.query("SELECT o.notice_id, n.approved_rev FROM outbox o"
-                       " JOIN notices n ON n.id = o.notice_id WHERE o.batch_id IS NULL")
+                       " JOIN notices n ON n.id = o.notice_id JOIN catalog_items c"
+                       " ON c.pk = n.item_pk LEFT JOIN item_plans p ON p.item_id = c.item_id"
+                       " WHERE o.batch_id IS NULL AND NOT COALESCE(p.metadata_only, 0)")
     return {(r["notice_id"], r["approved_rev"]):
             attached_sheets.render_for_county(store, r["notice_id"]) for r in rows}
 

@@ -92,7 +92,10 @@ class NoticePayload:
     """One notice as the county receives it: the approved revision and what proves it.
 
     ``notice`` is the Notice JSON of CONTRACT.md plus ``body``, ``rev``,
-    ``issuer`` and ``phone``; ``item`` the catalog item JSON it was written under.
+    ``issuer`` and ``phone``, the item's ``channels`` and ``audience`` and
+    ``offline_only`` (it must not go on the internet); ``item`` the catalog item
+    JSON it was written under. A notice its township sends as metadata only has
+    no ``body`` but ``"metadata_only": true`` and ``counts`` (名单 rows, characters).
     """
 
     notice: dict[str, Any]
@@ -163,6 +166,14 @@ def _payload(entry: Any) -> NoticePayload:
     notice = entry["notice"]
     if not isinstance(notice.get("id"), str) or not isinstance(notice.get("title"), str):
         raise ProtocolError("批次里有一条公开信息缺少编号或标题。")
+    for key in ("channels", "audience"):
+        words = notice.get(key)
+        if words is not None and not (isinstance(words, list) and len(words) <= 100
+                                      and all(isinstance(w, str) for w in words)):
+            raise ProtocolError("批次里有一条公开信息的公开渠道或公开对象格式不对。")
+    for key in ("offline_only", "metadata_only"):
+        if notice.get(key) is not None and not isinstance(notice.get(key), bool):
+            raise ProtocolError("批次里有一条公开信息的不上网或仅元数据标记格式不对。")
     attachments = []
     for a in entry.get("attachments") or []:
         if not isinstance(a, dict) or not is_sha256(str(a.get("sha256", ""))):
