@@ -41,6 +41,7 @@ SPEC_FILE = RESOURCES / "channels.toml"
 #: The board channel (done by postings) and the website (done by the county's URL).
 BOARD_CHANNEL = "社区/企事业单位/村公示栏（电子屏）"
 WEBSITE = "政府网站"
+SOCIAL = "两微一端"
 
 PLACE_MAX = 60
 NOTE_MAX = 200
@@ -125,6 +126,13 @@ def resolve_channel(typed: str, named: Iterable[str] = ()) -> str:
         names = "、".join(map(short_name, CHANNELS))
         raise UserError(f"「{key}」不是公开渠道的名称，可写：{names}。")
     return str(found)
+
+
+def off_the_internet(audience: Iterable[str], channels: Iterable[str], channel: str) -> bool:
+    """Whether ``channel`` (an internet one) is barred: the item is for a 特定群体 only and
+    does not name the channel itself (what is for a 特定群体 stays off the internet)."""
+    people = list(audience)
+    return bool(people) and "全社会" not in people and channel not in list(channels)
 
 
 # --------------------------------------------------------------------------- records
@@ -318,6 +326,8 @@ def record_channel(store: Store, notice_id: str, channel: str, day: str | None =
     spec = channel_spec(name)
     if not spec.recordable:
         raise UserError(spec.hint or "这个渠道不能手工记录。")
+    if name == SOCIAL and off_the_internet(item.audience, item.channels, name):
+        raise UserError("这个事项的公开对象是特定群体，目录没有列两微一端，不在网上公开。")
     first = _day(day, "公开日期", today)
     if first > today:
         raise UserError("公开日期不能晚于今天。")
@@ -442,11 +452,12 @@ def channel_duties(store: Store, notice_id: str) -> list[ChannelDuty]:
         if r["id"] in marks:
             continue
         (old if r["id"] in gone else records).setdefault(r["channel"], []).append(_record(r))
-    for p in notice.postings:
-        records.setdefault(BOARD_CHANNEL, []).insert(0, ChannelRecord(
-            BOARD_CHANNEL, date.fromisoformat(p["posted"]),
-            date.fromisoformat(p["taken_down"]) if p["taken_down"] else None,
-            place=p["board"], kind="posting"))
+    postings = [ChannelRecord(BOARD_CHANNEL, date.fromisoformat(p["posted"]),
+                              date.fromisoformat(p["taken_down"]) if p["taken_down"] else None,
+                              place=p["board"], kind="posting") for p in notice.postings]
+    if postings:
+        # The board's own postings first, then what its screens showed.
+        records[BOARD_CHANNEL] = postings + records.get(BOARD_CHANNEL, [])
     if notice.county_url:
         records.setdefault(WEBSITE, []).append(_county_record(store, notice_id,
                                                               notice.county_url))

@@ -32,6 +32,7 @@ from PIL import Image
 
 from app.catalog.items import get_item
 from app.errors import UserError
+from app.notices.channels import SOCIAL, off_the_internet
 from app.notices.drafts import get_notice, published_phones
 from app.notices.privacy import mask
 from app.printing.output import PrintOptions, render_notice
@@ -134,14 +135,17 @@ def _page_pngs(store: Store, notice_id: str, scratch: Path, stem: str) -> list[P
 def export_social(store: Store, notice_id: str, folder: Path) -> list[Path]:
     """Write the post's text and images into ``folder``; returns the files written.
 
-    Refused for a notice not approved (or withdrawn), and for one whose item the
-    township marked as metadata only (its text does not go on the internet).
+    Refused for a notice not approved (or withdrawn), for one whose item is for a
+    特定群体 only and does not name 两微一端, and for one whose item the township marked
+    as metadata only (its text does not go on the internet).
     """
     notice = get_notice(store, notice_id)
     if notice.status not in ("approved", "published"):
         state = "已撤回" if notice.status == "withdrawn" else "还没有审核通过"
         raise UserError(f"这条公开信息{state}，不能生成两微一端图文（先审后发）。")
     item = get_item(store, notice.item_id, notice.item_rev)
+    if off_the_internet(item.audience, item.channels, SOCIAL):
+        raise UserError("这个事项的公开对象是特定群体，目录没有列两微一端，不在网上公开。")
     if store.scalar("SELECT metadata_only FROM item_plans WHERE item_id = ?", (item.id,)):
         raise UserError("这个事项设为只报送标题等信息、正文不上网，不能生成两微一端图文。")
     folder = _check_folder(folder)
