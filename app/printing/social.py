@@ -126,7 +126,7 @@ def _page_pngs(store: Store, notice_id: str, scratch: Path, stem: str) -> list[P
                 (PICTURE_WIDTH, round(picture.height * PICTURE_WIDTH / picture.width)),
                 Image.Resampling.LANCZOS)
         target = scratch / f"{stem}-第{page.number}页.png"
-        picture.save(target, "PNG", optimize=True)
+        picture.save(target, "PNG")
         out.append(target)
     pdf.unlink()
     return out
