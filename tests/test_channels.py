@@ -183,7 +183,8 @@ def test_checklist_counts_postings_and_the_county_url(township) -> None:
     ("广播", "广播电视"), ("大喇叭", "广播电视"), ("村村响", "广播电视"), ("电视", "广播电视"),
     ("政务微信", "两微一端"), ("公众号", "两微一端"), ("政务微博", "两微一端"),
     ("入户", "入户/现场"), ("现场", "入户/现场"), ("明白纸", "入户/现场"),
-    ("电子屏", BOARD), ("触摸屏", BOARD), ("村公示栏（电子屏）", BOARD),
+    ("电子屏", BOARD), ("触摸屏", BOARD), ("村公示栏（电子屏）", BOARD), ("LED屏", BOARD),
+    ("ＬＥＤ显示屏", BOARD),
     ("公开查阅点", "公开查阅点"), (" 公 开 查 阅 点 ", "公开查阅点"), ("便民服务点", "便民服务站"),
 ])
 def test_channel_names_as_clerks_type_them(typed, meant) -> None:

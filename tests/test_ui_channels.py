@@ -181,3 +181,25 @@ def test_a_posting_made_in_the_editor_ticks_the_board(configured_window, data_di
     qtbot.waitUntil(lambda: _lines(box)["公示栏（电子屏） · 张贴稿、屏幕页"][0].startswith(
         "☑ 已完成：镇政务公开栏：2026-11-23张贴"), timeout=WAIT)
     assert _lines(box)["入户/现场 · 明白纸"][0] == "☐ 未记录"
+
+
+def test_the_due_line_opens_the_notice(configured_window, data_dir, qtbot) -> None:
+    with open_desk(data_dir) as store:
+        review.set_review_steps(store, 1)
+        notice = drafts.create_notice(store, "fp-009", formed="2026-11-10", kind="公示").id
+        approve_step(store, notice, "王明")
+        boards.post(store, notice, "镇政务公开栏", "2026-11-16")
+    window = configured_window
+    window.refresh()
+    dash = window.dashboard
+    qtbot.waitUntil(lambda: any(dash.due_list.topLevelItem(i).text(0) == "渠道未完成"
+                                for i in range(dash.due_list.topLevelItemCount())),
+                    timeout=WAIT)
+    item = next(dash.due_list.topLevelItem(i) for i in range(dash.due_list.topLevelItemCount())
+                if dash.due_list.topLevelItem(i).text(0) == "渠道未完成")
+    assert "入户/现场尚未记录" in item.text(3)
+    box = window.notices.channel_box
+    with qtbot.waitSignal(box.shown, timeout=WAIT):
+        dash.due_list.itemActivated.emit(item, 0)
+    assert window.notices.state.notice.id == notice and box.notice_id == notice
+    assert _lines(box)["入户/现场 · 明白纸"][0] == "☐ 未记录"

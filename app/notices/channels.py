@@ -48,6 +48,8 @@ NOTE_MAX = 200
 URL_MAX = 500
 COUNT_MAX = 1_000_000
 TYPED_MAX = 30
+#: A short name with 屏 in it is a screen (LED屏); a long one is more likely a sentence.
+SCREEN_NAME_MAX = 8
 #: How far past its first day a record may say it runs (a screen's loop, a reading place).
 UNTIL_MAX_DAYS = 366
 
@@ -88,6 +90,7 @@ def _data() -> dict[str, Any]:
         return tomllib.load(f)
 
 
+@cache
 def channel_spec(channel: str) -> ChannelSpec:
     """The spec of a channel (a channel not among the 13 gets the ``[default]`` one)."""
     data = _data()
@@ -120,6 +123,8 @@ def resolve_channel(typed: str, named: Iterable[str] = ()) -> str:
                                  and board["screen"] not in key):
         raise UserError("张贴到公开栏请用「记录张贴」（gongkai notice post）；电子屏请写“电子屏”。")
     found = standard_channel(key) or _data()["typed"].get(key)
+    if found is None and board["screen"] in key and len(key) <= SCREEN_NAME_MAX:
+        found = BOARD_CHANNEL  # 大屏, LED屏, 显示屏: a screen, whatever it is called
     if found is None:
         found = next((c for c in named if _typed_key(c) == key), None)
     if found is None:

@@ -14,7 +14,7 @@ from app.notices.drafts import Notice, get_notice
 from app.planning.plan import PlanEntry, build_plan
 from app.planning.rectify import list_problems
 from app.store import Store
-from app.workdays import Calendar
+from app.workdays import Calendar, DayCount
 
 SOON_WORKDAYS = 5
 #: A published notice's other channels (broadcast, post, 明白纸 …) are expected this many
@@ -126,24 +126,29 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
     return out
 
 
-_PUBLISHED_SQL = """
-SELECT n.id, c.channels, r.title, n.due_known, min(p.posted) AS published
-FROM notices n
-JOIN catalog_items c ON c.pk = n.item_pk
-JOIN notice_revisions r ON r.notice_id = n.id AND r.rev = n.current_rev
-JOIN postings p ON p.notice_id = n.id
-WHERE n.status = 'published'
-GROUP BY n.id
-HAVING published >= :since
-ORDER BY published, n.created_at
+#: Published notices first posted since :since (one pass over the postings, grouped).
+_RECENT = """
+WITH recent AS (
+    SELECT p.notice_id, min(p.posted) AS published
+    FROM postings p JOIN notices n ON n.id = p.notice_id
+    WHERE n.status = 'published'
+    GROUP BY p.notice_id
+    HAVING published >= :since
+)
 """
 
-_RECORDS_SQL = """
+_PUBLISHED_SQL = _RECENT + """
+SELECT n.id, c.channels, r.title, recent.published
+FROM recent
+JOIN notices n ON n.id = recent.notice_id
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN notice_revisions r ON r.notice_id = n.id AND r.rev = n.current_rev
+ORDER BY recent.published, n.created_at
+"""
+
+_RECORDS_SQL = _RECENT + """
 SELECT r.id, r.notice_id, r.channel, r.note
-FROM channel_records r
-JOIN notices n ON n.id = r.notice_id
-WHERE n.status = 'published'
-  AND (SELECT min(p.posted) FROM postings p WHERE p.notice_id = n.id) >= :since
+FROM recent JOIN channel_records r ON r.notice_id = recent.notice_id
 """
 
 
@@ -156,13 +161,22 @@ def channel_lines(store: Store, today: date, cal: Calendar | None = None) -> lis
     """
     cal = cal or Calendar.from_store(store)
     since = {"since": (today - timedelta(days=CHANNEL_LOOKBACK_DAYS)).isoformat()}
-    went = went_channels(store.query(_RECORDS_SQL, since))
+    with store.snapshot():
+        went = went_channels(store.query(_RECORDS_SQL, since))
+        published = store.query(_PUBLISHED_SQL, since)
     out = []
-    for r in store.query(_PUBLISHED_SQL, since):
-        missing = missing_channels(json.loads(r["channels"]), went.get(r["id"], set()))
+    # Items and posting days repeat across notices: each is read and counted once.
+    named: dict[str, list[str]] = {}
+    counted: dict[str, DayCount] = {}
+    for r in published:
+        items = named.get(r["channels"]) or named.setdefault(r["channels"],
+                                                             json.loads(r["channels"]))
+        missing = missing_channels(items, went.get(r["id"], set()))
         if not missing:
             continue
-        expected = cal.add_workdays(date.fromisoformat(r["published"]), CHANNEL_WORKDAYS)
+        expected = counted.get(r["published"]) or counted.setdefault(
+            r["published"], cal.add_workdays(date.fromisoformat(r["published"]),
+                                              CHANNEL_WORKDAYS))
         if expected.date > today:
             continue
         names = "、".join(short_name(c) for c in missing)
