@@ -242,10 +242,21 @@ def test_year_ledger_matches_notice_list_and_due(seeded, gk, tmp_path) -> None:
         rows = [n for n in expected.values() if int(n["formed"][5:7]) == month]
         line = tables["月份"][f"2026年{month}月"]
         assert line[:6] == [_counts(rows)[k] for k in COUNT_KEYS], month
+    # Channels count where the notices went (postings, the county's URL), beside what the
+    # catalog asks of them and, of the approved and published ones, what is not done.
     channel_lines = tables["公开渠道"]
-    assert channel_lines["政府网站"][0] == sum(
-        "政府网站" in gk.json("catalog", "show", item)["channels"]
-        for item in [n["item_id"] for n in expected.values()])
+    named = {i: gk.json("catalog", "show", i)["channels"]
+             for i in {n["item_id"] for n in expected.values()}}
+    asks = [n for n in expected.values() if "政府网站" in named[n["item_id"]]]
+    assert channel_lines["政府网站"] == [
+        sum(bool(n["county_url"]) for n in expected.values()), len(asks),
+        sum(n["status"] in ("approved", "published") and not n["county_url"] for n in asks)]
+    assert channel_lines["政府网站"][0] == 1 < len(asks)
+    board = "社区/企事业单位/村公示栏（电子屏）"
+    on_boards = [n for n in expected.values() if board in named[n["item_id"]]]
+    assert channel_lines[board] == [
+        sum(bool(n["postings"]) for n in expected.values()), len(on_boards),
+        sum(n["status"] in ("approved", "published") and not n["postings"] for n in on_boards)]
     assert "青石镇" in book["汇总"]["A1"].value
 
 

@@ -37,6 +37,7 @@ from app.notices.editor import EditorState, editor_state, proof_lines
 from app.notices.proofing import proof_context
 from app.notices.proofread import Proof
 from app.store import Store
+from ui.channel_box import ChannelBox
 from ui.interpretation_box import InterpretationBox
 from ui.notice_dialogs import (
     NewNoticeDialog,
@@ -201,6 +202,9 @@ class NoticesPage(Page):
         self.history.setMinimumWidth(1)
         self.review_line = QLabel()
         self.review_line.setWordWrap(True)
+        # Where the notice went, beside its postings: follows whichever notice is open.
+        self.channel_box = ChannelBox(runner, self)
+        self.opened.connect(self.channel_box.show_notice)
         side = stacked(QLabel("要素（目录要求写到的内容）"), self.elements,
                        QLabel("个人信息（双击定位）"), self.findings,
                        QLabel("校对（双击定位，右键修改）"), self.proofs, self.fix_button,
@@ -243,9 +247,13 @@ class NoticesPage(Page):
         self.message.setWordWrap(True)
 
         editor_split = QSplitter()
+        body_split = QSplitter(Qt.Orientation.Vertical)
+        body_split.addWidget(self.body_edit)
+        body_split.addWidget(self.channel_box)
+        body_split.setSizes([240, 200])
         editor_split.addWidget(stacked(self.heading, self.county, self.interpretation,
                                        self.title_edit,
-                                       self.body_edit, margins=False))
+                                       body_split, margins=False))
         editor_split.addWidget(side)
         editor_split.setSizes([560, 300])
         self.editor = stacked(editor_split, buttons, self.message, margins=False,
@@ -255,7 +263,8 @@ class NoticesPage(Page):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(stacked(self.table, self.empty, margins=False, stretch_first=True))
         splitter.addWidget(self.editor)
-        splitter.setSizes([220, 480])
+        # The editor holds the text, its checks and the channels: it gets most of the height.
+        splitter.setSizes([170, 530])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -272,13 +272,41 @@ def cmd_notice_export(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_notice_channel(store: Store, args: argparse.Namespace) -> int:
-    """``notice channel``: the notice went out on that channel."""
-    from app.notices.channels import record_channel
+    """``notice channel``: the notice went out on that channel (or a record of it was wrong)."""
+    from app.notices.channels import record_channel, withdraw_record
 
     notice_id = drafts.resolve_id(store, args.id)
+    if args.withdraw is not None:
+        withdraw_record(store, notice_id, args.withdraw, args.note or "", args.channel)
+        print(f"已撤销第{args.withdraw}条渠道记录。")
+        return 0
     done = record_channel(store, notice_id, args.channel, args.date, args.url or "",
-                          args.note or "", args.place or "", args.count, args.until)
-    print(f"已记录：{done.channel} {done.day.isoformat()}")
+                          args.note or "", args.place or "", args.count, args.until,
+                          replaces=args.replaces)
+    print(f"已记录（第{done.number}条）：{done.channel} {done.text()}"
+          + (f"，更正第{done.replaces}条" if done.replaces else ""))
+    return 0
+
+
+def cmd_notice_channels(store: Store, args: argparse.Namespace) -> int:
+    """``notice channels``: the checklist of the notice's channels and their records."""
+    from app.notices.channels import channel_duties
+
+    notice_id = drafts.resolve_id(store, args.id)
+    duties = channel_duties(store, notice_id)
+    if args.json:
+        print_json([{"channel": d.channel, "output": d.output, "required": d.required,
+                     "done": d.done, "records": [
+                         {"number": r.number, "kind": r.kind, "day": r.day.isoformat(),
+                          "until": r.until.isoformat() if r.until else None, "url": r.url,
+                          "place": r.place, "count": r.count, "note": r.note,
+                          "replaces": r.replaces} for r in d.records]} for d in duties])
+        return 0
+    for d in duties:
+        print(f"{'☑' if d.done else '☐'} {d.channel}（{d.output}）{d.status()}"
+              + ("" if d.required else "　目录未要求"))
+        for r in d.records:
+            print(f"    {f'第{r.number}条 ' if r.number else ''}{r.text()}")
     return 0
 
 
@@ -400,5 +428,13 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--place", metavar="地点", help="村名、查阅点")
     p.add_argument("--count", type=count(1, 1_000_000, "份数"), metavar="N",
                    help="入户发放的明白纸份数")
-    p.add_argument("--note", metavar="说明")
+    p.add_argument("--note", metavar="说明", help="说明；撤销记录时写理由")
+    p.add_argument("--replaces", type=count(1, 1_000_000_000, "记录编号"), metavar="N",
+                   help="这条记录更正第N条（原记录保留，不再计入）")
+    p.add_argument("--withdraw", type=count(1, 1_000_000_000, "记录编号"), metavar="N",
+                   help="撤销记错的第N条记录（--note 写理由）")
     p.set_defaults(handler=cmd_notice_channel)
+    p = nt.add_parser("channels", help="公开渠道清单：目录要求的各渠道及已记录的公开情况")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_notice_channels)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app import clock
 from app.catalog.schedule import period_of
 from app.info_requests.cases import list_requests
+from app.notices.channels import missing_channels, short_name, went_channels
 from app.notices.drafts import Notice, get_notice
 from app.planning.plan import PlanEntry, build_plan
 from app.planning.rectify import list_problems
 from app.store import Store
-from app.workdays import Calendar
+from app.workdays import Calendar, DayCount
 
 SOON_WORKDAYS = 5
+#: A published notice's other channels (broadcast, post, 明白纸 …) are expected this many
+#: working days after it went up on a board: then a channel with no record is a line.
+CHANNEL_WORKDAYS = 3
+#: Notices that went up longer ago than this give no 渠道未完成 line any more: the gap
+#: stays in the 台账 (要求未完成), where it is counted, off the clerk's list of today.
+CHANNEL_LOOKBACK_DAYS = 90
 
 #: The kinds of line, in the order the 工作台 shows them, with the clerk's words.
 DUE_KINDS: dict[str, str] = {
@@ -28,6 +36,7 @@ DUE_KINDS: dict[str, str] = {
     "request_due_soon": "依申请公开即将到期",
     "rectify_due": "整改待完成",
     "publicity_ending": "公示期即将结束",
+    "channels_missing": "渠道未完成",
     "awaiting_review": "待审核",
     "returned": "县级平台退回",
     "unsent": "未报送县级平台",
@@ -78,6 +87,7 @@ def due_lines(store: Store, today: date | None = None) -> list[DueLine]:
     for notice_id in ids:
         n = get_notice(store, notice_id)
         lines += _lines_for(n, now, soon, ending)
+    lines += channel_lines(store, today, cal)
     lines += _request_lines(store, today, soon)
     lines += plan_lines(store, today)
     lines += rectify_lines(store, today, soon)
@@ -113,6 +123,66 @@ def _lines_for(n: Notice, now: str, soon: str, ending: str) -> list[DueLine]:
         add("returned", n.due, f"县级平台退回：{reason}；修改后重新报审，审核通过后再次报送")
     elif n.status in ("approved", "published") and n.sync in ("none", "queued"):
         add("unsent", n.due, "尚未报送县级平台")
+    return out
+
+
+#: Published notices first posted since :since (one pass over the postings, grouped).
+_RECENT = """
+WITH recent AS (
+    SELECT p.notice_id, min(p.posted) AS published
+    FROM postings p JOIN notices n ON n.id = p.notice_id
+    WHERE n.status = 'published'
+    GROUP BY p.notice_id
+    HAVING published >= :since
+)
+"""
+
+_PUBLISHED_SQL = _RECENT + """
+SELECT n.id, c.channels, r.title, recent.published
+FROM recent
+JOIN notices n ON n.id = recent.notice_id
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN notice_revisions r ON r.notice_id = n.id AND r.rev = n.current_rev
+ORDER BY recent.published, n.created_at
+"""
+
+_RECORDS_SQL = _RECENT + """
+SELECT r.id, r.notice_id, r.channel, r.note
+FROM recent JOIN channel_records r ON r.notice_id = recent.notice_id
+"""
+
+
+def channel_lines(store: Store, today: date, cal: Calendar | None = None) -> list[DueLine]:
+    """渠道未完成: published notices whose item's other channels have no record yet.
+
+    A notice gives the line from :data:`CHANNEL_WORKDAYS` working days after it first
+    went up on a board, for :data:`CHANNEL_LOOKBACK_DAYS` days; boards and the website
+    have lines of their own and are not counted here.
+    """
+    cal = cal or Calendar.from_store(store)
+    since = {"since": (today - timedelta(days=CHANNEL_LOOKBACK_DAYS)).isoformat()}
+    with store.snapshot():
+        went = went_channels(store.query(_RECORDS_SQL, since))
+        published = store.query(_PUBLISHED_SQL, since)
+    out = []
+    # Items and posting days repeat across notices: each is read and counted once.
+    named: dict[str, list[str]] = {}
+    counted: dict[str, DayCount] = {}
+    for r in published:
+        items = named.get(r["channels"]) or named.setdefault(r["channels"],
+                                                             json.loads(r["channels"]))
+        missing = missing_channels(items, went.get(r["id"], set()))
+        if not missing:
+            continue
+        expected = counted.get(r["published"]) or counted.setdefault(
+            r["published"], cal.add_workdays(date.fromisoformat(r["published"]),
+                                              CHANNEL_WORKDAYS))
+        if expected.date > today:
+            continue
+        names = "、".join(short_name(c) for c in missing)
+        out.append(DueLine("channels_missing", r["id"], r["title"], expected.date.isoformat(),
+                           f"{r['published']}已张贴，{names}尚未记录公开；"
+                           "公开后请在“公开渠道”中记录", expected.calendar_known))
     return out
 
 

@@ -19,6 +19,12 @@ What the words mean here, so that the workbook, ``gongkai due`` and
   (on time + overdue): of the notices whose deadline has been settled one way
   or the other, the share that made it. Notices not yet due do not count.
 - **Still open (未公开)**: 草稿 or 已审核 — not yet on any board.
+- **Where it went (按公开渠道)** follows the records, not the catalog: a board when
+  the notice was posted, 政府网站 when the county replied published with a URL, any
+  other channel when the clerk recorded it (:mod:`app.notices.channels`; a record
+  replaced or withdrawn does not count). Beside it, how many notices the item asks
+  to go there, and of the approved and published ones (not drafts, not withdrawn)
+  how many have not: 要求未完成.
 
 Everything is read in one read transaction (one snapshot of the database) with
 a handful of set-based queries, never one query per notice.
@@ -73,6 +79,7 @@ from app.atomic import atomic_path, check_output
 from app.catalog.domains import resolve_domain
 from app.errors import UserError
 from app.facts import CHANNELS, STATUSES, SYNC_STATES, order_like
+from app.notices.channels import BOARD_CHANNEL, WEBSITE, short_name, went_channels
 from app.notices.drafts import publicity_end
 from app.store import Store
 from app.township import get_township
@@ -198,6 +205,22 @@ class LedgerRow:
     reviewers: tuple[tuple[str, str], ...] = ()
     #: 严重 proofreading findings mended (``notice fix``) in the revisions up to the approved one.
     proof_fixed: int = 0
+    #: The channels it actually went out on (postings, the county's URL, channel records).
+    went: frozenset[str] = frozenset()
+
+    @property
+    def missing(self) -> list[str]:
+        """The item's channels it has not gone out on, once approved (none for drafts)."""
+        if self.status not in ("approved", "published"):
+            return []
+        return [c for c in self.channels if c not in self.went]
+
+    @property
+    def went_text(self) -> str:
+        """Where it went, then what the item asks that it has not: 广播电视；未完成：两微一端."""
+        went = "、".join(short_name(c) for c in order_like(list(self.went), CHANNELS))
+        missing = "、".join(short_name(c) for c in self.missing)
+        return went + (f"；未完成：{missing}" if missing else "")
 
     @property
     def reviewers_text(self) -> str:
@@ -258,6 +281,7 @@ class LedgerRow:
             "days_late": self.days_late,
             "reviewers": [{"step": s, "reviewer": r} for s, r in self.reviewers],
             "proof_fixed": self.proof_fixed,
+            "went": order_like(list(self.went), CHANNELS), "missing": self.missing,
         }
 
 
@@ -313,6 +337,19 @@ class Counts:
                 "proof_fixed": self.proof_fixed}
 
 
+@dataclass
+class ChannelCounts:
+    """One channel's line: notices that went out on it, that the item asks, asked and not done."""
+
+    went: int = 0
+    required: int = 0
+    missing: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {"went": self.went, "required": self.required, "missing": self.missing}
+
+
 @dataclass(frozen=True)
 class Summary:
     """Counts per domain, per month (of 信息形成日期) and per channel, and in all."""
@@ -320,7 +357,7 @@ class Summary:
     total: Counts
     domains: list[tuple[str, Counts]]
     months: list[tuple[int, Counts]]
-    channels: list[tuple[str, Counts]]
+    channels: list[tuple[str, ChannelCounts]]
 
     def to_json(self, year: int) -> dict[str, Any]:
         """As JSON: ``domains`` and ``months`` are lists of counts with their key."""
@@ -337,13 +374,17 @@ def summarise(rows: Sequence[LedgerRow], domains: Sequence[str],
     total = Counts()
     by_domain: dict[str, Counts] = {d: Counts() for d in domains}
     by_month: dict[int, Counts] = {m: Counts() for m in months}
-    by_channel: dict[str, Counts] = defaultdict(Counts)
+    by_channel: dict[str, ChannelCounts] = defaultdict(ChannelCounts)
     for row in rows:
         total.add(row)
         by_domain.setdefault(row.domain, Counts()).add(row)
         by_month.setdefault(row.formed.month, Counts()).add(row)
+        for channel in row.went:
+            by_channel[channel].went += 1
         for channel in row.channels:
-            by_channel[channel].add(row)
+            by_channel[channel].required += 1
+        for channel in row.missing:
+            by_channel[channel].missing += 1
     channels = order_like(list(by_channel), CHANNELS)
     return Summary(total, list(by_domain.items()), sorted(by_month.items()),
                    [(ch, by_channel[ch]) for ch in channels])
@@ -422,6 +463,7 @@ NOTICE_COLUMNS: tuple[Column, ...] = (
     Column("是否超期", 9, "center"),
     Column("超期天数", 9, "int"),
     Column("公开渠道", 22, "wrap"),
+    Column("实际公开渠道", 22, "wrap"),
     Column("张贴公开栏", 30, "wrap"),
     Column("撤栏日期", 12, "date"),
     Column("公示期起", 12, "date"),
@@ -444,6 +486,7 @@ def _notice_cells(number: int, row: LedgerRow) -> tuple[Any, ...]:
         number, row.item_id, row.level1, row.level2, row.kind, row.title, row.status_label,
         row.reviewers_text, row.formed, row.due, row.published,
         OVERDUE_YES if row.overdue else OVERDUE_NO, row.days_late or None, "、".join(row.channels),
+        row.went_text,
         "\n".join(_posting_text(p) for p in row.postings), row.taken_down,
         row.publicity_start, row.publicity_end, row.sync_label, row.county_reply, note,
         row.notice_id[:8],
@@ -537,6 +580,16 @@ ORDER BY s.notice_id, s.step, s.id
 """
 
 
+#: Where the notices went besides the boards and the website (app.notices.channels).
+_CHANNEL_RECORDS_SQL = """
+SELECT r.id, r.notice_id, r.channel, r.note
+FROM channel_records r
+JOIN notices n ON n.id = r.notice_id
+JOIN catalog_items c ON c.pk = n.item_pk
+JOIN domains d ON d.id = c.domain_id
+WHERE n.formed >= :first AND n.formed < :end AND (:domain IS NULL OR d.name = :domain)
+"""
+
 #: The proofreading fixes (app.notices.proofing) saved in revisions up to the approved one.
 _PROOF_FIXES_SQL = """
 SELECT a.subject AS notice_id, a.detail
@@ -587,9 +640,11 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
         fixed: dict[str, int] = defaultdict(int)
         for f in store.query(_PROOF_FIXES_SQL, params):
             fixed[f["notice_id"]] += _severe_fixes(f["detail"])
+        recorded = went_channels(store.query(_CHANNEL_RECORDS_SQL, params))
         parsed: dict[str, Any] = {}
         rows = [_ledger_row(r, postings.get(r["id"], []), cal, today, parsed,
-                            tuple(reviewers.get(r["id"], {}).items()), fixed.get(r["id"], 0))
+                            tuple(reviewers.get(r["id"], {}).items()), fixed.get(r["id"], 0),
+                            recorded.get(r["id"], set()))
                 for r in store.query(_NOTICES_SQL, params)]
         if flt.domain:
             domains = [flt.domain]
@@ -604,7 +659,7 @@ def read_ledger(store: Store, flt: LedgerFilter, today: date | None = None,
 
 def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
                 parsed: dict[str, Any], reviewers: tuple[tuple[str, str], ...],
-                proof_fixed: int) -> LedgerRow:
+                proof_fixed: int, recorded: set[str]) -> LedgerRow:
     # Rules and channel lists repeat across the notices of one item: parse each once.
     rule = parsed.get(r["rule"]) or parsed.setdefault(r["rule"], json.loads(r["rule"]))
     channels = (parsed.get(r["channels"])
@@ -622,6 +677,11 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
             end = counted.date
             known = known and counted.calendar_known
     late = lateness(r["status"], due, published, today)
+    went = set(recorded)
+    if postings:
+        went.add(BOARD_CHANNEL)
+    if r["county_url"]:
+        went.add(WEBSITE)
     return LedgerRow(
         notice_id=r["id"], domain=r["domain"], item_id=r["item_id"], level1=r["level1"],
         level2=r["level2"], kind=r["kind"], title=r["title"], status=r["status"],
@@ -629,7 +689,7 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
         published=published, channels=channels, postings=tuple(postings),
         publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
         county_reason=r["county_reason"], overdue=late > 0, days_late=late,
-        reviewers=reviewers, proof_fixed=proof_fixed,
+        reviewers=reviewers, proof_fixed=proof_fixed, went=frozenset(went),
     )
 
 
@@ -1033,9 +1093,9 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
     row = _summary_table(ws, row, "二、按月份统计（按信息形成日期）", "月份",
                          [(f"{ledger.filter.year}年{m}月", _count_values(c)) for m, c in s.months],
                          _count_values(total), "ByMonth")
-    row = _summary_table(ws, row, "三、按公开渠道统计（按目录事项的公开渠道）", "公开渠道",
-                         [(ch, [c.total, c.published]) for ch, c in s.channels], None,
-                         "ByChannel", headers=("条数", "已公开"))
+    row = _summary_table(ws, row, "三、按公开渠道统计（按实际公开的记录）", "公开渠道",
+                         [(ch, [c.went, c.required, c.missing]) for ch, c in s.channels], None,
+                         "ByChannel", headers=("实际公开", "目录要求", "要求未完成"))
     number = "四五六七八九十"
     k = -1
     for sheet in ledger.added_sheets():
@@ -1063,6 +1123,9 @@ def _write_summary(ws: Worksheet, ledger: Ledger) -> None:
         "5. 审核人：审核通过现行文本的各步审核人（退回修改后重新审核的，只列重新审核的）。",
         "6. 校对改正的严重问题：审核通过的公开信息，在通过的版本之前按校对建议改正的严重问题处数"
         "（在工作台中用“按校对改正”所改的；手工改的不计）。",
+        "7. 按公开渠道统计：“实际公开”是确有公开记录的条数——公开栏按张贴记录，政府网站按县级平台"
+        "回复的发布网址，其他渠道按信息员记录的渠道公开情况（已更正、撤销的记录不计）；“目录要求”是"
+        "目录事项列有该渠道的条数；“要求未完成”是已审核、已公开的信息中目录要求该渠道而尚无记录的条数。",
     ]
     for text in notes:
         ws.cell(row, 1, text).font = _NOTE_FONT

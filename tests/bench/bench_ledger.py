@@ -2,7 +2,8 @@
 
 Seeds N (default 10,000) notices of one year straight into the database — all
 13 domains, most posted on one or two boards, some late, some still open,
-some answered by the county — then times ``ledger export`` of that year as
+some answered by the county, half of the published ones recorded on another channel
+or two (a broadcast, a post, 明白纸 handed out) — then times ``ledger export`` of that year as
 the command runs it (:func:`app.reports.ledger_view.export_view`: the 公开覆盖
 sheet from the plan of the year and the 依申请公开 sheet included): reading the
 snapshot and writing the .xlsx, separately and together, and the read behind
@@ -45,7 +46,7 @@ def seed(store: Store, count: int) -> None:
     items = store.query("SELECT pk, rule FROM catalog_items WHERE active")
     cal = Calendar.from_store(store)
     stamp = now_iso()
-    notice_rows, revision_rows, posting_rows = [], [], []
+    notice_rows, revision_rows, posting_rows, channel_rows = [], [], [], []
     for k in range(count):
         item = rng.choice(items)
         formed = date(YEAR, 1, 1) + timedelta(days=rng.randrange(360))
@@ -64,6 +65,10 @@ def seed(store: Store, count: int) -> None:
                 down = posted + timedelta(days=rng.randrange(5, 30))
                 posting_rows.append((notice_id, board, posted.isoformat(),
                                      down.isoformat() if rng.random() < 0.7 else None, stamp))
+            if rng.random() < 0.5:
+                others = ["广播电视", "两微一端", "入户/现场"]
+                for channel in rng.sample(others, rng.choice([1, 2])):
+                    channel_rows.append((notice_id, channel, posted.isoformat(), stamp))
         notice_rows.append((notice_id, item["pk"], rng.choice(["公示", "公告", "通知"]), status,
                             formed.isoformat(), due.date.isoformat() if due else None,
                             int(due.calendar_known) if due else 1, sync, url, reason,
@@ -82,6 +87,9 @@ def seed(store: Store, count: int) -> None:
         conn.executemany(
             "INSERT INTO postings (notice_id, board_id, posted, taken_down, created_at)"
             " VALUES (?, ?, ?, ?, ?)", posting_rows)
+        conn.executemany(
+            "INSERT INTO channel_records (notice_id, channel, day, place, created_at)"
+            " VALUES (?, ?, ?, '第1村', ?)", channel_rows)
 
 
 def main() -> None:
