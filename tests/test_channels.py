@@ -391,14 +391,17 @@ def test_social_export_refusals(township, tmp_path) -> None:
     assert not (tmp_path / "a").exists() or not any((tmp_path / "a").iterdir())
 
 
-def test_a_graphic_interpretation_posts_its_picture_or_falls_back(township, tmp_path) -> None:
+def test_a_graphic_interpretation_posts_its_picture(township, tmp_path) -> None:
     store = township
-    notice = _approved(store, "jy-003", kind="解读")
-    store.conn.execute("UPDATE notices SET form = '图解' WHERE id = ?", (notice,))
+    review.set_review_steps(store, 1)
+    parent = drafts.create_notice(store, "jy-003", formed="2026-11-16", kind="通知")
+    notice = drafts.create_notice(store, None, kind="解读", explains=parent.id, form="图解",
+                                  formed="2026-11-16").id
+    approve_step(store, notice, "王明")
     files = export_social(store, notice, tmp_path / "解读")
     pictures = [p.name for p in files if p.suffix == ".png"]
-    # With the 图解 drawn, it is the one picture; until then the sheet's pages stand in.
-    assert pictures == [files[0].stem + "-图解.png"] or all("-第" in p for p in pictures)
+    # A 图解 is posted as itself: one tall picture, not the sheet's pages.
+    assert pictures == [files[0].stem + "-图解.png"]
     for p in files[1:]:
         with Image.open(p) as im:
             assert im.width == 1080

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.errors import UserError
 from app.notices import channels, drafts
 from app.notices.channels import ChannelDuty, ChannelRecord, ChannelSpec
 from app.store import Store
@@ -52,24 +51,23 @@ def _read(store: Store, notice_id: str) -> tuple[str, str, list[ChannelDuty], st
 
 def make_output(store: Store, notice_id: str, export: str, target: Path) -> str:
     """Run the channel's export (in a worker); one sentence of what was written."""
-    try:
-        if export == "两微一端":
-            from app.printing.social import export_social
+    if export == "两微一端":
+        from app.printing.social import export_social
 
-            files = export_social(store, notice_id, target)
-            return f"已生成两微一端图文（{len(files)}个文件）：{target}"
-        if export == "电子屏":
-            from app.printing.screen import export_screen, parse_size
+        files = export_social(store, notice_id, target)
+        return f"已生成两微一端图文（{len(files)}个文件）：{target}"
+    if export == "电子屏":
+        from app.printing.screen import export_screen, list_screens, parse_size
 
-            pages = export_screen(store, [notice_id], target, parse_size("1920x1080"))
-            return f"已生成{len(pages)}页屏幕画面（1920×1080）：{target}"
-        from app.printing.broadcast import export_broadcast
+        screens = list_screens(store)
+        # The first screen of 设置 › 电子屏, else a common 1080p board.
+        size = screens[0].size if screens else parse_size("1920x1080")
+        pages = export_screen(store, [notice_id], target, size)
+        return f"已生成{len(pages)}页屏幕画面（{size.width}×{size.height}）：{target}"
+    from app.printing.broadcast import export_broadcast
 
-        made = export_broadcast(store, notice_id, target)
-        return f"已生成广播稿：{made.script}" + (f"；{made.no_audio}" if made.no_audio else "")
-    except NotImplementedError as exc:
-        raise UserError(f"这个版本的工作台还不能生成{MADE.get(export, export)}，"
-                        "请先用打印预览里的张贴稿。") from exc
+    made = export_broadcast(store, notice_id, target)
+    return f"已生成广播稿：{made.script}" + (f"；{made.no_audio}" if made.no_audio else "")
 
 
 class RecordDialog(FormDialog):

@@ -99,15 +99,10 @@ def _graphic_png(store: Store, notice_id: str, out: Path) -> bool:
                              (notice_id,)).fetchone()
     if row is None or row["kind"] != "解读" or row["form"] != "图解":
         return False
-    try:
-        from app.notices.interpretation import graphic_content
-        from app.printing.graphic import render_graphic_png
+    from app.notices.interpretation import graphic_content
+    from app.printing.graphic import render_graphic_png
 
-        render_graphic_png(graphic_content(store, notice_id), out)
-    except NotImplementedError:
-        # The 图解 is not drawn by this version: the sheet's pages go instead.
-        log.info("no 图解 for %s: the sheet's pages are used", notice_id)
-        return False
+    render_graphic_png(graphic_content(store, notice_id), out)
     return out.exists()
 
 
