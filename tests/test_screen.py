@@ -174,3 +174,16 @@ def test_a_seven_column_roster_keeps_names_and_villages_whole(size_text) -> None
     # A name cut over two lines reads as two people; masked numbers may wrap instead.
     for row in rows[1:]:
         assert row[1] in drawn and row[6] in drawn, row
+
+
+def test_the_signature_never_shows_without_its_closing() -> None:
+    # However long the 名单, 特此公示, the issuer and the date share a screen.
+    size = parse_size("384x192")
+    for rows in range(1, 25):
+        table = [HEADER] + [[str(n), f"张{n}", "东塆村", "680"] for n in range(1, rows + 1)]
+        sheet = Sheet("低保对象名单", [Block(rows=table)], "公示期：2026年11月12日至11月20日",
+                      "0551-62345678", "青石镇人民政府", "2026年11月23日", False,
+                      closing="特此公示。")
+        pages = layout_screens([sheet], size, "青石镇")
+        where = {t.text: p.number for p in pages for t in p.picture.texts}
+        assert where["特此公示。"] == where["青石镇人民政府"] == where["2026年11月23日"], rows

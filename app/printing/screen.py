@@ -263,6 +263,14 @@ class _Pager:
                 self.new_page()
             self.text(line, face, size, color, self.m.margin)
 
+    def keep_together(self, texts: list[str], face: Face, size: float) -> None:
+        """Turn the page first when ``texts`` would not all fit here but fit on a fresh one."""
+        room = self.size.width - 2 * self.m.margin
+        need = sum(len(wrap(t, face, size, room)) for t in texts) * math.ceil(size * LEAD)
+        fresh = self.m.bottom - self.m.top - math.ceil(self.size.min_type * LEAD)
+        if not self.fits(need) and need <= fresh:
+            self.new_page()
+
     def table(self, rows: list[list[str]]) -> None:
         least = self.size.min_type
         pad = max(2, round(least * 0.3))
@@ -366,10 +374,15 @@ def layout_screens(sheets: list[Sheet], size: ScreenSize, township: str) -> list
                 pager.table(block.rows)
             else:
                 pager.paragraph(block.text, face, size.min_type, TEXT)
-        for extra in (sheet.publicity, sheet.phone_line, sheet.closing, sheet.issuer,
-                      sheet.dated):
+        for extra in (sheet.publicity, sheet.phone_line):
             if extra:
                 pager.paragraph(extra, face, size.min_type, TEXT)
+        # 特此公示, the issuer and the date go up together: a screen showing a date alone
+        # reads as a notice that lost its signature.
+        closing = [t for t in (sheet.closing, sheet.issuer, sheet.dated) if t]
+        pager.keep_together(closing, face, size.min_type)
+        for extra in closing:
+            pager.paragraph(extra, face, size.min_type, TEXT)
         total = len(pager.pages)
         for number, page in enumerate(pager.pages, start=1):
             page.number, page.total = number, total
