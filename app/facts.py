@@ -279,8 +279,9 @@ def offline_only(channels: object, audience: object) -> bool:
     Defined here, in the shared vocabulary, because the township sets the flag
     and the county checks it again from the same keys.
     """
-    channels = channels if isinstance(channels, list) else []
-    audience = audience if isinstance(audience, list) else []
+    # A list from JSON or a tuple from the ledger's cache; a string is no list of names.
+    channels = channels if isinstance(channels, (list, tuple)) else []
+    audience = audience if isinstance(audience, (list, tuple)) else []
     return WEBSITE_CHANNEL not in channels or RESTRICTED_AUDIENCE in audience
 
 

@@ -405,3 +405,21 @@ def test_a_graphic_interpretation_posts_its_picture(township, tmp_path) -> None:
     for p in files[1:]:
         with Image.open(p) as im:
             assert im.width == 1080
+
+
+def test_a_notice_for_a_specific_group_owes_no_website(township, gk, tmp_path) -> None:
+    # 低保 审核信息 names the website for the catalog row, but its 名单 is for a 特定群体:
+    # the checklist says it stays offline, and the 台账 does not count it as owed.
+    dibao = _approved(township, "shjz-002", kind="公示")
+    everyone = _approved(township, "jy-003")
+    site = next(d for d in channels.channel_duties(township, dibao) if d.channel == "政府网站")
+    assert site.offline and not site.required and not site.missing
+    assert site.status() == "仅限线下公开，不上网"
+    other = next(d for d in channels.channel_duties(township, everyone)
+                 if d.channel == "政府网站")
+    assert other.required and other.missing and not other.offline
+    out = tmp_path / "台账.xlsx"
+    gk("ledger", "export", str(out), "--year", "2026")
+    table = _channel_table(openpyxl.load_workbook(out)["汇总"])
+    # Both rows name the website; only jy-003's notice owes it.
+    assert table["政府网站"] == [0, 2, 1]

@@ -219,7 +219,7 @@ class ChannelBox(QGroupBox):
             line = QTreeWidgetItem([f"{name} · {duty.output}", self._status_text(duty, out)])
             line.setData(0, ROLE, (duty.channel, None))
             line.setToolTip(0, f"{duty.channel}：工作台生成{duty.output}"
-                            + ("" if duty.required else "（目录未要求，另行公开）"))
+                            + ("" if duty.required or duty.offline else "（目录未要求，另行公开）"))
             colour = DONE if duty.done else MISSING if out and duty.required else ASIDE
             line.setForeground(1, QBrush(QColor(colour)))
             for record in duty.records:
@@ -251,6 +251,8 @@ class ChannelBox(QGroupBox):
 
     @staticmethod
     def _status_text(duty: ChannelDuty, out: bool) -> str:
+        if duty.offline and not duty.done:
+            return "— " + duty.status()
         status = duty.status() + ("" if duty.required else "（目录未要求）")
         if duty.required and not duty.done and not out:
             return "审核通过后公开"

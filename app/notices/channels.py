@@ -41,6 +41,8 @@ SPEC_FILE = RESOURCES / "channels.toml"
 #: The board channel (done by postings) and the website (done by the county's URL).
 BOARD_CHANNEL = "社区/企事业单位/村公示栏（电子屏）"
 WEBSITE = "政府网站"
+#: What the checklist says of the website for a notice that must not go online.
+OFFLINE_WORDS = "仅限线下公开，不上网"
 SOCIAL = "两微一端"
 
 PLACE_MAX = 60
@@ -202,6 +204,8 @@ class ChannelDuty:
     done_by: str = "records"
     #: Records replaced or withdrawn (shown as history, not counted).
     superseded: tuple[ChannelRecord, ...] = ()
+    #: The website, for a notice that must stay off the internet (仅限线下公开).
+    offline: bool = False
 
     @property
     def done(self) -> bool:
@@ -222,6 +226,8 @@ class ChannelDuty:
         """Done or not, in the clerk's words."""
         if self.records:
             return f"已完成（{len(self.records)}条记录）" if len(self.records) > 1 else "已完成"
+        if self.offline:
+            return OFFLINE_WORDS
         if self.done_by == "postings":
             return "未张贴"
         if self.done_by == "county":
@@ -286,7 +292,9 @@ def check_url(url: str) -> str:
         parts = None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not host
             or "." not in host or re.search(r"[\s<>\"]", value) or _CONTROL.search(value)):
-        raise UserError(f"网址「{value[:40]}」不对，请粘贴以 http:// 或 https:// 开头的完整网址。")
+        # The sentence is one line whatever was pasted: what it echoes is squashed.
+        raise UserError(f"网址「{squash(_CONTROL.sub(' ', value))[:40]}」不对，"
+                        "请粘贴以 http:// 或 https:// 开头的完整网址。")
     return value
 
 
@@ -471,9 +479,12 @@ def channel_duties(store: Store, notice_id: str) -> list[ChannelDuty]:
     out = []
     for channel in [*named, *extra]:
         spec = channel_spec(channel)
+        # A notice for a 特定群体 (or an item without the website) stays off the internet,
+        # though the catalog's row may name the website for the item's other notices.
+        offline = channel == WEBSITE and notice.offline_only
         out.append(ChannelDuty(channel, spec.output, tuple(records.get(channel, ())),
-                               channel in named, spec.export, spec.done,
-                               tuple(old.get(channel, ()))))
+                               channel in named and not offline, spec.export, spec.done,
+                               tuple(old.get(channel, ())), offline))
     return out
 
 

@@ -78,7 +78,7 @@ from app import clock
 from app.atomic import atomic_path, check_output
 from app.catalog.domains import resolve_domain
 from app.errors import UserError
-from app.facts import CHANNELS, STATUSES, SYNC_STATES, order_like
+from app.facts import CHANNELS, STATUSES, SYNC_STATES, offline_only, order_like
 from app.notices.channels import BOARD_CHANNEL, WEBSITE, short_name, went_channels
 from app.notices.drafts import publicity_end
 from app.store import Store
@@ -207,13 +207,20 @@ class LedgerRow:
     proof_fixed: int = 0
     #: The channels it actually went out on (postings, the county's URL, channel records).
     went: frozenset[str] = frozenset()
+    #: 仅限线下公开，不上网 (the item's audience is a 特定群体, or it names no website).
+    offline_only: bool = False
+
+    @property
+    def required(self) -> list[str]:
+        """The item's channels this notice owes: never the website when it must stay offline."""
+        return [c for c in self.channels if not (self.offline_only and c == WEBSITE)]
 
     @property
     def missing(self) -> list[str]:
-        """The item's channels it has not gone out on, once approved (none for drafts)."""
+        """The channels it owes and has not gone out on, once approved (none for drafts)."""
         if self.status not in ("approved", "published"):
             return []
-        return [c for c in self.channels if c not in self.went]
+        return [c for c in self.required if c not in self.went]
 
     @property
     def went_text(self) -> str:
@@ -381,6 +388,7 @@ def summarise(rows: Sequence[LedgerRow], domains: Sequence[str],
         by_month.setdefault(row.formed.month, Counts()).add(row)
         for channel in row.went:
             by_channel[channel].went += 1
+        # 目录要求 is what the catalog's row names; 要求未完成 what this notice still owes.
         for channel in row.channels:
             by_channel[channel].required += 1
         for channel in row.missing:
@@ -545,7 +553,8 @@ class Ledger:
 
 _NOTICES_SQL = """
 SELECT n.id, n.kind, n.status, n.formed, n.due, n.due_known, n.sync, n.county_url,
-       n.county_reason, c.item_id, c.level1, c.level2, c.rule, c.channels, d.name AS domain,
+       n.county_reason, c.item_id, c.level1, c.level2, c.rule, c.channels, c.audience,
+       d.name AS domain,
        r.title
 FROM notices n
 JOIN catalog_items c ON c.pk = n.item_pk
@@ -690,6 +699,8 @@ def _ledger_row(r: Any, postings: list[Posting], cal: Calendar, today: date,
         publicity_start=start, publicity_end=end, sync=r["sync"], county_url=r["county_url"],
         county_reason=r["county_reason"], overdue=late > 0, days_late=late,
         reviewers=reviewers, proof_fixed=proof_fixed, went=frozenset(went),
+        offline_only=offline_only(channels, parsed.get(r["audience"]) or parsed.setdefault(
+            r["audience"], tuple(json.loads(r["audience"])))),
     )
 
 
