@@ -16,6 +16,8 @@ def test_screens_box_saves_and_refuses_a_bad_line(configured_window, qtbot) -> N
     box = configured_window.settings.screens
     with qtbot.waitSignal(box.loaded, timeout=WAIT):
         box.refresh()
+    # The page's own read on showing may still be on its way: let it land before typing.
+    qtbot.waitUntil(lambda: not configured_window.runner.busy(), timeout=WAIT)
     box.screens.setPlainText("镇大厅大屏 1920x1080\n村委会门口LED屏 七六八")
     box.save()
     qtbot.waitUntil(lambda: box.message.text() != "", timeout=WAIT)
