@@ -81,3 +81,28 @@ def test_without_qr_phone_or_figures_it_still_draws(tmp_path) -> None:
     with Image.open(png) as image:
         assert image.width == 1080
     assert "只有一句话。" in pdf_text(render_graphic_pdf(g, tmp_path / "bare.pdf"))
+
+
+def test_a_graphic_interpretation_renders_as_png_and_pdf_from_the_command_line(township, gk,
+                                                                             tmp_path) -> None:
+    from app.notices import drafts
+
+    parent = drafts.create_notice(township, "shjz-002", kind="公示")
+    n = drafts.create_notice(township, None, kind="解读", explains=parent.id, form="图解")
+    png, pdf = tmp_path / "图解.png", tmp_path / "图解.pdf"
+    gk("notice", "render", n.id, "--graphic", "--out", str(png))
+    gk("notice", "render", n.id, "--graphic", "--out", str(pdf))
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.width == 1080 and im.height > 300
+    import subprocess
+
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert "".join(n.title.split()) in text
+    refused = gk("notice", "render", parent.id, "--graphic", "--out", str(png), check=False)
+    assert refused.returncode == 1 and "政策解读" in refused.stderr
+    wrong = gk("notice", "render", n.id, "--graphic", "--out", str(tmp_path / "x.gif"),
+               check=False)
+    assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1

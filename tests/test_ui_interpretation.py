@@ -105,3 +105,22 @@ def test_the_form_dialog_offers_the_three_forms(qtbot) -> None:
     assert words == ["文字解读", "简明问答", "图解（一图读懂）"]
     dialog.choice.setCurrentIndex(2)
     assert dialog.value() == "图解"
+
+
+def test_a_解读_exports_its_图解_from_the_editor(configured_window, qtbot, tmp_path) -> None:
+    with open_desk(configured_window.folder) as store:
+        parent = drafts.create_notice(store, "shjz-002", kind="公示").id
+        made = drafts.create_notice(store, None, kind="解读", explains=parent, form="图解").id
+    page = _open(configured_window, qtbot, made)
+    box = page.interpretation
+    assert box.graphic_button.isVisibleTo(page)
+    out = tmp_path / "图解.png"
+    with qtbot.waitSignal(box.exported, timeout=WAIT):
+        box.export_graphic(str(out))
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.width == 1080
+    qtbot.waitUntil(lambda: "已导出图解" in page.message.text(), timeout=WAIT)
+    _open(configured_window, qtbot, parent)
+    assert not box.graphic_button.isVisibleTo(page)  # a notice of its own has no 图解

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -29,7 +30,7 @@ from app.notices.drafts import Notice
 from app.notices.text import interpretation_guide
 from app.store import Store
 from ui.tasks import Changes, Runner
-from ui.widgets import FormDialog
+from ui.widgets import FormDialog, save_file
 
 #: How each form reads in the dialog.
 FORM_WORDS = {"文字": "文字解读", "问答": "简明问答", "图解": "图解（一图读懂）"}
@@ -82,6 +83,8 @@ class InterpretationBox(QWidget):
     open_requested = Signal(str)
     #: 应解读 changed (the notice's id).
     changed = Signal(str)
+    #: A 图解 was written (its path).
+    exported = Signal(str)
 
     def __init__(self, runner: Runner, failed: Callable[[str], None],
                  parent: QWidget | None = None) -> None:
@@ -98,6 +101,10 @@ class InterpretationBox(QWidget):
         self.draft_button = QPushButton("起草解读…")
         self.draft_button.setToolTip("依此文件起草政策解读：文字解读、简明问答或图解")
         self.draft_button.clicked.connect(self.ask_draft)
+        self.graphic_button = QPushButton("导出图解…")
+        self.graphic_button.setToolTip("把这份解读画成一图读懂：PNG（宽1080像素，发公众号）"
+                                       "或 PDF（打印）")
+        self.graphic_button.clicked.connect(lambda: self.export_graphic())
         self.links = QLabel()
         self.links.setWordWrap(True)
         self.links.linkActivated.connect(self._link)
@@ -114,8 +121,14 @@ class InterpretationBox(QWidget):
         self.line = line
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        for part in (line, self.links, self.hints):
+        graphic_row = QHBoxLayout()
+        graphic_row.setContentsMargins(0, 0, 0, 0)
+        graphic_row.addWidget(self.links, 1)
+        graphic_row.addWidget(self.graphic_button)
+        for part in (line,):
             column.addWidget(part)
+        column.addLayout(graphic_row)
+        column.addWidget(self.hints)
 
     def show_notice(self, n: Notice) -> None:
         """Show the open notice's 应解读 mark, its links and (for a 解读) what to write."""
@@ -141,6 +154,7 @@ class InterpretationBox(QWidget):
                 + "</span>")
         self.links.setText("<br>".join(lines))
         self.links.setVisible(bool(lines))
+        self.graphic_button.setVisible(n.kind == "解读")
         self.hints.setText(writing_hints(n) if n.kind == "解读" else "")
         self.hints.setVisible(n.kind == "解读")
         self.setVisible(own or bool(lines))
@@ -174,6 +188,24 @@ class InterpretationBox(QWidget):
 
         self.runner.run(work, self.drafted.emit, self._failed, changes=Changes.NOTICES,
                         origin=self.origin)
+
+    def export_graphic(self, target: str | None = None) -> None:
+        """导出图解…: the 解读 drawn as a PNG or PDF (chosen by the file's ending), off the UI
+        thread; ``target`` skips the file dialog (tests)."""
+        if self.notice is None:
+            return
+        chosen = target or save_file(self, "导出图解", f"{self.notice.title}-图解.png",
+                                     "图片 (*.png);;PDF (*.pdf)")
+        if not chosen:
+            return
+        notice_id, out = self.notice.id, Path(chosen)
+
+        def work(s: Store) -> Path:
+            from app.printing.graphic import write_graphic
+
+            return write_graphic(s, notice_id, out)
+
+        self.runner.run(work, lambda made: self.exported.emit(str(made)), self._failed)
 
     def _link(self, href: str) -> None:
         if href.startswith(_NOTICE_LINK):

@@ -157,6 +157,7 @@ class NoticesPage(Page):
         self.interpretation.drafted.connect(lambda i: self.refresh(select=i))
         self.interpretation.open_requested.connect(self.open_notice)
         self.interpretation.changed.connect(self.load)
+        self.interpretation.exported.connect(lambda path: self._after(f"已导出图解：{path}"))
         self.title_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.body_edit.setPlaceholderText("正文")

@@ -216,6 +216,12 @@ def cmd_notice_render(store: Store, args: argparse.Namespace) -> int:
     """``notice render``: the board sheet or 明白纸 as PDF or DOCX."""
     from app.printing.output import PrintOptions, output_format, render_notice
 
+    if args.graphic:
+        from app.printing.graphic import write_graphic
+
+        made = write_graphic(store, drafts.resolve_id(store, args.id), Path(args.out))
+        print(f"已生成图解：{made}")
+        return 0
     fmt = output_format(Path(args.out), args.format)
     options = PrintOptions(fmt, args.paper or "", args.copies_per_sheet, args.qr_url or "")
     done = render_notice(store, drafts.resolve_id(store, args.id), Path(args.out), options)
@@ -402,6 +408,8 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--copies-per-sheet", type=count(1, 2, "每张纸印的份数"), default=1,
                    metavar="1|2", help="每张纸印几份（两份只用于明白纸）")
     p.add_argument("--qr-url", help="明白纸上二维码指向的网上版本地址")
+    p.add_argument("--graphic", action="store_true",
+                   help="政策解读的图解（一图读懂）：--out 写 .png（宽1080像素）或 .pdf")
     p.set_defaults(handler=cmd_notice_render)
     p = nt.add_parser("withdraw", help="撤回（保留记录）")
     p.add_argument("id")

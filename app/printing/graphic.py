@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from app.errors import UserError
 from app.notices.interpretation import Graphic
 from app.printing.drawn import (
     Box,
@@ -31,6 +32,7 @@ from app.printing.drawn import (
 from app.printing.fonts import Face, bundled_face
 from app.printing.pdf_fonts import width
 from app.printing.typeset import title_lines
+from app.store import Store
 
 #: The width of the picture for an official account (两微一端), in pixels.
 PNG_WIDTH = 1080
@@ -177,3 +179,17 @@ def render_graphic_png(content: Graphic, out: Path) -> Path:
 def render_graphic_pdf(content: Graphic, out: Path) -> Path:
     """Draw the same 图解 as a one-page PDF of its own height; returns ``out``."""
     return write_pdf([layout_graphic(content)], _name(content), out)
+
+
+def write_graphic(store: Store, notice_id: str, out: Path) -> Path:
+    """The 图解 of a 解读 as ``out``: a PNG 1080 px wide or a PDF, by its extension."""
+    from app.notices.drafts import get_notice
+    from app.notices.interpretation import graphic_content
+
+    if out.suffix.lower() not in (".png", ".pdf"):
+        raise UserError("图解只能保存为 .png（手机、公众号）或 .pdf（打印、电子屏）。")
+    if get_notice(store, notice_id).kind != "解读":
+        raise UserError("只有政策解读才有图解：请打开它的解读，或先「起草解读」。")
+    content = graphic_content(store, notice_id)
+    return (render_graphic_png if out.suffix.lower() == ".png" else render_graphic_pdf)(
+        content, out)
