@@ -11,7 +11,6 @@ peak memory (``os.wait4``) and checks the catalog did not move.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -30,6 +29,7 @@ import table_builders as tb
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests_support import flipped_bytes, zip_part_garbage
 
 from app.catalog.importing import FileSource, import_catalog
 from app.catalog.limits import check_json, limits
@@ -330,30 +330,17 @@ def _genuine_bytes() -> dict[str, bytes]:
 GENUINE = _genuine_bytes()
 
 
-def _part_garbage(suffix: str, seed: int, garbage: bytes) -> bytes:
-    """A genuine package with one member's content replaced by ``garbage`` (valid CRC)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(GENUINE[suffix])) as old, zipfile.ZipFile(buf, "w") as new:
-        infos = old.infolist()
-        victim = random.Random(seed).randrange(len(infos))
-        for n, info in enumerate(infos):
-            new.writestr(info.filename, garbage if n == victim else old.read(info))
-    return buf.getvalue()
 
 
-def _flipped(suffix: str, seed: int, garbage: bytes) -> bytes:
-    data = bytearray(GENUINE[suffix])
-    at = random.Random(seed).randrange(len(data))
-    data[at:at + len(garbage)] = garbage
-    return bytes(data)
 
 
 _XMLISH = st.text(alphabet='<>/=": abcdefrtcvw1234567890XFD', max_size=300).map(str.encode)
 FILES = st.one_of(
     st.tuples(st.sampled_from([".xlsx", ".docx", ".json"]), st.binary(max_size=2000)),
-    st.builds(lambda s, seed, g: (s, _flipped(s, seed, g)), st.sampled_from(list(GENUINE)),
+    st.builds(lambda s, seed, g: (s, flipped_bytes(GENUINE[s], seed, g)),
+              st.sampled_from(list(GENUINE)),
               st.integers(0, 10**6), st.binary(min_size=1, max_size=64)),
-    st.builds(lambda s, seed, g: (s, _part_garbage(s, seed, g)),
+    st.builds(lambda s, seed, g: (s, zip_part_garbage(GENUINE[s], seed, g)),
               st.sampled_from([".xlsx", ".docx"]),
               st.integers(0, 10**6), st.one_of(st.binary(max_size=500), _XMLISH)),
 )

@@ -3,8 +3,6 @@ links, fixes with evidence, the 工作台 lines, and the 整改报告 as Word an
 
 from __future__ import annotations
 
-import io
-import random
 import re
 import shutil
 import sqlite3
@@ -17,7 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import libreoffice_to_pdf
+from tests_support import flipped_bytes, libreoffice_to_pdf, zip_part_garbage
 
 from app.errors import UserError
 from app.notices import boards, drafts
@@ -441,28 +439,16 @@ def _genuine(tmp: Path) -> dict[str, bytes]:
 GENUINE = _genuine(Path(__import__("tempfile").mkdtemp()))
 
 
-def _part_garbage(suffix: str, seed: int, garbage: bytes) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(GENUINE[suffix])) as old, zipfile.ZipFile(buf, "w") as new:
-        infos = old.infolist()
-        victim = random.Random(seed).randrange(len(infos))
-        for n, info in enumerate(infos):
-            new.writestr(info.filename, garbage if n == victim else old.read(info))
-    return buf.getvalue()
 
 
-def _flipped(suffix: str, seed: int, garbage: bytes) -> bytes:
-    data = bytearray(GENUINE[suffix])
-    at = random.Random(seed).randrange(len(data))
-    data[at:at + len(garbage)] = garbage
-    return bytes(data)
 
 
 FILES = st.one_of(
     st.tuples(st.sampled_from([".xlsx", ".docx"]), st.binary(max_size=2000)),
-    st.builds(lambda s, seed, g: (s, _flipped(s, seed, g)), st.sampled_from([".xlsx", ".docx"]),
+    st.builds(lambda s, seed, g: (s, flipped_bytes(GENUINE[s], seed, g)),
+              st.sampled_from([".xlsx", ".docx"]),
               st.integers(0, 10**6), st.binary(min_size=1, max_size=64)),
-    st.builds(lambda s, seed, g: (s, _part_garbage(s, seed, g)),
+    st.builds(lambda s, seed, g: (s, zip_part_garbage(GENUINE[s], seed, g)),
               st.sampled_from([".xlsx", ".docx"]), st.integers(0, 10**6),
               st.one_of(st.binary(max_size=500),
                         st.text(alphabet='<>/=": abcdefrtcvw1234567890', max_size=300)

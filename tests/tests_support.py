@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
+import random
 import sqlite3
 import subprocess
+import zipfile
 from pathlib import Path
 
 from app import migrations, paths
@@ -228,3 +231,23 @@ def dibao_roster(count: int) -> str:
     return ("经村（居）民委员会评议、镇人民政府审核，现将2026年11月新增最低生活保障对象"
             "名单公示如下：\n" + "\n".join(lines)
             + "\n公示期间如有异议，请向镇社会事务办公室实名反映。")
+
+
+def zip_part_garbage(genuine: bytes, seed: int, garbage: bytes) -> bytes:
+    """A genuine .xlsx/.docx package with one member's content replaced by ``garbage``
+    (its CRC valid, so only the reader's own checks can refuse it)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(genuine)) as old, zipfile.ZipFile(buf, "w") as new:
+        infos = old.infolist()
+        victim = random.Random(seed).randrange(len(infos))
+        for n, info in enumerate(infos):
+            new.writestr(info.filename, garbage if n == victim else old.read(info))
+    return buf.getvalue()
+
+
+def flipped_bytes(genuine: bytes, seed: int, garbage: bytes) -> bytes:
+    """``genuine`` with ``garbage`` written over it at a place chosen by ``seed``."""
+    data = bytearray(genuine)
+    at = random.Random(seed).randrange(len(data))
+    data[at:at + len(garbage)] = garbage
+    return bytes(data)
