@@ -97,6 +97,33 @@ def test_frozen_program_starts_and_lists_the_domains_without_python(built: Build
     domains = domains_listed(built.folder / "gongkai-cli", data, tmp_path)
     assert len(domains) == 13 and sum(d["items"] for d in domains) > 100
     assert {"社会救助", "财政预决算", "公共法律服务"} <= {d["name"] for d in domains}
+    # The parts added since read their data from the frozen resources: the plan of the
+    # year from the catalog, the 考核 from the shipped example rules, a 图解 drawn by PDFium.
+    cli = built.folder / "gongkai-cli"
+    plan = run_frozen(cli, "--data-dir", str(data), "plan", "--json", home=tmp_path)
+    assert plan.returncode == 0, plan.stderr
+    assert any(e["period"] == "2026-11" for e in json.loads(plan.stdout)["entries"])
+    scored = run_frozen(cli, "--data-dir", str(data), "assess", "--json", home=tmp_path)
+    assert scored.returncode == 0 and json.loads(scored.stdout)["example"] is True, scored.stderr
+    parent = run_frozen(cli, "--data-dir", str(data), "notice", "new", "--item", "shjz-002",
+                        "--json", home=tmp_path)
+    made = run_frozen(cli, "--data-dir", str(data), "notice", "new", "--kind", "解读",
+                      "--explains", json.loads(parent.stdout)["id"], "--form", "图解",
+                      "--json", home=tmp_path)
+    assert made.returncode == 0, made.stderr
+    picture = tmp_path / "图解.png"
+    drawn = run_frozen(cli, "--data-dir", str(data), "notice", "render",
+                       json.loads(made.stdout)["id"], "--graphic", "--out", str(picture),
+                       home=tmp_path)
+    assert drawn.returncode == 0 and picture.read_bytes()[:4] == b"\x89PNG", drawn.stderr
+    # A 明白纸 carries a QR code: reportlab's barcodes must be in the folder too.
+    handout = run_frozen(cli, "--data-dir", str(data), "notice", "new", "--item", "shjz-002",
+                         "--kind", "明白纸", "--json", home=tmp_path)
+    sheet = tmp_path / "明白纸.pdf"
+    printed = run_frozen(cli, "--data-dir", str(data), "notice", "render",
+                         json.loads(handout.stdout)["id"], "--out", str(sheet), "--qr-url",
+                         "https://www.example.gov.cn/qsz/1.html", home=tmp_path)
+    assert printed.returncode == 0 and sheet.read_bytes()[:5] == b"%PDF-", printed.stderr
 
 
 @pytest.mark.slow
