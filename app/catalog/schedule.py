@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app.catalog.timelimits import chinese_number
+from app.catalog.timelimits import arabic_numerals
 from app.errors import UserError
 from app.facts import squash
 from app.store import Store
@@ -108,7 +108,6 @@ def _int(value: Any) -> int:
     return value
 
 
-_CN = re.compile(r"[〇零一二两三四五六七八九十]+(?=个|日|天|工作日|月)")
 _PERIOD_WORDS = (
     ("half", re.compile(r"每半年|半年度|按半年")),
     ("quarter", re.compile(r"每季度|每季|按季|季度")),
@@ -127,7 +126,7 @@ _VAGUE = re.compile(r"年初|月初|季初|上旬|中旬|下旬|之初|初期")
 def read_schedule(time_limit: str, rule: dict[str, Any] | None) -> Schedule:
     """The schedule a catalog row implies (``unknown`` where its date cannot be worked out)."""
     kind = (rule or {}).get("kind")
-    text = _CN.sub(lambda m: str(chinese_number(m.group(0))), squash(time_limit or ""))
+    text = arabic_numerals(squash(time_limit or ""), months=True)
     text = re.sub(r"公示(?:期|时间)?[^，。；,;]*", "", text)
     period = next((p for p, pattern in _PERIOD_WORDS if pattern.search(text)), None)
     # 每季度结束后10个工作日内 counts its days from the period's end: a periodic duty, though

@@ -16,6 +16,8 @@ from app.facts import PERIODS, PUBLICITY_UNITS, squash
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+(?=个|日|天|工作日|周|星期)")
+#: The same, and a month's number too (三月底前), for the plan of the year.
+_CN_NUMBER_MONTHS = re.compile(r"[〇零一二两三四五六七八九十]+(?=个|日|天|工作日|周|星期|月)")
 
 
 def chinese_number(text: str) -> int:
@@ -29,8 +31,11 @@ def chinese_number(text: str) -> int:
     return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
-def _arabic(text: str) -> str:
-    return _CN_NUMBER.sub(lambda m: str(chinese_number(m.group(0))), text)
+def arabic_numerals(text: str, months: bool = False) -> str:
+    """``text`` with the small Chinese numerals of counts (and, with ``months``, of months)
+    written in digits: ``二十个工作日`` → ``20个工作日``, ``三月底`` → ``3月底``."""
+    pattern = _CN_NUMBER_MONTHS if months else _CN_NUMBER
+    return pattern.sub(lambda m: str(chinese_number(m.group(0))), text)
 
 
 _PUBLICITY = re.compile(
@@ -71,7 +76,7 @@ def parse_time_limit(text: str) -> dict[str, Any]:
     >>> parse_time_limit("经人大批准后二十日内")["n"]
     20
     """
-    plain = _arabic(squash(text or ""))
+    plain = arabic_numerals(squash(text or ""))
     publicity, rest = _publicity(plain)
     if match := _WORKDAYS.search(rest):
         return {"kind": "workdays", "n": int(match.group(1)), "publicity": publicity}
