@@ -124,3 +124,17 @@ def test_a_解读_exports_its_图解_from_the_editor(configured_window, qtbot, t
     qtbot.waitUntil(lambda: "已导出图解" in page.message.text(), timeout=WAIT)
     _open(configured_window, qtbot, parent)
     assert not box.graphic_button.isVisibleTo(page)  # a notice of its own has no 图解
+
+
+def test_a_list_read_in_flight_does_not_take_the_clerk_back(configured_window, qtbot) -> None:
+    """Opening another notice while the list is still being read keeps the one opened last."""
+    with open_desk(configured_window.folder) as store:
+        parent = drafts.create_notice(store, "shjz-002", kind="公示").id
+        made = drafts.create_notice(store, None, kind="解读", explains=parent, form="图解").id
+    page = _open(configured_window, qtbot, made)
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        page.refresh()  # as after an export: the list is read again, wanting the 解读
+        page.open_notice(parent)  # the clerk has already moved on
+    qtbot.waitUntil(lambda: not configured_window.runner.busy(), timeout=WAIT)
+    assert page.state is not None and page.state.notice.id == parent
+    assert not page.interpretation.graphic_button.isVisibleTo(page)

@@ -96,6 +96,9 @@ class NoticesPage(Page):
         self._check_number = 0
         self._want: str | None = None
         self._reads = Newest()
+        #: The notice the editor was last asked to show: reads finish in any
+        #: order, and one of a notice the clerk has left must not come back.
+        self._asked: str | None = None
 
         title = QLabel("公开信息")
         title.setObjectName("pageTitle")
@@ -324,6 +327,8 @@ class NoticesPage(Page):
             if not self.leave(lambda: self.open_notice(wanted)):
                 self._reselect(self.state.notice.id)
                 return
+        # A list read still in flight must not select the notice the clerk just left.
+        self._want = notice.id
         self.load(notice.id)
 
     def _reselect(self, notice_id: str) -> None:
@@ -340,10 +345,13 @@ class NoticesPage(Page):
     def load(self, notice_id: str, then: Callable[[], None] | None = None) -> None:
         """Read one notice for the editor in the background; ``then`` runs once it is shown."""
         def shown(state: EditorState) -> None:
+            if notice_id != self._asked:
+                return
             self._show_state(state)
             if then is not None:
                 then()
 
+        self._asked = notice_id
         self.runner.run(lambda s: editor_state(s, notice_id), shown)
 
     # -- unsaved edits ------------------------------------------------------------
