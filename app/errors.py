@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -84,8 +85,13 @@ class UserError(Exception):
     """
 
     def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(message)
+        # Messages quote what was typed or read; a newline or a control character
+        # in it must not make two lines (or a terminal escape) of the one sentence.
+        super().__init__(_CONTROL.sub(" ", message))
         self.detail = detail
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class FaultError(UserError):

@@ -155,7 +155,8 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError as exc:
-        raise UserError(f"日期「{text}」格式不对，请写成 2026-11-23 这样的格式。") from exc
+        raise UserError(f"日期「{str(text)[:20]}」格式不对，"
+                        "请写成 2026-11-23 这样的格式。") from exc
 
 
 def validate_arrangement(data: Any) -> Arrangement:

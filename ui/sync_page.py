@@ -149,6 +149,7 @@ class SyncPage(Page):
         title.setObjectName("pageTitle")
         self.last_ok = QLabel()
         self.queued = QLabel()
+        self.queued.setWordWrap(True)
         self.in_flight = QLabel()
         self.server_label = QLabel()
         self.error = QLabel()
@@ -239,7 +240,10 @@ class SyncPage(Page):
         self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
         self.last_ok.setText(status.last_ok.replace("T", " ")[:19] if status.last_ok
                              else "从未")
-        self.queued.setText(f"{status.queued} 条")
+        held = "；".join(f"《{h['title']}》{h['why']}" for h in status.held)
+        self.queued.setText(f"{status.queued} 条" + (
+            f"（其中 {len(status.held)} 条暂不报送：{held}）" if held else ""))
+        self.queued.setToolTip(held.replace("；", "\n"))
         self.in_flight.setText(f"{status.in_flight} 条")
         self.error.setText(f"上次出错：{status.last_error}" if status.last_error else "")
         self.attach_pdf.blockSignals(True)

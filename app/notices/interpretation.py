@@ -231,6 +231,27 @@ def sync_groups(store: Store, waiting: list[str]) -> tuple[list[list[str]], list
     return list(groups.values()), held
 
 
+def held_back(store: Store) -> list[dict[str, str]]:
+    """The notices waiting to be sent that 三同步 holds back: id, title and why, in one sentence.
+
+    The 同步 page and ``sync status`` say this, so that a clerk who sees 待报送
+    not move after a sync knows what the county is waiting on.
+    """
+    waiting = [r["notice_id"] for r in store.query(
+        "SELECT notice_id FROM outbox WHERE batch_id IS NULL ORDER BY id")]
+    _groups, held = sync_groups(store, waiting)
+    out = []
+    for notice_id in held:
+        n = get_notice(store, notice_id)
+        if n.explains:
+            why = (f"等《{n.explains['title']}》审核通过后与它一同报送"
+                   "（政策文件与解读同步发布）")
+        else:
+            why = "等它的政策解读审核通过后一同报送（政策文件与解读同步发布）"
+        out.append({"id": n.id, "title": n.title, "why": why})
+    return out
+
+
 def _waits(store: Store, row: Any) -> bool:
     if row["interpret"]:
         return not store.scalar(

@@ -276,6 +276,9 @@ class SyncStatus:
     attach_pdf: bool = False
     ca_cert: str = ""
     proxy: str = ""
+    #: Of ``queued``, those 三同步 holds back: ``{"id", "title", "why"}`` (not in the
+    #: JSON, whose shape is fixed; ``notice show`` carries the same per notice).
+    held: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """As JSON (``sync status --json``)."""
@@ -300,4 +303,5 @@ def sync_status(store: Store) -> SyncStatus:
                       store.get_setting("sync.server", "") or "",
                       offer.to_json() if (offer := catalog_offers.offered(store)) else None,
                       attached_sheets.enabled(store), store.get_setting("sync.ca_cert", "") or "",
-                      store.get_setting("sync.proxy", "") or "")
+                      store.get_setting("sync.proxy", "") or "",
+                      interpretation.held_back(store) if queued else [])
