@@ -187,7 +187,8 @@ def test_posting_one_without_the_other_warns(desk, gk) -> None:
     assert interpretation.post_warning(store, parent) == ""
 
 
-def test_both_go_to_the_real_county_in_one_batch(desk, serve_process, monkeypatch) -> None:  # noqa: F811
+def test_both_go_to_the_real_county_in_one_batch(desk, gk, serve_process,  # noqa: F811
+                                                 monkeypatch) -> None:
     store, parent = desk
     made = _interpretation(store, parent, body=TEXT_BODY)
     other = drafts.create_notice(store, "shjz-003", kind="公示").id
@@ -199,10 +200,20 @@ def test_both_go_to_the_real_county_in_one_batch(desk, serve_process, monkeypatc
     with exchange.connect(store) as client:
         exchange.push(store, client)
     assert drafts.get_notice(store, made).sync == "queued"
+    # The clerk sees why 待报送 did not move, on the page and with `sync status`.
+    status = outbox.sync_status(store)
+    assert status.queued == 1 and status.held == [{
+        "id": made, "title": "《青石镇关于最低生活保障审核信息的公示》政策解读",
+        "why": "等《青石镇关于最低生活保障审核信息的公示》审核通过后与它一同报送"
+               "（政策文件与解读同步发布）"}]
+    assert "held" not in status.to_json()  # the contract's shape stays as it is
+    assert "暂不报送「《青石镇关于最低生活保障审核信息的公示》政策解读」：等《" in \
+        gk("sync", "status").stdout
     _pass_all(store, parent)
     with exchange.connect(store) as client:
         report = exchange.push(store, client)
     assert report.notices == 2 and not outbox.pending_batches(store)
+    assert outbox.sync_status(store).held == []
     with sqlite3.connect(db) as county:
         batches = dict(county.execute("SELECT notice_id, batch_id FROM notices").fetchall())
     assert batches[parent] == batches[made] != batches[other]

@@ -240,7 +240,7 @@ class SyncPage(Page):
         self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
         self.last_ok.setText(status.last_ok.replace("T", " ")[:19] if status.last_ok
                              else "从未")
-        held = "；".join(f"《{h['title']}》{h['why']}" for h in status.held)
+        held = "；".join(f"「{h['title']}」{h['why']}" for h in status.held)
         self.queued.setText(f"{status.queued} 条" + (
             f"（其中 {len(status.held)} 条暂不报送：{held}）" if held else ""))
         self.queued.setToolTip(held.replace("；", "\n"))

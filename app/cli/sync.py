@@ -77,7 +77,7 @@ def cmd_sync(store: Store, args: argparse.Namespace) -> int:
             print(f"上次成功同步：{status.last_ok or '从未'}；待报送 {status.queued} 条，"
                   f"报送中 {status.in_flight} 条，县级退回 {len(status.returned)} 条。")
             for held in status.held:
-                print(f"暂不报送《{held['title']}》：{held['why']}。")
+                print(f"暂不报送「{held['title']}」：{held['why']}。")
             if status.last_error:
                 print(f"上次出错：{status.last_error}")
             if status.catalog_offer:
