@@ -164,3 +164,21 @@ def test_without_a_keyring_connecting_says_the_token_is_kept_encrypted(
         page.sync_now()  # the kept token carries the sync
         qtbot.waitUntil(lambda: "同步完成" in page.done.text(), timeout=WAIT)
         assert county.stats()["notices"] == 1
+
+
+def test_a_解读_waiting_for_its_policy_says_so_beside_待报送(configured_window, qtbot) -> None:
+    from app.notices import interpretation, review
+
+    with open_desk(configured_window.folder) as store:
+        review.set_review_steps(store, 1)
+        parent = drafts.create_notice(store, "shjz-002", kind="公示").id
+        interpretation.set_interpret(store, parent, True)
+        made = drafts.create_notice(store, None, kind="解读", explains=parent, form="问答").id
+        approve_step(store, made, "王明")
+    configured_window.show_page("同步")
+    page = configured_window.sync
+    page.refresh()
+    qtbot.waitUntil(lambda: "暂不报送" in page.queued.text(), timeout=WAIT)
+    assert page.queued.text() == (
+        "1 条（其中 1 条暂不报送：「《青石镇关于最低生活保障审核信息的公示》政策解读」"
+        "等《青石镇关于最低生活保障审核信息的公示》审核通过后与它一同报送（政策文件与解读同步发布））")
