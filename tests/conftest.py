@@ -16,6 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-23"
 
 
+@pytest.fixture(autouse=True)
+def own_user_config(tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test, and every command it starts, has its own per-user config folder.
+
+    The county token, the signing keys and the window's settings live there
+    (``~/.config/gongkai``); the suite must neither read nor change the real
+    one, and tests running side by side must not share theirs.
+    """
+    folder = tmp_path_factory.mktemp("user-config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def pinned_today(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Pin the program's "today" (``GONGKAI_TODAY``) to the module's ``TODAY``, or 2026-11-23.

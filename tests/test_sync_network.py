@@ -178,7 +178,7 @@ def test_without_a_keyring_the_token_is_kept_encrypted_and_a_new_process_pushes_
     assert_landed_once(store, county, ids, attachments=0)
     # On disk: the token nowhere in plain text, both files for this user only.
     files = sorted(p.name for p in no_keyring.iterdir())
-    assert files == [credentials.KEY_FILE, credentials.TOKENS_FILE]
+    assert files == sorted([credentials.KEY_FILE, credentials.LOCK_FILE, credentials.TOKENS_FILE])
     for name in files:
         data = (no_keyring / name).read_bytes()
         assert token.encode() not in data and token[:12].encode() not in data

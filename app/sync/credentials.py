@@ -41,7 +41,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
+from filelock import FileLock, Timeout
 
+from app.errors import UserError
 from app.paths import PLATFORM_DIRS
 
 if TYPE_CHECKING:
@@ -52,6 +54,12 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "gongkai-county"
 TOKENS_FILE = "county-tokens.json"
 KEY_FILE = "county-token.key"
+#: Held while the two files are read and written back: the window, a scheduled
+#: ``gongkai sync`` and a second data folder of the same user all keep their
+#: keys here, and two of them saving at once lost one key or made two key files.
+LOCK_FILE = "county-tokens.lock"
+#: Longer than any save takes (a few milliseconds), short enough to be an answer.
+LOCK_WAIT_S = 15
 _INFO = b"gongkai county token v1"
 
 
@@ -73,15 +81,38 @@ def save(server: str, token: str) -> Kept:
     A token kept in the keyring takes any older copy out of the file, so the two
     never disagree.
     """
-    tokens = _file_tokens()
-    if _keyring_set(server, token):
-        if tokens.pop(server, None) is not None:
-            _write_tokens(tokens)
-        return Kept.KEYRING
-    secret = _secret(create=True) or b""
-    tokens[server] = _fernet(secret).encrypt(token.encode("utf-8")).decode("ascii")
-    _write_tokens(tokens)
-    return Kept.ENCRYPTED_FILE
+    in_keyring = _keyring_set(server, token)
+    with _locked():
+        tokens = _file_tokens()
+        if in_keyring:
+            if tokens.pop(server, None) is not None:
+                _write_tokens(tokens)
+            return Kept.KEYRING
+        secret = _secret(create=True) or b""
+        tokens[server] = _fernet(secret).encrypt(token.encode("utf-8")).decode("ascii")
+        _write_tokens(tokens)
+        return Kept.ENCRYPTED_FILE
+
+
+def _locked() -> FileLock:
+    """The lock over the token and key files, waited for at most :data:`LOCK_WAIT_S`."""
+    path = folder() / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if sys.platform != "win32":
+        path.parent.chmod(0o700)
+    return _Waited(str(path), timeout=LOCK_WAIT_S, mode=0o600)
+
+
+class _Waited(FileLock):
+    """A FileLock whose timeout is one sentence for the clerk."""
+
+    def __enter__(self) -> _Waited:
+        try:
+            super().__enter__()
+        except Timeout as exc:
+            raise UserError("另一个工作台程序正在保存连接密钥，等了15秒仍未完成；"
+                            "请稍后再试。", repr(exc)) from exc
+        return self
 
 
 def load(server: str) -> str:
@@ -166,9 +197,10 @@ def forget(server: str) -> None:
         pass  # nothing was kept there
     except (KeyringError, RuntimeError, OSError) as exc:
         log.info("system keyring could not forget %s: %r", server, exc)
-    tokens = _file_tokens()
-    if tokens.pop(server, None) is not None:
-        _write_tokens(tokens)
+    with _locked():
+        tokens = _file_tokens()
+        if tokens.pop(server, None) is not None:
+            _write_tokens(tokens)
 
 
 def keyring_usable() -> bool:
