@@ -445,6 +445,15 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'channel_records is append-only'); END;
         """,
     ),
+    (
+        13,
+        "every notice's postings found by an index, not by reading all of them",
+        """
+        -- Opening a notice read every posting of the desk (the only index held the ones
+        -- still up): 0.6 ms a notice at 10,000, and 工作台 opens thousands of them.
+        CREATE INDEX postings_by_notice ON postings(notice_id, posted);
+        """,
+    ),
 )
 
 LATEST: int = MIGRATIONS[-1][0]

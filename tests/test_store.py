@@ -111,3 +111,14 @@ def test_daily_backup_once_a_day(store) -> None:
 def test_check_command_reports_a_sound_file(gk) -> None:
     out = gk("check").stdout
     assert "数据文件完好" in out and "catalog_items" in out
+
+
+def test_opening_a_notice_finds_its_postings_by_an_index(township) -> None:
+    """``get_notice`` (thousands of times for the 工作台) must not read every posting."""
+    from app.notices import drafts
+
+    n = drafts.create_notice(township, "shjz-002")
+    plan = " ".join(r[3] for r in township.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT p.*, b.name FROM postings p JOIN boards b"
+        " ON b.id = p.board_id WHERE p.notice_id = ? ORDER BY p.posted, b.position", (n.id,)))
+    assert "SEARCH p USING INDEX postings_by_notice" in plan and "SCAN p" not in plan
