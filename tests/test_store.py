@@ -122,3 +122,9 @@ def test_opening_a_notice_finds_its_postings_by_an_index(township) -> None:
         "EXPLAIN QUERY PLAN SELECT p.*, b.name FROM postings p JOIN boards b"
         " ON b.id = p.board_id WHERE p.notice_id = ? ORDER BY p.posted, b.position", (n.id,)))
     assert "SEARCH p USING INDEX postings_by_notice" in plan and "SCAN p" not in plan
+
+
+def test_a_notice_s_review_history_is_found_by_an_index(township) -> None:
+    plan = " ".join(r[3] for r in township.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM review_steps WHERE notice_id = ? ORDER BY id", ("x",)))
+    assert "USING INDEX review_steps_by_notice" in plan and "SCAN" not in plan
