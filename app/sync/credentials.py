@@ -110,7 +110,7 @@ class _Waited(FileLock):
         try:
             super().__enter__()
         except Timeout as exc:
-            raise UserError("另一个工作台程序正在保存连接密钥，等了15秒仍未完成；"
+            raise UserError(f"另一个工作台程序正在保存连接密钥，等了{LOCK_WAIT_S}秒仍未完成；"
                             "请稍后再试。", repr(exc)) from exc
         return self
 
