@@ -75,6 +75,10 @@ SQLITE_FAULTS: dict[str, str | None] = {
 NEARLY_FULL = 64 * 1024
 
 
+#: What must not stand inside a one-line sentence: C0/C1 controls and line separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
 class UserError(Exception):
     """Input the program refuses: ``str(err)`` is one plain Chinese sentence.
 
@@ -89,9 +93,6 @@ class UserError(Exception):
         # in it must not make two lines (or a terminal escape) of the one sentence.
         super().__init__(_CONTROL.sub(" ", message))
         self.detail = detail
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class FaultError(UserError):

@@ -21,11 +21,13 @@ FAIL_BACKEND = "keyring.backends.fail.Keyring"
 
 
 @pytest.fixture
-def no_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """No usable keyring, here and in child processes; yields the per-user config folder."""
-    config = tmp_path / "user-config"
+def no_keyring(own_user_config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No usable keyring, here and in child processes; yields the per-user config folder.
+
+    The folder is the test's own (conftest's ``own_user_config``), as for every test.
+    """
+    config = own_user_config
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     monkeypatch.delenv(exchange.TOKEN_ENV, raising=False)
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

@@ -240,10 +240,10 @@ class SyncPage(Page):
         self.server_label.setText(status.server or "尚未设置（点“连接设置”，或用U盘报送）")
         self.last_ok.setText(status.last_ok.replace("T", " ")[:19] if status.last_ok
                              else "从未")
-        held = "；".join(f"「{h['title']}」{h['why']}" for h in status.held)
+        held = [f"「{h['title']}」{h['why']}" for h in status.held]
         self.queued.setText(f"{status.queued} 条" + (
-            f"（其中 {len(status.held)} 条暂不报送：{held}）" if held else ""))
-        self.queued.setToolTip(held.replace("；", "\n"))
+            f"（其中 {len(held)} 条暂不报送：{'；'.join(held)}）" if held else ""))
+        self.queued.setToolTip("\n".join(held))
         self.in_flight.setText(f"{status.in_flight} 条")
         self.error.setText(f"上次出错：{status.last_error}" if status.last_error else "")
         self.attach_pdf.blockSignals(True)
